@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// Runs the test suite with node's built-in test runner; TypeScript test files load
+// through tsx. Unit tests run first (fast), then integration tests that start real
+// kernels, servers and browsers.
+//
+//   node scripts/bin/run-tests.js              all tests
+//   node scripts/bin/run-tests.js unit         only test/unit
+//   node scripts/bin/run-tests.js integration  only test/integration
+//   node scripts/bin/run-tests.js FILE...      just those files
+"use strict";
+const { spawnSync } = require("node:child_process");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const root = path.resolve(__dirname, "..", "..");
+
+function testFiles(dir) {
+  const full = path.join(root, "test", dir);
+  if (!fs.existsSync(full)) return [];
+  return fs
+    .readdirSync(full, { recursive: true })
+    .filter((f) => f.endsWith(".test.ts"))
+    .sort()
+    .map((f) => path.join(full, f));
+}
+
+const args = process.argv.slice(2);
+const suites = args.length === 0 ? ["unit", "integration"] : args.filter((a) => a === "unit" || a === "integration");
+const files = args.filter((a) => a.endsWith(".ts")).map((f) => path.resolve(f));
+
+let failed = false;
+const runs = files.length > 0 ? [["files", files]] : suites.map((s) => [s, testFiles(s)]);
+for (const [name, list] of runs) {
+  if (list.length === 0) {
+    console.error(`run-tests: no test files found for "${name}".`);
+    process.exit(1);
+  }
+  console.log(`\n=== ${name} tests (${list.length} files) ===`);
+  const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...list], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NNCOURSE_TEST: "1" },
+  });
+  if (result.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);
