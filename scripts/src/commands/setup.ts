@@ -1,11 +1,54 @@
+import path from "node:path";
 import type { Command } from "../command";
-import { CourseError } from "../errors";
+import { parseCommandArgs } from "../args";
+import { CourseError, EXIT } from "../errors";
+import { localTslab } from "../project";
+import { KERNEL_NAME, installKernelSpec, kernelJsonFor, kernelsDirFor } from "../jupyter/kernelspec";
 
 export const setupCommand: Command = {
   name: "setup",
-  summary: "(being written)",
-  help: "usage: course setup",
-  async run() {
-    throw new CourseError("not written yet");
+  summary: "register the TypeScript kernel (tslab) with Jupyter, Lab and VS Code",
+  help: `usage: course setup [--user | --prefix DIR]
+
+Registers a Jupyter kernel spec named "${KERNEL_NAME}" that starts this project's own
+tslab with this node binary (absolute paths: nothing needs to be installed globally or
+be on PATH). JupyterLab, Jupyter Notebook, nbconvert and VS Code all read kernel specs
+from the same folders, so one registration serves them all. Running it again is safe:
+it says whether it created, updated or left the spec unchanged.
+
+options:
+  --user         register for the current user (the default): the folder is
+                 $JUPYTER_DATA_DIR, or ~/.local/share/jupyter on Linux,
+                 ~/Library/Jupyter on macOS, %APPDATA%\\jupyter on Windows
+  --prefix DIR   register under DIR/share/jupyter/kernels instead, e.g. a virtualenv
+                 or conda environment's prefix that runs Jupyter
+  -h, --help     show this help
+
+exit codes: 0 registered, 2 wrong options, 3 tslab is not installed (run npm install)`,
+
+  async run(argv) {
+    const { values } = parseCommandArgs("setup", argv, { user: { type: "boolean" }, prefix: { type: "string" } }, { positionals: false });
+    if (values.user && values.prefix) {
+      throw new CourseError("--user and --prefix choose different places; give one of them.", "see `course setup --help`.", EXIT.usage);
+    }
+    const tslab = localTslab();
+    if (!tslab) {
+      throw new CourseError("tslab is not installed in this project.", "run `npm install` in the project folder, then `npx course setup` again.", EXIT.missing);
+    }
+    const kernelsDir = kernelsDirFor({ prefix: values.prefix as string | undefined });
+    const spec = kernelJsonFor(process.execPath, tslab.script);
+    const result = installKernelSpec(kernelsDir, spec);
+    const where = path.dirname(result.file);
+    if (result.outcome === "unchanged") {
+      console.log(`Kernel "${KERNEL_NAME}" is already registered at ${where}; nothing to do.`);
+    } else if (result.outcome === "created") {
+      console.log(`Registered kernel "${KERNEL_NAME}" at ${where}.`);
+    } else {
+      const before = result.previous ? result.previous.argv.slice(0, 2).join(" ") : "an unreadable kernel.json";
+      console.log(`Updated kernel "${KERNEL_NAME}" at ${where} (it started ${before}).`);
+    }
+    console.log(`It runs tslab ${tslab.version} with node ${process.version} (${process.execPath}).`);
+    console.log('In Jupyter or VS Code, pick the kernel "TypeScript (nncourse)".');
+    return EXIT.ok;
   },
 };
