@@ -1,0 +1,65 @@
+/**
+ * Argument checks shared by the core operations. Each error names the operation, what
+ * was wrong and how to fix it, because learners meet these messages first.
+ */
+import { Matrix, type DType } from "./matrix";
+
+/** "3×4": how shapes appear in messages. */
+export function shapeText(m: Matrix): string {
+  return `${m.rows}×${m.cols}`;
+}
+
+/** Throws unless `m` is a Matrix. */
+export function checkMatrix(op: string, name: string, m: unknown): asserts m is Matrix {
+  if (!(m instanceof Matrix)) {
+    throw new TypeError(`${op}: ${name} must be a Matrix (got ${m === null ? "null" : typeof m}); build one with Matrix.fromArray([[...], ...]).`);
+  }
+}
+
+/** Throws unless a and b have the same dtype. */
+export function checkSameDtype(op: string, a: Matrix, b: Matrix, aName = "a", bName = "b"): void {
+  if (a.dtype !== b.dtype) {
+    throw new TypeError(
+      `${op}: ${aName} is ${a.dtype} but ${bName} is ${b.dtype}; convert one so both match, e.g. ${bName}.astype("${a.dtype}").`,
+    );
+  }
+}
+
+/** Throws unless a and b have the same shape. */
+export function checkSameShape(op: string, a: Matrix, b: Matrix, aName = "a", bName = "b"): void {
+  if (a.rows !== b.rows || a.cols !== b.cols) {
+    throw new RangeError(`${op}: ${aName} is ${shapeText(a)} but ${bName} is ${shapeText(b)}; elementwise operations need equal shapes.`);
+  }
+}
+
+/**
+ * Returns `out` after checking it is a rows×cols matrix of `dtype`, or a new zero matrix
+ * when `out` is undefined.
+ */
+export function outMatrix(op: string, out: Matrix | undefined, rows: number, cols: number, dtype: DType): Matrix {
+  if (out === undefined) return Matrix.zeros(rows, cols, dtype);
+  checkMatrix(op, "out", out);
+  if (out.rows !== rows || out.cols !== cols) {
+    throw new RangeError(`${op}: out is ${shapeText(out)} but the result is ${rows}×${cols}; pass an out of that shape or leave it out.`);
+  }
+  if (out.dtype !== dtype) {
+    throw new TypeError(`${op}: out is ${out.dtype} but the result is ${dtype}; pass an out of dtype "${dtype}" or leave it out.`);
+  }
+  return out;
+}
+
+/** Throws when `out` shares memory with an input (products cannot write over their inputs). */
+export function checkNoAlias(op: string, out: Matrix, a: Matrix, b: Matrix): void {
+  if (sharesMemory(out, a) || sharesMemory(out, b)) {
+    throw new Error(`${op}: out must not be a or b (or share their memory); a product reads its inputs while writing out. Use a separate out matrix.`);
+  }
+}
+
+function sharesMemory(x: Matrix, y: Matrix): boolean {
+  if (x.data.buffer !== y.data.buffer) return false;
+  const x0 = x.data.byteOffset;
+  const x1 = x0 + x.data.byteLength;
+  const y0 = y.data.byteOffset;
+  const y1 = y0 + y.data.byteLength;
+  return x0 < y1 && y0 < x1 && x.data.length > 0 && y.data.length > 0;
+}

@@ -1,0 +1,7 @@
+/**
+ * The numeric core: `Matrix`, products (`matmul`, `matmulTransA`, `matmulTransB`) and
+ * elementwise helpers. See matrix.ts for the conventions.
+ */
+export { Matrix, type DType, type MatrixData } from "./matrix";
+export { matmul, matmulTransA, matmulTransB } from "./products";
+export { add, sub, hadamard, scale, addRowVector, sumColumns, transpose, apply, addScaledInPlace, argmaxRows } from "./ops";

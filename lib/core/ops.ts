@@ -1,0 +1,143 @@
+/**
+ * Elementwise and broadcasting operations on matrices: the small steps between the
+ * matrix products of a network (bias add, activations, gradients, SGD updates).
+ *
+ * Binary operations need equal shapes and equal dtypes. Functions that return a matrix
+ * take an optional `out` (same shape and dtype as the result) to write into; `out` may
+ * be one of the inputs, e.g. `add(a, b, a)` adds b into a.
+ */
+import { Matrix } from "./matrix";
+import { checkMatrix, checkSameDtype, checkSameShape, outMatrix, shapeText } from "./checks";
+
+function binaryChecks(op: string, a: Matrix, b: Matrix): void {
+  checkMatrix(op, "a", a);
+  checkMatrix(op, "b", b);
+  checkSameDtype(op, a, b);
+  checkSameShape(op, a, b);
+}
+
+/** a + b, entry by entry. */
+export function add(a: Matrix, b: Matrix, out?: Matrix): Matrix {
+  binaryChecks("add", a, b);
+  const c = outMatrix("add", out, a.rows, a.cols, a.dtype);
+  const x = a.data, y = b.data, z = c.data;
+  for (let i = 0, n = z.length; i < n; i++) z[i] = x[i]! + y[i]!;
+  return c;
+}
+
+/** a − b, entry by entry. */
+export function sub(a: Matrix, b: Matrix, out?: Matrix): Matrix {
+  binaryChecks("sub", a, b);
+  const c = outMatrix("sub", out, a.rows, a.cols, a.dtype);
+  const x = a.data, y = b.data, z = c.data;
+  for (let i = 0, n = z.length; i < n; i++) z[i] = x[i]! - y[i]!;
+  return c;
+}
+
+/** a ⊙ b: the elementwise (Hadamard) product, entry by entry. Not the matrix product. */
+export function hadamard(a: Matrix, b: Matrix, out?: Matrix): Matrix {
+  binaryChecks("hadamard", a, b);
+  const c = outMatrix("hadamard", out, a.rows, a.cols, a.dtype);
+  const x = a.data, y = b.data, z = c.data;
+  for (let i = 0, n = z.length; i < n; i++) z[i] = x[i]! * y[i]!;
+  return c;
+}
+
+/** s·a: every entry multiplied by the number s. */
+export function scale(a: Matrix, s: number, out?: Matrix): Matrix {
+  checkMatrix("scale", "a", a);
+  if (typeof s !== "number") throw new TypeError(`scale: s must be a number (got ${typeof s}); for an entrywise product use hadamard(a, b).`);
+  const c = outMatrix("scale", out, a.rows, a.cols, a.dtype);
+  const x = a.data, z = c.data;
+  for (let i = 0, n = z.length; i < n; i++) z[i] = s * x[i]!;
+  return c;
+}
+
+/** a + row for every row of a: adds a 1×n bias row to an m×n matrix. */
+export function addRowVector(a: Matrix, row: Matrix, out?: Matrix): Matrix {
+  const op = "addRowVector";
+  checkMatrix(op, "a", a);
+  checkMatrix(op, "row", row);
+  checkSameDtype(op, a, row, "a", "row");
+  if (row.rows !== 1 || row.cols !== a.cols) {
+    throw new RangeError(`${op}: a is ${shapeText(a)} so row must be 1×${a.cols}, but it is ${shapeText(row)}.`);
+  }
+  const c = outMatrix(op, out, a.rows, a.cols, a.dtype);
+  const x = a.data, r = row.data, z = c.data, n = a.cols;
+  for (let i = 0; i < a.rows; i++) {
+    const o = i * n;
+    for (let j = 0; j < n; j++) z[o + j] = x[o + j]! + r[j]!;
+  }
+  return c;
+}
+
+/** The sum of each column: an m×n matrix becomes a 1×n row (the bias gradient db). */
+export function sumColumns(a: Matrix, out?: Matrix): Matrix {
+  checkMatrix("sumColumns", "a", a);
+  const c = outMatrix("sumColumns", out, 1, a.cols, a.dtype);
+  const x = a.data, z = c.data, n = a.cols;
+  z.fill(0);
+  for (let i = 0; i < a.rows; i++) {
+    const o = i * n;
+    for (let j = 0; j < n; j++) z[j]! += x[o + j]!;
+  }
+  return c;
+}
+
+/** aᵀ: rows become columns. `out` must not be `a`. */
+export function transpose(a: Matrix, out?: Matrix): Matrix {
+  checkMatrix("transpose", "a", a);
+  const c = outMatrix("transpose", out, a.cols, a.rows, a.dtype);
+  if (c.data === a.data && a.data.length > 1) throw new Error("transpose: out must be a different matrix from a.");
+  const x = a.data, z = c.data, m = a.rows, n = a.cols;
+  // Blocks of 32×32 keep both the rows read and the rows written in cache.
+  for (let i0 = 0; i0 < m; i0 += 32) {
+    const i1 = Math.min(m, i0 + 32);
+    for (let j0 = 0; j0 < n; j0 += 32) {
+      const j1 = Math.min(n, j0 + 32);
+      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) z[j * m + i] = x[i * n + j]!;
+    }
+  }
+  return c;
+}
+
+/** Replaces every entry v of m by f(v, i, j), in place, and returns m. */
+export function apply(m: Matrix, f: (value: number, i: number, j: number) => number): Matrix {
+  checkMatrix("apply", "m", m);
+  if (typeof f !== "function") throw new TypeError("apply: f must be a function like (v) => Math.max(0, v).");
+  const x = m.data, n = m.cols;
+  for (let i = 0; i < m.rows; i++) {
+    const o = i * n;
+    for (let j = 0; j < n; j++) x[o + j] = f(x[o + j]!, i, j);
+  }
+  return m;
+}
+
+/** target += alpha·x, in place (the "axpy" of linear algebra; SGD is `addScaledInPlace(W, dW, -lr)`). */
+export function addScaledInPlace(target: Matrix, x: Matrix, alpha: number): Matrix {
+  const op = "addScaledInPlace";
+  checkMatrix(op, "target", target);
+  checkMatrix(op, "x", x);
+  checkSameDtype(op, target, x, "target", "x");
+  checkSameShape(op, target, x, "target", "x");
+  const t = target.data, d = x.data;
+  for (let i = 0, n = t.length; i < n; i++) t[i]! += alpha * d[i]!;
+  return target;
+}
+
+/** For each row, the column index of its largest entry (the predicted class per sample). */
+export function argmaxRows(a: Matrix): number[] {
+  checkMatrix("argmaxRows", "a", a);
+  if (a.cols === 0) throw new RangeError(`argmaxRows: a is ${shapeText(a)}; rows need at least one column.`);
+  const x = a.data, n = a.cols, out: number[] = new Array(a.rows);
+  for (let i = 0; i < a.rows; i++) {
+    const o = i * n;
+    let best = 0, bestV = x[o]!;
+    for (let j = 1; j < n; j++) {
+      const v = x[o + j]!;
+      if (v > bestV) { bestV = v; best = j; }
+    }
+    out[i] = best;
+  }
+  return out;
+}
