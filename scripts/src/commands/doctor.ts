@@ -1,11 +1,137 @@
+import fs from "node:fs";
+import path from "node:path";
 import type { Command } from "../command";
-import { CourseError } from "../errors";
+import { parseCommandArgs } from "../args";
+import { EXIT } from "../errors";
+import { localTslab, projectPath } from "../project";
+import { KERNEL_NAME, findKernelSpec, kernelSpecProblems } from "../jupyter/kernelspec";
+import { HOW_TO_GET_JUPYTER, findJupyter, versionOf } from "../jupyter/find";
+
+type Level = "ok" | "warn" | "problem";
+
+export interface Finding {
+  level: Level;
+  topic: string;
+  message: string;
+  fix?: string;
+}
+
+const MIN_NODE_MAJOR = 20;
+
+function checkNode(): Finding {
+  const major = Number(process.versions.node.split(".")[0]);
+  return major >= MIN_NODE_MAJOR
+    ? { level: "ok", topic: "node", message: `Node.js ${process.version}` }
+    : { level: "problem", topic: "node", message: `Node.js ${process.version} is too old; the course needs ${MIN_NODE_MAJOR} or newer.`, fix: "install Node.js 20 LTS or newer (nodejs.org, or your package manager), then `npm install` again." };
+}
+
+function checkBuild(): Finding {
+  const missing = [projectPath("lib", "dist", "index.js"), projectPath("lib", "dist", "index.d.ts")].filter((f) => !fs.existsSync(f));
+  return missing.length === 0
+    ? { level: "ok", topic: "library", message: "the nncourse library is built (lib/dist)" }
+    : { level: "problem", topic: "library", message: `the nncourse library is not built: ${missing.map((f) => path.relative(projectPath(), f)).join(", ")} missing.`, fix: "run `npm run build` (or `npm install`) in the project folder." };
+}
+
+async function checkTslab(): Promise<Finding> {
+  const tslab = localTslab();
+  if (!tslab) return { level: "problem", topic: "tslab", message: "tslab is not installed in this project.", fix: "run `npm install` in the project folder." };
+  const reported = await versionOf(process.execPath, [tslab.script, "--version"]);
+  return reported
+    ? { level: "ok", topic: "tslab", message: `tslab ${tslab.version} runs (${tslab.script})` }
+    : { level: "problem", topic: "tslab", message: `tslab ${tslab.version} is installed but \`tslab --version\` failed.`, fix: "reinstall it: `rm -rf node_modules && npm install`." };
+}
+
+function checkKernelSpec(): Finding {
+  const found = findKernelSpec();
+  const fix = "run `npx course setup` in the project folder.";
+  if (!found) return { level: "problem", topic: "kernel", message: `no Jupyter kernel named "${KERNEL_NAME}" is registered, so Jupyter cannot run the notebooks.`, fix };
+  if (found.error || !found.spec) return { level: "problem", topic: "kernel", message: `the kernel spec is unreadable: ${found.error}`, fix };
+  const problems = kernelSpecProblems(found.spec);
+  if (problems.length > 0) return { level: "problem", topic: "kernel", message: `the kernel spec at ${found.dir} is broken: ${problems.join("; ")}.`, fix };
+  const tslab = localTslab();
+  const ours = tslab !== undefined && found.spec.argv.includes(tslab.script);
+  return ours
+    ? { level: "ok", topic: "kernel", message: `kernel "${KERNEL_NAME}" is registered at ${found.dir} and starts this project's tslab` }
+    : {
+        level: "warn",
+        topic: "kernel",
+        message: `kernel "${KERNEL_NAME}" at ${found.dir} starts ${found.spec.argv.slice(0, 2).join(" ")}, not this project's tslab (tslab switches to the project's copy when started inside the project, so it may still work).`,
+        fix: "run `npx course setup` to point it at this project.",
+      };
+}
+
+async function checkJupyter(): Promise<Finding[]> {
+  const found = findJupyter();
+  const findings: Finding[] = [];
+  if (found.lab) findings.push({ level: "ok", topic: "jupyter", message: `JupyterLab ${(await versionOf(found.lab)) ?? "(version unknown)"} (${found.lab})` });
+  if (found.notebook) findings.push({ level: "ok", topic: "jupyter", message: `Jupyter Notebook ${(await versionOf(found.notebook)) ?? "(version unknown)"} (${found.notebook})` });
+  if (!found.lab && !found.notebook) {
+    findings.push({
+      level: "warn",
+      topic: "jupyter",
+      message: "no Jupyter front end found (jupyter-lab or jupyter-notebook on PATH). `npm start` will run the course headless instead.",
+      fix: `install one:\n       ${HOW_TO_GET_JUPYTER}`,
+    });
+  }
+  if (found.nbconvert) findings.push({ level: "ok", topic: "jupyter", message: `nbconvert found (${found.nbconvert})` });
+  return findings;
+}
+
+async function checkTensorFlow(): Promise<Finding[]> {
+  try {
+    const { useBestBackend } = require("nncourse/dist/tf/backend") as typeof import("nncourse/dist/tf/backend");
+    const report = await useBestBackend();
+    const findings: Finding[] = [{ level: "ok", topic: "tfjs", message: `TensorFlow.js will use ${report.rungs.find((r) => r.rung === report.rung)?.label}${report.forced ? " (forced by NNCOURSE_TF_BACKEND)" : ""}` }];
+    for (const r of report.rungs) {
+      if (r.status === "failed") {
+        findings.push({ level: "warn", topic: "tfjs", message: `${r.label} is installed but failed to load: ${r.detail}`, fix: r.rung === "gpu" ? "it needs CUDA 11.2 and cuDNN 8.1 on the library path; or uninstall it to silence this." : "reinstall it where its libtensorflow download can run." });
+      }
+    }
+    const natives = report.rungs.filter((r) => (r.rung === "gpu" || r.rung === "node") && r.status === "not installed");
+    if (natives.length === 2 && !report.forced) {
+      findings.push({ level: "ok", topic: "tfjs", message: "native backends are optional and not installed (they download libtensorflow at install time): `npm install @tensorflow/tfjs-node` adds the faster CPU one where the network allows" });
+    }
+    return findings;
+  } catch (error) {
+    return [{ level: "problem", topic: "tfjs", message: `TensorFlow.js cannot start: ${(error as Error).message}`, fix: "run `npm install` again; if you set NNCOURSE_TF_BACKEND, unset it." }];
+  }
+}
+
+/** Every check, in the order they are printed. */
+export async function diagnose(): Promise<Finding[]> {
+  const findings: Finding[] = [checkNode(), checkBuild(), await checkTslab(), checkKernelSpec(), ...(await checkJupyter())];
+  if (findings[1].level === "ok") findings.push(...(await checkTensorFlow()));
+  return findings;
+}
+
+const MARK: Record<Level, string> = { ok: "ok  ", warn: "warn", problem: "FAIL" };
 
 export const doctorCommand: Command = {
   name: "doctor",
-  summary: "(being written)",
-  help: "usage: course doctor",
-  async run() {
-    throw new CourseError("not written yet");
+  summary: "check node, the kernel, Jupyter, TensorFlow.js and the datasets, with fixes",
+  help: `usage: course doctor
+
+Checks everything the course needs and says how to fix what is wrong:
+  node       Node.js version (20 or newer)
+  library    the nncourse library is built
+  tslab      the project's tslab runs
+  kernel     a Jupyter kernel spec "${KERNEL_NAME}" is registered and starts this project's tslab
+  jupyter    JupyterLab / Notebook / nbconvert found or not, and how to get them
+  tfjs       the TensorFlow.js backend that will be used, and why faster ones are not
+  data       the datasets are present and their checksums verify
+
+exit codes: 0 no problems (warnings allowed), 1 at least one problem`,
+
+  async run(argv) {
+    parseCommandArgs("doctor", argv, {}, { positionals: false });
+    const findings = await diagnose();
+    for (const f of findings) {
+      console.log(`[${MARK[f.level]}] ${f.topic.padEnd(8)} ${f.message}`);
+      if (f.fix && f.level !== "ok") console.log(`       fix: ${f.fix}`);
+    }
+    const problems = findings.filter((f) => f.level === "problem").length;
+    const warnings = findings.filter((f) => f.level === "warn").length;
+    console.log(problems === 0 ? `\nNo problems${warnings ? ` (${warnings} warning${warnings > 1 ? "s" : ""})` : ""}.` : `\n${problems} problem${problems > 1 ? "s" : ""} to fix.`);
+    return problems === 0 ? EXIT.ok : EXIT.failed;
   },
 };
