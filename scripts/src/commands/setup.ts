@@ -31,24 +31,29 @@ exit codes: 0 registered, 2 wrong options, 3 tslab is not installed (run npm ins
     if (values.user && values.prefix) {
       throw new CourseError("--user and --prefix choose different places; give one of them.", "see `course setup --help`.", EXIT.usage);
     }
-    const tslab = localTslab();
-    if (!tslab) {
-      throw new CourseError("tslab is not installed in this project.", "run `npm install` in the project folder, then `npx course setup` again.", EXIT.missing);
-    }
-    const kernelsDir = kernelsDirFor({ prefix: values.prefix as string | undefined });
-    const spec = kernelJsonFor(process.execPath, tslab.script);
-    const result = installKernelSpec(kernelsDir, spec);
-    const where = path.dirname(result.file);
-    if (result.outcome === "unchanged") {
-      console.log(`Kernel "${KERNEL_NAME}" is already registered at ${where}; nothing to do.`);
-    } else if (result.outcome === "created") {
-      console.log(`Registered kernel "${KERNEL_NAME}" at ${where}.`);
-    } else {
-      const before = result.previous ? result.previous.argv.slice(0, 2).join(" ") : "an unreadable kernel.json";
-      console.log(`Updated kernel "${KERNEL_NAME}" at ${where} (it started ${before}).`);
-    }
-    console.log(`It runs tslab ${tslab.version} with node ${process.version} (${process.execPath}).`);
-    console.log('In Jupyter or VS Code, pick the kernel "TypeScript (nncourse)".');
+    registerKernel(values.prefix as string | undefined);
     return EXIT.ok;
   },
 };
+
+/** Registers (or refreshes) the kernel spec and says what it did. */
+export function registerKernel(prefix?: string): void {
+  const tslab = localTslab();
+  if (!tslab) {
+    throw new CourseError("tslab is not installed in this project.", "run `npm install` in the project folder, then `npx course setup` again.", EXIT.missing);
+  }
+  const kernelsDir = kernelsDirFor({ prefix });
+  const spec = kernelJsonFor(process.execPath, tslab.script);
+  const result = installKernelSpec(kernelsDir, spec);
+  const where = path.dirname(result.file);
+  if (result.outcome === "unchanged") {
+    console.log(`Kernel "${KERNEL_NAME}" is already registered at ${where}; nothing to do.`);
+  } else if (result.outcome === "created") {
+    console.log(`Registered kernel "${KERNEL_NAME}" at ${where}.`);
+  } else {
+    const before = result.previous ? result.previous.argv.slice(0, 2).join(" ") : "an unreadable kernel.json";
+    console.log(`Updated kernel "${KERNEL_NAME}" at ${where} (it started ${before}).`);
+  }
+  console.log(`It runs tslab ${tslab.version} with node ${process.version} (${process.execPath}).`);
+  console.log('In Jupyter or VS Code, pick the kernel "TypeScript (nncourse)".');
+}
