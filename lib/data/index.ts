@@ -7,3 +7,6 @@ export * from "./idx";
 export * from "./fashion-mnist";
 export * from "./california-housing";
 export * from "./iris";
+export * from "./random";
+export * from "./synthetic";
+export * from "./preprocessing";
