@@ -1,0 +1,59 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {
+  findKernelSpec,
+  installKernelSpec,
+  kernelJsonFor,
+  kernelSearchDirs,
+  kernelSpecProblems,
+  kernelsDirFor,
+  userDataDir,
+} from "../../scripts/src/jupyter/kernelspec";
+
+test("the user data folder follows jupyter_core's rules on each platform", () => {
+  const home = os.homedir();
+  assert.equal(userDataDir({}, "linux"), path.join(home, ".local", "share", "jupyter"));
+  assert.equal(userDataDir({ XDG_DATA_HOME: "/x" }, "linux"), path.join("/x", "jupyter"));
+  assert.equal(userDataDir({}, "darwin"), path.join(home, "Library", "Jupyter"));
+  assert.equal(userDataDir({ APPDATA: "C:\\Users\\a\\AppData\\Roaming" }, "win32"), path.join("C:\\Users\\a\\AppData\\Roaming", "jupyter"));
+  assert.equal(userDataDir({ JUPYTER_DATA_DIR: "/custom" }, "linux"), "/custom");
+});
+
+test("JUPYTER_PATH comes first in the kernel search path, then the user, then the system", () => {
+  const dirs = kernelSearchDirs({ JUPYTER_PATH: ["/a", "/b"].join(path.delimiter), JUPYTER_DATA_DIR: "/u" }, "linux");
+  assert.deepEqual(dirs.slice(0, 3), ["/a/kernels", "/b/kernels", "/u/kernels"]);
+  assert.ok(dirs.includes("/usr/share/jupyter/kernels"));
+  assert.equal(kernelsDirFor({ prefix: "/opt/env" }), "/opt/env/share/jupyter/kernels");
+});
+
+test("installing is idempotent and says whether it created, kept or updated the spec", () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kernels-"));
+  try {
+    const spec = kernelJsonFor(process.execPath, "/project/node_modules/tslab/bin/tslab");
+    assert.equal(installKernelSpec(tmp, spec).outcome, "created");
+    assert.equal(installKernelSpec(tmp, spec).outcome, "unchanged");
+    const moved = kernelJsonFor(process.execPath, "/elsewhere/node_modules/tslab/bin/tslab");
+    const result = installKernelSpec(tmp, moved);
+    assert.equal(result.outcome, "updated");
+    assert.equal(result.previous?.argv[1], "/project/node_modules/tslab/bin/tslab");
+    // Jupyter looks in <entry>/kernels of each JUPYTER_PATH entry: a spec elsewhere is not found.
+    assert.equal(findKernelSpec("tslab", { JUPYTER_PATH: path.join(tmp, "elsewhere"), JUPYTER_DATA_DIR: "/nonexistent" }), undefined);
+    const viaPath = path.join(tmp, "data");
+    installKernelSpec(path.join(viaPath, "kernels"), moved);
+    const hit = findKernelSpec("tslab", { JUPYTER_PATH: viaPath, JUPYTER_DATA_DIR: "/nonexistent" });
+    assert.equal(hit?.spec?.argv[1], "/elsewhere/node_modules/tslab/bin/tslab");
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test("a spec whose program is gone is reported as broken", () => {
+  const problems = kernelSpecProblems(kernelJsonFor("/no/such/node", "/no/such/node_modules/tslab/bin/tslab"));
+  assert.equal(problems.length, 2);
+  assert.match(problems[0], /program \/no\/such\/node does not exist/);
+  assert.deepEqual(kernelSpecProblems(kernelJsonFor(process.execPath, process.execPath)), []);
+  assert.deepEqual(kernelSpecProblems({ argv: [], display_name: "x", language: "typescript" }), ["its argv is empty"]);
+});
