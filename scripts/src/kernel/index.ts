@@ -1,0 +1,7 @@
+/** The Jupyter kernel client: connection files, the wire format and a running tslab kernel. */
+export * from "./connection";
+export * from "./kernel";
+export * from "./locate";
+export * from "./messages";
+export * from "./reaper";
+export * from "./wire";

@@ -1,0 +1,350 @@
+/**
+ * A running tslab kernel and the client that talks to it over zeromq.
+ *
+ * We start tslab ourselves (rather than through jupyter_client) so that the course
+ * tools need no Python: write a connection file, spawn `node tslab kernel --config-path
+ * FILE`, connect a Dealer to shell and control and a Subscriber to iopub, and wait for
+ * the kernel_info reply. The process is watched: if it exits, every pending request is
+ * answered at once with a "died" outcome instead of waiting forever.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import * as zmq from "zeromq";
+import { CourseError, EXIT } from "../errors";
+import { channelAddress, newConnectionInfo, writeConnectionFile, type ConnectionInfo } from "./connection";
+import { locateTslab } from "./locate";
+import type { ExecuteReplyContent, JupyterMessage } from "./messages";
+import { trackKernelProcess, untrackKernelProcess } from "./reaper";
+import { decodeMessage, encodeMessage, newMessage } from "./wire";
+
+export interface KernelStartOptions {
+  /** The kernel's working folder; tslab resolves imports and relative paths from here. */
+  cwd: string;
+  /** The kernel's environment (default: this process's). Pass a scrubbed one to hide secrets. */
+  env?: NodeJS.ProcessEnv;
+  /** Extra flags for the node process that runs tslab, e.g. ["--max-old-space-size=512"]. */
+  nodeFlags?: string[];
+  /** How long to wait for the kernel_info reply (default 30 s). */
+  startTimeoutMs?: number;
+  /** The tslab entry script (default: found from cwd, see locate.ts). */
+  tslabScript?: string;
+}
+
+export interface KernelExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The last few kilobytes the kernel process wrote to its own stdout/stderr. */
+  log: string;
+}
+
+export type ExecuteOutcome =
+  | { kind: "reply"; reply: ExecuteReplyContent; message: JupyterMessage }
+  | { kind: "died"; exit: KernelExit };
+
+export interface ExecuteOptions {
+  /** Called for each iopub message whose parent is this request, in arrival order. */
+  onIopub?: (message: JupyterMessage) => void;
+  /**
+   * When true (default), the outcome waits until the kernel also reports idle on iopub
+   * for this request, so that every output has arrived; Jupyter sends the reply on
+   * another socket, which may overtake the last outputs.
+   */
+  waitForIdle?: boolean;
+}
+
+/** How long after the execute reply we wait for the idle status before giving up on it. */
+const IDLE_AFTER_REPLY_MS = 2000;
+const LOG_LIMIT = 8192;
+/** How long to wait for a kernel_info request's status on iopub before asking again. */
+const IOPUB_READY_MS = 300;
+
+/**
+ * A tiny preload for the kernel process: exit when the process that started it is gone
+ * (killed with SIGKILL, say), so that a kernel never lingers as an orphan. Its timer is
+ * unref'd, so it never keeps the kernel alive by itself.
+ */
+const PARENT_WATCH = `"use strict";
+const parent = process.ppid;
+setInterval(() => { if (process.ppid !== parent) process.exit(129); }, 1000).unref();
+`;
+
+export class Kernel {
+  readonly session = randomUUID();
+  /** Resolves once the kernel process has exited, however that happened. */
+  readonly exited: Promise<KernelExit>;
+  private exitInfo: KernelExit | undefined;
+  private log = "";
+  private readonly shell = new zmq.Dealer({ linger: 0 });
+  private readonly control = new zmq.Dealer({ linger: 0 });
+  private readonly iopub = new zmq.Subscriber({ linger: 0 });
+  private readonly replyWaiters = new Map<string, (message: JupyterMessage) => void>();
+  private readonly iopubListeners = new Map<string, (message: JupyterMessage) => void>();
+  private readonly anyIopubListeners = new Set<(message: JupyterMessage) => void>();
+  private closed = false;
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly connection: ConnectionInfo,
+    private readonly runtimeDir: string,
+  ) {
+    this.exited = new Promise((resolveExit) => {
+      child.once("exit", (code, signal) => {
+        this.exitInfo = { code, signal, log: this.log };
+        resolveExit(this.exitInfo);
+      });
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.setEncoding("utf8");
+      stream?.on("data", (text: string) => {
+        this.log = (this.log + text).slice(-LOG_LIMIT);
+      });
+    }
+  }
+
+  /** Starts a tslab kernel and resolves once it answers kernel_info on shell and iopub. */
+  static async start(options: KernelStartOptions): Promise<Kernel> {
+    const cwd = resolve(options.cwd);
+    const script = options.tslabScript ?? locateTslab(cwd).script;
+    const info = await newConnectionInfo();
+    const runtimeDir = mkdtempSync(join(tmpdir(), "nncourse-kernel-"));
+    const connectionFile = join(runtimeDir, "connection.json");
+    const watchFile = join(runtimeDir, "parent-watch.js");
+    writeConnectionFile(connectionFile, info);
+    writeFileSync(watchFile, PARENT_WATCH);
+    const child = spawn(
+      process.execPath,
+      [...(options.nodeFlags ?? []), "--require", watchFile, script, "kernel", "--config-path", connectionFile],
+      { cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"], detached: true },
+    );
+    trackKernelProcess(child);
+    const kernel = new Kernel(child, info, runtimeDir);
+    const spawned = new Promise<void>((ok, fail) => {
+      child.once("spawn", ok);
+      child.once("error", fail);
+    });
+    try {
+      await spawned;
+      kernel.connect();
+      await kernel.waitUntilReady(options.startTimeoutMs ?? 30_000);
+      return kernel;
+    } catch (error) {
+      kernel.kill();
+      await kernel.exited;
+      throw error;
+    }
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get alive(): boolean {
+    return this.exitInfo === undefined;
+  }
+
+  /** The last output the kernel process wrote outside of cells (start errors, crashes). */
+  get processLog(): string {
+    return this.log;
+  }
+
+  private connect(): void {
+    this.shell.connect(channelAddress(this.connection, "shell"));
+    this.control.connect(channelAddress(this.connection, "control"));
+    this.iopub.connect(channelAddress(this.connection, "iopub"));
+    this.iopub.subscribe();
+    void this.readReplies(this.shell);
+    void this.readReplies(this.control);
+    void this.readIopub();
+  }
+
+  private async readReplies(socket: zmq.Dealer): Promise<void> {
+    try {
+      for await (const frames of socket) {
+        const message = this.decode(frames);
+        const parent = message?.parent_header.msg_id;
+        if (!message || !parent) continue;
+        const waiter = this.replyWaiters.get(parent);
+        if (waiter) {
+          this.replyWaiters.delete(parent);
+          waiter(message);
+        }
+      }
+    } catch (error) {
+      if (!this.closed) throw error;
+    }
+  }
+
+  private async readIopub(): Promise<void> {
+    try {
+      for await (const frames of this.iopub) {
+        const message = this.decode(frames);
+        if (!message) continue;
+        const parent = message.parent_header.msg_id;
+        if (parent) this.iopubListeners.get(parent)?.(message);
+        for (const listener of this.anyIopubListeners) listener(message);
+      }
+    } catch (error) {
+      if (!this.closed) throw error;
+    }
+  }
+
+  private decode(frames: Buffer[]): JupyterMessage | undefined {
+    try {
+      return decodeMessage(frames, this.connection.key).message;
+    } catch {
+      // A message we cannot verify is dropped, as Jupyter clients do.
+      return undefined;
+    }
+  }
+
+  /**
+   * Sends kernel_info_request until a reply comes on shell AND its status reaches us on
+   * iopub. Waiting for iopub too avoids zeromq's "slow joiner" problem: a subscriber
+   * that connects late misses the first cell's outputs.
+   */
+  private async waitUntilReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const request = newMessage("kernel_info_request", {}, this.session);
+      let sawIopub = false;
+      let markIopub = () => {};
+      const iopubSeen = new Promise<void>((ok) => (markIopub = ok));
+      this.iopubListeners.set(request.header.msg_id, () => {
+        sawIopub = true;
+        markIopub();
+      });
+      const reply = this.request(this.shell, request);
+      const answered = await Promise.race([
+        reply.then(() => "reply" as const),
+        this.exited.then(() => "died" as const),
+        delay(Math.max(1, deadline - Date.now())).then(() => "late" as const),
+      ]);
+      if (answered === "died") throw this.startError("exited before it was ready");
+      if (answered === "reply") await Promise.race([iopubSeen, delay(IOPUB_READY_MS)]);
+      this.replyWaiters.delete(request.header.msg_id);
+      this.iopubListeners.delete(request.header.msg_id);
+      if (sawIopub) return;
+    }
+    throw this.startError(`did not answer within ${Math.round(timeoutMs / 1000)} s`);
+  }
+
+  private startError(what: string): CourseError {
+    const log = this.log.trim();
+    return new CourseError(
+      `the tslab kernel ${what}.` + (log ? `\nKernel output:\n${log}` : ""),
+      "run `course doctor` to check the installation; `npm install` repairs a broken tslab.",
+      EXIT.missing,
+    );
+  }
+
+  private request(socket: zmq.Dealer, message: JupyterMessage<unknown>): Promise<JupyterMessage> {
+    const reply = new Promise<JupyterMessage>((ok) => this.replyWaiters.set(message.header.msg_id, ok));
+    void socket.send(encodeMessage(message, this.connection.key)).catch(() => {
+      // A send fails only once the socket is closed; the exit watcher answers then.
+    });
+    return reply;
+  }
+
+  /** Listens to every iopub message (e.g. to follow display updates across cells). Returns an unsubscribe function. */
+  onAnyIopub(listener: (message: JupyterMessage) => void): () => void {
+    this.anyIopubListeners.add(listener);
+    return () => this.anyIopubListeners.delete(listener);
+  }
+
+  /**
+   * Runs code in the kernel. Resolves with the execute reply, or with "died" if the
+   * kernel process exits first. Never rejects for a kernel-side failure: the reply's
+   * status says whether the code worked. Time limits are the caller's business
+   * (see interrupt() and kill()).
+   */
+  async execute(code: string, options: ExecuteOptions = {}): Promise<ExecuteOutcome> {
+    if (!this.alive) return { kind: "died", exit: this.exitInfo! };
+    const request = newMessage(
+      "execute_request",
+      { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: false },
+      this.session,
+    );
+    const id = request.header.msg_id;
+    let markIdle = () => {};
+    const idle = new Promise<void>((ok) => (markIdle = ok));
+    this.iopubListeners.set(id, (message) => {
+      if (message.header.msg_type === "status") {
+        if ((message.content as { execution_state?: string }).execution_state === "idle") markIdle();
+        return;
+      }
+      options.onIopub?.(message);
+    });
+    try {
+      const outcome = await Promise.race([
+        this.request(this.shell, request).then((message) => ({ kind: "reply" as const, message })),
+        this.exited.then((exit) => ({ kind: "died" as const, exit })),
+      ]);
+      if (outcome.kind === "died") {
+        // Outputs sent just before the crash may still be in flight; give them a moment.
+        await delay(50);
+        return outcome;
+      }
+      if (options.waitForIdle !== false) await Promise.race([idle, delay(IDLE_AFTER_REPLY_MS), this.exited]);
+      return { kind: "reply", reply: outcome.message.content as unknown as ExecuteReplyContent, message: outcome.message };
+    } finally {
+      this.replyWaiters.delete(id);
+      this.iopubListeners.delete(id);
+    }
+  }
+
+  /**
+   * Interrupts the running cell. tslab handles SIGINT by stopping the cell with the
+   * error "Script execution was interrupted by SIGINT" and stays usable. A cell that
+   * blocks the event loop outside tslab's own evaluation may ignore it: callers should
+   * kill() the kernel if no reply comes within a grace period.
+   */
+  interrupt(): void {
+    if (this.alive) this.signal("SIGINT");
+  }
+
+  /** Kills the kernel process at once (SIGKILL). */
+  kill(): void {
+    if (this.alive) this.signal("SIGKILL");
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    try {
+      this.child.kill(signal);
+    } catch {
+      // the process is already gone
+    }
+  }
+
+  /**
+   * Stops the kernel: asks politely on the control channel, kills it if it has not
+   * exited after `graceMs`, then closes the sockets and removes the connection file.
+   */
+  async shutdown(graceMs = 500): Promise<KernelExit> {
+    if (this.alive) {
+      const request = newMessage("shutdown_request", { restart: false }, this.session);
+      void this.request(this.control, request);
+      const exitedInTime = await Promise.race([this.exited.then(() => true), delay(graceMs).then(() => false)]);
+      if (!exitedInTime) this.kill();
+    }
+    const exit = await this.exited;
+    this.close();
+    return exit;
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    untrackKernelProcess(this.child);
+    for (const socket of [this.shell, this.control, this.iopub]) socket.close();
+    this.child.stdout?.destroy();
+    this.child.stderr?.destroy();
+    rmSync(this.runtimeDir, { recursive: true, force: true });
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((ok) => setTimeout(ok, ms).unref());
+}

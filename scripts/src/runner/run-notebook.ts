@@ -1,0 +1,313 @@
+/**
+ * Executing one notebook in a fresh tslab kernel, cell by cell, like Jupyter's
+ * "Restart Kernel and Run All Cells", but headless and with time and size limits.
+ *
+ * Each cell is judged only by its execute_reply status, never by printed text.
+ * Two tslab habits shape this code (see the design notes):
+ *  - after an error reply, tslab answers "abort" to any request arriving within
+ *    ~200 ms, so after a failure we wait past that window and resend on abort;
+ *  - tslab's errors have no ename/traceback; the text comes on stderr, and we add an
+ *    `error` output built from it so that Jupyter shows the failure like any other.
+ */
+import { dirname, resolve } from "node:path";
+import { Kernel, type KernelExit } from "../kernel/kernel";
+import type { ExecuteOutcome } from "../kernel/kernel";
+import { codeCells, cellSource } from "../notebook/cells";
+import type { Notebook } from "../notebook/model";
+import { firstLine } from "../notebook/text";
+import { parseKernelError } from "./error-text";
+import { DEFAULT_LIMITS, NotebookOutputs, type CellOutputs, type OutputLimits } from "./outputs";
+
+export type CellStatus =
+  /** the reply said ok */
+  | "ok"
+  /** the reply said error (runtime error, type error) */
+  | "error"
+  /** the cell ran past its time limit and was interrupted (or the kernel killed) */
+  | "timeout"
+  /** the kernel process exited while the cell ran */
+  | "kernel-died"
+  /** tslab kept answering "abort" (never counts as a pass) */
+  | "aborted"
+  /** not run: an earlier cell failed, the kernel is gone, or the notebook ran out of time */
+  | "not-run"
+  /** empty code cell; Jupyter does not run those either */
+  | "empty";
+
+export interface CellResult {
+  /** Position in notebook.cells, 0-based. */
+  index: number;
+  status: CellStatus;
+  executionCount: number | null;
+  durationMs: number;
+  /** The first non-empty line of the source, for reports. */
+  firstLine: string;
+  /** What went wrong, in a few lines (for failures). */
+  error?: string;
+  /** True when some output was dropped by the size cap. */
+  truncated: boolean;
+}
+
+export interface RunOptions {
+  /** Kernel working folder; default: the notebook's folder (or the current one). */
+  cwd?: string;
+  /** The kernel's environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+  /** Extra node flags for the kernel process, e.g. ["--max-old-space-size=512"]. */
+  nodeFlags?: string[];
+  /** Time limit per cell in ms (default: none). */
+  cellTimeoutMs?: number;
+  /** Time limit for the whole notebook in ms, kernel start included (default: none). */
+  notebookTimeoutMs?: number;
+  /** How long an interrupted cell may take to stop before the kernel is killed (default 5 s). */
+  interruptGraceMs?: number;
+  /** Keep running cells after a failing one (default: stop at the first failure). */
+  allowErrors?: boolean;
+  /** Output size caps (default 1 MiB per cell, 20 MiB per notebook). */
+  limits?: Partial<OutputLimits>;
+  /** How long to wait for the kernel to start (default 30 s). */
+  startTimeoutMs?: number;
+  /** Called as each cell starts and ends, for progress display. */
+  onCellStart?: (index: number) => void;
+  onCellEnd?: (result: CellResult) => void;
+  /** Called once the kernel is up, with it (a grader can inspect or prepare it). */
+  onKernelReady?: (kernel: Kernel) => void | Promise<void>;
+}
+
+export interface NotebookRunResult {
+  cells: CellResult[];
+  /** Time from the start until the kernel was ready. */
+  kernelStartMs: number;
+  durationMs: number;
+  /** True when every code cell ran and passed. */
+  passed: boolean;
+  /** Why the run stopped before the end, if it did. */
+  stopReason?: string;
+  /** Set when the kernel process ended during the run (crash, process.exit, kill after timeout). */
+  kernelExit?: KernelExit;
+}
+
+/** Time after an error reply during which tslab aborts new requests (200 ms, plus margin). */
+const ABORT_WINDOW_MS = 250;
+const ABORT_RETRIES = 4;
+const DEFAULT_GRACE_MS = 5000;
+
+/**
+ * Runs the notebook's code cells in order in a new kernel, writing outputs and
+ * execution counts into `notebook` (which is modified in place). Markdown and raw cells
+ * and all cell metadata are left untouched. Throws a CourseError only when the kernel
+ * cannot start at all.
+ */
+export async function runNotebook(notebook: Notebook, options: RunOptions & { path?: string } = {}): Promise<NotebookRunResult> {
+  const started = Date.now();
+  const cwd = resolve(options.cwd ?? (options.path ? dirname(options.path) : process.cwd()));
+  const notebookDeadline = options.notebookTimeoutMs === undefined ? Infinity : started + options.notebookTimeoutMs;
+  const outputs = new NotebookOutputs({ ...DEFAULT_LIMITS, ...options.limits });
+  const cells = codeCells(notebook);
+  const results: CellResult[] = [];
+
+  for (const { cell } of cells) {
+    cell.outputs = [];
+    cell.execution_count = null;
+  }
+
+  const kernel = await Kernel.start({
+    cwd,
+    env: options.env,
+    nodeFlags: options.nodeFlags,
+    startTimeoutMs: Math.min(options.startTimeoutMs ?? 30_000, Math.max(1, notebookDeadline - Date.now())),
+  });
+  const kernelStartMs = Date.now() - started;
+  const stopUpdates = kernel.onAnyIopub((message) => {
+    if (message.header.msg_type === "update_display_data") outputs.updateDisplay(message);
+  });
+  let stopReason: string | undefined;
+  let lastErrorAt = -Infinity;
+  let kernelGoneEarly = false;
+
+  try {
+    await options.onKernelReady?.(kernel);
+    for (const { index, cell } of cells) {
+      const source = cellSource(cell);
+      const base = { index, firstLine: firstLine(source), executionCount: null, durationMs: 0, truncated: false };
+      if (stopReason !== undefined) {
+        results.push({ ...base, status: "not-run" });
+        continue;
+      }
+      if (source.trim() === "") {
+        results.push({ ...base, status: "empty" });
+        continue;
+      }
+      options.onCellStart?.(index);
+      const collector = outputs.startCell(cell);
+      const cellStart = Date.now();
+      const cellDeadline = Math.min(
+        notebookDeadline,
+        options.cellTimeoutMs === undefined ? Infinity : cellStart + options.cellTimeoutMs,
+      );
+      const run = await runCell(kernel, source, collector, {
+        deadline: cellDeadline,
+        graceMs: options.interruptGraceMs ?? DEFAULT_GRACE_MS,
+        notBefore: lastErrorAt + ABORT_WINDOW_MS,
+      });
+      const result: CellResult = {
+        ...base,
+        status: run.status,
+        executionCount: run.executionCount,
+        durationMs: Date.now() - cellStart,
+        truncated: collector.truncated,
+      };
+      cell.execution_count = run.executionCount;
+      if (run.status !== "ok") {
+        lastErrorAt = Date.now();
+        const notebookOutOfTime = run.status === "timeout" && cellDeadline === notebookDeadline;
+        result.error = describeFailure(run, collector, {
+          limitMs: notebookOutOfTime ? options.notebookTimeoutMs! : options.cellTimeoutMs ?? 0,
+          notebookOutOfTime,
+        });
+        if (!kernel.alive) {
+          stopReason = run.status === "timeout" ? "the kernel was killed after the time limit" : "the kernel is gone";
+        } else if (notebookOutOfTime) {
+          stopReason = "the notebook ran out of time";
+        } else if (!options.allowErrors) {
+          stopReason = "a cell failed";
+        }
+      }
+      results.push(result);
+      options.onCellEnd?.(result);
+    }
+  } finally {
+    stopUpdates();
+    kernelGoneEarly = !kernel.alive;
+    await kernel.shutdown();
+  }
+  const exit = await kernel.exited;
+  return {
+    cells: results,
+    kernelStartMs,
+    durationMs: Date.now() - started,
+    passed: results.every((r) => r.status === "ok" || r.status === "empty"),
+    stopReason,
+    kernelExit: kernelGoneEarly ? exit : undefined,
+  };
+}
+
+interface CellRun {
+  status: Exclude<CellStatus, "not-run" | "empty">;
+  executionCount: number | null;
+  exit?: KernelExit;
+  /** True when the kernel had to be killed because it ignored the interrupt. */
+  killed?: boolean;
+}
+
+/** Sends one cell, handling tslab's abort window, the time limit and a dying kernel. */
+async function runCell(
+  kernel: Kernel,
+  code: string,
+  collector: CellOutputs,
+  limits: { deadline: number; graceMs: number; notBefore: number },
+): Promise<CellRun> {
+  for (let attempt = 0; attempt <= ABORT_RETRIES; attempt++) {
+    const wait = (attempt === 0 ? limits.notBefore : Date.now() + ABORT_WINDOW_MS) - Date.now();
+    if (wait > 0) await sleep(wait);
+    const execution = kernel.execute(code, { onIopub: (message) => collector.handle(message) });
+    const outcome = await withDeadline(kernel, execution, limits);
+    if (outcome.kind === "timeout") return outcome.run;
+    if (outcome.kind === "died") return { status: "kernel-died", executionCount: null, exit: outcome.exit };
+    const { status, execution_count } = outcome.reply;
+    const executionCount = typeof execution_count === "number" ? execution_count : null;
+    if (status === "ok") return { status: "ok", executionCount };
+    if (status === "error") return { status: "error", executionCount };
+    // "abort": tslab was still resetting its queue after an earlier error; try again.
+  }
+  return { status: "aborted", executionCount: null };
+}
+
+type Bounded = ExecuteOutcome | { kind: "timeout"; run: CellRun };
+
+/**
+ * Waits for the execution until the deadline; then interrupts (SIGINT) and waits the
+ * grace period; then kills the kernel. A cell that finishes during the grace period
+ * with "ok" counts as ok: it did finish.
+ */
+async function withDeadline(
+  kernel: Kernel,
+  execution: Promise<ExecuteOutcome>,
+  limits: { deadline: number; graceMs: number },
+): Promise<Bounded> {
+  const first = await raceTimer(execution, limits.deadline - Date.now());
+  if (first !== undefined) return first;
+  kernel.interrupt();
+  const afterInterrupt = await raceTimer(execution, limits.graceMs);
+  if (afterInterrupt?.kind === "reply") {
+    if (afterInterrupt.reply.status === "ok") return afterInterrupt;
+    const count = afterInterrupt.reply.execution_count;
+    return { kind: "timeout", run: { status: "timeout", executionCount: typeof count === "number" ? count : null } };
+  }
+  if (afterInterrupt?.kind === "died") return { kind: "timeout", run: { status: "timeout", executionCount: null, exit: afterInterrupt.exit } };
+  kernel.kill();
+  const exit = await kernel.exited;
+  return { kind: "timeout", run: { status: "timeout", executionCount: null, exit, killed: true } };
+}
+
+async function raceTimer<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  if (ms === Infinity) return promise;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<undefined>((ok) => (timer = setTimeout(() => ok(undefined), Math.max(0, ms))));
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Writes the error output into the cell and returns the report's description. */
+function describeFailure(
+  run: CellRun,
+  collector: CellOutputs,
+  context: { limitMs: number; notebookOutOfTime: boolean },
+): string {
+  switch (run.status) {
+    case "error": {
+      const parsed = parseKernelError(collector.stderrText);
+      collector.addError(parsed.ename, parsed.evalue, parsed.traceback);
+      return parsed.summary;
+    }
+    case "timeout": {
+      const limit = `${formatSeconds(context.limitMs)}`;
+      const what = context.notebookOutOfTime ? `the notebook's time limit (${limit}) ran out during this cell` : `the cell ran longer than its time limit of ${limit}`;
+      const how = run.killed
+        ? "it ignored the interrupt, so the kernel was killed"
+        : run.exit
+          ? "the kernel exited while being interrupted"
+          : "it was interrupted";
+      const text = `${what}; ${how}.`;
+      collector.addError("TimeoutError", text, [`TimeoutError: ${text}`]);
+      return text;
+    }
+    case "kernel-died": {
+      const exit = run.exit;
+      const how = exit?.signal ? `was killed by ${exit.signal}` : `exited with code ${exit?.code ?? "unknown"}`;
+      const hint = exit?.signal === "SIGKILL" || exit?.signal === "SIGABRT" ? " (out of memory?)" : "";
+      const text = `the kernel ${how}${hint} while running this cell.`;
+      const log = exit?.log.trim();
+      collector.addError("KernelDied", text, [`KernelDied: ${text}`, ...(log ? log.split("\n").slice(-20) : [])]);
+      return text + (log ? `\n${log.split("\n").slice(-5).join("\n")}` : "");
+    }
+    case "aborted": {
+      const text = "the kernel kept aborting this cell (it was still recovering from an earlier error).";
+      collector.addError("Aborted", text, [`Aborted: ${text}`]);
+      return text;
+    }
+    default:
+      return "";
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((ok) => setTimeout(ok, ms));
+}
