@@ -1,11 +1,16 @@
 /**
  * nncourse: the library every course notebook imports.
  *
- *   import { mcpAnd, truthTable } from "nncourse";
+ *   import { Network, makeMoons, mcpAnd, truthTable } from "nncourse";
  *
- * Areas: neurons (McCulloch-Pitts, perceptron, ADALINE), nn (networks written from
- * scratch), data (datasets and preprocessing), viz (figures and tables for notebooks).
+ * Areas: core (the Matrix type and its products), neurons (McCulloch-Pitts, perceptron,
+ * ADALINE, Hebb), nn (networks written from scratch: activations, losses, backprop,
+ * optimizers, gradient checks, worked examples), metrics (scores and the linear
+ * baselines), data (datasets, synthetic sets and preprocessing), viz (figures and
+ * tables for notebooks).
  */
+export * from "./core";
 export * from "./neurons";
+export * from "./nn";
 export * from "./data";
 export * from "./viz";

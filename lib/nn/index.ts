@@ -1,0 +1,11 @@
+/**
+ * Neural networks from scratch: activations, losses, initializers, optimizers, a dense
+ * network with hand-written backprop, gradient checking and worked-example traces.
+ */
+export * from "./activations";
+export * from "./losses";
+export * from "./initializers";
+export * from "./optimizers";
+export * from "./network";
+export * from "./gradient-check";
+export * from "./traces";
