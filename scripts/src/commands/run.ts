@@ -7,7 +7,7 @@ import { locateTslab } from "../kernel/locate";
 import { readNotebook } from "../notebook/read";
 import { DEFAULT_LIMITS } from "../runner/outputs";
 import { mapWithConcurrency } from "../runner/pool";
-import { formatNotebookReport, formatSummary, type NotebookOutcome } from "../runner/report";
+import { formatNotebookReport, formatSummary, notebookFailed, type NotebookOutcome } from "../runner/report";
 import { runNotebookFile } from "../runner/run-file";
 
 const help = `usage: course run <notebook.ipynb | folder>... [options]
@@ -133,15 +133,10 @@ export const runCommand: Command = {
       console.log(formatNotebookReport(outcome, { quiet, allowErrors }));
       return outcome;
     });
-    console.log(formatSummary(outcomes, Date.now() - started));
+    console.log(formatSummary(outcomes, Date.now() - started, { allowErrors }));
 
     if (startProblem) return EXIT.missing;
-    const failed = outcomes.some((outcome) => {
-      if (outcome.kind === "not-started") return true;
-      return outcome.cells.some((cell) =>
-        allowErrors ? cell.status !== "ok" && cell.status !== "empty" && cell.status !== "error" && cell.status !== "not-run" : cell.status !== "ok" && cell.status !== "empty",
-      );
-    });
+    const failed = outcomes.some((outcome) => notebookFailed(outcome, allowErrors));
     return failed ? EXIT.failed : EXIT.ok;
   },
 };

@@ -10,10 +10,10 @@ export function formatNotebookReport(outcome: NotebookOutcome, { quiet = false, 
   const ran = outcome.cells.filter((c) => c.status !== "not-run" && c.status !== "empty");
   const failed = outcome.cells.filter(isFailure);
   const notRun = outcome.cells.filter((c) => c.status === "not-run");
-  const verdict = failed.length === 0 ? "PASS" : allowErrors ? "DONE" : "FAIL";
+  const verdict = notebookFailed(outcome, allowErrors) ? "FAIL" : "PASS";
   const head =
     `${verdict} ${outcome.file}  ${ran.length} cell${ran.length === 1 ? "" : "s"} run` +
-    (failed.length ? `, ${failed.length} failed` : "") +
+    (failed.length ? `, ${failed.length} failed${verdict === "PASS" ? " (allowed)" : ""}` : "") +
     (notRun.length ? `, ${notRun.length} not run` : "") +
     `, ${seconds(outcome.durationMs)} (kernel start ${seconds(outcome.kernelStartMs)})`;
   if (quiet && failed.length === 0) return head;
@@ -34,9 +34,9 @@ export function formatNotebookReport(outcome: NotebookOutcome, { quiet = false, 
   return lines.join("\n");
 }
 
-export function formatSummary(outcomes: NotebookOutcome[], totalMs: number): string {
+export function formatSummary(outcomes: NotebookOutcome[], totalMs: number, { allowErrors = false } = {}): string {
   const ran = outcomes.filter((o): o is Extract<NotebookOutcome, { kind: "ran" }> => o.kind === "ran");
-  const passedNotebooks = ran.filter((o) => !o.cells.some(isFailure)).length;
+  const passedNotebooks = ran.filter((o) => !notebookFailed(o, allowErrors)).length;
   const cells = ran.flatMap((o) => o.cells);
   const cellsRun = cells.filter((c) => c.status !== "not-run" && c.status !== "empty").length;
   const cellsFailed = cells.filter(isFailure).length;
@@ -46,6 +46,16 @@ export function formatSummary(outcomes: NotebookOutcome[], totalMs: number): str
     (notStarted ? ` (${notStarted} could not start)` : "") +
     `; ${cellsRun} cells run, ${cellsFailed} failed; ${seconds(totalMs)}`
   );
+}
+
+/**
+ * Whether a notebook counts as failed for the exit code. With --allow-errors, cells
+ * whose reply was an error are allowed; time-outs, a dying kernel and aborts are not,
+ * since the notebook then did not run to its end.
+ */
+export function notebookFailed(outcome: NotebookOutcome, allowErrors: boolean): boolean {
+  if (outcome.kind === "not-started") return true;
+  return outcome.cells.some((cell) => isFailure(cell) && !(allowErrors && cell.status === "error"));
 }
 
 export function isFailure(cell: CellResult): boolean {
