@@ -1,0 +1,105 @@
+// The runner as a library (what the grader reuses): environment, node flags, working
+// folder, the notebook time limit, and no kernel left behind when the runner is stopped.
+import { after, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { projectRoot } from "../helpers/cli";
+import { newCodeCell, newNotebook, streamText, writeNotebook } from "../../scripts/src/notebook";
+import type { CodeCell } from "../../scripts/src/notebook";
+import { runNotebook, runNotebookFile } from "../../scripts/src/runner";
+
+const workDir = join(projectRoot, ".cache", "test-notebooks", `api-${randomBytes(4).toString("hex")}`);
+mkdirSync(workDir, { recursive: true });
+after(() => rmSync(workDir, { recursive: true, force: true }));
+
+const sleepCell = (ms: number) => `await new Promise((r) => setTimeout(r, ${ms}));`;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return check();
+}
+
+describe("runNotebook", { concurrency: 2 }, () => {
+  test("runs with the given environment, node flags and working folder", async () => {
+    const notebook = newNotebook([
+      newCodeCell("console.log(JSON.stringify({ secret: process.env.COURSE_SECRET ?? null, marker: process.env.RUN_MARKER }))"),
+      newCodeCell("console.log(Math.round(require('v8').getHeapStatistics().heap_size_limit / 2 ** 20))"),
+      newCodeCell("console.log(process.cwd())"),
+    ]);
+    process.env.COURSE_SECRET = "do not leak";
+    let kernelPid: number | undefined;
+    const result = await runNotebook(notebook, {
+      cwd: workDir,
+      env: { PATH: process.env.PATH, RUN_MARKER: "scrubbed" },
+      nodeFlags: ["--max-old-space-size=96"],
+      onKernelReady: (kernel) => {
+        kernelPid = kernel.pid;
+      },
+    });
+    delete process.env.COURSE_SECRET;
+    assert.equal(result.passed, true, JSON.stringify(result.cells));
+    const cells = notebook.cells as CodeCell[];
+    assert.deepEqual(JSON.parse(streamText(cells[0]!, "stdout")), { secret: null, marker: "scrubbed" });
+    const heapMiB = Number(streamText(cells[1]!, "stdout"));
+    assert.ok(heapMiB > 0 && heapMiB < 200, `heap limit ${heapMiB} MiB follows --max-old-space-size`);
+    assert.equal(streamText(cells[2]!, "stdout").trim(), workDir);
+    assert.ok(kernelPid && !isAlive(kernelPid), "the kernel is shut down after the run");
+  });
+
+  test("the notebook time limit stops the run and skips the remaining cells", async () => {
+    const file = join(workDir, "slow.ipynb");
+    writeNotebook(file, newNotebook(Array.from({ length: 20 }, () => newCodeCell(sleepCell(500)))));
+    const started = Date.now();
+    const result = await runNotebookFile(file, { notebookTimeoutMs: 6000, dryRun: true });
+    const took = Date.now() - started;
+    assert.ok(took < 12_000, `took ${took} ms`);
+    assert.equal(result.passed, false);
+    assert.equal(result.stopReason, "the notebook ran out of time");
+    const statuses = result.cells.map((c) => c.status);
+    const timedOut = statuses.indexOf("timeout");
+    assert.ok(timedOut >= 0, statuses.join(","));
+    assert.ok(statuses.slice(0, timedOut).every((s) => s === "ok"));
+    assert.ok(statuses.slice(timedOut + 1).every((s) => s === "not-run"));
+    assert.match(result.cells[timedOut]!.error!, /notebook's time limit \(6 s\)/);
+  });
+
+  test("stopping the runner with SIGTERM leaves no kernel running", async () => {
+    const pidFile = join(workDir, "kernel.pid");
+    const file = join(workDir, "long.ipynb");
+    writeNotebook(
+      file,
+      newNotebook([newCodeCell(`require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));`), newCodeCell(sleepCell(60_000))]),
+    );
+    const runner = spawn(process.execPath, ["--import", "tsx", "-e", `require(${JSON.stringify(join(projectRoot, "scripts/src/cli.ts"))}).main(["run", ${JSON.stringify(file)}])`], {
+      cwd: projectRoot,
+      stdio: "ignore",
+    });
+    try {
+      assert.ok(await waitFor(() => existsSync(pidFile), 30_000), "the kernel started and wrote its pid");
+      const kernelPid = Number(readFileSync(pidFile, "utf8"));
+      assert.ok(isAlive(kernelPid));
+      const exited = new Promise((r) => runner.once("exit", r));
+      runner.kill("SIGTERM");
+      await exited;
+      assert.ok(await waitFor(() => !isAlive(kernelPid), 3000), "the kernel died with the runner");
+    } finally {
+      runner.kill("SIGKILL");
+    }
+  });
+});
