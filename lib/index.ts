@@ -12,5 +12,6 @@
 export * from "./core";
 export * from "./neurons";
 export * from "./nn";
+export * from "./metrics";
 export * from "./data";
 export * from "./viz";
