@@ -1,14 +1,127 @@
 /**
- * Chooses the kernel that runs a matrix product. For now: the JavaScript kernels.
+ * Chooses the kernel that runs a matrix product.
+ *
+ * - "wasm": WebAssembly SIMD kernels (wasm/), on this thread plus helper threads for
+ *   large products. The fast path; needs WebAssembly fixed-width SIMD (Node ≥ 16.4,
+ *   all current browsers).
+ * - "js": plain JavaScript loops (gemm-js.ts). Always available; used for tiny products
+ *   (where calling into WebAssembly costs more than it saves) and whenever WebAssembly
+ *   SIMD is missing.
+ *
+ * Both give the same results up to floating-point rounding. `configureKernels` changes
+ * the choice (tests and benchmarks use it); the environment variables
+ * NNCOURSE_KERNELS=js|wasm and NNCOURSE_THREADS=n set the defaults.
  */
+import os from "node:os";
 import type { MatrixData } from "./matrix";
 import { gemmNN, gemmNT, gemmTN } from "./gemm-js";
+import { WasmEngine } from "./wasm/engine";
+import { gemmModuleBytes } from "./wasm/gemm-module";
+import { webAssembly } from "./wasm/webassembly-api";
 
 /** Which operand is used transposed: "nn" a·b, "tn" aᵀ·b, "nt" a·bᵀ. */
 export type GemmVariant = "nn" | "tn" | "nt";
 
+/** Kernel settings; see configureKernels. */
+export interface KernelOptions {
+  /** "auto" (default): WebAssembly SIMD when available, else JavaScript. */
+  backend?: "auto" | "wasm" | "js";
+  /** Threads for large products, including the caller's; default: the CPU count, at most 4. */
+  threads?: number;
+}
+
+/** What configureKernels chose and what the platform offers. */
+export interface KernelInfo {
+  backend: "wasm" | "js";
+  threads: number;
+  /** Whether WebAssembly SIMD kernels could be compiled here. */
+  wasmSimd: boolean;
+  /** Why the wasm backend is not in use, when it is not. */
+  reason?: string;
+}
+
+/** Products with fewer multiply-adds than this stay in JavaScript. */
+const WASM_MIN_WORK = 1024;
+
+let engine: WasmEngine | null = null;
+let wasmError: string | undefined;
+let backend: "wasm" | "js" = "js";
+let threads = 1;
+
+function defaultThreads(): number {
+  const env = Number(process.env.NNCOURSE_THREADS);
+  if (Number.isInteger(env) && env >= 1) return env;
+  const cpus = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(4, cpus));
+}
+
+/**
+ * Picks the kernels for matrix products. Called once automatically with the defaults;
+ * call it to force the JavaScript kernels (`{ backend: "js" }`) or to change the thread
+ * count (`{ threads: 1 }` for no helper threads). Returns what is now in use.
+ */
+export function configureKernels(options: KernelOptions = {}): KernelInfo {
+  const want = options.backend ?? (process.env.NNCOURSE_KERNELS as KernelOptions["backend"]) ?? "auto";
+  if (want !== "auto" && want !== "wasm" && want !== "js") {
+    throw new RangeError(`configureKernels: backend must be "auto", "wasm" or "js", not ${JSON.stringify(want)}.`);
+  }
+  const t = options.threads ?? defaultThreads();
+  if (!Number.isInteger(t) || t < 1) throw new RangeError(`configureKernels: threads must be a whole number ≥ 1, not ${t}.`);
+  engine?.dispose();
+  engine = null;
+  threads = 1;
+  backend = "js";
+  if (want !== "js") {
+    try {
+      engine = new WasmEngine({ threads: t });
+      backend = "wasm";
+      threads = engine.threads;
+      wasmError = undefined;
+    } catch (e) {
+      wasmError = `WebAssembly SIMD is not available here (${e instanceof Error ? e.message : String(e)})`;
+      if (want === "wasm") throw new Error(`configureKernels: ${wasmError}; use backend "auto" or "js".`);
+    }
+  }
+  return kernelInfo();
+}
+
+let configured = false;
+function ensureConfigured(): void {
+  if (!configured) {
+    configured = true;
+    configureKernels();
+  }
+}
+
+let simdProbe: boolean | undefined;
+function wasmSimdAvailable(): boolean {
+  if (simdProbe === undefined) {
+    try {
+      simdProbe = webAssembly !== undefined && webAssembly.validate(gemmModuleBytes({ initialPages: 1, maxPages: 1, shared: false }));
+    } catch {
+      simdProbe = false;
+    }
+  }
+  return simdProbe === true;
+}
+
+/** The kernels in use. */
+export function kernelInfo(): KernelInfo {
+  ensureConfigured();
+  const info: KernelInfo = { backend, threads, wasmSimd: backend === "wasm" || wasmSimdAvailable() };
+  if (backend === "js") info.reason = wasmError ?? "the JavaScript kernels were chosen";
+  return info;
+}
+
 /** C (m×n) = op(A)·op(B) with inner size k; c is overwritten. */
 export function gemm(variant: GemmVariant, a: MatrixData, b: MatrixData, c: MatrixData, m: number, n: number, k: number): void {
+  if (!configured) ensureConfigured();
+  if (k === 0) {
+    c.fill(0, 0, m * n);
+    return;
+  }
+  if (m === 0 || n === 0) return;
+  if (engine !== null && m * n * k >= WASM_MIN_WORK && engine.gemm(variant, a, b, c, m, n, k)) return;
   if (variant === "nn") gemmNN(a, b, c, m, n, k);
   else if (variant === "tn") gemmTN(a, b, c, m, n, k);
   else gemmNT(a, b, c, m, n, k);

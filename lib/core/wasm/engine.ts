@@ -1,0 +1,165 @@
+/**
+ * Runs matrix products on the WebAssembly SIMD kernels of gemm-module.ts.
+ *
+ * The kernels work on numbers inside the module's memory, so a product copies A and B
+ * in, runs, and copies C out. The copies are plain memcpy (TypedArray.set) and cost a few
+ * percent of a product of the sizes a network uses; in exchange Matrix stays an ordinary
+ * JavaScript object over an ordinary typed array, with no manual freeing.
+ *
+ * The memory is shared (SharedArrayBuffer) when the platform allows, so that helper
+ * threads (threads.ts) can work on the same copy of A and B. Products big enough to be
+ * worth it are split by columns (or rows) of C between this thread and the helpers.
+ */
+import type { MatrixData } from "../matrix";
+import { defaultTiles, gemmModuleBytes, kernelNames, type KernelName, type TileConfig } from "./gemm-module";
+import { HelperThreads, type ThreadJob } from "./threads";
+import { webAssembly, type WasmMemory, type WasmModule } from "./webassembly-api";
+
+const PAGE = 65536;
+/** The memory grows up to this many pages (1 GiB); larger products use the JS kernels. */
+const MAX_PAGES = 16384;
+/** Products with fewer multiply-adds than this run on one thread. */
+const SPLIT_MIN_WORK = 1 << 18;
+
+type Kernel = (a: number, b: number, c: number, m: number, n: number, k: number, i0: number, i1: number, j0: number, j1: number) => void;
+
+export type Variant = "nn" | "tn" | "nt";
+
+export interface EngineOptions {
+  /** Total threads including the caller's (1 = no helpers). */
+  threads: number;
+  tiles?: TileConfig;
+}
+
+export class WasmEngine {
+  readonly shared: boolean;
+  private readonly memory: WasmMemory;
+  private readonly module: WasmModule;
+  private readonly kernels: Record<KernelName, Kernel>;
+  private readonly tiles: TileConfig;
+  private f32 = new Float32Array(0);
+  private f64 = new Float64Array(0);
+  private helpers: HelperThreads | null = null;
+  private helperCount: number;
+
+  /** Throws if WebAssembly SIMD (or WebAssembly at all) is unavailable. */
+  constructor(options: EngineOptions) {
+    const wa = webAssembly;
+    if (wa === undefined) throw new Error("this JavaScript runtime has no WebAssembly");
+    this.tiles = options.tiles ?? defaultTiles;
+    this.shared = typeof SharedArrayBuffer === "function";
+    const initialPages = 64; // 4 MiB to start
+    this.memory = this.shared
+      ? new wa.Memory({ initial: initialPages, maximum: MAX_PAGES, shared: true })
+      : new wa.Memory({ initial: initialPages, maximum: MAX_PAGES });
+    const bytes = gemmModuleBytes({ initialPages, maxPages: MAX_PAGES, shared: this.shared }, this.tiles);
+    this.module = new wa.Module(bytes);
+    const inst = new wa.Instance(this.module, { env: { memory: this.memory } });
+    const kernels = {} as Record<KernelName, Kernel>;
+    for (const name of kernelNames) kernels[name] = inst.exports[name] as unknown as Kernel;
+    this.kernels = kernels;
+    this.helperCount = this.shared ? Math.max(0, Math.floor(options.threads) - 1) : 0;
+    this.refreshViews();
+  }
+
+  /** Threads in use including the caller's. */
+  get threads(): number {
+    return 1 + this.helperCount;
+  }
+
+  private refreshViews(): void {
+    if (this.f32.buffer !== this.memory.buffer || this.f32.length * 4 !== this.memory.buffer.byteLength) {
+      this.f32 = new Float32Array(this.memory.buffer);
+      this.f64 = new Float64Array(this.memory.buffer);
+    }
+  }
+
+  /** Makes sure the memory holds `bytes`; false if that is over the limit. */
+  private reserve(bytes: number): boolean {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) {
+      const pages = Math.ceil((bytes - have) / PAGE);
+      if (have / PAGE + pages > MAX_PAGES) return false;
+      this.memory.grow(pages);
+    }
+    this.refreshViews();
+    return true;
+  }
+
+  /**
+   * C (m×n) = op(A)·op(B) with inner size k. Returns false when the product is too large
+   * for the module's memory (the caller then uses another kernel).
+   */
+  gemm(variant: Variant, a: MatrixData, b: MatrixData, c: MatrixData, m: number, n: number, k: number): boolean {
+    const f32 = a instanceof Float32Array;
+    const es = f32 ? 4 : 8;
+    const align = (x: number) => (x + 63) & ~63;
+    const pa = 64;
+    const pb = align(pa + a.length * es);
+    const pc = align(pb + b.length * es);
+    const end = pc + m * n * es;
+    if (!Number.isSafeInteger(end) || !this.reserve(end)) return false;
+    const view = f32 ? this.f32 : this.f64;
+    view.set(a, pa / es);
+    view.set(b, pb / es);
+    const name = `${variant}_${f32 ? "f32" : "f64"}` as KernelName;
+    this.run(name, pa, pb, pc, m, n, k, f32);
+    c.set(view.subarray(pc / es, pc / es + m * n));
+    return true;
+  }
+
+  private run(name: KernelName, pa: number, pb: number, pc: number, m: number, n: number, k: number, f32: boolean): void {
+    const kernel = this.kernels[name];
+    const helpers = this.helperCount > 0 && m * n * k >= SPLIT_MIN_WORK ? this.startHelpers() : 0;
+    if (helpers === 0) {
+      kernel(pa, pb, pc, m, n, k, 0, m, 0, n);
+      return;
+    }
+    // Split C into helpers+1 ranges along its longer side, in whole tiles so that every
+    // part runs the wide tile code.
+    const parts = helpers + 1;
+    const byCols = n >= m;
+    const size = byCols ? n : m;
+    const lanes = f32 ? 4 : 2;
+    const unit = name.startsWith("nt") ? (byCols ? this.tiles.ntCols : this.tiles.ntRows) : byCols ? this.tiles.nv * lanes : this.tiles.mr;
+    const units = Math.ceil(size / unit);
+    const bounds: number[] = [0];
+    for (let p = 1; p < parts; p++) bounds.push(Math.min(size, Math.round((units * p) / parts) * unit));
+    bounds.push(size);
+    const fn = kernelNames.indexOf(name);
+    const range = (p: number): number[] =>
+      byCols ? [pa, pb, pc, m, n, k, 0, m, bounds[p]!, bounds[p + 1]!] : [pa, pb, pc, m, n, k, bounds[p]!, bounds[p + 1]!, 0, n];
+    const jobs: ThreadJob[] = [];
+    for (let p = 1; p < parts; p++) jobs.push({ fn, args: range(p) });
+    const own = range(0);
+    const ok = this.helpers!.run(jobs, () => kernel(own[0]!, own[1]!, own[2]!, own[3]!, own[4]!, own[5]!, own[6]!, own[7]!, own[8]!, own[9]!));
+    if (!ok) {
+      // A helper failed: stop using helpers and do its part here.
+      this.helperCount = 0;
+      for (const job of jobs) {
+        const r = job.args;
+        kernel(r[0]!, r[1]!, r[2]!, r[3]!, r[4]!, r[5]!, r[6]!, r[7]!, r[8]!, r[9]!);
+      }
+    }
+  }
+
+  /** Starts the helpers on first use; returns how many are ready now. */
+  private startHelpers(): number {
+    if (this.helpers === null) {
+      try {
+        this.helpers = new HelperThreads(this.module, this.memory, kernelNames, this.helperCount);
+      } catch {
+        this.helperCount = 0;
+        return 0;
+      }
+    }
+    return this.helpers.ready();
+  }
+
+  /** Stops helper threads and lets the memory go. */
+  dispose(): void {
+    this.helpers?.terminate();
+    this.helpers = null;
+    this.helperCount = 0;
+  }
+}

@@ -1,0 +1,313 @@
+/**
+ * Generates the WebAssembly SIMD matrix-product kernels (see encoder.ts for why they
+ * are generated rather than shipped as a binary).
+ *
+ * Every kernel has the signature
+ *   (A, B, C, M, N, K, i0, i1, j0, j1: i32) → ()
+ * with A, B, C byte addresses of row-major matrices in the module's memory, and computes
+ * the block rows [i0, i1) × columns [j0, j1) of C (overwriting it), so that several
+ * threads can share one product by taking different column ranges. Names:
+ *   nn_f32 / nn_f64:  C (M×N) = A (M×K) · B (K×N)
+ *   tn_f32 / tn_f64:  C (M×N) = Aᵀ · B with A stored K×M
+ *   nt_f32 / nt_f64:  C (M×N) = A · Bᵀ with B stored N×K
+ *
+ * How they are fast (register tiling). A product is memory-bound when each multiply
+ * reloads its operands, so the kernels compute C in small tiles whose accumulators stay
+ * in SIMD registers for the whole inner loop over k:
+ *
+ * - nn and tn: a tile is MR rows × NV·L columns (L = 4 lanes for f32, 2 for f64). Per step
+ *   of k it loads NV vectors of one row of B, and for each of the MR rows one scalar of A
+ *   broadcast to all lanes ("splat"), then does MR·NV multiply-adds on whole vectors.
+ *   With MR = 4, NV = 2 (f32: a 4×8 tile) that is 8 accumulators, 2 B vectors, 1 splat and a
+ *   temporary: 12 of the 16 SIMD registers x64 offers to WebAssembly, so nothing spills.
+ *   The tile walks B's rows with stride N, and A's rows with stride K (nn) or reads
+ *   MR neighbouring entries of one row of A (tn, because A is stored transposed).
+ * - nt: both operands are read along k, which is contiguous, so the tile is a block of
+ *   dot products: MR rows of A × NC rows of B, each a vector accumulator summed across
+ *   its lanes at the end (plus a scalar loop for the K mod L leftover).
+ *
+ * Columns that do not fill a wide tile are done by narrower tiles (one vector, then one
+ * scalar column), rows that do not fill MR by single-row tiles, so any shape works.
+ * WebAssembly SIMD has no fused multiply-add without the relaxed-SIMD extension, so each
+ * step is a multiply and an add; there is no division of labour between threads here,
+ * see threads.ts for that.
+ */
+import { Code, F32, F64, I32, V128, encodeModule, type FunctionDef, type ValType } from "./encoder";
+
+/** Tile sizes; the defaults were the fastest measured on x64 (see bench/mlp.bench.ts). */
+export interface TileConfig {
+  /** Rows per nn/tn tile. */
+  mr: number;
+  /** SIMD vectors per row in an nn/tn tile. */
+  nv: number;
+  /** Rows of A per nt tile. */
+  ntRows: number;
+  /** Rows of B (columns of C) per nt tile. */
+  ntCols: number;
+}
+
+export const defaultTiles: TileConfig = { mr: 4, nv: 2, ntRows: 3, ntCols: 2 };
+
+// Parameter indices, shared by all kernels.
+const A = 0, B = 1, C = 2, M = 3, N = 4, K = 5, I0 = 6, I1 = 7, J0 = 8, J1 = 9;
+
+class Locals {
+  readonly types: ValType[] = [];
+  constructor(private readonly paramCount: number) {}
+  add(t: ValType): number {
+    this.types.push(t);
+    return this.paramCount + this.types.length - 1;
+  }
+}
+
+/** Emits `while (v + step <= limit) { body(); v += step; }`. */
+function whileFits(c: Code, v: number, step: number, limit: number, body: () => void): void {
+  c.block().loop();
+  c.localGet(v).i32Const(step).i32Add().localGet(limit).i32GtS().brIf(1);
+  body();
+  c.localGet(v).i32Const(step).i32Add().localSet(v);
+  c.br(0).end().end();
+}
+
+/** Emits `for (counter = count; counter > 0; counter--) body()` (the count is read from a local). */
+function countDown(c: Code, counter: number, count: number, body: () => void): void {
+  c.localGet(count).localSet(counter);
+  c.block();
+  c.localGet(counter).i32Const(0).i32LeS().brIf(0);
+  c.loop();
+  body();
+  c.localGet(counter).i32Const(1).i32Sub().localTee(counter).brIf(0);
+  c.end().end();
+}
+
+/** nn or tn kernel for element type t. */
+function genNnTn(variant: "nn" | "tn", t: ValType, tiles: TileConfig): FunctionDef {
+  const es = t === F32 ? 4 : 8;
+  const L = 16 / es;
+  const c = new Code();
+  const loc = new Locals(10);
+  const i = loc.add(I32), j = loc.add(I32), p = loc.add(I32);
+  const pa = loc.add(I32), pb = loc.add(I32), pc = loc.add(I32);
+  const lda = loc.add(I32), ldb = loc.add(I32), ldc = loc.add(I32);
+  // Byte offsets of rows 1..mr-1 of the tile in A (nn only) and in C.
+  const aRow: number[] = [], cRow: number[] = [];
+  for (let r = 1; r < tiles.mr; r++) {
+    aRow[r] = loc.add(I32);
+    cRow[r] = loc.add(I32);
+  }
+  const maxAcc = tiles.mr * tiles.nv;
+  const vacc: number[] = [];
+  for (let q = 0; q < maxAcc; q++) vacc.push(loc.add(V128));
+  const vb: number[] = [];
+  for (let v = 0; v < tiles.nv; v++) vb.push(loc.add(V128));
+  const sacc: number[] = [];
+  for (let r = 0; r < tiles.mr; r++) sacc.push(loc.add(t));
+  const sb = loc.add(t);
+  const va = loc.add(V128);
+
+  // Strides in bytes: nn: A is M×K; tn: A is K×M. B and C have N columns.
+  c.localGet(variant === "nn" ? K : M).i32Const(es).i32Mul().localSet(lda);
+  c.localGet(N).i32Const(es).i32Mul().localSet(ldb);
+  c.localGet(N).i32Const(es).i32Mul().localSet(ldc);
+  for (let r = 1; r < tiles.mr; r++) {
+    c.localGet(lda).i32Const(r).i32Mul().localSet(aRow[r]!);
+    c.localGet(ldc).i32Const(r).i32Mul().localSet(cRow[r]!);
+  }
+
+  /** Pushes the address of A's entry for tile row r at the current k, and the memarg offset to use. */
+  const aAddress = (r: number): number => {
+    c.localGet(pa);
+    if (variant === "nn") {
+      if (r > 0) c.localGet(aRow[r]!).i32Add();
+      return 0;
+    }
+    return r * es; // tn: the tile's rows are neighbours in one row of A
+  };
+
+  /** One tile of mr rows × nv vectors (nv = 0: one scalar column) at (i, j). */
+  const tile = (mr: number, nv: number) => {
+    // pa = address of A's first entry used; pb = B + j*es
+    if (variant === "nn") c.localGet(A).localGet(i).localGet(lda).i32Mul().i32Add().localSet(pa);
+    else c.localGet(A).localGet(i).i32Const(es).i32Mul().i32Add().localSet(pa);
+    c.localGet(B).localGet(j).i32Const(es).i32Mul().i32Add().localSet(pb);
+    if (nv > 0) for (let q = 0; q < mr * nv; q++) c.v128Zero().localSet(vacc[q]!);
+    else for (let r = 0; r < mr; r++) c.fConst0(t).localSet(sacc[r]!);
+    countDown(c, p, K, () => {
+      if (nv > 0) {
+        for (let v = 0; v < nv; v++) c.localGet(pb).v128Load(v * 16).localSet(vb[v]!);
+        for (let r = 0; r < mr; r++) {
+          const off = aAddress(r);
+          c.vLoadSplat(t, off).localSet(va);
+          for (let v = 0; v < nv; v++) {
+            const q = r * nv + v;
+            c.localGet(vacc[q]!).localGet(va).localGet(vb[v]!).vMul(t).vAdd(t).localSet(vacc[q]!);
+          }
+        }
+      } else {
+        c.localGet(pb).fLoad(t).localSet(sb);
+        for (let r = 0; r < mr; r++) {
+          c.localGet(sacc[r]!);
+          const off = aAddress(r);
+          c.fLoad(t, off).localGet(sb).fMul(t).fAdd(t).localSet(sacc[r]!);
+        }
+      }
+      c.localGet(pa).i32Const(variant === "nn" ? es : 0);
+      if (variant === "tn") c.i32Add().localGet(lda);
+      c.i32Add().localSet(pa);
+      c.localGet(pb).localGet(ldb).i32Add().localSet(pb);
+    });
+    // store: pc = C + i*ldc + j*es
+    c.localGet(C).localGet(i).localGet(ldc).i32Mul().i32Add().localGet(j).i32Const(es).i32Mul().i32Add().localSet(pc);
+    for (let r = 0; r < mr; r++) {
+      if (nv > 0) {
+        for (let v = 0; v < nv; v++) {
+          c.localGet(pc);
+          if (r > 0) c.localGet(cRow[r]!).i32Add();
+          c.localGet(vacc[r * nv + v]!).v128Store(v * 16);
+        }
+      } else {
+        c.localGet(pc);
+        if (r > 0) c.localGet(cRow[r]!).i32Add();
+        c.localGet(sacc[r]!).fStore(t);
+      }
+    }
+  };
+
+  /** All rows [i0, i1) for one column block of width w starting at j. */
+  const rows = (nv: number) => {
+    c.localGet(I0).localSet(i);
+    whileFits(c, i, tiles.mr, I1, () => tile(tiles.mr, nv));
+    whileFits(c, i, 1, I1, () => tile(1, nv));
+  };
+
+  c.localGet(J0).localSet(j);
+  whileFits(c, j, tiles.nv * L, J1, () => rows(tiles.nv));
+  if (tiles.nv > 1) whileFits(c, j, L, J1, () => rows(1));
+  whileFits(c, j, 1, J1, () => rows(0));
+
+  return { name: `${variant}_${t === F32 ? "f32" : "f64"}`, params: new Array<ValType>(10).fill(I32), locals: loc.types, body: c };
+}
+
+/** nt kernel (C = A·Bᵀ, both read along k) for element type t. */
+function genNt(t: ValType, tiles: TileConfig): FunctionDef {
+  const es = t === F32 ? 4 : 8;
+  const L = 16 / es;
+  const c = new Code();
+  const loc = new Locals(10);
+  const i = loc.add(I32), j = loc.add(I32), p = loc.add(I32);
+  const pa = loc.add(I32), pb = loc.add(I32), pc = loc.add(I32);
+  const ld = loc.add(I32), ldc = loc.add(I32), kVec = loc.add(I32), kTail = loc.add(I32);
+  const maxRC = Math.max(tiles.ntRows, tiles.ntCols);
+  const row: number[] = [];
+  for (let r = 1; r < maxRC; r++) row[r] = loc.add(I32);
+  const cRow: number[] = [];
+  for (let r = 1; r < tiles.ntRows; r++) cRow[r] = loc.add(I32);
+  const vacc: number[] = [], sacc: number[] = [];
+  for (let q = 0; q < tiles.ntRows * tiles.ntCols; q++) {
+    vacc.push(loc.add(V128));
+    sacc.push(loc.add(t));
+  }
+  const vb: number[] = [];
+  for (let q = 0; q < tiles.ntCols; q++) vb.push(loc.add(V128));
+  const sbv: number[] = [];
+  for (let q = 0; q < tiles.ntCols; q++) sbv.push(loc.add(t));
+
+  // A is M×K and B is N×K: both have rows of K entries.
+  c.localGet(K).i32Const(es).i32Mul().localSet(ld);
+  c.localGet(N).i32Const(es).i32Mul().localSet(ldc);
+  // kVec = floor(K / L) whole vectors along k, kTail = K mod L leftover entries
+  c.localGet(K).i32Const(L === 4 ? 2 : 1).i32ShrU().localSet(kVec);
+  c.localGet(K).localGet(kVec).i32Const(L).i32Mul().i32Sub().localSet(kTail);
+  for (let r = 1; r < maxRC; r++) c.localGet(ld).i32Const(r).i32Mul().localSet(row[r]!);
+  for (let r = 1; r < tiles.ntRows; r++) c.localGet(ldc).i32Const(r).i32Mul().localSet(cRow[r]!);
+
+  const addr = (base: number, r: number) => {
+    c.localGet(base);
+    if (r > 0) c.localGet(row[r]!).i32Add();
+  };
+
+  const tile = (mr: number, nc: number) => {
+    c.localGet(A).localGet(i).localGet(ld).i32Mul().i32Add().localSet(pa);
+    c.localGet(B).localGet(j).localGet(ld).i32Mul().i32Add().localSet(pb);
+    for (let q = 0; q < mr * nc; q++) c.v128Zero().localSet(vacc[q]!);
+    countDown(c, p, kVec, () => {
+      for (let s = 0; s < nc; s++) {
+        addr(pb, s);
+        c.v128Load().localSet(vb[s]!);
+      }
+      for (let r = 0; r < mr; r++) {
+        for (let s = 0; s < nc; s++) {
+          const q = r * nc + s;
+          c.localGet(vacc[q]!);
+          addr(pa, r);
+          c.v128Load().localGet(vb[s]!).vMul(t).vAdd(t).localSet(vacc[q]!);
+        }
+      }
+      c.localGet(pa).i32Const(16).i32Add().localSet(pa);
+      c.localGet(pb).i32Const(16).i32Add().localSet(pb);
+    });
+    // horizontal sums
+    for (let q = 0; q < mr * nc; q++) {
+      if (L === 4) {
+        c.localGet(vacc[q]!).vExtractLane(t, 0).localGet(vacc[q]!).vExtractLane(t, 1).fAdd(t);
+        c.localGet(vacc[q]!).vExtractLane(t, 2).localGet(vacc[q]!).vExtractLane(t, 3).fAdd(t);
+        c.fAdd(t).localSet(sacc[q]!);
+      } else {
+        c.localGet(vacc[q]!).vExtractLane(t, 0).localGet(vacc[q]!).vExtractLane(t, 1).fAdd(t).localSet(sacc[q]!);
+      }
+    }
+    // leftover k
+    countDown(c, p, kTail, () => {
+      for (let s = 0; s < nc; s++) {
+        addr(pb, s);
+        c.fLoad(t).localSet(sbv[s]!);
+      }
+      for (let r = 0; r < mr; r++) {
+        for (let s = 0; s < nc; s++) {
+          const q = r * nc + s;
+          c.localGet(sacc[q]!);
+          addr(pa, r);
+          c.fLoad(t).localGet(sbv[s]!).fMul(t).fAdd(t).localSet(sacc[q]!);
+        }
+      }
+      c.localGet(pa).i32Const(es).i32Add().localSet(pa);
+      c.localGet(pb).i32Const(es).i32Add().localSet(pb);
+    });
+    c.localGet(C).localGet(i).localGet(ldc).i32Mul().i32Add().localGet(j).i32Const(es).i32Mul().i32Add().localSet(pc);
+    for (let r = 0; r < mr; r++) {
+      for (let s = 0; s < nc; s++) {
+        c.localGet(pc);
+        if (r > 0) c.localGet(cRow[r]!).i32Add();
+        c.localGet(sacc[r * nc + s]!).fStore(t, s * es);
+      }
+    }
+  };
+
+  const rows = (nc: number) => {
+    c.localGet(I0).localSet(i);
+    whileFits(c, i, tiles.ntRows, I1, () => tile(tiles.ntRows, nc));
+    whileFits(c, i, 1, I1, () => tile(1, nc));
+  };
+  c.localGet(J0).localSet(j);
+  whileFits(c, j, tiles.ntCols, J1, () => rows(tiles.ntCols));
+  if (tiles.ntCols > 1) whileFits(c, j, 1, J1, () => rows(1));
+
+  return { name: `nt_${t === F32 ? "f32" : "f64"}`, params: new Array<ValType>(10).fill(I32), locals: loc.types, body: c };
+}
+
+/** The names of the kernels, in export order. */
+export const kernelNames = ["nn_f32", "tn_f32", "nt_f32", "nn_f64", "tn_f64", "nt_f64"] as const;
+export type KernelName = (typeof kernelNames)[number];
+
+/** The module's bytes. */
+export function gemmModuleBytes(memory: { initialPages: number; maxPages: number; shared: boolean }, tiles: TileConfig = defaultTiles): Uint8Array {
+  const fns: FunctionDef[] = [
+    genNnTn("nn", F32, tiles),
+    genNnTn("tn", F32, tiles),
+    genNt(F32, tiles),
+    genNnTn("nn", F64, tiles),
+    genNnTn("tn", F64, tiles),
+    genNt(F64, tiles),
+  ];
+  return encodeModule(fns, memory);
+}
