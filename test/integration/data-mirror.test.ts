@@ -85,3 +85,20 @@ test("a mirror that lacks a dataset exits 3 and says where it looked", { skip },
     fs.rmSync(cache, { recursive: true, force: true });
   }
 });
+
+test("fetch uses Debian's dataset-fashion-mnist files when they are installed", { skip }, async () => {
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-cache-"));
+  // The mirror has the same layout as /usr/share/datasets, so it stands in for the package.
+  const env = { ...process.env, NNCOURSE_DATA_DIR: cache, NNCOURSE_SYSTEM_DATASETS_DIR: mirror };
+  try {
+    const r = await runCourse(["data", "fetch", "fashion-mnist"], { env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.match(/found in Debian's dataset-fashion-mnist package \(.*\), verified; used from there/g)?.length, 4, r.stdout);
+    assert.ok(!fs.existsSync(path.join(cache, "fashion-mnist")), "nothing copied or downloaded");
+    const v = await runCourse(["data", "verify", "fashion-mnist"], { env });
+    assert.equal(v.code, 0, v.stderr);
+    assert.match(v.stdout, /ok \(Debian's dataset-fashion-mnist at /);
+  } finally {
+    fs.rmSync(cache, { recursive: true, force: true });
+  }
+});

@@ -36,7 +36,8 @@ Options for all three:
 
 The cache is data/cache in the course folder; set NNCOURSE_DATA_DIR to move it.
 Exit codes: 0 ok, 1 a checksum did not match, 2 wrong command line,
-3 files missing or the network unreachable (no network? use --from DIR).`;
+3 files missing or the network unreachable (no network? use --from DIR).
+When checksums fail and files are missing in one run, the exit code is 1.`;
 
 const SUBCOMMANDS = ["list", "fetch", "verify"] as const;
 type Subcommand = (typeof SUBCOMMANDS)[number];
@@ -74,7 +75,7 @@ function mirrorDir(from: string | undefined): string | undefined {
 function finish(outcomes: Outcome[], verb: string): number {
   const code = exitCodeFor(outcomes);
   const bad = outcomes.filter((o) => o.status !== "ok").length;
-  if (bad === 0) console.log(`All ${outcomes.length} files ${verb}.`);
+  if (bad === 0) console.log(outcomes.length === 1 ? `1 file ${verb}.` : `All ${outcomes.length} files ${verb}.`);
   else console.error(`${bad} of ${outcomes.length} files failed (see above).`);
   return code;
 }

@@ -49,7 +49,6 @@ export async function fetchFile(dataset: DatasetEntry, entry: DatasetFileEntry, 
     console.error(`${dataset.name}/${entry.name}: the cached copy is bad (${check.reason}); fetching it again.`);
     removeIfPresent(dest);
   }
-  fs.mkdirSync(path.dirname(dest), { recursive: true });
 
   if (options.from !== undefined) return copyFromMirror(dataset, entry, options.from, dest);
 
@@ -77,6 +76,7 @@ function copyFromMirror(dataset: DatasetEntry, entry: DatasetFileEntry, dir: str
   }
   const check = checkFile(source, entry);
   if (!check.ok) return { ...base, status: "mismatch", message: check.reason, fix: `replace ${source} with a good copy, or fetch without --from.` };
+  fs.mkdirSync(path.dirname(dest), { recursive: true });
   // A tar.gz archive in the mirror is stored as its extracted member, like a download.
   const bytes = entry.compression === "tar.gz" ? check.payload : fs.readFileSync(source);
   writeAtomically(dest, bytes);
@@ -88,6 +88,7 @@ async function download(dataset: DatasetEntry, entry: DatasetFileEntry, dest: st
   const url = entry.url as string;
   // An archive downloads under its own name; its member is then extracted to `dest`.
   const part = path.join(path.dirname(dest), `${entry.archive ?? entry.name}.part`);
+  fs.mkdirSync(path.dirname(dest), { recursive: true });
   const progress = createProgress(entry.archive ?? entry.name);
   let resumed = 0;
   for (let attempt = 1; ; attempt++) {

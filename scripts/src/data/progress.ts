@@ -59,6 +59,7 @@ export function createProgress(label: string, options: ProgressOptions = {}): Pr
       lastReceived = received;
       lastTotal = total;
       const now = Date.now();
+      if (received === 0 && !drawn) return; // nothing to show until bytes arrive
       if (now - last >= (tty ? 100 : every)) {
         last = now;
         draw(received, total);
