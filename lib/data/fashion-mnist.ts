@@ -8,7 +8,8 @@
  *
  * Files come from the download cache (`npx course data fetch fashion-mnist`) or
  * Debian's dataset-fashion-mnist package. Decoding takes a moment, so the arrays are
- * kept in memory and later calls in the same process return them at once.
+ * kept in memory and later calls in the same process return them at once. They are
+ * shared between calls: copy (`images.slice()`) before changing pixels in place.
  */
 import { decodePayload, checkPayload, checksumError } from "./payload";
 import { fetchAdvice, locateDatasetFile } from "./locate";
