@@ -7,7 +7,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../helpers/cli";
-import { newCodeCell, newNotebook, streamText, writeNotebook } from "../../scripts/src/notebook";
+import { newCodeCell, newMarkdownCell, newNotebook, streamText, writeNotebook } from "../../scripts/src/notebook";
+import { CourseError, EXIT } from "../../scripts/src/errors";
 import type { CodeCell } from "../../scripts/src/notebook";
 import { runNotebook, runNotebookFile } from "../../scripts/src/runner";
 
@@ -60,6 +61,22 @@ describe("runNotebook", { concurrency: 2 }, () => {
     assert.ok(heapMiB > 0 && heapMiB < 200, `heap limit ${heapMiB} MiB follows --max-old-space-size`);
     assert.equal(streamText(cells[2]!, "stdout").trim(), workDir);
     assert.ok(kernelPid && !isAlive(kernelPid), "the kernel is shut down after the run");
+  });
+
+  test("a kernel that cannot start is reported with what it printed (exit code 3)", async () => {
+    const notebook = newNotebook([newCodeCell("1")]);
+    await assert.rejects(
+      runNotebook(notebook, { cwd: workDir, nodeFlags: ["--no-such-node-flag"] }),
+      (error: unknown) => error instanceof CourseError && error.exitCode === EXIT.missing && /exited before it was ready[\s\S]*no-such-node-flag/.test(error.message),
+    );
+  });
+
+  test("a notebook without code runs without starting a kernel", async () => {
+    const started = Date.now();
+    const result = await runNotebook(newNotebook([newMarkdownCell("# just text"), newCodeCell("  \n")]), { cwd: workDir });
+    assert.equal(result.passed, true);
+    assert.deepEqual(result.cells.map((c) => c.status), ["empty"]);
+    assert.ok(Date.now() - started < 500);
   });
 
   test("the notebook time limit stops the run and skips the remaining cells", async () => {

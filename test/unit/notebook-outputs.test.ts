@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { JupyterMessage } from "../../scripts/src/kernel/messages";
 import { newCodeCell } from "../../scripts/src/notebook/cells";
 import { joinText } from "../../scripts/src/notebook/text";
-import { NotebookOutputs } from "../../scripts/src/runner/outputs";
+import { NotebookOutputs, truncateToBytes } from "../../scripts/src/runner/outputs";
 
 function message(msgType: string, content: Record<string, unknown>): JupyterMessage {
   return {
@@ -103,4 +103,15 @@ test("error outputs are always kept, even past the cap", () => {
   const cell = newCodeCell("x");
   notebook.startCell(cell).addError("Error", "boom", ["Error: boom"]);
   assert.deepEqual(cell.outputs, [{ output_type: "error", ename: "Error", evalue: "boom", traceback: ["Error: boom"] }]);
+});
+
+test("caps count UTF-8 bytes and never split a character", () => {
+  assert.equal(truncateToBytes("héllo", 2), "h", "é takes two bytes");
+  assert.equal(truncateToBytes("héllo", 3), "hé");
+  assert.equal(truncateToBytes("ok", 10), "ok");
+  assert.equal(truncateToBytes("a😀b", 3), "a");
+  const notebook = new NotebookOutputs({ cellBytes: 7, notebookBytes: 100 });
+  const cell = newCodeCell("x");
+  notebook.startCell(cell).handle(stream("stdout", "ééééé"));
+  assert.equal(joinText((cell.outputs[0] as { text: string }).text), "ééé");
 });

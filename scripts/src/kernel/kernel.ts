@@ -83,6 +83,7 @@ export class Kernel {
   private readonly replyWaiters = new Map<string, (message: JupyterMessage) => void>();
   private readonly iopubListeners = new Map<string, (message: JupyterMessage) => void>();
   private readonly anyIopubListeners = new Set<(message: JupyterMessage) => void>();
+  private readonly sending = new Map<zmq.Dealer, Promise<void>>();
   private closed = false;
 
   private constructor(
@@ -133,6 +134,7 @@ export class Kernel {
     } catch (error) {
       kernel.kill();
       await kernel.exited;
+      kernel.close();
       throw error;
     }
   }
@@ -172,8 +174,8 @@ export class Kernel {
           waiter(message);
         }
       }
-    } catch (error) {
-      if (!this.closed) throw error;
+    } catch {
+      // The socket was closed (shutdown) or broke; the exit watcher answers pending requests.
     }
   }
 
@@ -186,8 +188,8 @@ export class Kernel {
         if (parent) this.iopubListeners.get(parent)?.(message);
         for (const listener of this.anyIopubListeners) listener(message);
       }
-    } catch (error) {
-      if (!this.closed) throw error;
+    } catch {
+      // As above: nothing to report here, a dead kernel is noticed through its process.
     }
   }
 
@@ -242,9 +244,13 @@ export class Kernel {
 
   private request(socket: zmq.Dealer, message: JupyterMessage<unknown>): Promise<JupyterMessage> {
     const reply = new Promise<JupyterMessage>((ok) => this.replyWaiters.set(message.header.msg_id, ok));
-    void socket.send(encodeMessage(message, this.connection.key)).catch(() => {
+    const frames = encodeMessage(message, this.connection.key);
+    // zeromq allows one pending send per socket at a time, so sends are queued.
+    const previous = this.sending.get(socket) ?? Promise.resolve();
+    const sent = previous.then(() => socket.send(frames)).catch(() => {
       // A send fails only once the socket is closed; the exit watcher answers then.
     });
+    this.sending.set(socket, sent);
     return reply;
   }
 

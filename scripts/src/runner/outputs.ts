@@ -168,14 +168,14 @@ export class CellOutputs {
     this.flushPendingClear();
     if (this.truncated) return;
     const room = this.notebook.room(this.used);
-    const kept = text.length <= room ? text : text.slice(0, room);
+    const kept = truncateToBytes(text, room);
     const last = this.cell.outputs.at(-1);
     if (last?.output_type === "stream" && last.name === name) {
       last.text = joinText(last.text) + kept;
     } else if (kept !== "") {
       this.cell.outputs.push({ output_type: "stream", name, text: kept } satisfies StreamOutput);
     }
-    this.grow(kept.length);
+    this.grow(Buffer.byteLength(kept));
     if (kept.length < text.length) this.markTruncated();
   }
 
@@ -222,16 +222,24 @@ export class CellOutputs {
   }
 }
 
-/** Approximate stored size of an output: the length of its text and data. */
+/** Stored size of an output in UTF-8 bytes: its text, or its data and metadata as JSON. */
 function sizeOf(output: Output): number {
   switch (output.output_type) {
     case "stream":
-      return joinText(output.text).length;
+      return Buffer.byteLength(joinText(output.text));
     case "error":
-      return output.ename.length + output.evalue.length + output.traceback.reduce((sum, line) => sum + line.length, 0);
+      return Buffer.byteLength(output.ename + output.evalue + output.traceback.join(""));
     default:
-      return JSON.stringify(output.data).length + JSON.stringify(output.metadata).length;
+      return Buffer.byteLength(JSON.stringify(output.data)) + Buffer.byteLength(JSON.stringify(output.metadata));
   }
+}
+
+/** The longest start of `text` that fits in `bytes` UTF-8 bytes, never splitting a character. */
+export function truncateToBytes(text: string, bytes: number): string {
+  if (Buffer.byteLength(text) <= bytes) return text;
+  const cut = Buffer.from(text).subarray(0, bytes).toString("utf8");
+  // A character cut in half decodes to U+FFFD at the end: drop it.
+  return cut.endsWith("\uFFFD") && !text.startsWith(cut) ? cut.slice(0, -1) : cut;
 }
 
 function asObject(value: unknown): JsonObject {

@@ -110,6 +110,11 @@ export async function runNotebook(notebook: Notebook, options: RunOptions & { pa
     cell.outputs = [];
     cell.execution_count = null;
   }
+  if (cells.every(({ cell }) => cellSource(cell).trim() === "")) {
+    // Nothing to run: no need to pay for a kernel.
+    const empty = cells.map(({ index, cell }) => emptyResult(index, cellSource(cell)));
+    return { cells: empty, kernelStartMs: 0, durationMs: Date.now() - started, passed: true };
+  }
 
   const kernel = await Kernel.start({
     cwd,
@@ -135,7 +140,7 @@ export async function runNotebook(notebook: Notebook, options: RunOptions & { pa
         continue;
       }
       if (source.trim() === "") {
-        results.push({ ...base, status: "empty" });
+        results.push(emptyResult(index, source));
         continue;
       }
       options.onCellStart?.(index);
@@ -190,6 +195,10 @@ export async function runNotebook(notebook: Notebook, options: RunOptions & { pa
     stopReason,
     kernelExit: kernelGoneEarly ? exit : undefined,
   };
+}
+
+function emptyResult(index: number, source: string): CellResult {
+  return { index, status: "empty", firstLine: firstLine(source), executionCount: null, durationMs: 0, truncated: false };
 }
 
 interface CellRun {
