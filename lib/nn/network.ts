@@ -594,9 +594,15 @@ export class Network {
         if (bad && where.length === 0) where.push(`z of layer ${l + 1}: ${bad} of the batch`);
       });
     }
+    if (where.length === 0) {
+      // Everything is still finite but so large that the loss overflowed: show the sizes.
+      const largest = (m: Matrix) => m.data.reduce((max, v) => Math.max(max, Math.abs(v)), 0);
+      this.weights.forEach((W, l) => where.push(`weights of layer ${l + 1} up to ${largest(W).toExponential(1)} in size`));
+      where.push(`outputs up to ${largest(ws.zs[this.depth - 1]).toExponential(1)}`);
+    }
     throw new TrainingDivergedError(
       `Network.train: the loss became ${value} in epoch ${epoch}, batch ${batch + 1} (${rows.length} samples, ` +
-        `first sample index ${rows[0]}). ${where.length ? `First non-finite values: ${where.join("; ")}. ` : ""}` +
+        `first sample index ${rows[0]}). Where: ${where.join("; ")}. ` +
         `Training diverged: lower the learning rate (now ${optimizer.learningRate}) or scale the inputs.`,
       epoch,
       batch + 1,
