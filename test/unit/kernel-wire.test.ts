@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { DELIMITER, WireError, decodeMessage, encodeMessage, newMessage, signFrames } from "../../scripts/src/kernel/wire";
 import { channelAddress, freePorts, newConnectionInfo } from "../../scripts/src/kernel/connection";
+import { scrubbedEnv } from "../../scripts/src/kernel/environment";
 
 const key = "0123456789abcdef";
 
@@ -73,4 +74,9 @@ test("a new connection has five loopback ports, a random key and the hmac scheme
   const ports = [a.shell_port, a.iopub_port, a.stdin_port, a.control_port, a.hb_port];
   assert.equal(new Set(ports).size, 5);
   assert.equal(channelAddress(a, "iopub"), `tcp://127.0.0.1:${a.iopub_port}`);
+});
+
+test("scrubbedEnv keeps only the safe variables, plus what is added", () => {
+  const env = scrubbedEnv({ COURSE_ROLE: "grader" }, { PATH: "/bin", LANG: "C.UTF-8", GITHUB_TOKEN: "secret", HOME: "/root" });
+  assert.deepEqual(env, { PATH: "/bin", LANG: "C.UTF-8", COURSE_ROLE: "grader" });
 });

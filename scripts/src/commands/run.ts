@@ -43,7 +43,9 @@ Running:
 
 A cell passes when the kernel's reply says so, whatever it printed. The report names
 each failing cell by its position in the notebook (1 = first cell), shows its first
-line and its error.
+line and its error. The notebook is saved even when a cell fails, with the error shown
+under that cell; cells that did not run are left without outputs. Ctrl-C stops the
+run and its kernels without saving.
 
 Exit codes: 0 all cells passed, 1 a cell failed, 2 wrong command line,
 3 a notebook is missing or not a valid notebook, or tslab is not installed.
@@ -113,7 +115,7 @@ export const runCommand: Command = {
     const started = Date.now();
     let startProblem = false;
     const outcomes = await mapWithConcurrency(files, jobs, async (file): Promise<NotebookOutcome> => {
-      if (!quiet && jobs > 1) console.log(`running ${file}`);
+      if (!quiet) console.log(`running ${file}`);
       let outcome: NotebookOutcome;
       try {
         const result = await runNotebookFile(file, {

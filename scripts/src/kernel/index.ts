@@ -1,5 +1,6 @@
 /** The Jupyter kernel client: connection files, the wire format and a running tslab kernel. */
 export * from "./connection";
+export * from "./environment";
 export * from "./kernel";
 export * from "./locate";
 export * from "./messages";
