@@ -30,7 +30,8 @@ export function accuracy(yTrue: readonly number[], yPred: readonly number[]): nu
  */
 export function confusionMatrix(yTrue: readonly number[], yPred: readonly number[], classes?: number): number[][] {
   checkPair("confusionMatrix", yTrue, yPred);
-  const k = classes ?? Math.max(...yTrue, ...yPred) + 1;
+  const largest = yTrue.reduce((m, v, i) => Math.max(m, v, yPred[i]), 0);
+  const k = classes ?? (Number.isInteger(largest) ? largest + 1 : Math.ceil(largest));
   const C = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   yTrue.forEach((t, i) => {
     const p = yPred[i];
