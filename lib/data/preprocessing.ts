@@ -71,8 +71,8 @@ export class MinMaxScaler {
 
   fit(X: readonly (readonly number[])[]): this {
     const d = checkTable("MinMaxScaler.fit", X);
-    this.min = Array.from({ length: d }, (_, j) => Math.min(...X.map((row) => row[j])));
-    this.max = Array.from({ length: d }, (_, j) => Math.max(...X.map((row) => row[j])));
+    this.min = Array.from({ length: d }, (_, j) => X.reduce((m, row) => Math.min(m, row[j]), Infinity));
+    this.max = Array.from({ length: d }, (_, j) => X.reduce((m, row) => Math.max(m, row[j]), -Infinity));
     return this;
   }
 
@@ -100,7 +100,8 @@ export class MinMaxScaler {
  */
 export function oneHot(labels: readonly number[], classes?: number): number[][] {
   if (labels.length === 0) throw new RangeError("oneHot: no labels given.");
-  const k = classes ?? Math.max(...labels) + 1;
+  // (a loop, not Math.max(...labels): spreading 60,000 labels would overflow the call stack)
+  const k = classes ?? labels.reduce((m, c) => Math.max(m, c), 0) + 1;
   return labels.map((c, i) => {
     if (!Number.isInteger(c) || c < 0 || c >= k) {
       throw new RangeError(`oneHot: label ${i} is ${c}; labels must be whole numbers from 0 to ${k - 1}.`);
