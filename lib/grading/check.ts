@@ -1,0 +1,533 @@
+/**
+ * The check API that exercise test cells call.
+ *
+ *   import { check } from "nncourse/dist/grading";
+ *   check.equal(mcpOr().fire([0, 1]), 1, "your OR unit on inputs [0, 1]");
+ *   check.close(sigmoidPrime(0), 0.25, "sigmoidPrime(0)");
+ *
+ * A check that passes returns quietly; one that fails throws a CheckFailure whose
+ * message is written for the learner: what was expected, what their code gave, and
+ * where (`weights[1][0]`). A failing check makes the cell fail, and the grader scores
+ * a test cell by its reply status alone. For partial credit see `check.score()`.
+ *
+ * Everything here runs with the built-ins captured in intrinsics.ts, never with the
+ * globals of the moment: student code runs in the same process before the tests.
+ */
+import { describe, formatIndex, formatNumber, ownData, tensorShape, tensorValues } from "./describe";
+import {
+  $abs,
+  $call,
+  $defineProperty,
+  $Error,
+  $hasOwn,
+  $isArray,
+  $isFinite,
+  $isNaN,
+  $isRegExp,
+  $isView,
+  $includes,
+  $keys,
+  $log2,
+  $regexpMatches,
+  $round,
+  $String,
+  $typedLength,
+  $freeze,
+  $DataView,
+} from "./intrinsics";
+import { emitPartial, noteCheck } from "./record";
+
+/** A check that did not hold. Its message is meant for the learner. */
+export class CheckFailure extends $Error {
+  constructor(message: string) {
+    super(message);
+    // Own data properties: nothing on a prototype decides how the failure reads.
+    $defineProperty(this, "name", { value: "CheckFailure", writable: false, enumerable: false, configurable: false });
+    // The stack of a failed check points into this library, which helps nobody: show the message only.
+    $defineProperty(this, "stack", { value: `CheckFailure: ${message}`, writable: false, enumerable: false, configurable: false });
+  }
+}
+
+function fail(message: string, hint?: string): never {
+  noteCheck(false);
+  throw new CheckFailure(hint === undefined || hint === "" ? message : `${message}\nHint: ${hint}`);
+}
+
+function pass(): void {
+  noteCheck(true);
+}
+
+/** Options shared by the checks; a plain string stands for `{ label }`. */
+export interface CheckOptions {
+  /** What is being checked, as the learner knows it: "sigmoidPrime(0)", "your AND unit". */
+  label?: string;
+  /** A hint appended to the failure message. */
+  hint?: string;
+}
+
+export interface CloseOptions extends CheckOptions {
+  /** Absolute tolerance that replaces both defaults: |actual - expected| ≤ tol. */
+  tol?: number;
+  /** Relative tolerance (default 1e-6), scaled by |expected|. */
+  rtol?: number;
+  /** Absolute tolerance (default 1e-9). */
+  atol?: number;
+}
+
+interface Settings {
+  label: string;
+  hint: string | undefined;
+  atol: number;
+  rtol: number;
+}
+
+// Read with ownData: a property missing from the options object must not be looked up
+// on Object.prototype, where student code could have planted `atol = 1e9`.
+function settings(options: unknown, fallbackLabel: string): Settings {
+  const out: Settings = { label: fallbackLabel, hint: undefined, atol: 1e-9, rtol: 1e-6 };
+  if (typeof options === "string") {
+    out.label = options;
+    return out;
+  }
+  if (typeof options !== "object" || options === null) return out;
+  const label = ownData(options, "label");
+  const hint = ownData(options, "hint");
+  if (typeof label === "string") out.label = label;
+  if (typeof hint === "string") out.hint = hint;
+  const tol = ownData(options, "tol");
+  const atol = ownData(options, "atol");
+  const rtol = ownData(options, "rtol");
+  if (tol !== undefined) {
+    out.atol = tolerance("tol", tol);
+    out.rtol = 0;
+  }
+  if (atol !== undefined) out.atol = tolerance("atol", atol);
+  if (rtol !== undefined) out.rtol = tolerance("rtol", rtol);
+  return out;
+}
+
+function tolerance(name: string, value: unknown): number {
+  if (typeof value !== "number" || !$isFinite(value) || value < 0) {
+    throw new $Error(`check: the tolerance ${name} must be a number ≥ 0, got ${describe(value)}. (This is a problem in the test, not in your code.)`);
+  }
+  return value;
+}
+
+function isArrayLike(value: unknown): value is ArrayLike<unknown> {
+  return $isArray(value) || ($isView(value) && !(value instanceof $DataView));
+}
+
+function lengthOf(value: ArrayLike<unknown>): number {
+  return $isArray(value) ? value.length : $typedLength(value as unknown as ArrayBufferView);
+}
+
+// ---------------------------------------------------------------------------- equal
+
+interface Difference {
+  path: number[] | string[];
+  text: string;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  // NaN equals NaN here (a learner's NaN where NaN is expected is right); 0 equals -0.
+  return a === b || (typeof a === "number" && typeof b === "number" && $isNaN(a) && $isNaN(b));
+}
+
+function findDifference(actual: unknown, expected: unknown, path: (number | string)[]): Difference | undefined {
+  if (typeof expected !== "object" || expected === null) {
+    if (sameValue(actual, expected)) return undefined;
+    return { path: path as number[], text: `should be ${describe(expected)} but is ${describe(actual)}` };
+  }
+  if (isArrayLike(expected)) {
+    if (!isArrayLike(actual)) return { path: path as number[], text: `should be a list like ${describe(expected)} but is ${describe(actual)}` };
+    const n = lengthOf(expected);
+    const m = lengthOf(actual);
+    if (n !== m) return { path: path as number[], text: `should have ${n} ${n === 1 ? "entry" : "entries"} but has ${m}: ${describe(actual)}` };
+    for (let i = 0; i < n; i++) {
+      path[path.length] = i;
+      const d = findDifference(actual[i], expected[i], path);
+      if (d !== undefined) return d;
+      path.length--;
+    }
+    return undefined;
+  }
+  if (typeof actual !== "object" || actual === null || isArrayLike(actual)) {
+    return { path: path as number[], text: `should be an object like ${describe(expected)} but is ${describe(actual)}` };
+  }
+  const keys = $keys(expected);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (!$hasOwn(actual, key)) return { path: path as number[], text: `lacks the key "${key}" (expected ${describe(expected)})` };
+    path[path.length] = key;
+    const d = findDifference((actual as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key], path);
+    if (d !== undefined) return d;
+    path.length--;
+  }
+  const actualKeys = $keys(actual);
+  for (let i = 0; i < actualKeys.length; i++) {
+    const key = actualKeys[i]!;
+    if (!$hasOwn(expected, key)) return { path: path as number[], text: `has a key "${key}" that should not be there (expected ${describe(expected)})` };
+  }
+  return undefined;
+}
+
+function where(label: string, path: readonly (number | string)[]): string {
+  let text = label;
+  for (let i = 0; i < path.length; i++) {
+    const p = path[i]!;
+    text += typeof p === "number" ? formatIndex([p]) : `.${p}`;
+  }
+  return text;
+}
+
+/**
+ * Strict, deep equality: numbers, strings, booleans, arrays (typed arrays too) and
+ * plain objects compared entry by entry.
+ */
+function equal(actual: unknown, expected: unknown, options?: string | CheckOptions): void {
+  const s = settings(options, "the value");
+  const d = findDifference(actual, expected, []);
+  if (d === undefined) return pass();
+  if (d.path.length === 0 && (typeof expected !== "object" || expected === null)) {
+    fail(`${s.label} should be ${describe(expected)} but your code gave ${describe(actual)}.`, s.hint);
+  }
+  fail(`${where(s.label, d.path)} ${d.text}.`, s.hint);
+}
+
+// ---------------------------------------------------------------------------- close
+
+function toleranceText(s: Settings, expected: number): string {
+  return formatNumber(s.atol + s.rtol * $abs(expected));
+}
+
+function closeDifference(actual: unknown, expected: unknown, s: Settings, path: number[]): string | undefined {
+  if (typeof expected === "number") {
+    if (typeof actual !== "number") return `should be a number close to ${formatNumber(expected)} but is ${describe(actual)}`;
+    if ($isNaN(expected)) return $isNaN(actual) ? undefined : `should be NaN but is ${formatNumber(actual)}`;
+    if ($isNaN(actual)) {
+      return `should be close to ${formatNumber(expected)} but is NaN (NaN comes from 0/0, ∞-∞, or arithmetic with undefined)`;
+    }
+    if (!$isFinite(expected) || !$isFinite(actual)) {
+      return actual === expected ? undefined : `should be ${formatNumber(expected)} but is ${formatNumber(actual)}`;
+    }
+    const allowed = s.atol + s.rtol * $abs(expected);
+    const diff = $abs(actual - expected);
+    if (diff <= allowed) return undefined;
+    return `should be ${formatNumber(expected)} (within ${toleranceText(s, expected)}) but is ${formatNumber(actual)}, off by ${formatNumber(diff)}`;
+  }
+  if (isArrayLike(expected)) {
+    if (!isArrayLike(actual)) return `should be a list like ${describe(expected)} but is ${describe(actual)}`;
+    const n = lengthOf(expected);
+    const m = lengthOf(actual);
+    if (n !== m) return `should have ${n} ${n === 1 ? "entry" : "entries"} but has ${m}: ${describe(actual)}`;
+    for (let i = 0; i < n; i++) {
+      path[path.length] = i;
+      const d = closeDifference(actual[i], expected[i], s, path);
+      if (d !== undefined) return d;
+      path.length--;
+    }
+    return undefined;
+  }
+  throw new $Error(`check.close compares numbers and (nested) lists of numbers; the expected value ${describe(expected)} is neither. (This is a problem in the test, not in your code.)`);
+}
+
+/**
+ * Numbers, or nested lists of numbers, equal within a tolerance: passes when
+ * |actual - expected| ≤ atol + rtol·|expected| for every entry (defaults atol 1e-9,
+ * rtol 1e-6; `tol` sets an absolute tolerance alone).
+ */
+function close(actual: unknown, expected: number | ArrayLike<unknown>, options?: string | CloseOptions): void {
+  const s = settings(options, "the value");
+  const path: number[] = [];
+  const d = closeDifference(actual, expected, s, path);
+  if (d === undefined) return pass();
+  if (path.length === 0 && typeof expected === "number" && typeof actual === "number" && !$isNaN(actual)) {
+    fail(`${s.label} should be ${formatNumber(expected)} (within ${toleranceText(s, expected)}) but your code gave ${formatNumber(actual)}.`, s.hint);
+  }
+  fail(`${where(s.label, path)} ${d}.`, s.hint);
+}
+
+// ---------------------------------------------------------------------------- shape
+
+/** The shape of a value: [] for a number, [n] for a list of numbers, [rows, cols] for a table, a tensor's shape. */
+function shapeOf(value: unknown, label: string): number[] | string {
+  const t = tensorShape(value);
+  if (t !== undefined) return t;
+  if (typeof value === "number") return [];
+  if (!isArrayLike(value)) return `${label} should be a number, a list or a tensor but is ${describe(value)}`;
+  const n = lengthOf(value);
+  if (!$isArray(value) || n === 0) return [n];
+  const first = shapeOf(value[0], `${label}[0]`);
+  if (typeof first === "string") return first;
+  for (let i = 1; i < n; i++) {
+    const other = shapeOf(value[i], `${label}[${i}]`);
+    if (typeof other === "string") return other;
+    if (!sameShape(other, first)) {
+      return `${label} is ragged: ${label}[0] has shape ${describe(first)} but ${label}[${i}] has shape ${describe(other)}`;
+    }
+  }
+  const out: number[] = [n];
+  for (let i = 0; i < first.length; i++) out[i + 1] = first[i]!;
+  return out;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function shapeCheck(actual: unknown, expected: readonly number[], options?: string | CheckOptions): void {
+  const s = settings(options, "the value");
+  const got = shapeOf(actual, s.label);
+  if (typeof got === "string") fail(`${got}.`, s.hint);
+  if (sameShape(got, expected)) return pass();
+  fail(`${s.label} should have shape ${describe(expected)} but has shape ${describe(got)}.`, s.hint);
+}
+
+// ---------------------------------------------------------------------------- tensor
+
+function flatten(value: unknown, out: number[]): void {
+  if (isArrayLike(value)) {
+    const n = lengthOf(value);
+    for (let i = 0; i < n; i++) flatten(value[i], out);
+  } else {
+    out[out.length] = value as number;
+  }
+}
+
+function unflattenIndex(flat: number, shape: readonly number[]): number[] {
+  const index: number[] = [];
+  let rest = flat;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const d = shape[i]!;
+    index[i] = d === 0 ? 0 : rest % d;
+    rest = d === 0 ? 0 : (rest - (rest % d)) / d;
+  }
+  return index;
+}
+
+/**
+ * A tensor-like value (TensorFlow.js tensor, or any object with a `shape` array and a
+ * `dataSync()` method) with the expected shape and values within tolerance. The
+ * expected value may be a tensor-like too, a nested list or a number.
+ */
+function tensor(actual: unknown, expected: unknown, options?: string | CloseOptions): void {
+  const s = settings(options, "the tensor");
+  const shape = tensorShape(actual);
+  if (shape === undefined) {
+    fail(`${s.label} should be a tensor (an object with a shape and dataSync(), e.g. from tf.tensor) but is ${describe(actual)}.`, s.hint);
+  }
+  const expectedShape = shapeOf(expected, "the expected value");
+  if (typeof expectedShape === "string") throw new $Error(`check.tensor: ${expectedShape}. (This is a problem in the test, not in your code.)`);
+  if (!sameShape(shape, expectedShape)) fail(`${s.label} should have shape ${describe(expectedShape)} but has shape ${describe(shape)}.`, s.hint);
+  const got = tensorValues(actual as object);
+  const want: number[] = [];
+  const expectedShapeOnly = tensorShape(expected);
+  if (expectedShapeOnly !== undefined) {
+    const values = tensorValues(expected as object);
+    for (let i = 0; i < values.length; i++) want[i] = values[i]!;
+  } else {
+    flatten(expected, want);
+  }
+  if (got.length !== want.length) fail(`${s.label} has ${got.length} values but its shape ${describe(shape)} needs ${want.length}.`, s.hint);
+  for (let i = 0; i < want.length; i++) {
+    const d = closeDifference(got[i], want[i], s, []);
+    if (d !== undefined) fail(`${s.label}${formatIndex(unflattenIndex(i, shape))} ${d}.`, s.hint);
+  }
+  pass();
+}
+
+// ---------------------------------------------------------------------------- throws
+
+function errorMessage(error: unknown): string {
+  if (typeof error === "string") return error;
+  if (typeof error === "object" && error !== null) {
+    const message = ownData(error, "message");
+    if (typeof message === "string") return message;
+  }
+  return describe(error);
+}
+
+/**
+ * `fn()` throws. With `expected`, the error's message must contain that text or match
+ * that regular expression. Returns what was thrown.
+ */
+function throws(fn: () => unknown, expected?: string | RegExp, options?: string | CheckOptions): unknown {
+  const s = settings(options, "your code");
+  if (typeof fn !== "function") throw new $Error(`check.throws needs a function to call, got ${describe(fn)}. (This is a problem in the test, not in your code.)`);
+  let returned: unknown;
+  try {
+    returned = $call(fn, undefined, []);
+  } catch (error) {
+    if (expected === undefined) {
+      pass();
+      return error;
+    }
+    const message = errorMessage(error);
+    const ok = $isRegExp(expected) ? $regexpMatches(expected, message) : $includes(message, $String(expected));
+    if (ok) {
+      pass();
+      return error;
+    }
+    fail(`${s.label} threw as it should, but its message ${describe(message)} does not ${$isRegExp(expected) ? "match" : "mention"} ${$isRegExp(expected) ? $String(expected.source) : describe(expected)}.`, s.hint);
+  }
+  return fail(`${s.label} should throw an error but it returned ${describe(returned)}.`, s.hint);
+}
+
+// ------------------------------------------------------------------------ truthTable
+
+type Gate = ((inputs: number[]) => unknown) | { fire(inputs: number[]): unknown } | { output(inputs: number[]): unknown };
+
+function callGate(gate: Gate, inputs: number[]): unknown {
+  if (typeof gate === "function") return $call(gate, undefined, [inputs]);
+  if (typeof gate === "object" && gate !== null) {
+    const fire = (gate as { fire?: unknown }).fire;
+    if (typeof fire === "function") return $call(fire as (x: number[]) => unknown, gate, [inputs]);
+    const output = (gate as { output?: unknown }).output;
+    if (typeof output === "function") return $call(output as (x: number[]) => unknown, gate, [inputs]);
+  }
+  throw new CheckFailure(`expected a function of the inputs, or a unit with a fire(inputs) method, but got ${describe(gate)}.`);
+}
+
+function bitsOf(k: number, n: number): number[] {
+  const bits: number[] = [];
+  for (let i = 0; i < n; i++) bits[i] = (k >> (n - 1 - i)) & 1;
+  return bits;
+}
+
+/**
+ * A logic unit's whole truth table. `expected` lists the outputs for the inputs in
+ * binary counting order: for two inputs [0,0], [0,1], [1,0], [1,1]; its length (a power
+ * of two) gives the number of inputs. The gate is a function of the input list or an
+ * object with `fire(inputs)` (a McCulloch-Pitts unit) or `output(inputs)` (a net).
+ * Outputs true/false count as 1/0.
+ */
+function truthTable(gate: Gate, expected: readonly number[], options?: string | CheckOptions): void {
+  const s = settings(options, "your unit");
+  const rows = expected.length;
+  const n = $round($log2(rows));
+  if (rows < 1 || 2 ** n !== rows) {
+    throw new $Error(`check.truthTable: the expected outputs must number a power of two (one per input row), got ${rows}. (This is a problem in the test, not in your code.)`);
+  }
+  let wrong = 0;
+  let details = "";
+  for (let k = 0; k < rows; k++) {
+    const inputs = bitsOf(k, n);
+    const raw = callGate(gate, bitsOf(k, n));
+    const got = raw === true ? 1 : raw === false ? 0 : raw;
+    if (got !== expected[k]) {
+      wrong++;
+      if (wrong <= 4) details += `\n  inputs ${describe(inputs)}: should give ${describe(expected[k])} but gave ${describe(raw)}`;
+    }
+  }
+  if (wrong === 0) return pass();
+  const more = wrong > 4 ? `\n  … and ${wrong - 4} more` : "";
+  fail(`${s.label} gets ${wrong} of ${rows} rows of its truth table wrong:${details}${more}`, s.hint);
+}
+
+// ---------------------------------------------------------------------------- that
+
+/** A condition the test computed itself; `message` says what should have held. */
+function that(condition: boolean, message: string, hint?: string): void {
+  if (condition === true) return pass();
+  fail(message, hint);
+}
+
+// ------------------------------------------------------------------- partial credit
+
+export interface Score {
+  /**
+   * Runs one part of the test: `checks` calls other checks. Earns `weight` when it
+   * passes; when a check in it fails, its message is kept and the test goes on.
+   * Returns whether the part passed.
+   */
+  part(weight: number, label: string, checks: () => void): boolean;
+  /**
+   * Ends the test: reports the fraction earned to the grader (see record.ts). Throws,
+   * failing the cell, when nothing was earned; prints what was missed otherwise.
+   */
+  finish(): number;
+}
+
+/**
+ * A score for a test cell that gives partial credit.
+ *
+ *   const score = check.score("training loop");
+ *   score.part(1, "returns one weight per input", () => check.shape(w, [3]));
+ *   score.part(2, "separates the data", () => check.equal(errors, 0));
+ *   score.finish();
+ */
+function score(label = "this test"): Score {
+  let earned = 0;
+  let possible = 0;
+  let finished = false;
+  const messages: string[] = [];
+  const api: Score = {
+    part(weight: number, partLabel: string, checks: () => void): boolean {
+      if (finished) throw new $Error("score.part: this score is already finished. (This is a problem in the test, not in your code.)");
+      if (typeof weight !== "number" || !$isFinite(weight) || weight <= 0) {
+        throw new $Error(`score.part: the weight must be a positive number, got ${describe(weight)}. (This is a problem in the test, not in your code.)`);
+      }
+      possible += weight;
+      try {
+        $call(checks, undefined, []);
+        earned += weight;
+        return true;
+      } catch (error) {
+        const text = error instanceof CheckFailure ? errorMessage(error) : `your code threw an error: ${errorMessage(error)}`;
+        messages[messages.length] = `${partLabel}: ${text}`;
+        return false;
+      }
+    },
+    finish(): number {
+      if (finished) throw new $Error("score.finish: called twice. (This is a problem in the test, not in your code.)");
+      finished = true;
+      if (possible === 0) throw new $Error("score.finish: no parts were run. (This is a problem in the test, not in your code.)");
+      const fraction = earned / possible;
+      return report(label, fraction, earned, possible, messages);
+    },
+  };
+  return $freeze(api);
+}
+
+function report(label: string, fraction: number, earned: number, possible: number, messages: string[]): number {
+  const copy: string[] = [];
+  for (let i = 0; i < messages.length; i++) copy[i] = messages[i]!;
+  let text = `${label}: ${formatNumber(earned)} of ${formatNumber(possible)} (${$round(fraction * 100)}%)`;
+  for (let i = 0; i < copy.length; i++) text += `\n  ✗ ${copy[i]!}`;
+  emitPartial({ fraction, earned, possible, label, messages: $freeze(copy) as string[] }, text);
+  if (fraction <= 0) fail(`${label}: no part passed.${joinMessages(copy)}`);
+  return fraction;
+}
+
+function joinMessages(messages: readonly string[]): string {
+  let text = "";
+  for (let i = 0; i < messages.length; i++) text += `\n  ✗ ${messages[i]!}`;
+  return text;
+}
+
+/**
+ * Reports a fraction of the points directly (0 to 1), e.g. from a score the test
+ * computed itself. A fraction of 0 fails the cell.
+ */
+function partial(fraction: number, message = "partial credit"): number {
+  if (typeof fraction !== "number" || !(fraction >= 0 && fraction <= 1)) {
+    throw new $Error(`check.partial: the fraction must be a number from 0 to 1, got ${describe(fraction)}. (This is a problem in the test, not in your code.)`);
+  }
+  return report(message, fraction, fraction, 1, fraction < 1 ? [message] : []);
+}
+
+export const check = {
+  equal,
+  close,
+  shape: shapeCheck,
+  tensor,
+  throws,
+  truthTable,
+  that,
+  score,
+  partial,
+};
+
+export type Check = typeof check;

@@ -1,0 +1,23 @@
+/**
+ * nncourse/grading: the checks that exercise test cells call, and the pieces the
+ * grader uses to trust their results.
+ *
+ *   import { check } from "nncourse/dist/grading";
+ *   check.close(sigmoidPrime(0), 0.25, "sigmoidPrime(0)");
+ *
+ * Loading this module freezes it (see seal.ts for the threat model); inside a tslab
+ * kernel it also seals the kernel, so that student cells that run after the master's
+ * setup cell cannot replace the checks or patch the kernel's reply.
+ */
+import { check, CheckFailure } from "./check";
+import { beginGradingRun, finishGradingRun } from "./record";
+import { lockLibrary, sealGrading } from "./seal";
+
+export { check, CheckFailure } from "./check";
+export type { Check, CheckOptions, CloseOptions, Score } from "./check";
+export { beginGradingRun, finishGradingRun, canonicalJson, recordTag, GRADE_MIME, GRADE_LINE_PREFIX } from "./record";
+export type { GradeRecord, PartialRecord, RunEndRecord } from "./record";
+export { sealGrading } from "./seal";
+
+lockLibrary([check, CheckFailure, beginGradingRun, finishGradingRun, sealGrading]);
+if (typeof (globalThis as { __tslab__?: unknown }).__tslab__ === "object") sealGrading();
