@@ -79,6 +79,17 @@ describe("runNotebook", { concurrency: 2 }, () => {
     assert.ok(Date.now() - started < 500);
   });
 
+  test("a memory cap through node flags ends a greedy cell, reported as running out of memory", async () => {
+    const notebook = newNotebook([
+      newCodeCell("const hog: number[][] = [];\nwhile (true) hog.push(new Array(100_000).fill(1));"),
+      newCodeCell("console.log('unreachable')"),
+    ]);
+    const result = await runNotebook(notebook, { cwd: workDir, nodeFlags: ["--max-old-space-size=256"] });
+    assert.deepEqual(result.cells.map((c) => c.status), ["kernel-died", "not-run"]);
+    assert.match(result.cells[0]!.error!, /ran out of memory/);
+    assert.ok(result.kernelExit, "the exit is reported");
+  });
+
   test("the notebook time limit stops the run and skips the remaining cells", async () => {
     const file = join(workDir, "slow.ipynb");
     writeNotebook(file, newNotebook(Array.from({ length: 20 }, () => newCodeCell(sleepCell(500)))));

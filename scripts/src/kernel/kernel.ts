@@ -224,7 +224,10 @@ export class Kernel {
         this.exited.then(() => "died" as const),
         delay(Math.max(1, deadline - Date.now())).then(() => "late" as const),
       ]);
-      if (answered === "died") throw this.startError("exited before it was ready");
+      if (answered === "died") {
+        await this.logSettled();
+        throw this.startError("exited before it was ready");
+      }
       if (answered === "reply") await Promise.race([iopubSeen, delay(IOPUB_READY_MS)]);
       this.replyWaiters.delete(request.header.msg_id);
       this.iopubListeners.delete(request.header.msg_id);
@@ -233,11 +236,28 @@ export class Kernel {
     throw this.startError(`did not answer within ${Math.round(timeoutMs / 1000)} s`);
   }
 
+  /**
+   * Waits (briefly) until the dead process's output has been read. "exit" can come
+   * before the last output; "close" waits for it, but would wait forever if a child of
+   * the kernel still holds its stdout, so it is not awaited unbounded.
+   */
+  private async logSettled(): Promise<void> {
+    const closed = new Promise<void>((ok) => {
+      if (this.child.stdout?.readableEnded !== false && this.child.stderr?.readableEnded !== false) ok();
+      this.child.once("close", () => ok());
+    });
+    await Promise.race([closed, delay(200)]);
+    if (this.exitInfo) this.exitInfo.log = this.log;
+  }
+
   private startError(what: string): CourseError {
-    const log = this.log.trim();
+    const log = this.log.trim().split("\n").slice(-20).join("\n");
+    const outOfMemory = /heap out of memory/.test(this.log);
     return new CourseError(
-      `the tslab kernel ${what}.` + (log ? `\nKernel output:\n${log}` : ""),
-      "run `course doctor` to check the installation; `npm install` repairs a broken tslab.",
+      `the tslab kernel ${what}.` + (log ? `\nKernel output (end):\n${log}` : ""),
+      outOfMemory
+        ? "the kernel ran out of memory while starting (tslab's TypeScript compiler alone needs about 150 MB); allow it more memory."
+        : "run `course doctor` to check the installation; `npm install` repairs a broken tslab.",
       EXIT.missing,
     );
   }
@@ -290,8 +310,8 @@ export class Kernel {
       ]);
       if (outcome.kind === "died") {
         // Outputs sent just before the crash may still be in flight; give them a moment.
-        await delay(50);
-        return outcome;
+        await Promise.all([delay(50), this.logSettled()]);
+        return { kind: "died", exit: this.exitInfo ?? outcome.exit };
       }
       if (options.waitForIdle !== false) await Promise.race([idle, delay(IDLE_AFTER_REPLY_MS), this.exited]);
       return { kind: "reply", reply: outcome.message.content as unknown as ExecuteReplyContent, message: outcome.message };

@@ -296,12 +296,16 @@ function describeFailure(
     }
     case "kernel-died": {
       const exit = run.exit;
+      const log = exit?.log.trim() ?? "";
+      const outOfMemory = /heap out of memory|Reached heap limit/.test(log);
       const how = exit?.signal ? `was killed by ${exit.signal}` : `exited with code ${exit?.code ?? "unknown"}`;
-      const hint = exit?.signal === "SIGKILL" || exit?.signal === "SIGABRT" ? " (out of memory?)" : "";
+      const hint = outOfMemory ? " because it ran out of memory" : exit?.signal === "SIGKILL" ? " (out of memory?)" : "";
       const text = `the kernel ${how}${hint} while running this cell.`;
-      const log = exit?.log.trim();
-      collector.addError("KernelDied", text, [`KernelDied: ${text}`, ...(log ? log.split("\n").slice(-20) : [])]);
-      return text + (log ? `\n${log.split("\n").slice(-5).join("\n")}` : "");
+      // V8's fatal error line says more than the native stack that follows it.
+      const fatal = log.split("\n").filter((line) => line.startsWith("FATAL ERROR"));
+      const detail = fatal.length > 0 ? fatal : log ? log.split("\n").slice(-5) : [];
+      collector.addError("KernelDied", text, [`KernelDied: ${text}`, ...detail]);
+      return [text, ...detail].join("\n");
     }
     case "aborted": {
       const text = "the kernel kept aborting this cell (it was still recovering from an earlier error).";
