@@ -6,6 +6,8 @@ import { EXIT } from "../errors";
 import { localTslab, projectPath } from "../project";
 import { KERNEL_NAME, findKernelSpec, kernelSpecProblems } from "../jupyter/kernelspec";
 import { HOW_TO_GET_JUPYTER, findJupyter, versionOf } from "../jupyter/find";
+import { readManifest } from "nncourse";
+import { verifyFile } from "../data/verify";
 
 type Level = "ok" | "warn" | "problem";
 
@@ -97,10 +99,38 @@ async function checkTensorFlow(): Promise<Finding[]> {
   }
 }
 
+/**
+ * Each dataset verified where the library would load it from. A dataset not fetched
+ * yet is a warning (only the notebooks that use it need it); a bad checksum is a problem.
+ */
+function checkDatasets(): Finding[] {
+  let datasets;
+  try {
+    datasets = readManifest().datasets;
+  } catch (error) {
+    return [{ level: "problem", topic: "data", message: `the dataset manifest cannot be read: ${(error as Error).message}`, fix: "restore data/manifest.json from the repository (`git checkout data/manifest.json`)." }];
+  }
+  return datasets.map((dataset): Finding => {
+    const outcomes = dataset.files.map((entry) => verifyFile(dataset, entry));
+    const bad = outcomes.find((o) => o.status === "mismatch");
+    if (bad) return { level: "problem", topic: "data", message: `${dataset.name}: ${bad.file} ${bad.message}`, fix: bad.fix };
+    const missing = outcomes.filter((o) => o.status === "missing");
+    if (missing.length > 0) {
+      return {
+        level: "warn",
+        topic: "data",
+        message: `${dataset.name}: ${missing.length} of ${outcomes.length} file(s) not fetched yet (${missing.map((o) => o.file).join(", ")}).`,
+        fix: missing[0].fix ?? `run \`npx course data fetch ${dataset.name}\`.`,
+      };
+    }
+    return { level: "ok", topic: "data", message: `${dataset.name}: ${outcomes.length} file(s) present and verified` };
+  });
+}
+
 /** Every check, in the order they are printed. */
 export async function diagnose(): Promise<Finding[]> {
   const findings: Finding[] = [checkNode(), checkBuild(), await checkTslab(), checkKernelSpec(), ...(await checkJupyter())];
-  if (findings[1].level === "ok") findings.push(...(await checkTensorFlow()));
+  if (findings[1].level === "ok") findings.push(...(await checkTensorFlow()), ...checkDatasets());
   return findings;
 }
 
