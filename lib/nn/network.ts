@@ -596,7 +596,7 @@ export class Network {
     }
     if (where.length === 0) {
       // Everything is still finite but so large that the loss overflowed: show the sizes.
-      const largest = (m: Matrix) => m.data.reduce((max, v) => Math.max(max, Math.abs(v)), 0);
+      const largest = (m: Matrix) => Array.from(m.data).reduce((max, v) => Math.max(max, Math.abs(v)), 0);
       this.weights.forEach((W, l) => where.push(`weights of layer ${l + 1} up to ${largest(W).toExponential(1)} in size`));
       where.push(`outputs up to ${largest(ws.zs[this.depth - 1]).toExponential(1)}`);
     }

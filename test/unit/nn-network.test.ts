@@ -131,7 +131,7 @@ test("L2 weight decay is the (1 − ηλ/n) shrink followed by the gradient step
 
 test("L1 and L2 keep the weights smaller than training without them", () => {
   const { X, y } = makeMoons(100, { noise: 0.2, seed: 6 });
-  const norm = (net: Network) => net.weights.reduce((s, w) => s + w.data.reduce((t, v) => t + Math.abs(v), 0), 0);
+  const norm = (net: Network) => net.weights.reduce((s, w) => s + Array.from(w.data).reduce((t, v) => t + Math.abs(v), 0), 0);
   const train = (extra: object) => {
     const net = new Network([2, 16, 1], ["tanh", "sigmoid"], { seed: 1 });
     net.train(X, y, { epochs: 50, batchSize: 10, learningRate: 0.5, ...extra });
