@@ -5,7 +5,7 @@ import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { projectRoot, runCourse } from "../helpers/cli";
 import { newCodeCell, newMarkdownCell, newNotebook, readNotebook, streamText, writeNotebook } from "../../scripts/src/notebook";
 import type { CodeCell, Notebook } from "../../scripts/src/notebook";
@@ -168,18 +168,26 @@ describe("course run", { concurrency: 2 }, () => {
   });
 
   test("-j 2 runs two notebooks at the same time", async () => {
-    const cell = "const started = Date.now();\nawait new Promise((r) => setTimeout(r, 1500));\nconsole.log(JSON.stringify([started, Date.now()]));";
-    const a = notebookFile([cell]);
-    const b = notebookFile([cell]);
+    // Each notebook leaves a mark and waits for the other's: they meet only if both
+    // kernels run at once, however long each one took to start.
+    const meet = (me: string, other: string) =>
+      [
+        "const fs = require('fs');",
+        `fs.writeFileSync(${JSON.stringify(join(workDir, me))}, '');`,
+        "const until = Date.now() + 15000;",
+        `while (!fs.existsSync(${JSON.stringify(join(workDir, other))}) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));`,
+        `console.log(fs.existsSync(${JSON.stringify(join(workDir, other))}) ? 'met' : 'alone');`,
+      ].join("\n");
+    const a = notebookFile([meet("mark-a", "mark-b")]);
+    const b = notebookFile([meet("mark-b", "mark-a")]);
     const outDir = join(workDir, "parallel-out");
     const result = await runCourse(["run", a, b, "-j", "2", "--output-dir", outDir], TIMEOUT);
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /summary: 2 notebooks, 2 passed/);
-    const [spanA, spanB] = [a, b].map((file) => {
-      const ran = readNotebook(join(outDir, file.split("/").pop()!));
-      return JSON.parse(streamText(code(ran, 0), "stdout")) as [number, number];
-    });
-    assert.ok(spanA![0] < spanB![1] && spanB![0] < spanA![1], `the runs overlap: ${spanA} ${spanB}`);
+    for (const file of [a, b]) {
+      const ran = readNotebook(join(outDir, basename(file)));
+      assert.equal(streamText(code(ran, 0), "stdout"), "met\n", `${basename(file)} ran while the other one did`);
+    }
   });
 
   test("bad notebooks and bad command lines are refused before any kernel starts", async () => {

@@ -26,7 +26,8 @@ Limits:
                            interrupted (SIGINT) and counts as failed; if it does not
                            stop within --interrupt-grace, the kernel is killed.
   --notebook-timeout SECONDS
-                           time limit per notebook, kernel start included (default: none)
+                           time limit for all cells of a notebook together, counted
+                           from when its kernel is ready (default: none)
   --interrupt-grace SECONDS
                            how long an interrupted cell may take to stop (default: 5)
   --output-cap BYTES       output kept per cell (default: ${DEFAULT_LIMITS.cellBytes}); more is cut

@@ -57,7 +57,11 @@ export interface RunOptions {
   nodeFlags?: string[];
   /** Time limit per cell in ms (default: none). */
   cellTimeoutMs?: number;
-  /** Time limit for the whole notebook in ms, kernel start included (default: none). */
+  /**
+   * Time limit for all cells together in ms (default: none). It starts once the kernel
+   * is ready: a slow start on a busy machine is not charged to the notebook (the start
+   * has its own limit, startTimeoutMs).
+   */
   notebookTimeoutMs?: number;
   /** How long an interrupted cell may take to stop before the kernel is killed (default 5 s). */
   interruptGraceMs?: number;
@@ -101,7 +105,6 @@ const DEFAULT_GRACE_MS = 5000;
 export async function runNotebook(notebook: Notebook, options: RunOptions & { path?: string } = {}): Promise<NotebookRunResult> {
   const started = Date.now();
   const cwd = resolve(options.cwd ?? (options.path ? dirname(options.path) : process.cwd()));
-  const notebookDeadline = options.notebookTimeoutMs === undefined ? Infinity : started + options.notebookTimeoutMs;
   const outputs = new NotebookOutputs({ ...DEFAULT_LIMITS, ...options.limits });
   const cells = codeCells(notebook);
   const results: CellResult[] = [];
@@ -120,9 +123,10 @@ export async function runNotebook(notebook: Notebook, options: RunOptions & { pa
     cwd,
     env: options.env,
     nodeFlags: options.nodeFlags,
-    startTimeoutMs: Math.min(options.startTimeoutMs ?? 30_000, Math.max(1, notebookDeadline - Date.now())),
+    startTimeoutMs: options.startTimeoutMs,
   });
   const kernelStartMs = Date.now() - started;
+  const notebookDeadline = options.notebookTimeoutMs === undefined ? Infinity : Date.now() + options.notebookTimeoutMs;
   const stopUpdates = kernel.onAnyIopub((message) => {
     if (message.header.msg_type === "update_display_data") outputs.updateDisplay(message);
   });
