@@ -9,3 +9,4 @@ export * from "./optimizers";
 export * from "./network";
 export * from "./gradient-check";
 export * from "./traces";
+export * from "./gradient-descent";

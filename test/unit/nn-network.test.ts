@@ -15,7 +15,10 @@ import {
   RMSProp,
   SGD,
   TrainingDivergedError,
+  batchGradientDescent,
   halfSquaredError,
+  miniBatchGradientDescent,
+  stochasticGradientDescent,
 } from "../../lib/nn";
 
 /** Counts optimizer steps, to see how many updates an epoch makes. */
@@ -229,4 +232,26 @@ test("a diverging run stops with an error naming the epoch, the batch and the la
       return true;
     },
   );
+});
+
+test("the pseudocode loops (batch, mini-batch, stochastic) match Network.train step for step", () => {
+  const { X, y } = makeMoons(24, { noise: 0.1, seed: 11 });
+  const Y = y.map((v) => [v]);
+  const start = new Network([2, 3, 1], ["tanh", "sigmoid"], { seed: 2 });
+  for (const batchSize of [24, 5, 1]) {
+    const byLoop = start.clone();
+    const costs =
+      batchSize === 24
+        ? batchGradientDescent(byLoop, X, Y, { epochs: 3, learningRate: 0.5 })
+        : batchSize === 1
+          ? stochasticGradientDescent(byLoop, X, Y, { epochs: 3, learningRate: 0.5, shuffle: false })
+          : miniBatchGradientDescent(byLoop, X, Y, { epochs: 3, learningRate: 0.5, batchSize, shuffle: false });
+    const byTrain = start.clone();
+    byTrain.train(X, Y, { epochs: 3, batchSize, learningRate: 0.5, shuffle: false });
+    assert.equal(costs.length, 3);
+    byLoop.parameters().forEach((p, k) =>
+      p.data.forEach((v, i) => assert.ok(Math.abs(v - byTrain.parameters()[k].data[i]) < 1e-12, `batch ${batchSize}`)),
+    );
+  }
+  assert.throws(() => batchGradientDescent(start, X, Y, { epochs: 1, learningRate: 0 }), /learning rate must be a finite number > 0/);
 });
