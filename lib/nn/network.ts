@@ -264,6 +264,9 @@ export class Network {
     );
 
     const rng = toRandom(options.seed);
+    if (Array.isArray(options.init) && options.init.length !== L) {
+      throw new RangeError(`Network: init lists ${options.init.length} initializers but the network has ${L} layers; give one per layer or a single one.`);
+    }
     const inits = this.activations.map((act, l) => {
       const spec = Array.isArray(options.init) ? options.init[l] : options.init;
       return getInitializer((spec as InitializerName | Initializer | undefined) ?? (isReluLike(act) ? "he-normal" : "glorot-uniform"));

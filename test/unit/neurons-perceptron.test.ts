@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Adaline, Perceptron, hebbUpdate, stepOf, trainHebb } from "../../lib/neurons";
 import { copyFirstInputTable, logicGate, makeBlobs } from "../../lib/data/synthetic";
+import { loadIris } from "../../lib/data/iris";
 
 test("the perceptron learns the table y = x1 (bias column x0 = 1 in the data)", () => {
   const { X, y } = copyFirstInputTable();
@@ -111,4 +112,15 @@ test("Hebb's rule: Δw = η x y; one pass over bipolar AND wires the unit", () =
   assert.equal(steps.length, 4);
   X.forEach((x, i) => assert.equal(Math.sign(weights[0] * x[0] + weights[1] * x[1] + bias), y[i]));
   assert.throws(() => trainHebb([[1]], [1, 1]), /X has 1 samples but y has 2 targets/);
+});
+
+test("iris: setosa or not from petal length and width; the flower [2, 0.5] is a setosa", () => {
+  const iris = loadIris();
+  const X = Array.from({ length: iris.rows }, (_, r) => [iris.data[r * 4 + 2], iris.data[r * 4 + 3]]);
+  const y = Array.from(iris.labels, (c) => (c === 0 ? 1 : 0));
+  const p = new Perceptron({ inputs: 2 });
+  const result = p.fit(X, y, { epochs: 100, shuffle: true, seed: 42 });
+  assert.equal(result.converged, true, "setosa is linearly separable from the others");
+  assert.deepEqual(p.predict([2, 0.5]), [1]);
+  assert.deepEqual(p.predict([5, 1.8]), [0]);
 });

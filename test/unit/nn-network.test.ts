@@ -255,3 +255,15 @@ test("the pseudocode loops (batch, mini-batch, stochastic) match Network.train s
   }
   assert.throws(() => batchGradientDescent(start, X, Y, { epochs: 1, learningRate: 0 }), /learning rate must be a finite number > 0/);
 });
+
+test("zero initial weights never break the symmetry: every hidden unit stays the same", () => {
+  const { X, y } = makeMoons(40, { noise: 0.1, seed: 12 });
+  const net = new Network([2, 4, 1], ["tanh", "sigmoid"], { init: "zeros" });
+  net.train(X, y, { epochs: 20, batchSize: 8, learningRate: 0.5 });
+  const W2 = net.weights[1].data;
+  assert.ok(Array.from(W2).every((w) => w === W2[0]), `output weights ${Array.from(W2)}`);
+  const random = new Network([2, 4, 1], ["tanh", "sigmoid"], { init: "normal-1/n_in", seed: 1 });
+  random.train(X, y, { epochs: 20, batchSize: 8, learningRate: 0.5 });
+  assert.ok(new Set(Array.from(random.weights[1].data)).size === 4);
+  assert.throws(() => new Network([2, 4, 1], "tanh", { init: ["zeros"] }), /init lists 1 initializers but the network has 2 layers/);
+});
