@@ -90,6 +90,18 @@ describe("runNotebook", { concurrency: 2 }, () => {
     assert.ok(result.kernelExit, "the exit is reported");
   });
 
+  test("cells that tslab aborts right after an error are sent again, never counted as passed", async () => {
+    const notebook = newNotebook([newCodeCell("throw new Error('first');"), newCodeCell("console.log('second ran')"), newCodeCell("console.log('third ran')")]);
+    // No pause after the failure: the second cell reaches tslab inside its abort window.
+    const result = await runNotebook(notebook, { cwd: workDir, allowErrors: true, afterErrorDelayMs: 0 });
+    assert.deepEqual(result.cells.map((c) => c.status), ["error", "ok", "ok"]);
+    assert.ok(result.cells[1]!.attempts > 1, "the second cell was aborted once and sent again");
+    const cells = notebook.cells as CodeCell[];
+    assert.equal(streamText(cells[1]!, "stdout"), "second ran\n");
+    assert.equal(streamText(cells[2]!, "stdout"), "third ran\n");
+    assert.deepEqual(cells.map((c) => c.execution_count), [1, 2, 3], "an aborted request uses no execution count");
+  });
+
   test("the notebook time limit stops the run and skips the remaining cells", async () => {
     const file = join(workDir, "slow.ipynb");
     writeNotebook(file, newNotebook(Array.from({ length: 20 }, () => newCodeCell(sleepCell(500)))));

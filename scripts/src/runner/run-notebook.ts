@@ -46,6 +46,8 @@ export interface CellResult {
   error?: string;
   /** True when some output was dropped by the size cap. */
   truncated: boolean;
+  /** How often the cell was sent: more than 1 when tslab aborted it (see the abort window). */
+  attempts: number;
 }
 
 export interface RunOptions {
@@ -69,6 +71,12 @@ export interface RunOptions {
   allowErrors?: boolean;
   /** Output size caps (default 1 MiB per cell, 20 MiB per notebook). */
   limits?: Partial<OutputLimits>;
+  /**
+   * How long to wait after a failed cell before sending the next one (default 250 ms),
+   * to let tslab finish its 200 ms abort window. Cells that are aborted anyway are
+   * re-sent, so this only saves round trips.
+   */
+  afterErrorDelayMs?: number;
   /** How long to wait for the kernel to start (default 30 s). */
   startTimeoutMs?: number;
   /** Called as each cell starts and ends, for progress display. */
@@ -138,7 +146,7 @@ export async function runNotebook(notebook: Notebook, options: RunOptions & { pa
     await options.onKernelReady?.(kernel);
     for (const { index, cell } of cells) {
       const source = cellSource(cell);
-      const base = { index, firstLine: firstLine(source), executionCount: null, durationMs: 0, truncated: false };
+      const base = { index, firstLine: firstLine(source), executionCount: null, durationMs: 0, truncated: false, attempts: 0 };
       if (stopReason !== undefined) {
         results.push({ ...base, status: "not-run" });
         continue;
@@ -157,7 +165,7 @@ export async function runNotebook(notebook: Notebook, options: RunOptions & { pa
       const run = await runCell(kernel, source, collector, {
         deadline: cellDeadline,
         graceMs: options.interruptGraceMs ?? DEFAULT_GRACE_MS,
-        notBefore: lastErrorAt + ABORT_WINDOW_MS,
+        notBefore: lastErrorAt + (options.afterErrorDelayMs ?? ABORT_WINDOW_MS),
       });
       const result: CellResult = {
         ...base,
@@ -165,6 +173,7 @@ export async function runNotebook(notebook: Notebook, options: RunOptions & { pa
         executionCount: run.executionCount,
         durationMs: Date.now() - cellStart,
         truncated: collector.truncated,
+        attempts: run.attempts,
       };
       cell.execution_count = run.executionCount;
       if (run.status !== "ok") {
@@ -202,7 +211,7 @@ export async function runNotebook(notebook: Notebook, options: RunOptions & { pa
 }
 
 function emptyResult(index: number, source: string): CellResult {
-  return { index, status: "empty", firstLine: firstLine(source), executionCount: null, durationMs: 0, truncated: false };
+  return { index, status: "empty", firstLine: firstLine(source), executionCount: null, durationMs: 0, truncated: false, attempts: 0 };
 }
 
 interface CellRun {
@@ -211,6 +220,7 @@ interface CellRun {
   exit?: KernelExit;
   /** True when the kernel had to be killed because it ignored the interrupt. */
   killed?: boolean;
+  attempts: number;
 }
 
 /** Sends one cell, handling tslab's abort window, the time limit and a dying kernel. */
@@ -220,23 +230,23 @@ async function runCell(
   collector: CellOutputs,
   limits: { deadline: number; graceMs: number; notBefore: number },
 ): Promise<CellRun> {
-  for (let attempt = 0; attempt <= ABORT_RETRIES; attempt++) {
-    const wait = (attempt === 0 ? limits.notBefore : Date.now() + ABORT_WINDOW_MS) - Date.now();
+  for (let attempt = 1; attempt <= 1 + ABORT_RETRIES; attempt++) {
+    const wait = attempt === 1 ? limits.notBefore - Date.now() : ABORT_WINDOW_MS;
     if (wait > 0) await sleep(wait);
     const execution = kernel.execute(code, { onIopub: (message) => collector.handle(message) });
     const outcome = await withDeadline(kernel, execution, limits);
-    if (outcome.kind === "timeout") return outcome.run;
-    if (outcome.kind === "died") return { status: "kernel-died", executionCount: null, exit: outcome.exit };
+    if (outcome.kind === "timeout") return { ...outcome.run, attempts: attempt };
+    if (outcome.kind === "died") return { status: "kernel-died", executionCount: null, exit: outcome.exit, attempts: attempt };
     const { status, execution_count } = outcome.reply;
     const executionCount = typeof execution_count === "number" ? execution_count : null;
-    if (status === "ok") return { status: "ok", executionCount };
-    if (status === "error") return { status: "error", executionCount };
+    if (status === "ok") return { status: "ok", executionCount, attempts: attempt };
+    if (status === "error") return { status: "error", executionCount, attempts: attempt };
     // "abort": tslab was still resetting its queue after an earlier error; try again.
   }
-  return { status: "aborted", executionCount: null };
+  return { status: "aborted", executionCount: null, attempts: 1 + ABORT_RETRIES };
 }
 
-type Bounded = ExecuteOutcome | { kind: "timeout"; run: CellRun };
+type Bounded = ExecuteOutcome | { kind: "timeout"; run: Omit<CellRun, "attempts"> };
 
 /**
  * Waits for the execution until the deadline; then interrupts (SIGINT) and waits the
