@@ -514,7 +514,7 @@ export class Network {
         gatherRows(target, rows, ws.target);
         const output = this.feedforward(ws.input, ws, dropout.some((p) => p > 0) ? rng : undefined, dropout);
         const batchLoss = loss.value(output, ws.target);
-        if (!Number.isFinite(batchLoss)) this.diverged(epoch, batch, rows, batchLoss, optimizer, ws);
+        if (!Number.isFinite(batchLoss)) this.diverged(epoch, batch, rows, `the loss became ${batchLoss}`, optimizer, ws);
         lossSum += batchLoss * rows.length;
         if (classification) correct += this.countCorrect(output, ws.target, loss);
         this.backward(ws.input, ws.target, ws, loss);
@@ -523,6 +523,11 @@ export class Network {
         if (l1 > 0) this.shrinkWeights((eta * l1) / n);
         optimizer.step(params, ws.gradW.flatMap((gW, l) => [gW, ws.gradB[l]]));
         seen += rows.length;
+      }
+      // The loss of the epoch's last step is only seen next epoch: check the weights now.
+      if (params.some((p) => firstNonFinite(p) !== null)) {
+        const batches = Math.ceil(n / batchSize);
+        this.diverged(epoch, batches - 1, order.slice((batches - 1) * batchSize), "the weights stopped being finite numbers", optimizer, last);
       }
       const record: EpochRecord = { epoch, loss: lossSum / n, seconds: (Date.now() - epochStart) / 1000 };
       if (classification) record.accuracy = correct / n;
@@ -581,7 +586,7 @@ export class Network {
     return rates;
   }
 
-  private diverged(epoch: number, batch: number, rows: number[], value: number, optimizer: Optimizer, ws: Workspace): never {
+  private diverged(epoch: number, batch: number, rows: number[], problem: string, optimizer: Optimizer, ws: Workspace): never {
     const where: string[] = [];
     this.weights.forEach((W, l) => {
       const bad = firstNonFinite(W);
@@ -604,7 +609,7 @@ export class Network {
       where.push(`outputs up to ${largest(ws.zs[this.depth - 1]).toExponential(1)}`);
     }
     throw new TrainingDivergedError(
-      `Network.train: the loss became ${value} in epoch ${epoch}, batch ${batch + 1} (${rows.length} samples, ` +
+      `Network.train: ${problem} in epoch ${epoch}, batch ${batch + 1} (${rows.length} samples, ` +
         `first sample index ${rows[0]}). Where: ${where.join("; ")}. ` +
         `Training diverged: lower the learning rate (now ${optimizer.learningRate}) or scale the inputs.`,
       epoch,

@@ -267,3 +267,31 @@ test("zero initial weights never break the symmetry: every hidden unit stays the
   assert.ok(new Set(Array.from(random.weights[1].data)).size === 4);
   assert.throws(() => new Network([2, 4, 1], "tanh", { init: ["zeros"] }), /init lists 1 initializers but the network has 2 layers/);
 });
+
+test("a NaN that appears in the weights is reported with its layer and position", () => {
+  const { X, y } = makeMoons(32, { noise: 0.1, seed: 13 });
+  const net = new Network([2, 3, 2, 1], ["tanh", "tanh", "sigmoid"], { seed: 1 });
+  const sgd = new SGD(0.1);
+  let steps = 0;
+  const faulty: Optimizer = {
+    name: "faulty",
+    learningRate: 0.1,
+    step(params, grads) {
+      sgd.step(params, grads);
+      if (++steps === 6) params[2].data[3] = NaN; // W² (layer 2), row 1, column 1
+    },
+    reset() {},
+  };
+  assert.throws(
+    () => net.train(X, y, { epochs: 5, batchSize: 8, optimizer: faulty, shuffle: false }),
+    /loss became NaN in epoch 2, batch 3 .*weights of layer 2: NaN at row 1, column 1/,
+  );
+  // and when the very last step of an epoch breaks the weights, the epoch's end catches it
+  steps = 0;
+  const net2 = new Network([2, 3, 2, 1], ["tanh", "tanh", "sigmoid"], { seed: 1 });
+  const lastStep: Optimizer = { ...faulty, step(params, grads) { sgd.step(params, grads); if (++steps === 4) params[0].data[0] = Infinity; } };
+  assert.throws(
+    () => net2.train(X, y, { epochs: 5, batchSize: 8, optimizer: lastStep }),
+    /the weights stopped being finite numbers in epoch 1, batch 4 .*weights of layer 1: Infinity at row 0, column 0/,
+  );
+});
