@@ -447,7 +447,7 @@ export interface Score {
    * Ends the test: reports the fraction earned to the grader (see record.ts). Throws,
    * failing the cell, when nothing was earned; prints what was missed otherwise.
    */
-  finish(): number;
+  finish(): void;
 }
 
 /**
@@ -480,25 +480,23 @@ function score(label = "this test"): Score {
         return false;
       }
     },
-    finish(): number {
+    finish(): void {
       if (finished) throw new $Error("score.finish: called twice. (This is a problem in the test, not in your code.)");
       finished = true;
       if (possible === 0) throw new $Error("score.finish: no parts were run. (This is a problem in the test, not in your code.)");
-      const fraction = earned / possible;
-      return report(label, fraction, earned, possible, messages);
+      report(label, earned / possible, earned, possible, messages);
     },
   };
   return $freeze(api);
 }
 
-function report(label: string, fraction: number, earned: number, possible: number, messages: string[]): number {
+function report(label: string, fraction: number, earned: number, possible: number, messages: string[]): void {
   const copy: string[] = [];
   for (let i = 0; i < messages.length; i++) copy[i] = messages[i]!;
   let text = `${label}: ${formatNumber(earned)} of ${formatNumber(possible)} (${$round(fraction * 100)}%)`;
   for (let i = 0; i < copy.length; i++) text += `\n  ✗ ${copy[i]!}`;
   emitPartial({ fraction, earned, possible, label, messages: $freeze(copy) as string[] }, text);
   if (fraction <= 0) fail(`${label}: no part passed.${joinMessages(copy)}`);
-  return fraction;
 }
 
 function joinMessages(messages: readonly string[]): string {
@@ -511,11 +509,11 @@ function joinMessages(messages: readonly string[]): string {
  * Reports a fraction of the points directly (0 to 1), e.g. from a score the test
  * computed itself. A fraction of 0 fails the cell.
  */
-function partial(fraction: number, message = "partial credit"): number {
+function partial(fraction: number, message = "partial credit"): void {
   if (typeof fraction !== "number" || !(fraction >= 0 && fraction <= 1)) {
     throw new $Error(`check.partial: the fraction must be a number from 0 to 1, got ${describe(fraction)}. (This is a problem in the test, not in your code.)`);
   }
-  return report(message, fraction, fraction, 1, fraction < 1 ? [message] : []);
+  report(message, fraction, fraction, 1, fraction < 1 ? [message] : []);
 }
 
 export const check = {
