@@ -1,4 +1,5 @@
 /** The text report of `course run`: one block per notebook and a summary line. */
+import { resolve } from "node:path";
 import type { CellResult } from "./run-notebook";
 
 export type NotebookOutcome =
@@ -30,7 +31,7 @@ export function formatNotebookReport(outcome: NotebookOutcome, { quiet = false, 
     const hint = why === "a cell failed" ? " (--allow-errors runs them anyway)" : "";
     lines.push(`  ${notRun.length} cell${notRun.length === 1 ? "" : "s"} not run: ${why}${hint}`);
   }
-  if (!quiet && outcome.output && outcome.output !== outcome.file) lines.push(`  written to ${outcome.output}`);
+  if (!quiet && outcome.output && resolve(outcome.output) !== resolve(outcome.file)) lines.push(`  written to ${outcome.output}`);
   return lines.join("\n");
 }
 
