@@ -146,7 +146,7 @@ export interface EpochRecord {
 
 export interface History {
   epochs: EpochRecord[];
-  /** The epoch whose weights the network holds at the end (the best one with early stopping). */
+  /** The epoch whose weights the network holds at the end (the best one when early stopping restored it). */
   bestEpoch: number;
   stoppedEarly: boolean;
   /** Training samples per second over the whole run. */
@@ -508,16 +508,20 @@ export class Network {
       let lossSum = 0;
       let correct = 0;
       for (let b = 0, batch = 0; b < n; b += batchSize, batch++) {
+        // 1. Take the next batch of samples.
         const rows = order.slice(b, b + batchSize);
         const ws = rows.length === full.input.rows ? full : last;
         gatherRows(input, rows, ws.input);
         gatherRows(target, rows, ws.target);
+        // 2. Feedforward, and measure the loss on the batch.
         const output = this.feedforward(ws.input, ws, dropout.some((p) => p > 0) ? rng : undefined, dropout);
         const batchLoss = loss.value(output, ws.target);
         if (!Number.isFinite(batchLoss)) this.diverged(epoch, batch, rows, `the loss became ${batchLoss}`, optimizer, ws);
         lossSum += batchLoss * rows.length;
         if (classification) correct += this.countCorrect(output, ws.target, loss);
+        // 3. Backprop: the gradient of the batch's cost for every weight and bias.
         this.backward(ws.input, ws.target, ws, loss);
+        // 4. Regularize, then step against the gradient.
         const eta = optimizer.learningRate;
         if (l2 > 0) this.decayWeights(1 - (eta * l2) / n);
         if (l1 > 0) this.shrinkWeights((eta * l1) / n);
@@ -550,9 +554,9 @@ export class Network {
       }
       if (keepGoing === false) break;
     }
-    if (stopping && history.stoppedEarly) {
+    if (stopping && history.stoppedEarly && best.weights) {
+      params.forEach((p, i) => p.data.set(best.weights![i]));
       history.bestEpoch = best.epoch;
-      if (best.weights) params.forEach((p, i) => p.data.set(best.weights![i]));
     }
     history.samplesPerSecond = seen / Math.max((Date.now() - start) / 1000, 1e-9);
     return history;
