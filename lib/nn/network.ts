@@ -165,36 +165,34 @@ export class TrainingDivergedError extends Error {
   }
 }
 
-/** Buffers for one batch size, reused from batch to batch so training makes no garbage. */
+/**
+ * Buffers for one batch size, reused from batch to batch so training makes no garbage.
+ * A forward-only workspace (prediction) holds just the z and a of each layer.
+ */
 class Workspace {
+  /** The batch being trained on (training workspaces only). */
   readonly input: Matrix;
   readonly target: Matrix;
-  readonly zs: Matrix[];
+  readonly zs: Matrix[] = [];
   /** φ(z) before dropout (what φ' needs). */
-  readonly raw: Matrix[];
+  readonly raw: Matrix[] = [];
   /** a^l after dropout (what the next layer sees); the same matrix as raw[l] without dropout. */
-  readonly as: Matrix[];
-  readonly masks: (Matrix | null)[];
-  readonly deltas: Matrix[];
+  readonly as: Matrix[] = [];
+  readonly masks: (Matrix | null)[] = [];
+  /** δ^l = ∂C/∂z^l. */
+  readonly deltas: Matrix[] = [];
   /** ∂C/∂a^l, before the activation's backward step. */
-  readonly dAs: Matrix[];
-  readonly gradW: Matrix[];
-  readonly gradB: Matrix[];
+  readonly dAs: Matrix[] = [];
+  readonly gradW: Matrix[] = [];
+  readonly gradB: Matrix[] = [];
 
-  constructor(net: Network, rows: number, dropout: readonly number[]) {
+  constructor(net: Network, rows: number, options: { backward?: boolean; dropout?: readonly number[] } = {}) {
+    const { backward = false, dropout = [] } = options;
     const dtype = net.dtype;
     const s = net.sizes;
     const L = s.length - 1;
-    this.input = Matrix.zeros(rows, s[0], dtype);
-    this.target = Matrix.zeros(rows, s[L], dtype);
-    this.zs = [];
-    this.raw = [];
-    this.as = [];
-    this.masks = [];
-    this.deltas = [];
-    this.dAs = [];
-    this.gradW = [];
-    this.gradB = [];
+    this.input = Matrix.zeros(backward ? rows : 0, s[0], dtype);
+    this.target = Matrix.zeros(backward ? rows : 0, s[L], dtype);
     for (let l = 1; l <= L; l++) {
       const n = s[l];
       const hasDropout = l < L && (dropout[l - 1] ?? 0) > 0;
@@ -203,6 +201,7 @@ class Workspace {
       this.raw.push(raw);
       this.as.push(hasDropout ? Matrix.zeros(rows, n, dtype) : raw);
       this.masks.push(hasDropout ? Matrix.zeros(rows, n, dtype) : null);
+      if (!backward) continue;
       this.deltas.push(Matrix.zeros(rows, n, dtype));
       this.dAs.push(Matrix.zeros(rows, n, dtype));
       this.gradW.push(Matrix.zeros(s[l - 1], n, dtype));
@@ -329,7 +328,7 @@ export class Network {
   /** The network's output for every row of X: a^L. */
   predict(X: Inputs): Matrix {
     const input = this.toInputs("predict", X);
-    return this.feedforward(input, new Workspace(this, input.rows, []));
+    return this.feedforward(input, new Workspace(this, input.rows));
   }
 
   /**
@@ -338,7 +337,7 @@ export class Network {
    */
   forward(X: Inputs): ForwardPass {
     const input = this.toInputs("forward", X);
-    const ws = new Workspace(this, input.rows, []);
+    const ws = new Workspace(this, input.rows);
     this.feedforward(input, ws);
     return { zs: ws.zs, activations: [input, ...ws.as] };
   }
@@ -355,14 +354,14 @@ export class Network {
   cost(X: Inputs, y: Targets, loss: Loss = this.loss): number {
     const input = this.toInputs("cost", X);
     const target = this.toTargets("cost", y, input.rows, loss);
-    return loss.value(this.feedforward(input, new Workspace(this, input.rows, [])), target);
+    return loss.value(this.feedforward(input, new Workspace(this, input.rows)), target);
   }
 
   /** Loss and (for classification losses) accuracy on (X, y). */
   evaluate(X: Inputs, y: Targets, loss: Loss = this.loss): { loss: number; accuracy?: number } {
     const input = this.toInputs("evaluate", X);
     const target = this.toTargets("evaluate", y, input.rows, loss);
-    const output = this.feedforward(input, new Workspace(this, input.rows, []));
+    const output = this.feedforward(input, new Workspace(this, input.rows));
     const result: { loss: number; accuracy?: number } = { loss: loss.value(output, target) };
     if (loss.targets !== "real") result.accuracy = this.countCorrect(output, target, loss) / input.rows;
     return result;
@@ -408,7 +407,7 @@ export class Network {
   backprop(X: Inputs, y: Targets, loss: Loss = this.loss): Gradients {
     const input = this.toInputs("backprop", X);
     const target = this.toTargets("backprop", y, input.rows, loss);
-    const ws = new Workspace(this, input.rows, []);
+    const ws = new Workspace(this, input.rows, { backward: true });
     const output = this.feedforward(input, ws);
     const cost = loss.value(output, target);
     this.backward(input, target, ws, loss);
@@ -493,8 +492,8 @@ export class Network {
     }
 
     const classification = loss.targets !== "real";
-    const full = new Workspace(this, Math.min(batchSize, n), dropout);
-    const last = n % batchSize === 0 || n < batchSize ? full : new Workspace(this, n % batchSize, dropout);
+    const full = new Workspace(this, Math.min(batchSize, n), { backward: true, dropout });
+    const last = n % batchSize === 0 || n < batchSize ? full : new Workspace(this, n % batchSize, { backward: true, dropout });
     const params = this.parameters();
     const history: History = { epochs: [], bestEpoch: 0, stoppedEarly: false, samplesPerSecond: 0 };
     let best = { loss: Infinity, epoch: 0, weights: null as Float64Array[] | null };
@@ -536,7 +535,7 @@ export class Network {
       const record: EpochRecord = { epoch, loss: lossSum / n, seconds: (Date.now() - epochStart) / 1000 };
       if (classification) record.accuracy = correct / n;
       if (validation) {
-        const out = this.feedforward(validation.X, new Workspace(this, validation.X.rows, []));
+        const out = this.feedforward(validation.X, new Workspace(this, validation.X.rows));
         record.valLoss = loss.value(out, validation.Y);
         if (classification) record.valAccuracy = this.countCorrect(out, validation.Y, loss) / validation.X.rows;
       }
