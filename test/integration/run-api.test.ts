@@ -119,12 +119,18 @@ describe("runNotebook", { concurrency: 2 }, () => {
     assert.match(result.cells[timedOut]!.error!, /notebook's time limit \(3 s\)/);
   });
 
-  test("stopping the runner with SIGTERM leaves no kernel running", async () => {
+  test("stopping the runner with SIGTERM leaves no kernel running and no connection file", async () => {
     const pidFile = join(workDir, "kernel.pid");
     const file = join(workDir, "long.ipynb");
     writeNotebook(
       file,
-      newNotebook([newCodeCell(`require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));`), newCodeCell(sleepCell(60_000))]),
+      newNotebook([
+        newCodeCell(
+          `const connectionFile = process.argv[process.argv.indexOf('--config-path') + 1];\n` +
+            `require('fs').writeFileSync(${JSON.stringify(pidFile)}, JSON.stringify({ pid: process.pid, connectionFile }));`,
+        ),
+        newCodeCell(sleepCell(60_000)),
+      ]),
     );
     const runner = spawn(process.execPath, ["--import", "tsx", "-e", `require(${JSON.stringify(join(projectRoot, "scripts/src/cli.ts"))}).main(["run", ${JSON.stringify(file)}])`], {
       cwd: projectRoot,
@@ -132,12 +138,14 @@ describe("runNotebook", { concurrency: 2 }, () => {
     });
     try {
       assert.ok(await waitFor(() => existsSync(pidFile), 30_000), "the kernel started and wrote its pid");
-      const kernelPid = Number(readFileSync(pidFile, "utf8"));
+      const { pid: kernelPid, connectionFile } = JSON.parse(readFileSync(pidFile, "utf8")) as { pid: number; connectionFile: string };
       assert.ok(isAlive(kernelPid));
+      assert.ok(existsSync(connectionFile));
       const exited = new Promise((r) => runner.once("exit", r));
       runner.kill("SIGTERM");
       await exited;
       assert.ok(await waitFor(() => !isAlive(kernelPid), 3000), "the kernel died with the runner");
+      assert.equal(existsSync(connectionFile), false, "its connection file (which holds the key) is removed");
     } finally {
       runner.kill("SIGKILL");
     }

@@ -120,7 +120,7 @@ export class Kernel {
       [...(options.nodeFlags ?? []), "--require", watchFile, script, "kernel", "--config-path", connectionFile],
       { cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"], detached: true },
     );
-    trackKernelProcess(child);
+    trackKernelProcess(child, () => rmSync(runtimeDir, { recursive: true, force: true }));
     const kernel = new Kernel(child, info, runtimeDir);
     const spawned = new Promise<void>((ok, fail) => {
       child.once("spawn", ok);

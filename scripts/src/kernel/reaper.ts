@@ -6,26 +6,32 @@
  */
 import type { ChildProcess } from "node:child_process";
 
-const live = new Set<ChildProcess>();
+/** Live kernels, each with the synchronous cleanup of its files (connection file holds a key). */
+const live = new Map<ChildProcess, () => void>();
 let installed = false;
 
-export function trackKernelProcess(child: ChildProcess): void {
-  live.add(child);
-  child.once("exit", () => live.delete(child));
+export function trackKernelProcess(child: ChildProcess, cleanup: () => void = () => {}): void {
+  live.set(child, cleanup);
   installHandlers();
 }
 
+/** Called once a kernel is shut down and its files removed by its owner. */
 export function untrackKernelProcess(child: ChildProcess): void {
   live.delete(child);
 }
 
-/** Kills every kernel still running; safe to call from an `exit` handler (synchronous). */
+/** Kills every kernel still running and removes its files; synchronous, so safe in an `exit` handler. */
 export function killAllKernels(): void {
-  for (const child of live) {
+  for (const [child, cleanup] of live) {
     try {
       child.kill("SIGKILL");
     } catch {
       // already gone
+    }
+    try {
+      cleanup();
+    } catch {
+      // best effort while exiting
     }
   }
   live.clear();
