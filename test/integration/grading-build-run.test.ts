@@ -1,0 +1,106 @@
+// The sample assignment in a real tslab kernel: the master and the reference solutions
+// pass every cell, the student version's test cells fail with the not-implemented
+// message, and a submission that tampers with the kernel before the (hidden) tests
+// still fails them with the learner's message.
+import { after, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { projectRoot } from "../helpers/cli";
+import { cellKind, gradeIdOf } from "../../scripts/src/grading/authoring";
+import { newCodeCell, readNotebook, writeNotebook, type CodeCell, type Notebook } from "../../scripts/src/notebook";
+import { runNotebook, runNotebookFile, type CellResult } from "../../scripts/src/runner";
+
+const name = "00-sample-assignment.ipynb";
+const OPTIONS = { dryRun: true, allowErrors: true, cellTimeoutMs: 60_000, notebookTimeoutMs: 240_000 };
+const GRADE_MIME = "application/vnd.nncourse.grade+json";
+
+const workDir = join(projectRoot, ".cache", "test-notebooks", `grading-${randomBytes(4).toString("hex")}`);
+mkdirSync(workDir, { recursive: true });
+after(() => rmSync(workDir, { recursive: true, force: true }));
+
+function byGradeId(notebook: Notebook, cells: CellResult[]): Map<string, CellResult> {
+  const map = new Map<string, CellResult>();
+  for (const result of cells) {
+    const id = gradeIdOf(notebook.cells[result.index]!);
+    if (id !== undefined) map.set(id, result);
+  }
+  return map;
+}
+
+function testCellIds(notebook: Notebook): string[] {
+  return notebook.cells.filter((cell) => cellKind(cell) === "test").map((cell) => gradeIdOf(cell)!);
+}
+
+describe("the sample assignment in the kernel", { concurrency: 1 }, () => {
+  for (const folder of ["notebooks", "solutions"]) {
+    test(`${folder}/${name} runs with every cell passing and full partial credit`, async () => {
+      const result = await runNotebookFile(join(projectRoot, folder, name), OPTIONS);
+      const failed = result.cells.filter((cell) => cell.status !== "ok" && cell.status !== "empty");
+      assert.deepEqual(
+        failed.map((cell) => `cell ${cell.index + 1}: ${cell.status} ${cell.error ?? ""}`),
+        [],
+      );
+      const partial = result.notebook.cells.flatMap((cell) =>
+        cell.cell_type === "code" ? cell.outputs.flatMap((o) => (o.output_type === "display_data" && GRADE_MIME in o.data ? [o.data[GRADE_MIME]] : [])) : [],
+      );
+      assert.equal(partial.length, 1, "one partial-credit record");
+      assert.equal((partial[0] as { fraction: number }).fraction, 1);
+    });
+  }
+
+  test(`exercises/${name}: every test cell fails with the not-implemented message of its exercise`, async () => {
+    const result = await runNotebookFile(join(projectRoot, "exercises", name), OPTIONS);
+    const cells = byGradeId(result.notebook, result.cells);
+    const tests = testCellIds(result.notebook);
+    assert.ok(tests.length >= 5);
+    for (const id of tests) {
+      const cell = cells.get(id)!;
+      assert.equal(cell.status, "error", `${id} should fail`);
+      assert.match(cell.error ?? "", new RegExp(`not implemented yet: ${id.replace(/-tests$/, "")}`), id);
+    }
+    for (const cell of result.cells) {
+      if (!tests.includes(gradeIdOf(result.notebook.cells[cell.index]!) ?? "")) assert.ok(cell.status === "ok" || cell.status === "empty", `cell ${cell.index + 1}: ${cell.error}`);
+    }
+  });
+
+  test("a wrong answer still fails its hidden tests after student code tampers with the kernel", async () => {
+    // A graded submission as the grader will run it: the master's test cells (hidden
+    // tests included) after the student's answers, one of them wrong, and a student
+    // cell that swaps the checks and patches the reply path before the tests run.
+    // (Attacks on built-ins run in isolated processes in test/unit/grading-hardening.)
+    const master = readNotebook(join(projectRoot, "notebooks", name));
+    const nor = master.cells.find((cell) => gradeIdOf(cell) === "nor") as CodeCell;
+    nor.source = 'function makeNor(): McCullochPittsUnit {\n  return new McCullochPittsUnit({ name: "NOR", excitatory: [1, 1], threshold: 1 });\n}';
+    const attack = newCodeCell(
+      [
+        "const M = require('module');",
+        "const fake = { check: { equal() {}, close() {}, truthTable() {}, that() {}, shape() {}, score() { return { part() { return true; }, finish() {} }; } } };",
+        "const tryIt = (f: () => void) => { try { f(); } catch {} };",
+        "for (const key of Object.keys(M._cache)) if (key.includes('grading')) { tryIt(() => { delete M._cache[key]; }); tryIt(() => { M._cache[key] = { exports: fake } as any; }); }",
+        "tryIt(() => { M.prototype.require = function () { return fake; }; });",
+        "tryIt(() => { (globalThis as any).__tslab__ = { exports: {}, require: () => fake }; });",
+        "tryIt(() => { require('tslab/dist/jupyter').JupyterHandlerImpl.prototype.handleExecute = async () => ({ status: 'ok' }); });",
+        "tryIt(() => { require('vm').runInThisContext = () => undefined; });",
+        "tryIt(() => { console.error = () => {}; console.log = () => {}; });",
+        "tryIt(() => { const g = require('nncourse/dist/grading'); g.check.truthTable = () => {}; });",
+      ].join("\n"),
+    );
+    const norTestsIndex = master.cells.findIndex((cell) => gradeIdOf(cell) === "nor-tests");
+    master.cells.splice(norTestsIndex, 0, attack);
+    const file = join(workDir, "tampering.ipynb");
+    writeNotebook(file, master);
+    const result = await runNotebook(readNotebook(file), { path: file, allowErrors: true, cellTimeoutMs: 60_000, notebookTimeoutMs: 240_000 });
+    const ran = byGradeId(master, result.cells);
+    const attackResult = result.cells.find((cell) => cell.index === norTestsIndex)!;
+    assert.equal(attackResult.status, "ok", `the attack cell itself runs: ${attackResult.error}`);
+    const norTests = ran.get("nor-tests")!;
+    assert.equal(norTests.status, "error", "the wrong NOR unit must fail");
+    assert.match(norTests.error ?? "", /your NOR unit gets 4 of 4 rows of its truth table wrong/);
+    // The right answers after the attack still pass: the attack broke nothing they need.
+    for (const id of ["majority-tests", "xor-tests", "perceptron-step-tests", "perceptron-train-tests"]) {
+      assert.equal(ran.get(id)?.status, "ok", `${id}: ${ran.get(id)?.error}`);
+    }
+  });
+});
