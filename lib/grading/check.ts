@@ -34,6 +34,7 @@ import {
   $typedLength,
   $freeze,
   $DataView,
+  $put,
 } from "./intrinsics";
 import { emitPartial, noteCheck } from "./record";
 
@@ -144,7 +145,7 @@ function findDifference(actual: unknown, expected: unknown, path: (number | stri
     const m = lengthOf(actual);
     if (n !== m) return { path: path as number[], text: `should have ${n} ${n === 1 ? "entry" : "entries"} but has ${m}: ${describe(actual)}` };
     for (let i = 0; i < n; i++) {
-      path[path.length] = i;
+      $put(path, path.length, i);
       const d = findDifference(actual[i], expected[i], path);
       if (d !== undefined) return d;
       path.length--;
@@ -158,7 +159,7 @@ function findDifference(actual: unknown, expected: unknown, path: (number | stri
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     if (!$hasOwn(actual, key)) return { path: path as number[], text: `lacks the key "${key}" (expected ${describe(expected)})` };
-    path[path.length] = key;
+    $put(path, path.length, key);
     const d = findDifference((actual as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key], path);
     if (d !== undefined) return d;
     path.length--;
@@ -221,7 +222,7 @@ function closeDifference(actual: unknown, expected: unknown, s: Settings, path: 
     const m = lengthOf(actual);
     if (n !== m) return `should have ${n} ${n === 1 ? "entry" : "entries"} but has ${m}: ${describe(actual)}`;
     for (let i = 0; i < n; i++) {
-      path[path.length] = i;
+      $put(path, path.length, i);
       const d = closeDifference(actual[i], expected[i], s, path);
       if (d !== undefined) return d;
       path.length--;
@@ -266,8 +267,9 @@ function shapeOf(value: unknown, label: string): number[] | string {
       return `${label} is ragged: ${label}[0] has shape ${describe(first)} but ${label}[${i}] has shape ${describe(other)}`;
     }
   }
-  const out: number[] = [n];
-  for (let i = 0; i < first.length; i++) out[i + 1] = first[i]!;
+  const out: number[] = [];
+  $put(out, 0, n);
+  for (let i = 0; i < first.length; i++) $put(out, i + 1, first[i]!);
   return out;
 }
 
@@ -292,7 +294,7 @@ function flatten(value: unknown, out: number[]): void {
     const n = lengthOf(value);
     for (let i = 0; i < n; i++) flatten(value[i], out);
   } else {
-    out[out.length] = value as number;
+    $put(out, out.length, value as number);
   }
 }
 
@@ -301,7 +303,7 @@ function unflattenIndex(flat: number, shape: readonly number[]): number[] {
   let rest = flat;
   for (let i = shape.length - 1; i >= 0; i--) {
     const d = shape[i]!;
-    index[i] = d === 0 ? 0 : rest % d;
+    $put(index, i, d === 0 ? 0 : rest % d);
     rest = d === 0 ? 0 : (rest - (rest % d)) / d;
   }
   return index;
@@ -326,7 +328,7 @@ function tensor(actual: unknown, expected: unknown, options?: string | CloseOpti
   const expectedShapeOnly = tensorShape(expected);
   if (expectedShapeOnly !== undefined) {
     const values = tensorValues(expected as object);
-    for (let i = 0; i < values.length; i++) want[i] = values[i]!;
+    for (let i = 0; i < values.length; i++) $put(want, i, values[i]!);
   } else {
     flatten(expected, want);
   }
@@ -392,7 +394,7 @@ function callGate(gate: Gate, inputs: number[]): unknown {
 
 function bitsOf(k: number, n: number): number[] {
   const bits: number[] = [];
-  for (let i = 0; i < n; i++) bits[i] = (k >> (n - 1 - i)) & 1;
+  for (let i = 0; i < n; i++) $put(bits, i, (k >> (n - 1 - i)) & 1);
   return bits;
 }
 
@@ -476,7 +478,7 @@ function score(label = "this test"): Score {
         return true;
       } catch (error) {
         const text = error instanceof CheckFailure ? errorMessage(error) : `your code threw an error: ${errorMessage(error)}`;
-        messages[messages.length] = `${partLabel}: ${text}`;
+        $put(messages, messages.length, `${partLabel}: ${text}`);
         return false;
       }
     },
@@ -492,7 +494,7 @@ function score(label = "this test"): Score {
 
 function report(label: string, fraction: number, earned: number, possible: number, messages: string[]): void {
   const copy: string[] = [];
-  for (let i = 0; i < messages.length; i++) copy[i] = messages[i]!;
+  for (let i = 0; i < messages.length; i++) $put(copy, i, messages[i]!);
   let text = `${label}: ${formatNumber(earned)} of ${formatNumber(possible)} (${$round(fraction * 100)}%)`;
   for (let i = 0; i < copy.length; i++) text += `\n  ✗ ${copy[i]!}`;
   emitPartial({ fraction, earned, possible, label, messages: $freeze(copy) as string[] }, text);

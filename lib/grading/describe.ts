@@ -21,6 +21,7 @@ import {
   $abs,
   $Number,
   $DataView,
+  $put,
 } from "./intrinsics";
 
 const MAX_ITEMS = 8;
@@ -106,7 +107,7 @@ export function tensorShape(value: unknown): number[] | undefined {
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i];
     if (typeof d !== "number" || !$isInteger(d) || d < 0) return undefined;
-    copy[i] = d;
+    $put(copy, i, d);
   }
   return copy;
 }
@@ -125,6 +126,6 @@ export function tensorValues(value: object): number[] {
   const out: number[] = [];
   const length = $isView(data) ? $typedLength(data as unknown as ArrayBufferView) : $isArray(data) ? data.length : -1;
   if (length < 0) return out;
-  for (let i = 0; i < length; i++) out[i] = data[i] as number;
+  for (let i = 0; i < length; i++) $put(out, i, data[i] as number);
   return out;
 }

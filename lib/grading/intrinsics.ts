@@ -65,6 +65,15 @@ const StringSlice = String.prototype.slice;
 const NumberToPrecision = Number.prototype.toPrecision;
 const TypedArrayLength = $getOwnPropertyDescriptor($getPrototypeOf(Uint8Array.prototype) as object, "length")!.get!;
 
+/**
+ * Stores `list[index] = value` as an own property. A plain assignment to an index the
+ * array does not have yet would call a setter planted on Array.prototype[index]
+ * instead of storing anything.
+ */
+export function $put<T>(list: T[], index: number, value: T): void {
+  $defineProperty(list, index, { value, writable: true, enumerable: true, configurable: true });
+}
+
 /** RegExp.prototype.exec as it was at load time; `test` would look `exec` up on the regexp at call time. */
 export function $regexpMatches(re: RegExp, text: string): boolean {
   // A global or sticky regexp starts where its last match ended; start at the beginning.

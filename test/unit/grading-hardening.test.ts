@@ -206,6 +206,18 @@ test("patching Array, its prototype and its iterator does not hide a wrong entry
   assertFailsWith(outcome, /^W\[1\]\[1\] should be 5 \(within .*\) but is 4/);
 });
 
+test("setters planted on Array.prototype indexes do not empty the lists the checks build", () => {
+  const attack = ["for (let i = 0; i < 16; i++) Object.defineProperty(Array.prototype, i, { set() {}, get() { return 0; }, configurable: true });"];
+  assertFailsWith(
+    attackThenTest(attack, 'const { check } = require(LIB); check.tensor({ shape: [2], dataSync: () => Float32Array.from([1, 2]) }, [5, 6], "out");'),
+    /^out\[0\] should be 5/,
+  );
+  assertFailsWith(
+    attackThenTest(attack, 'const { check } = require(LIB); check.truthTable((x) => x[0] | x[1], [0, 0, 0, 1], "your AND unit");'),
+    /your AND unit gets 2 of 4 rows/,
+  );
+});
+
 test("replacing Function.prototype.call, apply and bind does not skip the gate under test", () => {
   const outcome = attackThenTest(
     [
