@@ -5,4 +5,4 @@
 export { Matrix, type DType, type MatrixData } from "./matrix";
 export { matmul, matmulTransA, matmulTransB } from "./products";
 export { add, sub, hadamard, scale, addRowVector, sumColumns, transpose, apply, addScaledInPlace, argmaxRows } from "./ops";
-export { configureKernels, kernelInfo, type KernelOptions, type KernelInfo } from "./kernels";
+export { configureKernels, kernelInfo, kernelsReady, type KernelOptions, type KernelInfo } from "./kernels";

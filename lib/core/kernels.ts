@@ -47,6 +47,7 @@ let engine: WasmEngine | null = null;
 let wasmError: string | undefined;
 let backend: "wasm" | "js" = "js";
 let threads = 1;
+let configured = false;
 
 function defaultThreads(): number {
   const env = Number(process.env.NNCOURSE_THREADS);
@@ -67,6 +68,7 @@ export function configureKernels(options: KernelOptions = {}): KernelInfo {
   }
   const t = options.threads ?? defaultThreads();
   if (!Number.isInteger(t) || t < 1) throw new RangeError(`configureKernels: threads must be a whole number ≥ 1, not ${t}.`);
+  configured = true;
   engine?.dispose();
   engine = null;
   threads = 1;
@@ -85,7 +87,6 @@ export function configureKernels(options: KernelOptions = {}): KernelInfo {
   return kernelInfo();
 }
 
-let configured = false;
 function ensureConfigured(): void {
   if (!configured) {
     configured = true;
@@ -111,6 +112,20 @@ export function kernelInfo(): KernelInfo {
   const info: KernelInfo = { backend, threads, wasmSimd: backend === "wasm" || wasmSimdAvailable() };
   if (backend === "js") info.reason = wasmError ?? "the JavaScript kernels were chosen";
   return info;
+}
+
+/**
+ * Resolves once the helper threads for large products are running (they start in the
+ * background on first use, and until then products run on the calling thread alone).
+ * Benchmarks await this before timing; nothing else needs to.
+ */
+export async function kernelsReady(timeoutMs = 5000): Promise<KernelInfo> {
+  ensureConfigured();
+  const deadline = Date.now() + timeoutMs;
+  while (engine !== null && engine.threads > 1 && !engine.startHelpers() && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return kernelInfo();
 }
 
 /** C (m×n) = op(A)·op(B) with inner size k; c is overwritten. */

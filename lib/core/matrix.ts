@@ -127,13 +127,15 @@ export class Matrix {
   static fromArray(rows: readonly (readonly number[])[], dtype: DType = "float64"): Matrix {
     if (!Array.isArray(rows)) throw new TypeError("Matrix.fromArray: expected an array of rows, like [[1, 2], [3, 4]].");
     const n = rows.length;
+    for (let i = 0; i < n; i++) {
+      if (!Array.isArray(rows[i])) {
+        throw new TypeError(`Matrix.fromArray: row ${i} is not an array; for a single row write [[1, 2, 3]].`);
+      }
+    }
     const m = n === 0 ? 0 : rows[0]!.length;
     const out = Matrix.zeros(n, m, dtype);
     for (let i = 0; i < n; i++) {
       const row = rows[i]!;
-      if (!Array.isArray(row)) {
-        throw new TypeError(`Matrix.fromArray: row ${i} is not an array; for a single row write [[1, 2, 3]].`);
-      }
       if (row.length !== m) {
         throw new RangeError(`Matrix.fromArray: row 0 has ${m} numbers but row ${i} has ${row.length}; all rows must be equally long.`);
       }

@@ -12,7 +12,7 @@
  */
 import type { MatrixData } from "../matrix";
 import { defaultTiles, gemmModuleBytes, kernelNames, type KernelName, type TileConfig } from "./gemm-module";
-import { HelperThreads, type ThreadJob } from "./threads";
+import { HelperThreads } from "./threads";
 import { webAssembly, type WasmMemory, type WasmModule } from "./webassembly-api";
 
 const PAGE = 65536;
@@ -20,6 +20,8 @@ const PAGE = 65536;
 const MAX_PAGES = 16384;
 /** Products with fewer multiply-adds than this run on one thread. */
 const SPLIT_MIN_WORK = 1 << 18;
+/** Chunks per thread when a product is shared: more balance better, fewer cost less. */
+const CHUNKS_PER_THREAD = 4;
 
 type Kernel = (a: number, b: number, c: number, m: number, n: number, k: number, i0: number, i1: number, j0: number, j1: number) => void;
 
@@ -110,47 +112,36 @@ export class WasmEngine {
 
   private run(name: KernelName, pa: number, pb: number, pc: number, m: number, n: number, k: number, f32: boolean): void {
     const kernel = this.kernels[name];
-    const helpers = this.helperCount > 0 && m * n * k >= SPLIT_MIN_WORK ? this.startHelpers() : 0;
-    if (helpers === 0) {
+    if (this.helperCount === 0 || m * n * k < SPLIT_MIN_WORK || !this.startHelpers()) {
       kernel(pa, pb, pc, m, n, k, 0, m, 0, n);
       return;
     }
-    // Split C into helpers+1 ranges along its longer side, in whole tiles so that every
-    // part runs the wide tile code.
-    const parts = helpers + 1;
+    // Cut C along its longer side into chunks of whole tiles (so that every chunk runs
+    // the wide tile code), about CHUNKS_PER_THREAD per thread for load balance.
     const byCols = n >= m;
     const size = byCols ? n : m;
     const lanes = f32 ? 4 : 2;
     const unit = name.startsWith("nt") ? (byCols ? this.tiles.ntCols : this.tiles.ntRows) : byCols ? this.tiles.nv * lanes : this.tiles.mr;
     const units = Math.ceil(size / unit);
-    const bounds: number[] = [0];
-    for (let p = 1; p < parts; p++) bounds.push(Math.min(size, Math.round((units * p) / parts) * unit));
-    bounds.push(size);
+    const step = Math.ceil(units / (CHUNKS_PER_THREAD * (this.helperCount + 1))) * unit;
+    const chunks = Math.ceil(size / step);
     const fn = kernelNames.indexOf(name);
-    const range = (p: number): number[] =>
-      byCols ? [pa, pb, pc, m, n, k, 0, m, bounds[p]!, bounds[p + 1]!] : [pa, pb, pc, m, n, k, bounds[p]!, bounds[p + 1]!, 0, n];
-    const jobs: ThreadJob[] = [];
-    for (let p = 1; p < parts; p++) jobs.push({ fn, args: range(p) });
-    const own = range(0);
-    const ok = this.helpers!.run(jobs, () => kernel(own[0]!, own[1]!, own[2]!, own[3]!, own[4]!, own[5]!, own[6]!, own[7]!, own[8]!, own[9]!));
-    if (!ok) {
-      // A helper failed: stop using helpers and do its part here.
+    if (!this.helpers!.run({ fn, pa, pb, pc, m, n, k, byCols, step, chunks }, kernel)) {
+      // A helper failed: stop using helpers and compute the whole product here.
       this.helperCount = 0;
-      for (const job of jobs) {
-        const r = job.args;
-        kernel(r[0]!, r[1]!, r[2]!, r[3]!, r[4]!, r[5]!, r[6]!, r[7]!, r[8]!, r[9]!);
-      }
+      kernel(pa, pb, pc, m, n, k, 0, m, 0, n);
     }
   }
 
-  /** Starts the helpers on first use; returns how many are ready now. */
-  private startHelpers(): number {
+  /** Starts the helper threads if there are to be any; whether one is ready to take work now. */
+  startHelpers(): boolean {
+    if (this.helperCount === 0) return false;
     if (this.helpers === null) {
       try {
         this.helpers = new HelperThreads(this.module, this.memory, kernelNames, this.helperCount);
       } catch {
         this.helperCount = 0;
-        return 0;
+        return false;
       }
     }
     return this.helpers.ready();

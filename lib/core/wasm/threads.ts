@@ -1,33 +1,47 @@
 /**
- * Helper threads for large matrix products, with a synchronous API.
+ * Helper threads for large matrix products, behind a synchronous API.
  *
- * A product C = op(A)·op(B) splits cleanly: different column (or row) ranges of C are
- * independent. The calling thread hands one range to each helper and computes the first
- * range itself; all of them run the same WebAssembly kernels on the same shared memory,
- * so nothing is copied between threads. The caller then waits until every helper is
- * done and returns, so `matmul` stays an ordinary synchronous function for learners.
+ * A product C = op(A)·op(B) splits cleanly: different column (or row) blocks of C are
+ * independent. The calling thread cuts C into chunks and publishes the job; the caller
+ * and the helpers then take chunks from a shared counter (Atomics.add) until none are
+ * left, all running the same WebAssembly kernels on the same shared memory, so nothing
+ * is copied between threads. The caller returns once the chunks taken by helpers are
+ * finished, so `matmul` stays an ordinary synchronous function for learners.
  *
- * Coordination is a small shared Int32Array, not messages (postMessage would need the
- * event loop, which a synchronous caller never yields to):
- *   - the caller writes the job (kernel and arguments for each helper), then bumps SEQ
- *     and notifies;
- *   - a helper runs its part, stores SEQ into its DONE slot and notifies;
- *   - waiting is a short spin on Atomics.load followed by Atomics.wait. The spin matters:
- *     during training a product arrives every fraction of a millisecond, and waking a
- *     sleeping thread costs tens of microseconds, as much as a small product itself.
- *     A helper spins for about a millisecond after each job and then sleeps, so an idle
- *     notebook does not burn a core.
- * Helpers start in the background; until a helper reports READY the caller simply does
- * all the work itself. Helpers are unref'd: they never keep a finished program alive.
+ * Why chunks from a counter rather than one fixed half per thread: when other programs
+ * compete for the cores, a helper may not be scheduled for milliseconds. With a fixed
+ * split the caller would sit and wait for it; with a counter the caller simply takes
+ * the remaining chunks itself and waits at most for the one chunk a helper is in.
+ *
+ * Coordination is a small shared Int32Array, not messages (postMessage needs the event
+ * loop, which a synchronous caller never yields to). An idle helper polls briefly, then
+ * sleeps in Atomics.wait, so an idle notebook does not keep a core busy; a sleeping
+ * helper costs the caller nothing but the wake-up call. Helpers start in the
+ * background; until one reports READY the caller does all the work itself. Helpers are
+ * unref'd: they never keep a finished program alive.
  */
 import { Worker } from "node:worker_threads";
 import type { WasmMemory, WasmModule } from "./webassembly-api";
 
-// Layout of the control array (Int32 slots).
-const SEQ = 0; // job counter, bumped by the caller
-const HEADER = 4;
-const SLOT = 16; // per helper: READY, DONE, FAILED, kernel index, 10 arguments
-const READY = 0, DONE = 1, FAILED = 2, FN = 3, ARGS = 4;
+// Slots of the control array (Int32).
+const SEQ = 0; // job number, bumped by the caller to wake helpers
+const NEXT = 1; // next chunk to take
+const ACTIVE = 2; // helpers inside a job
+const NCHUNKS = 3; // chunks in the current job; written last (Atomics.store) when publishing
+const FN = 4; // kernel index
+const ARGS = 5; // pa, pb, pc, m, n, k
+const BYCOLS = 11; // 1: chunks are column ranges of C; 0: row ranges
+const STEP = 12; // chunk width (columns or rows)
+const SIZE = 13; // n or m
+const FAILED = 14; // a helper hit an error
+const READY = 16; // + helper index
+
+/**
+ * How long an idle helper polls for the next job before it sleeps (loop iterations,
+ * roughly 10-30 µs). Short, because the caller never waits for a helper to wake up: it
+ * starts on the chunks itself and the helper joins in when it is running.
+ */
+const HELPER_SPINS = 10_000;
 
 /** Runs inside each helper thread (plain JavaScript, passed as source with eval). */
 const helperSource = `
@@ -35,44 +49,61 @@ const helperSource = `
 const { workerData } = require("node:worker_threads");
 const { module, memory, control, index, names, spin } = workerData;
 const ctl = new Int32Array(control);
-const base = ${HEADER} + index * ${SLOT};
 let fns;
 try {
   const inst = new WebAssembly.Instance(module, { env: { memory } });
   fns = names.map((n) => inst.exports[n]);
 } catch (e) {
-  Atomics.store(ctl, base + ${FAILED}, 1);
+  Atomics.store(ctl, ${FAILED}, 1);
   throw e;
 }
-// Read the job counter before announcing READY: every job posted after the caller sees
-// READY then bumps it past this value, so none can be missed.
+// Read the job number before announcing READY: a job posted after the caller sees READY
+// bumps it past this value, so none is missed.
 let seen = Atomics.load(ctl, ${SEQ});
-Atomics.store(ctl, base + ${READY}, 1);
+Atomics.store(ctl, ${READY} + index, 1);
 for (;;) {
   let spins = 0;
   while (Atomics.load(ctl, ${SEQ}) === seen) {
     if (++spins > spin) { Atomics.wait(ctl, ${SEQ}, seen); spins = 0; }
   }
   seen = Atomics.load(ctl, ${SEQ});
-  const a = base + ${ARGS};
-  const fn = ctl[base + ${FN}];
-  if (fn >= 0) {
-    try {
-      fns[fn](ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], ctl[a + 5], ctl[a + 6], ctl[a + 7], ctl[a + 8], ctl[a + 9]);
-    } catch (e) {
-      Atomics.store(ctl, base + ${FAILED}, 1);
+  Atomics.add(ctl, ${ACTIVE}, 1);
+  try {
+    for (;;) {
+      const chunk = Atomics.add(ctl, ${NEXT}, 1);
+      const nchunks = Atomics.load(ctl, ${NCHUNKS});
+      if (chunk >= nchunks) break;
+      const a = ${ARGS}, step = ctl[${STEP}], size = ctl[${SIZE}];
+      const lo = chunk * step, hi = Math.min(size, lo + step);
+      const m = ctl[a + 3], n = ctl[a + 4];
+      if (ctl[${BYCOLS}] === 1) fns[ctl[${FN}]](ctl[a], ctl[a + 1], ctl[a + 2], m, n, ctl[a + 5], 0, m, lo, hi);
+      else fns[ctl[${FN}]](ctl[a], ctl[a + 1], ctl[a + 2], m, n, ctl[a + 5], lo, hi, 0, n);
     }
+  } catch (e) {
+    Atomics.store(ctl, ${FAILED}, 1);
   }
-  Atomics.store(ctl, base + ${DONE}, seen);
-  Atomics.notify(ctl, base + ${DONE});
+  Atomics.sub(ctl, ${ACTIVE}, 1);
+  Atomics.notify(ctl, ${ACTIVE});
 }
 `;
 
-/** One job for one thread: a kernel index and its 10 integer arguments. */
-export interface ThreadJob {
+/** A product to share out: kernel `fn` on (pa, pb, pc, m, n, k), C cut into chunks. */
+export interface SharedJob {
   fn: number;
-  args: readonly number[];
+  pa: number;
+  pb: number;
+  pc: number;
+  m: number;
+  n: number;
+  k: number;
+  /** Cut C by columns (true) or by rows. */
+  byCols: boolean;
+  /** Columns (or rows) per chunk. */
+  step: number;
+  chunks: number;
 }
+
+export type KernelFn = (a: number, b: number, c: number, m: number, n: number, k: number, i0: number, i1: number, j0: number, j1: number) => void;
 
 export class HelperThreads {
   private readonly ctl: Int32Array;
@@ -82,18 +113,18 @@ export class HelperThreads {
 
   /**
    * Starts `count` helpers that instantiate `module` over `memory` and can run the
-   * exports named in `names`.
+   * exports named in `names` (a job's `fn` indexes this list).
    */
   constructor(module: WasmModule, memory: WasmMemory, names: readonly string[], readonly count: number) {
-    this.ctl = new Int32Array(new SharedArrayBuffer(4 * (HEADER + SLOT * count)));
+    this.ctl = new Int32Array(new SharedArrayBuffer(4 * (READY + count)));
     for (let index = 0; index < count; index++) {
       const w = new Worker(helperSource, {
         eval: true,
-        workerData: { module, memory, control: this.ctl.buffer, index, names: [...names], spin: 200_000 },
+        workerData: { module, memory, control: this.ctl.buffer, index, names: [...names], spin: HELPER_SPINS },
       });
       w.unref();
-      // A helper that dies (it should not) must not take the program down: its slot
-      // stays un-ready or failed, and the caller does the work itself.
+      // A helper that dies (it should not) must not take the program down: the caller
+      // notices FAILED or the error and does the work itself from then on.
       w.on("error", () => {
         this.broken = true;
       });
@@ -101,62 +132,66 @@ export class HelperThreads {
     }
   }
 
-  /** How many helpers are started and ready to take work now. */
-  ready(): number {
-    if (this.broken) return 0;
-    let n = 0;
-    for (let i = 0; i < this.count; i++) {
-      const base = HEADER + i * SLOT;
-      if (Atomics.load(this.ctl, base + FAILED) !== 0) return 0;
-      if (Atomics.load(this.ctl, base + READY) === 1) n++;
-      else break; // helpers are used in order, so count the ready prefix
-    }
-    return n;
+  /** Whether at least one helper is running and able to take work. */
+  ready(): boolean {
+    if (this.broken || Atomics.load(this.ctl, FAILED) !== 0) return false;
+    for (let i = 0; i < this.count; i++) if (Atomics.load(this.ctl, READY + i) === 1) return true;
+    return false;
   }
 
   /**
-   * Runs `jobs[0]` on helper 0, `jobs[1]` on helper 1, ... while the caller runs `own`;
-   * returns when all are done. Returns false if a helper failed (its part is then
-   * undone, and the caller should compute it itself).
+   * Runs `job`, taking chunks on this thread with `kernel` alongside the helpers; returns
+   * when every chunk is done. Returns false if a helper failed; C is then incomplete, the
+   * helpers are no longer used, and the caller should compute the product itself.
    */
-  run(jobs: readonly ThreadJob[], own: () => void): boolean {
+  run(job: SharedJob, kernel: KernelFn): boolean {
     const ctl = this.ctl;
-    for (let i = 0; i < this.count; i++) {
-      const base = HEADER + i * SLOT;
-      const job = jobs[i];
-      ctl[base + FN] = job ? job.fn : -1;
-      if (job) for (let k = 0; k < 10; k++) ctl[base + ARGS + k] = job.args[k]!;
-    }
+    const size = job.byCols ? job.n : job.m;
+    ctl[FN] = job.fn;
+    ctl[ARGS] = job.pa;
+    ctl[ARGS + 1] = job.pb;
+    ctl[ARGS + 2] = job.pc;
+    ctl[ARGS + 3] = job.m;
+    ctl[ARGS + 4] = job.n;
+    ctl[ARGS + 5] = job.k;
+    ctl[BYCOLS] = job.byCols ? 1 : 0;
+    ctl[STEP] = job.step;
+    ctl[SIZE] = size;
+    // Publish: the counter first, the chunk count last, so that a helper that sees the
+    // new count also sees the arguments above (Atomics order the plain writes before).
+    Atomics.store(ctl, NEXT, 0);
+    Atomics.store(ctl, NCHUNKS, job.chunks);
     const seq = (this.seq = (this.seq + 1) | 0);
     Atomics.store(ctl, SEQ, seq);
     Atomics.notify(ctl, SEQ);
-    own();
-    let ok = true;
-    for (let i = 0; i < jobs.length; i++) {
-      const base = HEADER + i * SLOT;
-      let spins = 0;
-      let waited = 0;
-      while (Atomics.load(ctl, base + DONE) !== seq) {
-        if (Atomics.load(ctl, base + FAILED) !== 0 || this.broken) {
-          ok = false;
-          break;
-        }
-        if (++spins > 100_000) {
-          const prev = Atomics.load(ctl, base + DONE);
-          if (prev !== seq) Atomics.wait(ctl, base + DONE, prev, 50);
-          spins = 0;
-          if ((waited += 50) > 30_000) {
-            // A helper that takes 30 s over one product is stuck: stop using helpers.
-            this.broken = true;
-            ok = false;
-            break;
-          }
+    const { pa, pb, pc, m, n, k, step } = job;
+    for (;;) {
+      const chunk = Atomics.add(ctl, NEXT, 1);
+      if (chunk >= job.chunks) break;
+      const lo = chunk * step;
+      const hi = Math.min(size, lo + step);
+      if (job.byCols) kernel(pa, pb, pc, m, n, k, 0, m, lo, hi);
+      else kernel(pa, pb, pc, m, n, k, lo, hi, 0, n);
+    }
+    // Wait for helpers still inside a chunk.
+    let spins = 0;
+    let waitedMs = 0;
+    for (;;) {
+      const active = Atomics.load(ctl, ACTIVE);
+      if (active === 0) break;
+      if (++spins > 50_000) {
+        Atomics.wait(ctl, ACTIVE, active, 10);
+        spins = 0;
+        if ((waitedMs += 10) > 60_000) {
+          this.broken = true; // a helper stuck for a minute: stop relying on helpers
+          return false;
         }
       }
-      if (Atomics.load(ctl, base + FAILED) !== 0) ok = false;
     }
-    if (!ok) this.broken = true;
-    return ok;
+    // Leave no chunk for a late helper to take after we return.
+    Atomics.store(ctl, NCHUNKS, 0);
+    if (Atomics.load(ctl, FAILED) !== 0) this.broken = true;
+    return !this.broken;
   }
 
   /** Stops the helpers (they are unref'd, so this is only needed to free them early). */

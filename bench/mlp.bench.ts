@@ -1,0 +1,273 @@
+/**
+ * Training speed of the numeric core, compared with NumPy and TensorFlow.js.
+ *
+ *   node --import tsx bench/mlp.bench.ts [--quick] [--no-numpy] [--no-tfjs] [--threads N]
+ *
+ * 1. GEMM table: GFLOP/s of our matrix-product kernels on the shapes the network uses.
+ * 2. Train a 784-300-100-10 ReLU/softmax MLP with mini-batch SGD (batch 128, float32) on
+ *    20,000 random samples with our core (bench/mlp-model.ts), with NumPy running the same
+ *    algorithm (bench/mlp-numpy.py, when python3 with numpy is present), and with
+ *    TensorFlow.js `model.fit` on the wasm backend (bench/mlp-tfjs.ts; fewer samples,
+ *    because it is much slower). Every throughput is measured after a warm-up epoch.
+ * 3. Samples per second, GFLOP/s and the ratios ours/NumPy and ours/tfjs.
+ *
+ * GFLOP/s counts the matrix products exactly: 2·in·out per sample for the forward pass
+ * of each layer, the same for the weight gradient, and again for the input gradient of
+ * every layer but the first (1.127 MFLOP per sample for this network). The elementwise
+ * work is not counted; it is the same in all three programs.
+ *
+ * The machine's load matters: NumPy's OpenBLAS threads and our helper thread both slow
+ * down a lot when other processes compete for the cores, so the load average is printed.
+ */
+import os from "node:os";
+import path from "node:path";
+import { spawnSync } from "node:child_process";
+import { Matrix, configureKernels, kernelInfo, matmul, matmulTransA, matmulTransB, type DType } from "../lib/core";
+import { BenchMlp, flopsPerSample, seededRandom } from "./mlp-model";
+import { benchTfjsFit } from "./mlp-tfjs";
+
+export interface MlpBenchOptions {
+  quick?: boolean;
+  numpy?: boolean;
+  tfjs?: boolean;
+  /** Threads for our kernels (default: the core's default). */
+  threads?: number;
+}
+
+export interface Throughput {
+  samplesPerSecond: number;
+  gflops: number;
+  samples: number;
+  seconds: number;
+  note?: string;
+}
+
+export interface MlpBenchResult {
+  gemm: { label: string; dtype: DType; threads: number; gflops: number }[];
+  ours: Throughput;
+  numpy?: Throughput;
+  tfjs?: Throughput;
+  skipped: string[];
+}
+
+const SIZES = [784, 300, 100, 10] as const;
+const BATCH = 128;
+const LR = 0.05;
+
+function randomMatrix(rows: number, cols: number, dtype: DType, rand: () => number): Matrix {
+  const m = Matrix.zeros(rows, cols, dtype);
+  for (let i = 0; i < m.data.length; i++) m.data[i] = rand() - 0.5;
+  return m;
+}
+
+/** Best time per call, in ms, over several short windows (robust against interruptions). */
+function bestTime(f: () => void, windows: number, perWindow: number): number {
+  f();
+  f();
+  let best = Infinity;
+  for (let w = 0; w < windows; w++) {
+    const t0 = performance.now();
+    for (let r = 0; r < perWindow; r++) f();
+    best = Math.min(best, (performance.now() - t0) / perWindow);
+  }
+  return best;
+}
+
+function gemmTable(quick: boolean, threadsAll: number): MlpBenchResult["gemm"] {
+  const rand = seededRandom(7);
+  const rows: MlpBenchResult["gemm"] = [];
+  const shapes: { label: string; run: (dtype: DType) => () => void; flops: number }[] = [];
+  const add = (label: string, kind: "nn" | "tn" | "nt", m: number, n: number, k: number) => {
+    shapes.push({
+      label,
+      flops: 2 * m * n * k,
+      run: (dtype) => {
+        const a = kind === "tn" ? randomMatrix(k, m, dtype, rand) : randomMatrix(m, k, dtype, rand);
+        const b = kind === "nt" ? randomMatrix(n, k, dtype, rand) : randomMatrix(k, n, dtype, rand);
+        const c = Matrix.zeros(m, n, dtype);
+        const f = kind === "nn" ? matmul : kind === "tn" ? matmulTransA : matmulTransB;
+        return () => f(a, b, c);
+      },
+    });
+  };
+  add("matmul       128×784 · 784×300   (forward, layer 1)", "nn", 128, 300, 784);
+  add("matmulTransA 784×128ᵀ · 128×300  (dW, layer 1)", "tn", 784, 300, 128);
+  add("matmulTransB 128×300 · 784×300ᵀ  (dX, layer 1)", "nt", 128, 784, 300);
+  add("matmul       128×300 · 300×100   (forward, layer 2)", "nn", 128, 100, 300);
+  add("matmulTransB 128×100 · 300×100ᵀ  (dX, layer 2)", "nt", 128, 300, 100);
+  add("matmul       512×512 · 512×512", "nn", 512, 512, 512);
+  const configs: { dtype: DType; threads: number; backend: "wasm" | "js" }[] = [
+    { dtype: "float32", threads: threadsAll, backend: "wasm" },
+    { dtype: "float32", threads: 1, backend: "wasm" },
+    { dtype: "float64", threads: threadsAll, backend: "wasm" },
+  ];
+  if (!quick) configs.push({ dtype: "float32", threads: 1, backend: "js" });
+  const header = ["product", ...configs.map((c) => `${c.dtype === "float32" ? "f32" : "f64"} ${c.backend} ${c.threads}t`)];
+  const table: string[][] = [];
+  for (const shape of shapes) table.push([shape.label]);
+  for (const cfg of configs) {
+    const info = configureKernels({ backend: cfg.backend, threads: cfg.threads });
+    if (cfg.backend === "wasm" && info.backend !== "wasm") continue;
+    shapes.forEach((shape, s) => {
+      const f = shape.run(cfg.dtype);
+      const slow = cfg.backend === "js";
+      // Let helper threads start before timing.
+      if (info.threads > 1) {
+        const until = performance.now() + 100;
+        while (performance.now() < until) f();
+      }
+      const ms = bestTime(f, slow ? 3 : quick ? 5 : 15, slow ? 1 : 3);
+      const gflops = shape.flops / ms / 1e6;
+      rows.push({ label: shape.label, dtype: cfg.dtype, threads: info.threads, gflops });
+      table[s]!.push(gflops.toFixed(1));
+    });
+  }
+  configureKernels({ threads: threadsAll });
+  printTable("Matrix products, GFLOP/s (best of several runs; t = threads)", header, table);
+  return rows;
+}
+
+function printTable(title: string, header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  console.log(`\n${title}`);
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  console.log(line(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const r of rows) console.log(line(r));
+}
+
+function benchOurs(samples: number, warmupEpochs: number, epochs: number): Throughput {
+  const rand = seededRandom(3);
+  const x = Matrix.zeros(samples, SIZES[0], "float32");
+  for (let i = 0; i < x.data.length; i++) x.data[i] = rand();
+  const labels = new Int32Array(samples);
+  for (let i = 0; i < samples; i++) labels[i] = Math.floor(rand() * 10);
+  const net = new BenchMlp(SIZES, "float32", 1);
+  const order = new Int32Array(samples);
+  for (let i = 0; i < samples; i++) order[i] = i;
+  let loss = 0;
+  const epoch = () => {
+    // Fisher-Yates shuffle per epoch, as the other two programs do.
+    for (let i = samples - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      const t = order[i]!;
+      order[i] = order[j]!;
+      order[j] = t;
+    }
+    for (let s = 0; s < samples; s += BATCH) loss = net.step(x, labels, order, s, Math.min(BATCH, samples - s), LR);
+  };
+  for (let e = 0; e < warmupEpochs; e++) epoch();
+  const t0 = performance.now();
+  for (let e = 0; e < epochs; e++) epoch();
+  const seconds = (performance.now() - t0) / 1000;
+  if (!Number.isFinite(loss)) throw new Error(`our training diverged (loss ${loss})`);
+  const sps = (samples * epochs) / seconds;
+  return { samplesPerSecond: sps, gflops: (sps * flopsPerSample(SIZES)) / 1e9, samples: samples * epochs, seconds, note: `loss ${loss.toFixed(3)}` };
+}
+
+function benchNumpy(samples: number, warmupEpochs: number, epochs: number): Throughput | string {
+  const script = path.join(__dirname, "mlp-numpy.py");
+  const r = spawnSync("python3", [script, String(samples), String(BATCH), String(warmupEpochs), String(epochs)], { encoding: "utf8", timeout: 120_000 });
+  if (r.error) return `python3 could not be run (${(r.error as NodeJS.ErrnoException).code ?? r.error.message})`;
+  if (r.status !== 0) {
+    if (/No module named .?numpy/.test(r.stderr)) return "numpy is not installed for python3";
+    return `the NumPy run failed: ${r.stderr.trim().split("\n").pop()}`;
+  }
+  const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as { samples_per_s: number; seconds: number; samples: number; loss: number; numpy: string };
+  return {
+    samplesPerSecond: out.samples_per_s,
+    gflops: (out.samples_per_s * flopsPerSample(SIZES)) / 1e9,
+    samples: out.samples,
+    seconds: out.seconds,
+    note: `numpy ${out.numpy}, loss ${out.loss.toFixed(3)}`,
+  };
+}
+
+async function benchTfjs(samples: number, warmupEpochs: number, epochs: number): Promise<Throughput | string> {
+  try {
+    const r = await benchTfjsFit({ samples, batch: BATCH, warmupEpochs, epochs, lr: LR });
+    return {
+      samplesPerSecond: r.samplesPerSecond,
+      gflops: (r.samplesPerSecond * flopsPerSample(SIZES)) / 1e9,
+      samples: r.samples,
+      seconds: r.seconds,
+      note: `backend ${r.backend}, loss ${r.loss.toFixed(3)}`,
+    };
+  } catch (e) {
+    return `TensorFlow.js could not run: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+export async function runMlpBench(options: MlpBenchOptions = {}): Promise<MlpBenchResult> {
+  const quick = options.quick ?? false;
+  const info = configureKernels(options.threads !== undefined ? { threads: options.threads } : {});
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
+  console.log(`MLP training benchmark: 784-300-100-10 ReLU/softmax, SGD, batch ${BATCH}, float32`);
+  console.log(`machine: ${cpu}, ${os.availableParallelism()} cores, Node ${process.versions.node} (V8 ${process.versions.v8}), load average ${load}`);
+  console.log(`our kernels: ${info.backend}${info.backend === "wasm" ? " SIMD" : ""}, ${info.threads} thread(s)${info.reason ? ` (${info.reason})` : ""}`);
+
+  const gemm = gemmTable(quick, info.threads);
+  const skipped: string[] = [];
+  const samples = quick ? 5000 : 20000;
+  const results: [string, Throughput][] = [];
+
+  console.log(`\nTraining on ${samples} random samples (1 warm-up epoch, then timed epochs)...`);
+  const ours = benchOurs(samples, 1, quick ? 1 : 3);
+  results.push([`nncourse core (${info.backend}, ${info.threads}t)`, ours]);
+
+  let numpy: Throughput | undefined;
+  if (options.numpy !== false) {
+    const r = benchNumpy(samples, 1, quick ? 1 : 3);
+    if (typeof r === "string") skipped.push(`NumPy skipped: ${r}`);
+    else results.push(["NumPy + OpenBLAS", (numpy = r)]);
+  } else skipped.push("NumPy skipped (--no-numpy)");
+
+  let tfjs: Throughput | undefined;
+  if (options.tfjs !== false) {
+    // model.fit on wasm runs at about 2k samples/s: a smaller set keeps the bench short.
+    const r = await benchTfjs(quick ? 1024 : 4096, 1, quick ? 1 : 2);
+    if (typeof r === "string") skipped.push(`tfjs skipped: ${r}`);
+    else results.push(["TensorFlow.js wasm model.fit", (tfjs = r)]);
+  } else skipped.push("tfjs skipped (--no-tfjs)");
+
+  printTable(
+    "Training throughput (timed after warm-up)",
+    ["program", "samples/s", "GFLOP/s", "timed samples", "seconds", "notes"],
+    results.map(([name, t]) => [name, Math.round(t.samplesPerSecond).toLocaleString("en-US"), t.gflops.toFixed(1), String(t.samples), t.seconds.toFixed(2), t.note ?? ""]),
+  );
+  console.log("");
+  if (numpy) {
+    const ratio = ours.samplesPerSecond / numpy.samplesPerSecond;
+    console.log(`ours / NumPy: ${ratio.toFixed(2)}   (target ≥ 0.33: ${ratio >= 1 / 3 ? "met" : "not met"})`);
+  }
+  if (tfjs) {
+    const ratio = ours.samplesPerSecond / tfjs.samplesPerSecond;
+    console.log(`ours / tfjs wasm fit: ${ratio.toFixed(1)}   (target ≥ 5: ${ratio >= 5 ? "met" : "not met"})`);
+  }
+  for (const s of skipped) console.log(s);
+  return { gemm, ours, numpy, tfjs, skipped };
+}
+
+function parseArgs(argv: string[]): MlpBenchOptions {
+  const options: MlpBenchOptions = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--quick") options.quick = true;
+    else if (a === "--no-numpy") options.numpy = false;
+    else if (a === "--no-tfjs") options.tfjs = false;
+    else if (a === "--threads") options.threads = Number(argv[++i]);
+    else throw new Error(`mlp.bench: unknown option ${a}; use --quick, --no-numpy, --no-tfjs, --threads N.`);
+  }
+  return options;
+}
+
+if (require.main === module) {
+  runMlpBench(parseArgs(process.argv.slice(2))).then(
+    () => process.exit(0),
+    (e: unknown) => {
+      console.error(e instanceof Error ? e.stack ?? e.message : String(e));
+      process.exit(1);
+    },
+  );
+}
