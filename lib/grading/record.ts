@@ -105,7 +105,7 @@ export function beginGradingRun(nonce: string): void {
 }
 
 /** The tag of a record: HMAC-SHA256 over its JSON without the tag, keyed by the run's nonce. */
-export function recordTag(key: string, record: Omit<GradeRecord, "tag">): string {
+export function recordTag(key: string, record: Omit<PartialRecord, "tag"> | Omit<RunEndRecord, "tag">): string {
   const h = $call($createHmac, undefined, ["sha256", key]);
   $call($hmacUpdate, h, [canonicalJson(record)]);
   return $call($hmacDigest, h, ["hex"]);
