@@ -7,6 +7,7 @@ import { localTslab, projectPath } from "../project";
 import { KERNEL_NAME, findKernelSpec, kernelSpecProblems } from "../jupyter/kernelspec";
 import { HOW_TO_GET_JUPYTER, findJupyter, versionOf } from "../jupyter/find";
 import { readManifest } from "nncourse";
+import { Kernel } from "../kernel/kernel";
 import { verifyFile } from "../data/verify";
 
 type Level = "ok" | "warn" | "problem";
@@ -41,6 +42,29 @@ async function checkTslab(): Promise<Finding> {
   return reported
     ? { level: "ok", topic: "tslab", message: `tslab ${tslab.version} runs (${tslab.script})` }
     : { level: "problem", topic: "tslab", message: `tslab ${tslab.version} is installed but \`tslab --version\` failed.`, fix: "reinstall it: `rm -rf node_modules && npm install`." };
+}
+
+/**
+ * Starts the kernel the way Jupyter would (node plus the registered tslab script) and
+ * runs a cell that imports the library: proof that a notebook can run, not just that
+ * files exist.
+ */
+async function checkKernelRuns(tslabScript: string): Promise<Finding> {
+  const fix = "run `npm install` again, then `npx course setup`; `npx course run notebooks/01-mcculloch-pitts.ipynb` shows the kernel's own error.";
+  let kernel: Kernel | undefined;
+  try {
+    const started = Date.now();
+    kernel = await Kernel.start({ cwd: projectPath("notebooks"), tslabScript, startTimeoutMs: 30_000 });
+    const outcome = await kernel.execute('import { mcpAnd } from "nncourse";\nconst ok: number = mcpAnd().fire([1, 1]);\nif (ok !== 1) throw new Error("AND(1, 1) should be 1");');
+    if (outcome.kind === "died") return { level: "problem", topic: "kernel", message: `the kernel died while running a test cell: ${outcome.exit.log.trim().split("\n").pop() ?? ""}`, fix };
+    const status = outcome.reply.status;
+    if (status !== "ok") return { level: "problem", topic: "kernel", message: `the kernel could not run a cell that imports nncourse (reply: ${status}).`, fix };
+    return { level: "ok", topic: "kernel", message: `the kernel starts and runs a cell that imports nncourse (${((Date.now() - started) / 1000).toFixed(1)} s)` };
+  } catch (error) {
+    return { level: "problem", topic: "kernel", message: `the kernel did not start: ${(error as Error).message.split("\n")[0]}`, fix };
+  } finally {
+    await kernel?.shutdown().catch(() => kernel?.kill());
+  }
 }
 
 function checkKernelSpec(): Finding {
@@ -129,7 +153,11 @@ function checkDatasets(): Finding[] {
 
 /** Every check, in the order they are printed. */
 export async function diagnose(): Promise<Finding[]> {
-  const findings: Finding[] = [checkNode(), checkBuild(), await checkTslab(), checkKernelSpec(), ...(await checkJupyter())];
+  const findings: Finding[] = [checkNode(), checkBuild(), await checkTslab(), checkKernelSpec()];
+  const spec = findKernelSpec()?.spec;
+  const script = spec?.argv.find((a) => a.endsWith(path.join("bin", "tslab")) && fs.existsSync(a));
+  if (findings[1].level === "ok" && script) findings.push(await checkKernelRuns(script));
+  findings.push(...(await checkJupyter()));
   if (findings[1].level === "ok") findings.push(...(await checkTensorFlow()), ...checkDatasets());
   return findings;
 }
