@@ -11,13 +11,13 @@
  */
 import { check, CheckFailure } from "./check";
 import { beginGradingRun, finishGradingRun } from "./record";
-import { lockLibrary, sealGrading } from "./seal";
+import { freezeIntrinsics, lockLibrary, sealGrading } from "./seal";
 
 export { check, CheckFailure } from "./check";
 export type { Check, CheckOptions, CloseOptions, Score } from "./check";
 export { beginGradingRun, finishGradingRun, canonicalJson, recordTag, GRADE_MIME, GRADE_LINE_PREFIX } from "./record";
 export type { GradeRecord, PartialRecord, RunEndRecord } from "./record";
-export { sealGrading } from "./seal";
+export { freezeIntrinsics, sealGrading } from "./seal";
 
-lockLibrary([check, CheckFailure, beginGradingRun, finishGradingRun, sealGrading]);
+lockLibrary([check, CheckFailure, beginGradingRun, finishGradingRun, sealGrading, freezeIntrinsics]);
 if (typeof (globalThis as { __tslab__?: unknown }).__tslab__ === "object") sealGrading();

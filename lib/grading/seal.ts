@@ -30,11 +30,19 @@
  *   - reading this library's secrets through the inspector: `require("inspector")` is
  *     refused once sealed (the run nonce lives in a closure).
  *
+ * For graded runs only, `freezeIntrinsics()` freezes the built-in prototypes and
+ * namespaces that tslab's reply path uses (Array.prototype.push/concat, Buffer,
+ * String.prototype, JSON, ...). Learners' own kernels never call it: code that assigns
+ * e.g. `obj.toString = ...` on an object inheriting a frozen method stops working. The
+ * grader calls it in a cell of its own right after the master's setup cell, before the
+ * first student cell. (`node --frozen-intrinsics` is not an option: TypeScript 5.0.4,
+ * tslab's compiler, assigns Error.stackTraceLimit while it compiles and crashes.)
+ *
  * Not blocked (an in-process program can always do these); how the grader copes:
- *   - patching intrinsics on tslab's reply path that cannot be frozen without breaking
- *     ordinary notebooks (Array.prototype.push/concat, Buffer, String.prototype.*):
- *     the grader starts the kernel with `node --frozen-intrinsics`, and a tampered
- *     reply still cannot forge a grade record's HMAC tag (record.ts);
+ *   - patching a built-in that stays unfrozen (the Error constructor, which TypeScript
+ *     writes to; process, Buffer's statics) or, without freezeIntrinsics(), any
+ *     prototype: a tampered reply still cannot forge a grade record's HMAC tag
+ *     (record.ts), and the run-end record below exposes missing records;
  *   - writing to the kernel's sockets directly, after reading the connection key from
  *     the file named on its command line: the grader's final cell prints a tagged
  *     run-end record; its absence, a bad tag or a record count that disagrees with what
@@ -211,6 +219,47 @@ export function sealGrading(): readonly string[] {
   markSealed();
   sealedReport = $freeze(done);
   return sealedReport;
+}
+
+let intrinsicsFrozen: readonly string[] | undefined;
+
+/**
+ * Freezes the built-in prototypes and namespaces (not the Error constructor: tslab's
+ * TypeScript writes Error.stackTraceLimit). For graded runs only; see the comment at
+ * the top. Idempotent; returns the names of what it froze.
+ */
+export function freezeIntrinsics(): readonly string[] {
+  if (intrinsicsFrozen !== undefined) return intrinsicsFrozen;
+  const g = globalThis as Record<string, unknown>;
+  // Prototypes of these are frozen; the constructors too where listed in `statics`.
+  const names = [
+    "Object", "Array", "Function", "String", "Number", "Boolean", "Symbol", "BigInt", "Promise", "RegExp", "Map", "Set",
+    "WeakMap", "WeakSet", "Date", "ArrayBuffer", "DataView", "Uint8Array", "Float32Array", "Float64Array", "Int32Array", "Buffer",
+  ];
+  const statics = ["Object", "Array", "Function", "String", "Number", "Promise"];
+  const done: string[] = [];
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const ctor = g[name] as unknown;
+    if (typeof ctor !== "function") continue;
+    const proto = (ctor as { prototype?: unknown }).prototype;
+    if (typeof proto === "object" && proto !== null) $freeze(proto);
+    for (let j = 0; j < statics.length; j++) if (statics[j] === name) $freeze(ctor);
+    pin(globalThis, name);
+    done[done.length] = `${name}.prototype`;
+  }
+  $freeze(Object.getPrototypeOf(Uint8Array.prototype) as object);
+  $freeze(Object.getPrototypeOf(Uint8Array) as object);
+  $freeze(Error.prototype);
+  const namespaces = ["JSON", "Math", "Reflect"];
+  for (let i = 0; i < namespaces.length; i++) {
+    const ns = g[namespaces[i]!];
+    if (typeof ns === "object" && ns !== null) $freeze(ns);
+    pin(globalThis, namespaces[i]!);
+    done[done.length] = namespaces[i]!;
+  }
+  intrinsicsFrozen = $freeze(done);
+  return intrinsicsFrozen;
 }
 
 function sealModuleExports(key: string, stayWritable: readonly string[]): void {

@@ -68,8 +68,8 @@ describe("the sample assignment in the kernel", { concurrency: 1 }, () => {
   test("a wrong answer still fails its hidden tests after student code tampers with the kernel", async () => {
     // A graded submission as the grader will run it: the master's test cells (hidden
     // tests included) after the student's answers, one of them wrong, and a student
-    // cell that swaps the checks and patches the reply path before the tests run.
-    // (Attacks on built-ins run in isolated processes in test/unit/grading-hardening.)
+    // cell that swaps the checks, patches the reply path and the built-ins before the
+    // tests run. (More attacks on built-ins run in test/unit/grading-hardening.)
     const master = readNotebook(join(projectRoot, "notebooks", name));
     const nor = master.cells.find((cell) => gradeIdOf(cell) === "nor") as CodeCell;
     nor.source = 'function makeNor(): McCullochPittsUnit {\n  return new McCullochPittsUnit({ name: "NOR", excitatory: [1, 1], threshold: 1 });\n}';
@@ -85,15 +85,23 @@ describe("the sample assignment in the kernel", { concurrency: 1 }, () => {
         "tryIt(() => { require('vm').runInThisContext = () => undefined; });",
         "tryIt(() => { console.error = () => {}; console.log = () => {}; });",
         "tryIt(() => { const g = require('nncourse/dist/grading'); g.check.truthTable = () => {}; });",
+        "tryIt(() => { (Array.prototype as any)[Symbol.iterator] = function* () {}; (Array.prototype as any).every = () => true; (Array.prototype as any).push = () => 0; });",
+        "tryIt(() => { (Math as any).abs = () => 0; (Object as any).is = () => true; (JSON as any).stringify = () => '{}'; });",
       ].join("\n"),
     );
     const norTestsIndex = master.cells.findIndex((cell) => gradeIdOf(cell) === "nor-tests");
     master.cells.splice(norTestsIndex, 0, attack);
+    // What the grader adds: after the setup cell, a run nonce and frozen built-ins; at the end, the run-end record.
+    const setupIndex = master.cells.findIndex((cell) => gradeIdOf(cell) === "setup");
+    master.cells.splice(setupIndex + 1, 0, newCodeCell('{ const g = require("nncourse/dist/grading"); g.beginGradingRun("grading-run-nonce-0123456789"); g.freezeIntrinsics(); }'));
+    master.cells.push(newCodeCell('require("nncourse/dist/grading").finishGradingRun();'));
     const file = join(workDir, "tampering.ipynb");
     writeNotebook(file, master);
-    const result = await runNotebook(readNotebook(file), { path: file, allowErrors: true, cellTimeoutMs: 60_000, notebookTimeoutMs: 240_000 });
+    const submission = readNotebook(file);
+    const result = await runNotebook(submission, { path: file, allowErrors: true, cellTimeoutMs: 60_000, notebookTimeoutMs: 240_000 });
     const ran = byGradeId(master, result.cells);
-    const attackResult = result.cells.find((cell) => cell.index === norTestsIndex)!;
+    const attackIndex = master.cells.indexOf(attack);
+    const attackResult = result.cells.find((cell) => cell.index === attackIndex)!;
     assert.equal(attackResult.status, "ok", `the attack cell itself runs: ${attackResult.error}`);
     const norTests = ran.get("nor-tests")!;
     assert.equal(norTests.status, "error", "the wrong NOR unit must fail");
@@ -102,5 +110,18 @@ describe("the sample assignment in the kernel", { concurrency: 1 }, () => {
     for (const id of ["majority-tests", "xor-tests", "perceptron-step-tests", "perceptron-train-tests"]) {
       assert.equal(ran.get(id)?.status, "ok", `${id}: ${ran.get(id)?.error}`);
     }
+    // The run-end record counts the failed check and carries a tag keyed by the nonce.
+    const last = submission.cells[submission.cells.length - 1] as CodeCell;
+    const runEnd = last.outputs.flatMap((o) => (o.output_type === "display_data" && GRADE_MIME in o.data ? [o.data[GRADE_MIME]] : []))[0] as
+      | { kind: string; checksFailed: number; sealed: boolean; tag: string; records: number }
+      | undefined;
+    assert.ok(runEnd, "the grader's last cell emits a run-end record");
+    assert.equal(runEnd.kind, "run-end");
+    assert.equal(runEnd.sealed, true);
+    assert.equal(runEnd.records, 1, "one partial-credit record before it");
+    assert.ok(runEnd.checksFailed >= 1);
+    const { recordTag } = await import("../../lib/grading/record");
+    const { tag, ...body } = runEnd;
+    assert.equal(tag, recordTag("grading-run-nonce-0123456789", body as never));
   });
 });
