@@ -184,6 +184,14 @@ export function sealGrading(): readonly string[] {
   const extensions = [".js", ".json", ".node"];
   for (let i = 0; i < extensions.length; i++) pin(M._extensions, extensions[i]!);
 
+  // The package's main module, when loaded: `import { check } from "nncourse"` must
+  // reach the same pinned checks (its re-exports are non-configurable getters already).
+  const main = path.join(libraryDir, "..", "index.js");
+  if (M._cache[main] !== undefined) {
+    pinCacheEntry(main);
+    done[done.length] = "nncourse";
+  }
+
   // 2. tslab's hand-over of `require` to each cell.
   const g = globalThis as { __tslab__?: unknown };
   if (typeof g.__tslab__ === "object" && g.__tslab__ !== null) {

@@ -311,6 +311,17 @@ test("replacing the kernel's require hand-over (globalThis.__tslab__) fails", ()
   assertFailsWith(outcome, sigmoidMessage);
 });
 
+test("student code cannot restart a graded run with a nonce of its own", () => {
+  const outcome = attackThenTest(
+    [
+      // The grader's own first cell, before any student code.
+      'require(LIB_PATH).beginGradingRun("grader-nonce-0123456789");'.replaceAll("LIB_PATH", JSON.stringify(lib)),
+    ],
+    'const g = require(LIB); let problem = ""; try { g.beginGradingRun("student-nonce-0123456789"); } catch (e) { problem = e.message; } g.check.equal(problem, "", "a second beginGradingRun");',
+  );
+  assertFailsWith(outcome, /a graded run has already started in this kernel/);
+});
+
 test("the inspector, which could read the run's nonce, is refused once sealed", () => {
   const outcome = attackThenTest(
     ['try { globalThis.__probe = typeof require("inspector").Session; } catch (e) { globalThis.__probe = "refused: " + e.message; }'],
