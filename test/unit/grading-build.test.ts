@@ -83,6 +83,7 @@ test("the validator names notebook, cell, grade_id and line for each problem", (
     code("const x = 1; // BEGIN SOLUTION", answer("inline")), // 12: marker not alone on its line
     code("const y = 2;", answer("no-region")), // 13: warning only
     code("// BEGIN SOLUTION\nx\n// END HIDDEN TESTS", answer("mismatch")), // 14: mismatched end
+    code('import { check } from "nncourse/dist/grading";\n// BEGIN HIDDEN TESTS\ncheck.equal(1, 1);\n// END HIDDEN TESTS', tests("all-hidden", 1)), // 15: warning
   ];
   nb.cells = cells;
   const findings = validateMaster(nb, "notebooks/x.ipynb");
@@ -101,7 +102,9 @@ test("the validator names notebook, cell, grade_id and line for each problem", (
   has(/cell 12 \(grade_id "inline"\), line 1: .* not on a line of its own/);
   has(/cell 13 \(grade_id "no-region"\): warning: an answer cell without a solution region/);
   has(/cell 14 \(grade_id "mismatch"\), line 3: "END HIDDEN TESTS" closes the region opened by "BEGIN SOLUTION"/);
+  has(/cell 15 \(grade_id "all-hidden"\): warning: a test cell with no visible test/);
   assert.ok(findings.find((f) => f.gradeId === "no-region")?.severity === "warning");
+  assert.ok(!text.some((t) => /grade_id "(dup|no-points)"\): warning: a test cell with no visible/.test(t)));
   // Every error carries a fix.
   for (const f of errors(findings)) assert.ok(f.fix, formatFinding(f));
 });

@@ -15,7 +15,11 @@
  * nbgrader's own spelling with `#` comments (`### BEGIN SOLUTION`) is accepted too, so
  * a master converted from a Python course keeps working; `//` is what our masters use.
  * Regions do not nest. A solution region must sit where a statement may stand: the
- * student version replaces it with a statement that throws (see release.ts).
+ * student version replaces it with a statement that throws (see release.ts). Put it
+ * inside a function body where you can: the answer cell then runs in the student
+ * version (it declares the function) and only the tests that call it fail. tslab keeps
+ * the declarations of a cell only when the cell succeeds, so a top-level region that
+ * throws also hides the cell's other declarations from later cells.
  */
 import { cellSource } from "../notebook/cells";
 import type { Cell, Notebook } from "../notebook/model";
@@ -241,6 +245,17 @@ export function validateMaster(notebook: Notebook, name: string): Finding[] {
     });
     if (open) {
       error(`"${open.name}" is never closed.`, `add "// END ${open.name.slice(6)}" after the region.`, open.line);
+    }
+    if (kind === "test" && !open) {
+      // What learners see of the cell: without a visible check, a self-check passes it blindly.
+      const visible = regionsOf(cellSource(cell))
+        .filter((r) => r.kind === "hidden")
+        .reduce((kept, r) => kept.map((line, i) => (i >= r.begin && i <= r.end ? "" : line)), lines);
+      const hasCode = visible.some((line) => {
+        const t = line.trim();
+        return t !== "" && !t.startsWith("//") && !t.startsWith("import ");
+      });
+      if (!hasCode) warn("a test cell with no visible test: learners checking their own work see it pass whatever they wrote.", "keep at least one visible check, with a helpful message.");
     }
     if (kind === "answer" && solutionRegions === 0) {
       warn("an answer cell without a solution region: the student version replaces the whole cell with a stub.", "mark the part to hide with // BEGIN SOLUTION and // END SOLUTION.");
