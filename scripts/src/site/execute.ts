@@ -1,0 +1,30 @@
+/** Running the course notebooks now, for an export that was not given executed copies. */
+import path from "node:path";
+import type { Notebook } from "../notebook/model";
+import { readNotebook } from "../notebook/read";
+import { runNotebook, type CellResult } from "../runner/run-notebook";
+import type { SiteNotebook } from "./build";
+
+export interface ExecutedNotebook extends SiteNotebook {
+  /** Cells that did not pass, as "cell N (first line): error". */
+  failures: string[];
+}
+
+/**
+ * Runs each notebook in its own fresh kernel, started in the notebook's folder (as
+ * Jupyter would), without writing anything back to the course.
+ */
+export async function executeNotebooks(files: string[], options: { cellTimeoutMs?: number; log?: (line: string) => void } = {}): Promise<ExecutedNotebook[]> {
+  const results: ExecutedNotebook[] = [];
+  for (const file of files) {
+    options.log?.(`running ${path.relative(process.cwd(), file) || file}`);
+    const notebook: Notebook = readNotebook(file);
+    const result = await runNotebook(notebook, { path: path.resolve(file), cellTimeoutMs: options.cellTimeoutMs });
+    const failures = result.cells
+      .filter((c: CellResult) => c.status !== "ok" && c.status !== "empty" && c.status !== "not-run")
+      .map((c) => `cell ${c.index + 1} (${c.firstLine}): ${c.status}${c.error ? `: ${c.error.split("\n")[0]}` : ""}`);
+    if (failures.length === 0 && !result.passed) failures.push(result.stopReason ?? "the run stopped early");
+    results.push({ file: path.basename(file), notebook, failures });
+  }
+  return results;
+}
