@@ -101,7 +101,7 @@ export interface IndexPageInput {
 
 export function indexPage(input: IndexPageInput): string {
   const items = input.entries.map((entry) => {
-    const sections = entry.sections.length > 0 ? `<p class="sections">${entry.sections.map((s) => renderMarkdown(s, input.markdown).replace(/^<p>|<\/p>\s*$/g, "")).join(" · ")}</p>` : "";
+    const sections = entry.sections.length > 0 ? `<p class="sections">${entry.sections.map((s) => renderMarkdown(s, input.markdown).replace(/^<p>|<\/p>\s*$/g, "")).join("; ")}</p>` : "";
     const badge = entry.assignment ? '<span class="badge">graded exercises</span>' : "";
     return `<li data-notebook="${escapeHtml(entry.file)}">
 <h2><a href="${escapeHtml(entry.slug)}.html">${escapeHtml(entry.title)}</a>${badge}</h2>

@@ -1,0 +1,80 @@
+/**
+ * The course index notebook (index.ipynb in the course folder): what Jupyter opens
+ * first. It lists every course notebook with its title, what it is about and its
+ * topics, linking to the notebook (and, for graded notebooks, to the student version
+ * and the reference solution). It is generated from the notebooks themselves, so it
+ * cannot drift from them: `course start` rewrites it when it is out of date, and a
+ * test fails when the committed copy differs from what would be generated.
+ *
+ * It sits in the course folder rather than in notebooks/, because every notebook in
+ * notebooks/ is a master that `course build` turns into exercises and solutions.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { MarkdownCell, Notebook } from "../notebook/model";
+import { serializeNotebook } from "../notebook/write";
+import { COURSE_TITLE } from "./build";
+import { readCatalog, type CatalogEntry } from "./catalog";
+
+export const INDEX_NOTEBOOK = "index.ipynb";
+
+/** Markdown cells only, locked: the page is read, not edited (an edit would be overwritten). */
+function cell(id: string, source: string): MarkdownCell {
+  return { cell_type: "markdown", id, metadata: { editable: false, deletable: false }, source };
+}
+
+function entryMarkdown(entry: CatalogEntry, root: string): string {
+  const lines = [`## [${entry.title}](notebooks/${entry.file})`, "", entry.summary];
+  if (entry.sections.length > 0) lines.push("", `*Topics:* ${entry.sections.join("; ")}`);
+  const exercise = `exercises/${entry.file}`;
+  const solution = `solutions/${entry.file}`;
+  if (entry.assignment && fs.existsSync(path.join(root, exercise))) {
+    const reference = fs.existsSync(path.join(root, solution)) ? `; reference solution: [${solution}](${solution})` : "";
+    lines.push("", `**Graded exercises.** Work in your copy: [${exercise}](${exercise})${reference}.`);
+  }
+  return lines.join("\n");
+}
+
+/** The index notebook for the course in `root` (its notebooks/ folder). */
+export function courseIndexNotebook(root: string): Notebook {
+  const entries = readCatalog(path.join(root, "notebooks"));
+  const intro = [
+    `# ${COURSE_TITLE}: the course`,
+    "",
+    "Open a notebook below and run its cells from top to bottom: **Shift+Enter** runs one cell, *Cell › Run All* (Notebook) or *Run › Run All Cells* (JupyterLab) runs them all. " +
+      'Every notebook uses the kernel **TypeScript (nncourse)**, which `npm start` registers; if Jupyter asks for a kernel, pick that one.',
+    "",
+    "- `notebooks/` holds the course itself, in reading order;",
+    "- `exercises/` holds the student versions of the graded notebooks: work there, and run each test cell to check your answer;",
+    "- `solutions/` holds the reference solutions.",
+  ].join("\n");
+  const footer =
+    "*This page is generated from the notebooks' titles and first paragraphs. `npm start` keeps it up to date; edit the notebooks, not this page.*";
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      kernelspec: { display_name: "TypeScript (nncourse)", language: "typescript", name: "tslab" },
+      language_info: { name: "typescript", file_extension: ".ts", mimetype: "text/typescript" },
+    },
+    cells: [
+      cell("course-index-intro", intro),
+      ...entries.map((entry) => cell(`course-index-${entry.slug}`.slice(0, 64), entryMarkdown(entry, root))),
+      cell("course-index-footer", footer),
+    ],
+  };
+}
+
+export type IndexOutcome = "created" | "updated" | "unchanged";
+
+/** Writes index.ipynb when it is missing or differs from what the notebooks say. */
+export function ensureCourseIndex(root: string): { file: string; outcome: IndexOutcome } {
+  const file = path.join(root, INDEX_NOTEBOOK);
+  const text = serializeNotebook(courseIndexNotebook(root));
+  const existed = fs.existsSync(file);
+  if (existed && fs.readFileSync(file, "utf8") === text) return { file, outcome: "unchanged" };
+  const temp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(temp, text);
+  fs.renameSync(temp, file);
+  return { file, outcome: existed ? "updated" : "created" };
+}
