@@ -13,6 +13,8 @@ import {
   matmul,
   matmulTransA,
   matmulTransB,
+  maximum,
+  keepWherePositive,
   sumColumns,
   type DType,
 } from "../lib/core";
@@ -102,7 +104,7 @@ export class BenchMlp {
       const layer = this.layers[l]!;
       matmul(A, layer.W, Z[l]);
       addRowVector(Z[l]!, layer.b, Z[l]);
-      if (l < L - 1) reluInPlace(Z[l]!);
+      if (l < L - 1) maximum(Z[l]!, 0, Z[l]); // ReLU, in place
       A = Z[l]!;
     }
     // Softmax + cross-entropy, fused: dZ_last = (softmax(Z) − onehot(y)) / batch.
@@ -115,7 +117,7 @@ export class BenchMlp {
       sumColumns(dZ[l]!, layer.db);
       if (l > 0) {
         matmulTransB(dZ[l]!, layer.W, dZ[l - 1]);
-        reluBackwardInPlace(dZ[l - 1]!, Z[l - 1]!);
+        keepWherePositive(dZ[l - 1]!, Z[l - 1]!, dZ[l - 1]); // ReLU backward: Z holds A = relu(Z), positive where Z was
       }
     }
     // SGD.
@@ -125,18 +127,6 @@ export class BenchMlp {
     }
     return loss;
   }
-}
-
-/** max(0, z) in place. */
-function reluInPlace(m: Matrix): void {
-  const d = m.data;
-  for (let i = 0, n = d.length; i < n; i++) if (d[i]! < 0) d[i] = 0;
-}
-
-/** dA ⊙ [A > 0] in place (A is the ReLU output, positive exactly where Z was). */
-function reluBackwardInPlace(dA: Matrix, A: Matrix): void {
-  const g = dA.data, a = A.data;
-  for (let i = 0, n = g.length; i < n; i++) if (a[i]! <= 0) g[i] = 0;
 }
 
 /** Writes (softmax(Z) − onehot) / batch into dZ; returns the mean cross-entropy. */

@@ -42,6 +42,8 @@ export interface KernelInfo {
 
 /** Products with fewer multiply-adds than this stay in JavaScript. */
 const WASM_MIN_WORK = 1024;
+/** Elementwise operations on fewer elements than this stay in JavaScript. */
+const WASM_MIN_ELEMENTS = 1024;
 
 let engine: WasmEngine | null = null;
 let wasmError: string | undefined;
@@ -140,4 +142,31 @@ export function gemm(variant: GemmVariant, a: MatrixData, b: MatrixData, c: Matr
   if (variant === "nn") gemmNN(a, b, c, m, n, k);
   else if (variant === "tn") gemmTN(a, b, c, m, n, k);
   else gemmNT(a, b, c, m, n, k);
+}
+
+/** t += alpha·x over whole arrays of equal length (the SGD update). */
+export function axpy(t: MatrixData, x: MatrixData, alpha: number): void {
+  if (!configured) ensureConfigured();
+  let i = 0;
+  if (engine !== null && t.length >= WASM_MIN_ELEMENTS) i = Math.max(0, engine.map("axpy", [t, x], t, alpha));
+  for (const n = t.length; i < n; i++) t[i]! += alpha * x[i]!;
+}
+
+/** y = max(x, s) elementwise; NaN stays NaN. */
+export function maximumScalar(x: MatrixData, s: number, y: MatrixData): void {
+  if (!configured) ensureConfigured();
+  let i = 0;
+  if (engine !== null && x.length >= WASM_MIN_ELEMENTS) i = Math.max(0, engine.map("max", [x], y, s));
+  for (const n = x.length; i < n; i++) {
+    const v = x[i]!;
+    y[i] = v > s || v !== v ? v : s;
+  }
+}
+
+/** y = m > 0 ? x : 0 elementwise. */
+export function keepWherePositiveKernel(x: MatrixData, m: MatrixData, y: MatrixData): void {
+  if (!configured) ensureConfigured();
+  let i = 0;
+  if (engine !== null && x.length >= WASM_MIN_ELEMENTS) i = Math.max(0, engine.map("keep", [x, m], y));
+  for (const n = x.length; i < n; i++) y[i] = m[i]! > 0 ? x[i]! : 0;
 }

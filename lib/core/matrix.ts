@@ -38,7 +38,11 @@
  * - ops.ts: elementwise `add`, `sub`, `hadamard` (elementwise product), `scale`;
  *   broadcasting `addRowVector` (add a bias row to every row), `sumColumns`
  *   (n×m → 1×m); `transpose`; `apply(m, f)` (in place); `addScaledInPlace(target, x, alpha)`
- *   (target += alpha·x, the SGD update); `argmaxRows` (predicted class per sample).
+ *   (target += alpha·x, the SGD update); `argmaxRows` (predicted class per sample);
+ *   `maximum(Z, 0)` (ReLU) and `keepWherePositive(dA, Z)` (ReLU's backward pass).
+ * - kernels.ts: `configureKernels`, `kernelInfo`, `kernelsReady`: which kernels run the
+ *   products (WebAssembly SIMD with helper threads, or plain JavaScript). Nothing to set
+ *   up: the fastest available is chosen on first use.
  */
 
 /** The element type of a matrix: 32-bit floats (fast) or 64-bit floats (precise). */

@@ -8,6 +8,7 @@
  */
 import { Matrix } from "./matrix";
 import { checkMatrix, checkSameDtype, checkSameShape, outMatrix, shapeText } from "./checks";
+import { axpy, keepWherePositiveKernel, maximumScalar } from "./kernels";
 
 function binaryChecks(op: string, a: Matrix, b: Matrix): void {
   checkMatrix(op, "a", a);
@@ -120,9 +121,35 @@ export function addScaledInPlace(target: Matrix, x: Matrix, alpha: number): Matr
   checkMatrix(op, "x", x);
   checkSameDtype(op, target, x, "target", "x");
   checkSameShape(op, target, x, "target", "x");
-  const t = target.data, d = x.data;
-  for (let i = 0, n = t.length; i < n; i++) t[i]! += alpha * d[i]!;
+  if (typeof alpha !== "number") throw new TypeError(`${op}: alpha must be a number (got ${typeof alpha}).`);
+  axpy(target.data, x.data, alpha); // a SIMD kernel for large matrices, else a plain loop
   return target;
+}
+
+/**
+ * max(a, s) entry by entry, for a number s; `maximum(Z, 0)` is ReLU. NaN entries stay NaN.
+ */
+export function maximum(a: Matrix, s: number, out?: Matrix): Matrix {
+  checkMatrix("maximum", "a", a);
+  if (typeof s !== "number") throw new TypeError(`maximum: s must be a number (got ${typeof s}), as in maximum(Z, 0).`);
+  const c = outMatrix("maximum", out, a.rows, a.cols, a.dtype);
+  maximumScalar(a.data, s, c.data);
+  return c;
+}
+
+/**
+ * x where mask > 0, else 0, entry by entry: ReLU's backward pass is
+ * `keepWherePositive(dA, Z)` (the gradient flows only where the unit was active).
+ */
+export function keepWherePositive(x: Matrix, mask: Matrix, out?: Matrix): Matrix {
+  const op = "keepWherePositive";
+  checkMatrix(op, "x", x);
+  checkMatrix(op, "mask", mask);
+  checkSameDtype(op, x, mask, "x", "mask");
+  checkSameShape(op, x, mask, "x", "mask");
+  const c = outMatrix(op, out, x.rows, x.cols, x.dtype);
+  keepWherePositiveKernel(x.data, mask.data, c.data);
+  return c;
 }
 
 /** For each row, the column index of its largest entry (the predicted class per sample). */

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   Matrix, add, sub, hadamard, scale, addRowVector, sumColumns, transpose, apply, addScaledInPlace, argmaxRows,
+  maximum, keepWherePositive,
 } from "../../lib/core";
 
 const A = () => Matrix.fromArray([[1, 2, 3], [4, 5, 6]]);
@@ -59,4 +60,43 @@ test("shape and dtype mismatches are reported clearly", () => {
   assert.throws(() => scale(A(), A() as unknown as number), /scale: s must be a number .*hadamard/);
   assert.throws(() => add(A(), B(), Matrix.zeros(2, 3, "float32")), /add: out is float32 but the result is float64/);
   assert.throws(() => apply(A(), 3 as never), /apply: f must be a function/);
+});
+
+test("maximum (ReLU) and keepWherePositive (its backward pass), small and large, both dtypes", () => {
+  assert.deepEqual(maximum(Matrix.fromArray([[-1, 0.5], [2, -3]]), 0).toArray(), [[0, 0.5], [2, 0]]);
+  assert.deepEqual(keepWherePositive(Matrix.fromArray([[1, 2], [3, 4]]), Matrix.fromArray([[-1, 0.5], [0, 7]])).toArray(), [[0, 2], [0, 4]]);
+  let s = 1;
+  const rand = () => ((s = (Math.imul(s, 48271) >>> 0) % 2147483647) / 2147483647) - 0.5;
+  for (const dtype of ["float32", "float64"] as const) {
+    // 1031 and 40_003 entries: below and above the size where SIMD kernels take over, not a multiple of the lanes.
+    for (const [r, c] of [[1, 1031], [97, 413]] as const) {
+      const x = Matrix.generate(r, c, rand, dtype);
+      const m = Matrix.generate(r, c, rand, dtype);
+      x.data[5] = Number.NaN;
+      const relu = maximum(x, 0);
+      const keep = keepWherePositive(x, m);
+      for (let i = 0; i < x.data.length; i++) {
+        const v = x.data[i]!;
+        if (i === 5) assert.ok(Number.isNaN(relu.data[i]!), "NaN stays NaN");
+        else assert.equal(relu.data[i], Math.max(v, 0));
+        if (i !== 5 || !(m.data[i]! > 0)) assert.equal(keep.data[i], m.data[i]! > 0 ? v : 0);
+      }
+      const inPlace = x.clone();
+      assert.equal(maximum(inPlace, 0, inPlace), inPlace);
+      assert.deepEqual([...inPlace.data].slice(6), [...relu.data].slice(6));
+    }
+  }
+  assert.throws(() => maximum(A(), "0" as unknown as number), /maximum: s must be a number/);
+  assert.throws(() => keepWherePositive(A(), Matrix.zeros(3, 2)), /keepWherePositive: x is 2×3 but mask is 3×2/);
+});
+
+test("addScaledInPlace on large matrices matches the plain loop", () => {
+  for (const dtype of ["float32", "float64"] as const) {
+    const w = Matrix.generate(301, 77, (i, j) => Math.sin(i * 77 + j), dtype);
+    const g = Matrix.generate(301, 77, (i, j) => Math.cos(i + 3 * j), dtype);
+    const want = w.data.map((v, k) => v + -0.05 * g.data[k]!);
+    addScaledInPlace(w, g, -0.05);
+    const tol = dtype === "float32" ? 1e-6 : 1e-15;
+    for (let k = 0; k < want.length; k++) assert.ok(Math.abs(w.data[k]! - want[k]!) <= tol, `entry ${k}`);
+  }
 });

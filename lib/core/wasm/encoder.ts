@@ -120,6 +120,10 @@ export class Code {
   vSplat(t: ValType): this { return this.simd(t === F32 ? 0x13 : 0x14); }
   vExtractLane(t: ValType, lane: number): this { return this.simd(t === F32 ? 0x1f : 0x21, lane); }
   vAdd(t: ValType): this { return this.simd(t === F32 ? 0xe4 : 0xf0); }
+  vMax(t: ValType): this { return this.simd(t === F32 ? 0xe9 : 0xf5); }
+  /** Lane-wise a > b, giving all-ones or all-zeros lanes. */
+  vGt(t: ValType): this { return this.simd(t === F32 ? 0x44 : 0x4a); }
+  v128And(): this { return this.simd(0x4e); }
   vMul(t: ValType): this { return this.simd(t === F32 ? 0xe6 : 0xf2); }
 }
 

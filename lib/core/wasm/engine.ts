@@ -13,6 +13,7 @@
 import type { MatrixData } from "../matrix";
 import { defaultTiles, gemmModuleBytes, kernelNames, type KernelName, type TileConfig } from "./gemm-module";
 import { HelperThreads } from "./threads";
+import { elementwiseNames, type ElementwiseName } from "./elementwise-module";
 import { webAssembly, type WasmMemory, type WasmModule } from "./webassembly-api";
 
 const PAGE = 65536;
@@ -21,7 +22,7 @@ const MAX_PAGES = 16384;
 /** Products with fewer multiply-adds than this run on one thread. */
 const SPLIT_MIN_WORK = 1 << 18;
 /** Chunks per thread when a product is shared: more balance better, fewer cost less. */
-const CHUNKS_PER_THREAD = 4;
+const CHUNKS_PER_THREAD = Number(process.env.NNC_CH ?? 8);
 
 type Kernel = (a: number, b: number, c: number, m: number, n: number, k: number, i0: number, i1: number, j0: number, j1: number) => void;
 
@@ -38,6 +39,7 @@ export class WasmEngine {
   private readonly memory: WasmMemory;
   private readonly module: WasmModule;
   private readonly kernels: Record<KernelName, Kernel>;
+  private readonly elementwise: Record<ElementwiseName, (...args: number[]) => void>;
   private readonly tiles: TileConfig;
   private f32 = new Float32Array(0);
   private f64 = new Float64Array(0);
@@ -60,6 +62,9 @@ export class WasmEngine {
     const kernels = {} as Record<KernelName, Kernel>;
     for (const name of kernelNames) kernels[name] = inst.exports[name] as unknown as Kernel;
     this.kernels = kernels;
+    const elementwise = {} as Record<ElementwiseName, (...args: number[]) => void>;
+    for (const name of elementwiseNames) elementwise[name] = inst.exports[name] as unknown as (...args: number[]) => void;
+    this.elementwise = elementwise;
     this.helperCount = this.shared ? Math.max(0, Math.floor(options.threads) - 1) : 0;
     this.refreshViews();
   }
@@ -131,6 +136,38 @@ export class WasmEngine {
       this.helperCount = 0;
       kernel(pa, pb, pc, m, n, k, 0, m, 0, n);
     }
+  }
+
+  /**
+   * Runs an elementwise kernel over the whole vectors of `inputs` (all of one length and
+   * dtype), writing into `out`; returns how many leading elements were done (the caller
+   * does the rest), or -1 when the arrays do not fit in the memory.
+   *   "axpy": inputs [t, x], out = t += scalar·x;  "max": [x], out = max(x, scalar);
+   *   "keep": [x, m], out = m > 0 ? x : 0.
+   */
+  map(op: "axpy" | "max" | "keep", inputs: readonly MatrixData[], out: MatrixData, scalar = 0): number {
+    const f32 = out instanceof Float32Array;
+    const es = f32 ? 4 : 8;
+    const lanes = 16 / es;
+    const count = Math.floor(out.length / lanes);
+    const len = count * lanes;
+    if (count === 0) return 0;
+    const stride = (len * es + 63) & ~63;
+    const base = 64;
+    if (!this.reserve(base + stride * inputs.length)) return -1;
+    const view = f32 ? this.f32 : this.f64;
+    const ptr: number[] = [];
+    inputs.forEach((x, i) => {
+      ptr.push(base + i * stride);
+      view.set(x.length === len ? x : x.subarray(0, len), ptr[i]! / es);
+    });
+    const fn = this.elementwise[`${op}_${f32 ? "f32" : "f64"}` as ElementwiseName];
+    // The result goes over the first input's copy.
+    if (op === "axpy") fn(ptr[0]!, ptr[1]!, count, scalar);
+    else if (op === "max") fn(ptr[0]!, ptr[0]!, count, scalar);
+    else fn(ptr[0]!, ptr[1]!, ptr[0]!, count);
+    out.set(view.subarray(ptr[0]! / es, ptr[0]! / es + len));
+    return len;
   }
 
   /** Starts the helper threads if there are to be any; whether one is ready to take work now. */

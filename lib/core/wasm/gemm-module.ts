@@ -33,6 +33,7 @@
  * see threads.ts for that.
  */
 import { Code, F32, F64, I32, V128, encodeModule, type FunctionDef, type ValType } from "./encoder";
+import { elementwiseFunctions } from "./elementwise-module";
 
 /** Tile sizes; the defaults were the fastest measured on x64 (see bench/mlp.bench.ts). */
 export interface TileConfig {
@@ -299,7 +300,7 @@ function genNt(t: ValType, tiles: TileConfig): FunctionDef {
 export const kernelNames = ["nn_f32", "tn_f32", "nt_f32", "nn_f64", "tn_f64", "nt_f64"] as const;
 export type KernelName = (typeof kernelNames)[number];
 
-/** The module's bytes. */
+/** The module's bytes: the product kernels, then the elementwise kernels (elementwise-module.ts). */
 export function gemmModuleBytes(memory: { initialPages: number; maxPages: number; shared: boolean }, tiles: TileConfig = defaultTiles): Uint8Array {
   const fns: FunctionDef[] = [
     genNnTn("nn", F32, tiles),
@@ -308,6 +309,7 @@ export function gemmModuleBytes(memory: { initialPages: number; maxPages: number
     genNnTn("nn", F64, tiles),
     genNnTn("tn", F64, tiles),
     genNt(F64, tiles),
+    ...elementwiseFunctions(),
   ];
   return encodeModule(fns, memory);
 }

@@ -41,13 +41,13 @@ const READY = 16; // + helper index
  * roughly 10-30 µs). Short, because the caller never waits for a helper to wake up: it
  * starts on the chunks itself and the helper joins in when it is running.
  */
-const HELPER_SPINS = 10_000;
+const HELPER_SPIN_MS = Number(process.env.NNC_SPIN ?? 0.05);
 
 /** Runs inside each helper thread (plain JavaScript, passed as source with eval). */
 const helperSource = `
 "use strict";
 const { workerData } = require("node:worker_threads");
-const { module, memory, control, index, names, spin } = workerData;
+const { module, memory, control, index, names, spinMs } = workerData;
 const ctl = new Int32Array(control);
 let fns;
 try {
@@ -63,8 +63,12 @@ let seen = Atomics.load(ctl, ${SEQ});
 Atomics.store(ctl, ${READY} + index, 1);
 for (;;) {
   let spins = 0;
+  let deadline = performance.now() + spinMs;
   while (Atomics.load(ctl, ${SEQ}) === seen) {
-    if (++spins > spin) { Atomics.wait(ctl, ${SEQ}, seen); spins = 0; }
+    if ((++spins & 1023) === 0 && performance.now() > deadline) {
+      Atomics.wait(ctl, ${SEQ}, seen);
+      deadline = performance.now() + spinMs;
+    }
   }
   seen = Atomics.load(ctl, ${SEQ});
   Atomics.add(ctl, ${ACTIVE}, 1);
@@ -120,7 +124,7 @@ export class HelperThreads {
     for (let index = 0; index < count; index++) {
       const w = new Worker(helperSource, {
         eval: true,
-        workerData: { module, memory, control: this.ctl.buffer, index, names: [...names], spin: HELPER_SPINS },
+        workerData: { module, memory, control: this.ctl.buffer, index, names: [...names], spinMs: HELPER_SPIN_MS },
       });
       w.unref();
       // A helper that dies (it should not) must not take the program down: the caller
