@@ -21,8 +21,11 @@ const PAGE = 65536;
 const MAX_PAGES = 16384;
 /** Products with fewer multiply-adds than this run on one thread. */
 const SPLIT_MIN_WORK = 1 << 18;
-/** Chunks per thread when a product is shared: more balance better, fewer cost less. */
-const CHUNKS_PER_THREAD = Number(process.env.NNC_CH ?? 8);
+/**
+ * Chunks per thread when a product is shared: more chunks balance the threads better
+ * (the caller waits at most for the one chunk a helper is in), fewer cost less overhead.
+ */
+const CHUNKS_PER_THREAD = 8;
 
 type Kernel = (a: number, b: number, c: number, m: number, n: number, k: number, i0: number, i1: number, j0: number, j1: number) => void;
 
