@@ -170,3 +170,28 @@ export function keepWherePositiveKernel(x: MatrixData, m: MatrixData, y: MatrixD
   if (engine !== null && x.length >= WASM_MIN_ELEMENTS) i = Math.max(0, engine.map("keep", [x, m], y));
   for (const n = x.length; i < n; i++) y[i] = m[i]! > 0 ? x[i]! : 0;
 }
+
+/** out (m×n) = a + row for every row; out may be a. */
+export function addRowKernel(a: MatrixData, row: MatrixData, out: MatrixData, m: number, n: number): void {
+  if (!configured) ensureConfigured();
+  let j0 = 0;
+  if (engine !== null && m * n >= WASM_MIN_ELEMENTS) j0 = Math.max(0, engine.rows("addrow", a, row, out, m, n));
+  if (j0 === n) return;
+  for (let i = 0; i < m; i++) {
+    const o = i * n;
+    for (let j = j0; j < n; j++) out[o + j] = a[o + j]! + row[j]!;
+  }
+}
+
+/** out (1×n) = the column sums of a (m×n), each summed from row 0 down. */
+export function sumColumnsKernel(a: MatrixData, out: MatrixData, m: number, n: number): void {
+  if (!configured) ensureConfigured();
+  let j0 = 0;
+  if (engine !== null && m * n >= WASM_MIN_ELEMENTS) j0 = Math.max(0, engine.rows("sumcols", a, null, out, m, n));
+  if (j0 === n) return;
+  out.fill(0, j0, n);
+  for (let i = 0; i < m; i++) {
+    const o = i * n;
+    for (let j = j0; j < n; j++) out[j]! += a[o + j]!;
+  }
+}

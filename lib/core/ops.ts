@@ -8,7 +8,7 @@
  */
 import { Matrix } from "./matrix";
 import { checkMatrix, checkSameDtype, checkSameShape, outMatrix, shapeText } from "./checks";
-import { axpy, keepWherePositiveKernel, maximumScalar } from "./kernels";
+import { addRowKernel, axpy, keepWherePositiveKernel, maximumScalar, sumColumnsKernel } from "./kernels";
 
 function binaryChecks(op: string, a: Matrix, b: Matrix): void {
   checkMatrix(op, "a", a);
@@ -64,11 +64,7 @@ export function addRowVector(a: Matrix, row: Matrix, out?: Matrix): Matrix {
     throw new RangeError(`${op}: a is ${shapeText(a)} so row must be 1×${a.cols}, but it is ${shapeText(row)}.`);
   }
   const c = outMatrix(op, out, a.rows, a.cols, a.dtype);
-  const x = a.data, r = row.data, z = c.data, n = a.cols;
-  for (let i = 0; i < a.rows; i++) {
-    const o = i * n;
-    for (let j = 0; j < n; j++) z[o + j] = x[o + j]! + r[j]!;
-  }
+  addRowKernel(a.data, row.data, c.data, a.rows, a.cols); // SIMD for large matrices, else a plain loop
   return c;
 }
 
@@ -76,12 +72,8 @@ export function addRowVector(a: Matrix, row: Matrix, out?: Matrix): Matrix {
 export function sumColumns(a: Matrix, out?: Matrix): Matrix {
   checkMatrix("sumColumns", "a", a);
   const c = outMatrix("sumColumns", out, 1, a.cols, a.dtype);
-  const x = a.data, z = c.data, n = a.cols;
-  z.fill(0);
-  for (let i = 0; i < a.rows; i++) {
-    const o = i * n;
-    for (let j = 0; j < n; j++) z[j]! += x[o + j]!;
-  }
+  if (c.data === a.data) throw new Error("sumColumns: out must be a different matrix from a.");
+  sumColumnsKernel(a.data, c.data, a.rows, a.cols); // SIMD for large matrices, else a plain loop
   return c;
 }
 

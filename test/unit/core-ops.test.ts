@@ -100,3 +100,29 @@ test("addScaledInPlace on large matrices matches the plain loop", () => {
     for (let k = 0; k < want.length; k++) assert.ok(Math.abs(w.data[k]! - want[k]!) <= tol, `entry ${k}`);
   }
 });
+
+test("addRowVector and sumColumns on large matrices match the plain loops", () => {
+  for (const dtype of ["float32", "float64"] as const) {
+    for (const [m, n] of [[128, 300], [77, 103], [2000, 3], [5, 1001]] as const) {
+      const a = Matrix.generate(m, n, (i, j) => Math.sin(7 * i + j), dtype);
+      const row = Matrix.generate(1, n, (_, j) => Math.cos(j), dtype);
+      const sum = addRowVector(a, row);
+      const cols = sumColumns(a);
+      const tol = dtype === "float32" ? 1e-6 * m : 1e-12 * m;
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let i = 0; i < m; i++) {
+          s += a.data[i * n + j]!;
+          const want = dtype === "float32" ? Math.fround(a.data[i * n + j]! + row.data[j]!) : a.data[i * n + j]! + row.data[j]!;
+          assert.equal(sum.data[i * n + j], want, `${dtype} ${m}×${n} addRowVector (${i}, ${j})`);
+        }
+        assert.ok(Math.abs(cols.data[j]! - s) <= tol, `${dtype} ${m}×${n} sumColumns column ${j}: ${cols.data[j]} vs ${s}`);
+      }
+      const inPlace = a.clone();
+      addRowVector(inPlace, row, inPlace);
+      assert.deepEqual([...inPlace.data], [...sum.data]);
+    }
+  }
+  const row = Matrix.zeros(1, 3);
+  assert.throws(() => sumColumns(row, row), /sumColumns: out must be a different matrix from a/);
+});

@@ -14,6 +14,9 @@
  *   axpy_T(pt, px, count, alpha)   t += alpha·x
  *   max_T(px, py, count, s)        y = max(x, s)        (NaN stays NaN)
  *   keep_T(px, pm, py, count)      y = m > 0 ? x : 0
+ * and two with rows (m rows of n entries; `count` whole vectors per row):
+ *   addrow_T(pa, prow, m, n, count)  a[i][·] += row[·] for every row i (bias add)
+ *   sumcols_T(pa, pc, m, n, count)   c[·] = Σi a[i][·] (bias gradient), summed in row order
  */
 import { Code, F32, F64, I32, V128, type FunctionDef, type ValType } from "./encoder";
 
@@ -66,10 +69,58 @@ function keepWherePositive(t: ValType): FunctionDef {
   return { name: `keep_${suffix(t)}`, params: [I32, I32, I32, I32], locals: [], body: c };
 }
 
-export const elementwiseNames = ["axpy_f32", "max_f32", "keep_f32", "axpy_f64", "max_f64", "keep_f64"] as const;
+function addRow(t: ValType): FunctionDef {
+  const c = new Code();
+  const pa = 0, prow = 1, m = 2, n = 3, count = 4;
+  const i = 5, p = 6, pr = 7, v = 8, ld = 9;
+  c.localGet(n).i32Const(t === F32 ? 4 : 8).i32Mul().localSet(ld);
+  c.localGet(m).localSet(i);
+  c.block();
+  c.localGet(i).i32Eqz().brIf(0);
+  c.loop();
+  c.localGet(pa).localSet(p);
+  c.localGet(prow).localSet(pr);
+  c.localGet(count).localSet(v);
+  vectorLoop(c, v, [p, pr], () => {
+    c.localGet(p).localGet(p).v128Load().localGet(pr).v128Load().vAdd(t).v128Store();
+  });
+  c.localGet(pa).localGet(ld).i32Add().localSet(pa);
+  c.localGet(i).i32Const(1).i32Sub().localTee(i).brIf(0);
+  c.end().end();
+  return { name: `addrow_${suffix(t)}`, params: [I32, I32, I32, I32, I32], locals: [I32, I32, I32, I32, I32], body: c };
+}
+
+function sumColumns(t: ValType): FunctionDef {
+  const c = new Code();
+  const pa = 0, pc = 1, m = 2, n = 3, count = 4;
+  const i = 5, p = 6, ld = 7, acc = 8;
+  c.localGet(n).i32Const(t === F32 ? 4 : 8).i32Mul().localSet(ld);
+  vectorLoop(c, count, [pa, pc], () => {
+    c.v128Zero().localSet(acc);
+    c.localGet(pa).localSet(p);
+    c.localGet(m).localSet(i);
+    c.block();
+    c.localGet(i).i32Eqz().brIf(0);
+    c.loop();
+    c.localGet(acc).localGet(p).v128Load().vAdd(t).localSet(acc);
+    c.localGet(p).localGet(ld).i32Add().localSet(p);
+    c.localGet(i).i32Const(1).i32Sub().localTee(i).brIf(0);
+    c.end().end();
+    c.localGet(pc).localGet(acc).v128Store();
+  });
+  return { name: `sumcols_${suffix(t)}`, params: [I32, I32, I32, I32, I32], locals: [I32, I32, I32, V128], body: c };
+}
+
+export const elementwiseNames = [
+  "axpy_f32", "max_f32", "keep_f32", "addrow_f32", "sumcols_f32",
+  "axpy_f64", "max_f64", "keep_f64", "addrow_f64", "sumcols_f64",
+] as const;
 export type ElementwiseName = (typeof elementwiseNames)[number];
 
 /** The elementwise kernels, in the order of elementwiseNames. */
 export function elementwiseFunctions(): FunctionDef[] {
-  return [axpy(F32), maximum(F32), keepWherePositive(F32), axpy(F64), maximum(F64), keepWherePositive(F64)];
+  return [
+    axpy(F32), maximum(F32), keepWherePositive(F32), addRow(F32), sumColumns(F32),
+    axpy(F64), maximum(F64), keepWherePositive(F64), addRow(F64), sumColumns(F64),
+  ];
 }

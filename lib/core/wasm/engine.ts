@@ -173,6 +173,36 @@ export class WasmEngine {
     return len;
   }
 
+  /**
+   * Row-structured kernels on an m×n matrix `a`, over the first `cols` = whole-vector
+   * columns of each row (returned; the caller does the other columns), or -1 when the
+   * data does not fit: "addrow" writes a + row (row: 1×n) into out (m×n); "sumcols"
+   * writes the column sums into out (1×n).
+   */
+  rows(op: "addrow" | "sumcols", a: MatrixData, row: MatrixData | null, out: MatrixData, m: number, n: number): number {
+    const f32 = a instanceof Float32Array;
+    const es = f32 ? 4 : 8;
+    const lanes = 16 / es;
+    const count = Math.floor(n / lanes);
+    if (count === 0 || m === 0) return 0;
+    const pa = 64;
+    const pr = (pa + a.length * es + 63) & ~63;
+    const end = pr + n * es;
+    if (!this.reserve(end)) return -1;
+    const view = f32 ? this.f32 : this.f64;
+    view.set(a, pa / es);
+    const fn = this.elementwise[`${op}_${f32 ? "f32" : "f64"}` as ElementwiseName];
+    if (op === "addrow") {
+      view.set(row!, pr / es);
+      fn(pa, pr, m, n, count);
+      out.set(view.subarray(pa / es, pa / es + m * n));
+    } else {
+      fn(pa, pr, m, n, count);
+      out.set(view.subarray(pr / es, pr / es + count * lanes));
+    }
+    return count * lanes;
+  }
+
   /** Starts the helper threads if there are to be any; whether one is ready to take work now. */
   startHelpers(): boolean {
     if (this.helperCount === 0) return false;
