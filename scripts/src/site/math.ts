@@ -10,6 +10,7 @@
  * the export exactly where they appear in Jupyter.
  */
 import katex from "katex";
+import { escapeHtml } from "./html";
 
 const MATH_SPLIT = /(\$\$?|\\(?:begin|end)\{[a-z]*\*?\}|\\[{}$]|[{}]|(?:\n\s*)+|@@\d+@@|\\\\(?:\(|\)|\[|\]))/i;
 
@@ -121,8 +122,12 @@ export function typesetTex(tex: string, display: boolean, options: TypesetOption
   try {
     return katex.renderToString(tex, { displayMode: display, throwOnError: true, strict: "ignore", output: "htmlAndMathml" });
   } catch (error) {
-    options.onError?.(tex, (error as Error).message);
-    return katex.renderToString(tex, { displayMode: display, throwOnError: false, strict: "ignore", output: "htmlAndMathml" });
+    const message = (error as Error).message;
+    options.onError?.(tex, message);
+    // Shown anyway (KaTeX marks what it could not read in red), inside a marker that
+    // says why, so that a reader and the browser tests can find it.
+    const shown = katex.renderToString(tex, { displayMode: display, throwOnError: false, strict: "ignore", output: "htmlAndMathml" });
+    return `<span class="math-error" title="${escapeHtml(message)}">${shown}</span>`;
   }
 }
 

@@ -90,6 +90,7 @@ pre, code { font-family: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consola
 .output img { max-width: 100%; }
 .plotly-figure { width: 100%; min-height: 360px; }
 .katex-display { overflow-x: auto; overflow-y: hidden; }
+.math-error { outline: 1px dashed var(--error-line); }
 .course-intro { color: var(--muted); }
 .course-list { list-style: none; padding: 0; }
 .course-list > li { border: 1px solid var(--line); border-radius: 8px; padding: .8rem 1.2rem; margin: 1rem 0; }

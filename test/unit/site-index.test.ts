@@ -1,0 +1,79 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { projectRoot } from "../helpers/cli";
+import { courseNotebookFiles, describeNotebook } from "../../scripts/src/site/catalog";
+import { INDEX_NOTEBOOK, courseIndexNotebook, ensureCourseIndex } from "../../scripts/src/site/index-notebook";
+import { serializeNotebook, writeNotebook } from "../../scripts/src/notebook/write";
+import { newCodeCell, newMarkdownCell, newNotebook } from "../../scripts/src/notebook/cells";
+import { resolveUnder, serveSite } from "../../scripts/src/site/serve";
+
+test("the committed course index is what the notebooks say (run `npx course start --index` after adding a notebook)", () => {
+  const committed = fs.readFileSync(path.join(projectRoot, INDEX_NOTEBOOK), "utf8");
+  assert.equal(committed, serializeNotebook(courseIndexNotebook(projectRoot)));
+});
+
+test("every course notebook has a title and a first paragraph, and the index links to it", () => {
+  const index = serializeNotebook(courseIndexNotebook(projectRoot));
+  const files = courseNotebookFiles(path.join(projectRoot, "notebooks"));
+  assert.ok(files.length >= 1);
+  for (const file of files) {
+    const entry = describeNotebook(file);
+    assert.notEqual(entry.title, entry.slug, `${entry.file} starts with a "# Title" heading`);
+    assert.ok(entry.summary.length > 40, `${entry.file} says what it teaches in its first paragraph`);
+    assert.ok(index.includes(`(notebooks/${entry.file})`), `the index links to ${entry.file}`);
+  }
+});
+
+test("the catalog reads title, summary and topics; the index is rewritten only when stale", () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-index-"));
+  try {
+    fs.mkdirSync(path.join(root, "notebooks"));
+    const notebook = newNotebook([
+      newMarkdownCell("# 07 · Gradient descent\n\n- a list is not a summary\n\nWe walk downhill on the loss $L(w)$, one step at a time.\n\n## Batch\ntext\n\n## Momentum"),
+      newCodeCell("1 + 1"),
+    ]);
+    writeNotebook(path.join(root, "notebooks", "07-gradient-descent.ipynb"), notebook);
+    writeNotebook(path.join(root, "notebooks", "scratch.ipynb"), newNotebook([newMarkdownCell("# not a course notebook")]));
+    const entry = describeNotebook(path.join(root, "notebooks", "07-gradient-descent.ipynb"));
+    assert.deepEqual(
+      { title: entry.title, summary: entry.summary, sections: entry.sections, assignment: entry.assignment },
+      { title: "07 · Gradient descent", summary: "We walk downhill on the loss $L(w)$, one step at a time.", sections: ["Batch", "Momentum"], assignment: false },
+    );
+    assert.equal(ensureCourseIndex(root).outcome, "created");
+    assert.equal(ensureCourseIndex(root).outcome, "unchanged");
+    const text = fs.readFileSync(path.join(root, INDEX_NOTEBOOK), "utf8");
+    assert.match(text, /07-gradient-descent\.ipynb/);
+    assert.doesNotMatch(text, /scratch/);
+    fs.writeFileSync(path.join(root, INDEX_NOTEBOOK), text.replace("Gradient descent", "Old title"));
+    assert.equal(ensureCourseIndex(root).outcome, "updated");
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("the page server stays inside its folder and serves with content types", async () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-serve-"));
+  try {
+    assert.equal(resolveUnder(root, "/../../etc/passwd"), path.join(root, "etc", "passwd"));
+    assert.equal(resolveUnder(root, "/%2e%2e/%2e%2e/etc/passwd"), path.join(root, "etc", "passwd"));
+    assert.equal(resolveUnder(root, "/"), path.join(root, "index.html"));
+    fs.writeFileSync(path.join(root, "index.html"), "<p>hi</p>");
+    const server = await serveSite(root);
+    try {
+      assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+      const ok = await fetch(server.url);
+      assert.equal(ok.status, 200);
+      assert.equal(ok.headers.get("content-type"), "text/html; charset=utf-8");
+      assert.equal(await ok.text(), "<p>hi</p>");
+      assert.equal((await fetch(`${server.url}missing.html`)).status, 404);
+      assert.equal((await fetch(server.url, { method: "POST" })).status, 405);
+    } finally {
+      await server.close();
+    }
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
