@@ -1,0 +1,108 @@
+import path from "node:path";
+import { intOption, parseCommandArgs, secondsOption } from "../args";
+import type { Command } from "../command";
+import { EXIT, UsageError } from "../errors";
+import { Gradebook } from "../gradebook/gradebook";
+import { gradeAll } from "../grader/grade-all";
+import { DEFAULT_GRADE_LIMITS } from "../grader/grade-one";
+import { projectRoot } from "../project";
+
+const help = `usage: course grade [SUBMISSIONS_DIR] [--masters DIR] [--gradebook FILE] [-j N]
+                    [--force] [--timeout S] [--notebook-timeout S] [--memory MB]
+                    [--output-cap BYTES]
+
+Grades a folder of submissions against the master notebooks and records the results
+in a SQLite gradebook. SUBMISSIONS_DIR (default: submissions/) may hold
+  <student>/<assignment>.ipynb              one folder per student
+  <student>_<anything>_<assignment>.ipynb   flat downloads from an LMS: the student is
+                                            the text before the first "_"; a "-1"
+                                            resubmission suffix is accepted
+Files that fit neither layout are reported (and kept in the gradebook's
+rejected_files table); a notebook named after no master is recorded as
+"unknown-assignment"; a file that is not a valid notebook as "invalid".
+
+For each submission the grader
+  - restores the master's read-only and test cells (with the hidden tests) and its
+    kernelspec by grade_id, and reports deleted, duplicated, retyped or edited cells;
+  - runs it in a kernel of its own, in an empty scratch folder outside the project,
+    with a scrubbed environment and Node's permission model (no access to the
+    masters, solutions, gradebook or other submissions), a time limit per cell and
+    per notebook, an output cap and a memory cap;
+  - scores each test cell by its execute reply AND a tagged end-of-test record only
+    the grader can make valid (partial credit from check.score/check.partial), and
+    flags submissions that look tampered with for review.
+Each submission is stored in one transaction: an interrupted run loses nothing, and
+the next run grades only what is missing or changed.
+
+Options:
+  --masters DIR          master notebooks (default: notebooks/ of the project)
+  --gradebook FILE       the gradebook (default: grading/gradebook.sqlite)
+  -j, --jobs N           kernels in parallel (default 1)
+  --force                regrade submissions already graded with the same file
+  --timeout S            time limit per cell in seconds (default ${DEFAULT_GRADE_LIMITS.cellTimeoutMs / 1000})
+  --notebook-timeout S   time limit for a whole notebook (default ${DEFAULT_GRADE_LIMITS.notebookTimeoutMs / 1000})
+  --memory MB            heap limit of each kernel (default ${DEFAULT_GRADE_LIMITS.memoryMb}; tslab alone needs ~150)
+  --output-cap BYTES     most output kept per notebook (default ${DEFAULT_GRADE_LIMITS.outputCapBytes})
+  -q, --quiet            print only the summary and problems
+
+Exit codes: 0 every submission was processed (whatever its score), 1 the grader
+failed on some submission (stored as "error"; rerun to retry), 2 wrong command line,
+3 the submissions or masters folder is missing, or the kernel is not installed.
+
+Examples:
+  course grade submissions/ -j 2
+  course grade ~/downloads/lms-export --gradebook grading/week1.sqlite --timeout 10
+  course feedback && course export --csv`;
+
+export const gradeCommand: Command = {
+  name: "grade",
+  summary: "grade a folder of submissions into the SQLite gradebook",
+  help,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs("grade", argv, {
+      masters: { type: "string" },
+      gradebook: { type: "string" },
+      jobs: { type: "string", short: "j" },
+      force: { type: "boolean" },
+      timeout: { type: "string" },
+      "notebook-timeout": { type: "string" },
+      memory: { type: "string" },
+      "output-cap": { type: "string" },
+      quiet: { type: "boolean", short: "q" },
+    });
+    if (positionals.length > 1) throw new UsageError(`course grade takes one submissions folder, got ${positionals.length}.`, "see `course grade --help`.");
+    const root = projectRoot();
+    const memory = intOption("grade", "memory", values.memory, 160);
+    const limits = {
+      ...DEFAULT_GRADE_LIMITS,
+      ...(values.timeout !== undefined ? { cellTimeoutMs: secondsOption("grade", "timeout", values.timeout)! } : {}),
+      ...(values["notebook-timeout"] !== undefined ? { notebookTimeoutMs: secondsOption("grade", "notebook-timeout", values["notebook-timeout"])! } : {}),
+      ...(memory !== undefined ? { memoryMb: memory } : {}),
+      ...(values["output-cap"] !== undefined ? { outputCapBytes: intOption("grade", "output-cap", values["output-cap"], 1024)! } : {}),
+    };
+    const gradebook = Gradebook.open(path.resolve(values.gradebook ?? path.join(root, "grading", "gradebook.sqlite")));
+    try {
+      const quiet = values.quiet === true;
+      const summary = await gradeAll({
+        submissionsDir: path.resolve(positionals[0] ?? "submissions"),
+        mastersDir: path.resolve(values.masters ?? path.join(root, "notebooks")),
+        projectRoot: root,
+        gradebook,
+        jobs: intOption("grade", "jobs", values.jobs) ?? 1,
+        force: values.force === true,
+        limits,
+        log: (line) => {
+          if (!quiet || !line.startsWith("graded ")) console.log(line);
+        },
+      });
+      console.log(
+        `course grade: ${summary.graded} graded, ${summary.skipped} skipped (unchanged), ${summary.invalid} invalid, ` +
+          `${summary.unknown} unknown assignment, ${summary.rejected} rejected file(s), ${summary.errors} grader error(s); ` +
+          `${summary.review} held for review; ${(summary.durationMs / 1000).toFixed(1)} s. Gradebook: ${path.relative(process.cwd(), gradebook.file) || gradebook.file}`,
+      );
+      return summary.errors > 0 ? EXIT.failed : EXIT.ok;
+    } finally {
+      gradebook.close();
+    }
+  },
+};

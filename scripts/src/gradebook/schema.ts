@@ -1,0 +1,94 @@
+/**
+ * The gradebook's tables (SQLite). One row per (student, assignment) in submissions:
+ * a new hand-in replaces the previous grading of the same pair in one transaction.
+ *
+ *   students(id, name)
+ *   assignments(id, name, master_sha256, max_points, known)   known = 0: no master of that name
+ *   submissions(id, student_id, assignment_id, source_path, sha256, master_sha256, status,
+ *               score, max_score, review, message, kernel_start_ms, duration_ms, graded_at)
+ *       status: graded | invalid (unreadable JSON, wrong nbformat, missing metadata)
+ *               | unknown-assignment | error (the grader itself failed on it)
+ *       review: 1 when an integrity finding needs an instructor's look
+ *   scores(submission_id, grade_id, position, points, earned, fraction, status, message, duration_ms)
+ *       one row per test cell of the master
+ *   cell_runs(submission_id, position, grade_id, status, duration_ms, truncated, error)
+ *       every code cell that was run, the grader's own cells included, for timings
+ *   issues(submission_id, kind, grade_id, message)
+ *       kind: deleted | duplicated | retyped | edited | unknown-cell | integrity
+ *   logs(submission_id, text)      the kernel's own output, for diagnosing crashes
+ *   rejected_files(path, reason, sha256, seen_at)   files in the submissions folder that
+ *                                   could not be attributed to a student and assignment
+ */
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS students (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS assignments (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  master_sha256 TEXT,
+  max_points REAL NOT NULL DEFAULT 0,
+  known INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS submissions (
+  id INTEGER PRIMARY KEY,
+  student_id INTEGER NOT NULL REFERENCES students(id),
+  assignment_id INTEGER NOT NULL REFERENCES assignments(id),
+  source_path TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  master_sha256 TEXT,
+  status TEXT NOT NULL CHECK (status IN ('graded', 'invalid', 'unknown-assignment', 'error')),
+  score REAL NOT NULL DEFAULT 0,
+  max_score REAL NOT NULL DEFAULT 0,
+  review INTEGER NOT NULL DEFAULT 0,
+  message TEXT NOT NULL DEFAULT '',
+  kernel_start_ms INTEGER,
+  duration_ms INTEGER,
+  graded_at TEXT NOT NULL,
+  UNIQUE (student_id, assignment_id)
+);
+CREATE TABLE IF NOT EXISTS scores (
+  submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+  grade_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  points REAL NOT NULL,
+  earned REAL NOT NULL,
+  fraction REAL,
+  status TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT '',
+  duration_ms INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (submission_id, grade_id)
+);
+CREATE TABLE IF NOT EXISTS cell_runs (
+  submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  grade_id TEXT,
+  status TEXT NOT NULL,
+  duration_ms INTEGER NOT NULL,
+  truncated INTEGER NOT NULL DEFAULT 0,
+  error TEXT,
+  PRIMARY KEY (submission_id, position)
+);
+CREATE TABLE IF NOT EXISTS issues (
+  submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  grade_id TEXT,
+  message TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS issues_by_submission ON issues (submission_id);
+CREATE TABLE IF NOT EXISTS logs (
+  submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+  text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS logs_by_submission ON logs (submission_id);
+CREATE TABLE IF NOT EXISTS rejected_files (
+  path TEXT PRIMARY KEY,
+  reason TEXT NOT NULL,
+  sha256 TEXT,
+  seen_at TEXT NOT NULL
+);
+`;

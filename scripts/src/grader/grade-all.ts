@@ -1,0 +1,137 @@
+/**
+ * A grading run: every submission in a folder against the masters, N kernels at a time,
+ * each result stored as soon as it is known (one transaction per submission). A run
+ * that is stopped or dies loses at most the submissions being graded at that moment;
+ * the next run skips what is stored with the same file and master hashes.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { CourseError, EXIT } from "../errors";
+import type { Gradebook, SubmissionOutcome } from "../gradebook/gradebook";
+import { mapWithConcurrency } from "../runner/pool";
+import { gradeSubmission, sha256Of, type GradeContext, type GradeLimits } from "./grade-one";
+import { loadAssignments } from "./masters";
+import { ensureRuntime } from "./runtime";
+import { createRunFolder } from "./sandbox";
+import { discoverSubmissions, type SubmissionFile } from "./submissions";
+
+export interface GradeRunOptions {
+  submissionsDir: string;
+  mastersDir: string;
+  projectRoot: string;
+  gradebook: Gradebook;
+  jobs: number;
+  force: boolean;
+  limits: GradeLimits;
+  /** Called with each line of progress. */
+  log?: (line: string) => void;
+}
+
+export interface GradeRunSummary {
+  graded: number;
+  skipped: number;
+  invalid: number;
+  unknown: number;
+  rejected: number;
+  errors: number;
+  review: number;
+  durationMs: number;
+}
+
+export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummary> {
+  const started = Date.now();
+  const log = options.log ?? (() => {});
+  if (!fs.existsSync(options.submissionsDir) || !fs.statSync(options.submissionsDir).isDirectory()) {
+    throw new CourseError(`the submissions folder ${options.submissionsDir} does not exist.`, "pass the folder that holds <student>/<assignment>.ipynb files or the LMS download.", EXIT.missing);
+  }
+  const assignments = loadAssignments(options.mastersDir);
+  const discovery = discoverSubmissions(options.submissionsDir, [...assignments.keys()]);
+  const summary: GradeRunSummary = { graded: 0, skipped: 0, invalid: 0, unknown: 0, rejected: 0, errors: 0, review: 0, durationMs: 0 };
+
+  for (const file of discovery.unrecognized) {
+    options.gradebook.reject(file.relative, file.reason, fs.statSync(file.file).isFile() ? sha256Of(fs.readFileSync(file.file)) : null);
+    log(`rejected ${file.relative}: ${file.reason}`);
+    summary.rejected++;
+  }
+
+  // One file per student and assignment: a second one (say, a folder copy and an LMS copy) is reported.
+  const seen = new Map<string, SubmissionFile>();
+  const todo: Array<{ file: SubmissionFile; bytes: Buffer }> = [];
+  for (const file of discovery.submissions) {
+    const key = `${file.student}\0${file.assignment}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      const reason = `another file for student "${file.student}" and assignment "${file.assignment}" was graded: ${first.relative}`;
+      options.gradebook.reject(file.relative, reason, null);
+      log(`rejected ${file.relative}: ${reason}`);
+      summary.rejected++;
+      continue;
+    }
+    seen.set(key, file);
+    const bytes = fs.readFileSync(file.file);
+    const master = assignments.get(file.assignment)?.sha256 ?? null;
+    if (!options.force && options.gradebook.isCurrent(file.student, file.assignment, sha256Of(bytes), master)) {
+      summary.skipped++;
+      continue;
+    }
+    todo.push({ file, bytes });
+  }
+  if (summary.skipped > 0) log(`skipped ${summary.skipped} submission(s) already graded with the same file and master (--force regrades them)`);
+  if (todo.length === 0) {
+    summary.durationMs = Date.now() - started;
+    return summary;
+  }
+
+  const runtime = ensureRuntime(options.projectRoot);
+  const runFolder = createRunFolder();
+  const context: GradeContext = { assignments, mastersDir: options.mastersDir, runtime, runFolder, limits: options.limits };
+  try {
+    await mapWithConcurrency(todo, options.jobs, async ({ file, bytes }) => {
+      let outcome: SubmissionOutcome;
+      try {
+        outcome = await gradeSubmission(file, bytes, context);
+      } catch (error) {
+        // A bug in the grader must not stop the batch: store it as an error, regraded next run.
+        outcome = {
+          student: file.student, assignment: file.assignment, assignmentKnown: assignments.has(file.assignment),
+          masterSha256: assignments.get(file.assignment)?.sha256 ?? null, sourcePath: file.relative, sha256: sha256Of(bytes),
+          status: "error", score: 0, maxScore: assignments.get(file.assignment)?.maxPoints ?? 0, review: true,
+          message: `the grader failed on this submission: ${(error as Error).stack ?? String(error)}`,
+          kernelStartMs: null, durationMs: null, scores: [], cellRuns: [], issues: [], log: "",
+        };
+      }
+      options.gradebook.store(outcome);
+      count(summary, outcome);
+      log(describeOutcome(outcome));
+    });
+  } finally {
+    fs.rmSync(runFolder, { recursive: true, force: true });
+  }
+  summary.durationMs = Date.now() - started;
+  return summary;
+}
+
+function count(summary: GradeRunSummary, outcome: SubmissionOutcome): void {
+  if (outcome.status === "graded") summary.graded++;
+  else if (outcome.status === "invalid") summary.invalid++;
+  else if (outcome.status === "unknown-assignment") summary.unknown++;
+  else summary.errors++;
+  if (outcome.review) summary.review++;
+}
+
+export function describeOutcome(o: SubmissionOutcome): string {
+  const who = `${o.student} · ${o.assignment}`;
+  const time = o.durationMs === null ? "" : ` (${(o.durationMs / 1000).toFixed(1)} s)`;
+  if (o.status !== "graded") return `${o.status.padEnd(8)} ${who}: ${o.message}`;
+  const flags = [...new Set(o.issues.map((i) => i.kind))];
+  return `graded   ${who}: ${format(o.score)}/${format(o.maxScore)}${time}${flags.length ? ` [${flags.join(", ")}]` : ""}${o.review ? " REVIEW" : ""}`;
+}
+
+function format(n: number): string {
+  return String(Math.round(n * 100) / 100);
+}
+
+export function relativeTo(root: string, file: string): string {
+  const r = path.relative(root, file);
+  return r.startsWith("..") ? file : r || ".";
+}

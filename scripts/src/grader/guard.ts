@@ -1,0 +1,30 @@
+/**
+ * The preload every graded kernel starts with (`node --require guard.js`), before tslab.
+ *
+ * Node's permission model (see sandbox.ts) already refuses files outside the sandbox,
+ * child processes, workers and `process.binding`. Two built-in modules read the
+ * process's own memory without touching a file, and with it the run's nonce that keys
+ * the grade records: `v8` (heap snapshots) and `inspector`. This preload refuses both,
+ * through `require` and through `process.getBuiltinModule`. Module._load stays
+ * writable here on purpose: the grading library seals (pins) it once it loads, in the
+ * grader's first cell, before any student code runs.
+ */
+export const GUARD_SOURCE = `"use strict";
+const Module = require("module");
+const blocked = new Set(["v8", "inspector", "inspector/promises", "trace_events"]);
+const isBlocked = (request) => typeof request === "string" && blocked.has(request.startsWith("node:") ? request.slice(5) : request);
+const refuse = (request) => { throw new Error('require("' + request + '") is disabled while notebooks are graded.'); };
+const load = Module._load;
+Module._load = function _load(request, parent, isMain) {
+  if (isBlocked(request)) refuse(request);
+  return Reflect.apply(load, this, [request, parent, isMain]);
+};
+if (typeof process.getBuiltinModule === "function") {
+  const getBuiltin = process.getBuiltinModule;
+  const guarded = function getBuiltinModule(id) {
+    if (isBlocked(id)) refuse(id);
+    return Reflect.apply(getBuiltin, process, [id]);
+  };
+  Object.defineProperty(process, "getBuiltinModule", { value: guarded, writable: false, enumerable: true, configurable: false });
+}
+`;

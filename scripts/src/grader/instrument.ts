@@ -1,0 +1,54 @@
+/**
+ * The grader's own cells around a sanitized submission.
+ *
+ *  - first, before any learner code: `beginGradingRun(nonce)`. From then on every grade
+ *    record carries an HMAC tag keyed by a nonce that is fresh for this run and appears
+ *    nowhere else (see lib/grading/record.ts);
+ *  - at the end of every test cell: a call that emits a tagged record whose label holds
+ *    the cell's grade_id and a second secret, fresh per cell. The record can only be
+ *    emitted by running that line, and the line only runs when every check above it
+ *    passed. A test cell therefore earns its points only with an "ok" reply AND its
+ *    end record: a learner who patched tslab's reply into "ok" still gets nothing;
+ *  - last: `finishGradingRun()`, a tagged summary (how many records were issued), so
+ *    that records dropped on the way show as a gap.
+ */
+import { randomBytes } from "node:crypto";
+import { gradeIdOf } from "../grading/authoring";
+import { cellSource, newCodeCell } from "../notebook/cells";
+import type { Notebook } from "../notebook/model";
+
+export const END_LABEL_PREFIX = "nncourse-grader-end";
+
+export interface Instrumented {
+  notebook: Notebook;
+  nonce: string;
+  /** grade_id -> the label of that test cell's end record. */
+  endLabels: Map<string, string>;
+  /** grade_id -> index of its cell in notebook.cells. */
+  testCellIndex: Map<string, number>;
+  beginIndex: number;
+  finishIndex: number;
+}
+
+export function instrument(notebook: Notebook, testIds: readonly string[]): Instrumented {
+  const nonce = randomBytes(32).toString("hex");
+  const endLabels = new Map<string, string>();
+  const begin = newCodeCell(
+    `import { beginGradingRun as nncourseGraderBegin } from "nncourse/dist/grading";\nnncourseGraderBegin(${JSON.stringify(nonce)});\n`,
+  );
+  const cells = [begin, ...notebook.cells.map((cell) => structuredClone(cell))];
+  const testCellIndex = new Map<string, number>();
+  cells.forEach((cell, index) => {
+    const id = gradeIdOf(cell);
+    if (id === undefined || !testIds.includes(id) || cell.cell_type !== "code" || testCellIndex.has(id)) return;
+    const label = `${END_LABEL_PREFIX} ${id} ${randomBytes(16).toString("hex")}`;
+    endLabels.set(id, label);
+    testCellIndex.set(id, index);
+    const name = `nncourseGraderEnd${index}_${randomBytes(3).toString("hex")}`;
+    // On new lines after the test: the cell's own line numbers, used in error messages, stay the same.
+    cell.source = `${cellSource(cell).replace(/\s+$/, "")}\n;import { check as ${name} } from "nncourse/dist/grading";\n${name}.partial(1, ${JSON.stringify(label)});\n`;
+  });
+  const finish = newCodeCell(`import { finishGradingRun as nncourseGraderFinish } from "nncourse/dist/grading";\nnncourseGraderFinish();\n`);
+  cells.push(finish);
+  return { notebook: { ...notebook, cells }, nonce, endLabels, testCellIndex, beginIndex: 0, finishIndex: cells.length - 1 };
+}

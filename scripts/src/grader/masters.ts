@@ -1,0 +1,69 @@
+/**
+ * The assignments a grading run knows: every master notebook (a notebook with nbgrader
+ * metadata) in the masters folder, by file name without ".ipynb".
+ */
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { CourseError, EXIT } from "../errors";
+import { cellKind, formatFinding, gradeIdOf, isMaster, validateMaster } from "../grading/authoring";
+import { releaseNotebook } from "../grading/release";
+import { cellSource } from "../notebook/cells";
+import type { Notebook } from "../notebook/model";
+import { parseNotebook } from "../notebook/read";
+
+export interface TestCellSpec {
+  gradeId: string;
+  points: number;
+  /** True when the test reports partial credit (calls check.score or check.partial). */
+  partial: boolean;
+}
+
+export interface Assignment {
+  name: string;
+  file: string;
+  master: Notebook;
+  /** The student version, to tell an edited locked or test cell from an untouched one. */
+  exercise: Notebook;
+  sha256: string;
+  tests: TestCellSpec[];
+  maxPoints: number;
+}
+
+/** Partial credit is declared by calling the check API's score or partial functions. */
+const PARTIAL_CALL = /\bcheck\s*\.\s*(score|partial)\s*\(/;
+
+export function loadAssignments(dir: string): Map<string, Assignment> {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    throw new CourseError(`the masters folder ${dir} does not exist.`, "pass the folder of master notebooks with --masters DIR.", EXIT.missing);
+  }
+  const assignments = new Map<string, Assignment>();
+  for (const entry of fs.readdirSync(dir).sort()) {
+    if (!entry.endsWith(".ipynb")) continue;
+    const file = path.join(dir, entry);
+    const text = fs.readFileSync(file, "utf8");
+    const master = parseNotebook(text, file);
+    if (!isMaster(master)) continue;
+    const errors = validateMaster(master, file).filter((f) => f.severity === "error");
+    if (errors.length > 0) {
+      throw new CourseError(`the master ${file} has errors:\n${errors.map(formatFinding).join("\n")}`, "fix the master (course build shows the same findings).");
+    }
+    const tests: TestCellSpec[] = master.cells
+      .filter((cell) => cellKind(cell) === "test")
+      .map((cell) => ({ gradeId: gradeIdOf(cell)!, points: Number((cell.metadata.nbgrader as { points?: number }).points ?? 0), partial: PARTIAL_CALL.test(cellSource(cell)) }));
+    const name = entry.slice(0, -".ipynb".length);
+    assignments.set(name, {
+      name,
+      file,
+      master,
+      exercise: releaseNotebook(master, "exercise"),
+      sha256: createHash("sha256").update(text).digest("hex"),
+      tests,
+      maxPoints: tests.reduce((sum, t) => sum + t.points, 0),
+    });
+  }
+  if (assignments.size === 0) {
+    throw new CourseError(`no master notebooks (notebooks with nbgrader metadata) in ${dir}.`, "pass the folder of master notebooks with --masters DIR.", EXIT.missing);
+  }
+  return assignments;
+}

@@ -1,0 +1,79 @@
+/**
+ * Where and how one submission's kernel runs.
+ *
+ *  - A scratch folder of its own, outside the project, that holds only a `node_modules`
+ *    link to the runtime (runtime.ts) and an empty tmp/ folder. The notebook itself is
+ *    never written there: the grader sends its cells from memory.
+ *  - A scrubbed environment: PATH and locale only, HOME and TMPDIR inside the scratch
+ *    folder, so no variable names the project, the masters or the gradebook.
+ *  - Node's permission model: the kernel may read its scratch folder, the runtime and
+ *    its own connection file, and write only its scratch folder; child processes,
+ *    workers and process.binding are refused. The project, the masters, the solutions,
+ *    the gradebook, other submissions' folders and /proc/self/mem are all out of reach,
+ *    whatever path a student tries.
+ *  - A heap cap (--max-old-space-size) and the guard preload (guard.ts).
+ *
+ * Why the runtime's parent is safe to link to: a path-prefix check lets
+ * `scratch/node_modules/x/../..` through, and the OS then walks the real path, up to
+ * the runtime folder at most, which holds nothing but packages and the guard.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { scrubbedEnv } from "../kernel/environment";
+import type { Runtime } from "./runtime";
+
+export interface SandboxLimits {
+  /** The kernel's V8 heap limit in MB. */
+  memoryMb: number;
+}
+
+export interface Sandbox {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  nodeFlags: string[];
+  /** Removes the scratch folder. */
+  dispose(): void;
+}
+
+/** A parent folder for the scratch folders of one grading run. */
+export function createRunFolder(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-grade-"));
+}
+
+export function createSandbox(runtime: Runtime, runFolder: string, name: string, limits: SandboxLimits): Sandbox {
+  const dir = fs.mkdtempSync(path.join(runFolder, `${safeName(name)}-`));
+  fs.mkdirSync(path.join(dir, "tmp"));
+  fs.symlinkSync(runtime.nodeModules, path.join(dir, "node_modules"), "dir");
+  const env = scrubbedEnv({ HOME: dir, TMPDIR: path.join(dir, "tmp"), TEMP: path.join(dir, "tmp"), TMP: path.join(dir, "tmp") });
+  // The kernel's connection file and its parent-watch preload live in a folder the
+  // kernel client makes in the grader's temp folder; its name is random, so a pattern
+  // is allowed (the kernel cannot list the temp folder to find other kernels' files).
+  const kernelFiles = path.join(os.tmpdir(), "nncourse-kernel-*");
+  const nodeFlags = [
+    `--max-old-space-size=${limits.memoryMb}`,
+    "--experimental-permission",
+    "--allow-addons", // zeromq, tslab's transport, is a native addon
+    `--allow-fs-read=${dir}`,
+    `--allow-fs-read=${runtime.dir}`,
+    `--allow-fs-read=${kernelFiles}`,
+    // cmake-ts (zeromq's loader) asks whether this file exists; Node 20 throws instead of answering no.
+    "--allow-fs-read=/etc/alpine-release",
+    `--allow-fs-write=${dir}`,
+    "--no-warnings=ExperimentalWarning",
+    "--require",
+    runtime.guard,
+  ];
+  return {
+    dir,
+    env,
+    nodeFlags,
+    dispose: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A folder-name-safe, short form of a submission's name (the folder name is not secret, just tidy). */
+export function safeName(name: string): string {
+  const ascii = name.normalize("NFKD").replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[._]+/, "");
+  return (ascii || "submission").slice(0, 40);
+}

@@ -1,0 +1,155 @@
+/**
+ * Scoring the test cells of one graded run.
+ *
+ * A test cell earns its points when, and only when:
+ *   1. its execute reply was "ok" (never judged by printed text), and
+ *   2. its end record (instrument.ts) arrived during the cell, authentic and in sequence;
+ * and, for a partial-credit cell (one that calls check.score / check.partial), it earns
+ *   3. the smallest fraction among the authentic partial records it emitted, which
+ *      must be at least one: a missing record is never read as full marks, and a
+ *      learner's own extra record (check.partial called from their function) can only
+ *      lower the score, never raise it.
+ * Anything else earns 0 with the reason. Signs of tampering (a record with a bad tag, a
+ * gap in the sequence, "ok" without the end record, a missing run-end record) are
+ * reported as integrity findings, and the submission is flagged for review.
+ */
+import type { PartialRecord, RunEndRecord } from "nncourse/dist/grading";
+import { cellSource } from "../notebook/cells";
+import type { CellResult, NotebookRunResult } from "../runner/run-notebook";
+import type { Assignment } from "./masters";
+import type { Instrumented } from "./instrument";
+import { END_LABEL_PREFIX } from "./instrument";
+import type { RecordCollector } from "./records";
+import { hiddenLines, redactHidden } from "./redact";
+
+export type ScoreStatus = "passed" | "partial" | "failed" | "error" | "timeout" | "kernel-died" | "not-run" | "tampered";
+
+export interface CellScore {
+  gradeId: string;
+  points: number;
+  earned: number;
+  /** The fraction reported by a partial-credit test, when there was one. */
+  fraction: number | null;
+  status: ScoreStatus;
+  /** For the learner: why points were lost (no test source). */
+  message: string;
+  durationMs: number;
+}
+
+export interface IntegrityFinding {
+  gradeId: string | null;
+  message: string;
+}
+
+export interface Scored {
+  cells: CellScore[];
+  integrity: IntegrityFinding[];
+}
+
+export function scoreRun(assignment: Assignment, instrumented: Instrumented, run: NotebookRunResult, collector: RecordCollector): Scored {
+  const integrity: IntegrityFinding[] = [];
+  const byIndex = new Map<number, CellResult>(run.cells.map((c) => [c.index, c]));
+
+  for (const r of collector.records) {
+    if (!r.authentic) {
+      const gradeId = gradeIdAt(instrumented, r.cellIndex);
+      integrity.push({ gradeId, message: `a grade record with an invalid tag was emitted${r.cellIndex === undefined ? " between cells" : ` in cell ${r.cellIndex}`} (forged or altered).` });
+    } else if (!r.inSequence) {
+      integrity.push({ gradeId: gradeIdAt(instrumented, r.cellIndex), message: `grade record ${r.record.seq} arrived out of sequence: records were dropped or replayed.` });
+    }
+  }
+
+  const cells: CellScore[] = [];
+  for (const spec of assignment.tests) {
+    const index = instrumented.testCellIndex.get(spec.gradeId);
+    const result = index === undefined ? undefined : byIndex.get(index);
+    const base = { gradeId: spec.gradeId, points: spec.points, earned: 0, fraction: null as number | null, durationMs: result?.durationMs ?? 0 };
+    if (index === undefined || result === undefined) {
+      cells.push({ ...base, status: "not-run", message: "this test did not run." });
+      continue;
+    }
+    const hidden = hiddenLines(cellSource(assignment.master.cells.find((c) => c.metadata.nbgrader && (c.metadata.nbgrader as { grade_id?: string }).grade_id === spec.gradeId)!));
+    if (result.status !== "ok") {
+      cells.push({ ...base, status: failureStatus(result), message: redactHidden(failureMessage(result), hidden) });
+      continue;
+    }
+    const records = collector.inCell(index).filter((r) => r.authentic);
+    const label = instrumented.endLabels.get(spec.gradeId);
+    const ends = records.filter((r) => r.record.kind === "partial" && (r.record as PartialRecord).label === label);
+    const outOfSequence = records.some((r) => !r.inSequence);
+    if (ends.length !== 1 || outOfSequence) {
+      const why = outOfSequence ? "its grade records were out of sequence" : ends.length === 0 ? "it reported success without reaching its end" : "its end record was repeated";
+      integrity.push({ gradeId: spec.gradeId, message: `the test cell "${spec.gradeId}": ${why}.` });
+      cells.push({ ...base, status: "tampered", message: `this test could not be verified (${why}); it earned no points and the submission is held for review.` });
+      continue;
+    }
+    if (!spec.partial) {
+      cells.push({ ...base, earned: spec.points, status: "passed", message: "" });
+      continue;
+    }
+    const partials = records
+      .map((r) => r.record)
+      .filter((r): r is PartialRecord => r.kind === "partial" && !r.label.startsWith(END_LABEL_PREFIX));
+    if (partials.length === 0) {
+      integrity.push({ gradeId: spec.gradeId, message: `the partial-credit test "${spec.gradeId}" emitted no score record.` });
+      cells.push({ ...base, status: "tampered", message: "this test's score record is missing; it earned no points and the submission is held for review." });
+      continue;
+    }
+    if (partials.length > 1) {
+      integrity.push({ gradeId: spec.gradeId, message: `the partial-credit test "${spec.gradeId}" emitted ${partials.length} score records; the lowest was used.` });
+    }
+    let lowest = partials[0]!;
+    for (const p of partials) if (p.fraction < lowest.fraction) lowest = p;
+    const fraction = Math.min(1, Math.max(0, Number(lowest.fraction) || 0));
+    cells.push({
+      ...base,
+      fraction,
+      earned: round(spec.points * fraction),
+      status: fraction >= 1 ? "passed" : fraction > 0 ? "partial" : "failed",
+      message: redactHidden(lowest.messages.join("\n"), hidden),
+    });
+  }
+
+  // The run-end record: expected whenever the grader's last cell ran.
+  const finish = byIndex.get(instrumented.finishIndex);
+  if (finish?.status === "ok") {
+    const ends = collector.records.filter((r) => r.authentic && r.record.kind === "run-end");
+    const end = ends[0]?.record as RunEndRecord | undefined;
+    const before = end === undefined ? 0 : collector.records.filter((r) => r.authentic && r.record.seq < end.seq).length;
+    if (end === undefined) integrity.push({ gradeId: null, message: "the run-end record is missing." });
+    else if (ends.length > 1) integrity.push({ gradeId: null, message: "the run-end record was repeated." });
+    else if (end.records !== before) integrity.push({ gradeId: null, message: `the kernel issued ${end.records} grade records but the grader received ${before}.` });
+    else if (!end.sealed) integrity.push({ gradeId: null, message: "the kernel was not sealed for grading." });
+  }
+  return { cells, integrity };
+}
+
+function gradeIdAt(instrumented: Instrumented, index: number | undefined): string | null {
+  if (index === undefined) return null;
+  for (const [id, i] of instrumented.testCellIndex) if (i === index) return id;
+  return null;
+}
+
+function failureStatus(result: CellResult): ScoreStatus {
+  switch (result.status) {
+    case "error":
+      return "failed";
+    case "timeout":
+      return "timeout";
+    case "kernel-died":
+      return "kernel-died";
+    case "aborted":
+      return "error";
+    default:
+      return "not-run";
+  }
+}
+
+function failureMessage(result: CellResult): string {
+  if (result.status === "not-run") return "this test did not run: an earlier cell stopped the notebook (the kernel died or the time ran out).";
+  return result.error ?? `the test cell ended with status ${result.status}.`;
+}
+
+function round(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
+}
