@@ -5,7 +5,8 @@
  *
  * 1. GEMM table: GFLOP/s of our matrix-product kernels on the shapes the network uses.
  * 2. Train a 784-300-100-10 ReLU/softmax MLP with mini-batch SGD (batch 128, float32) on
- *    20,000 random samples with our core (bench/mlp-model.ts), with NumPy running the same
+ *    20,000 random samples with our core (bench/mlp-model.ts; also on one thread and on
+ *    the JavaScript fallback kernels, for reference), with NumPy running the same
  *    algorithm (bench/mlp-numpy.py, when python3 with numpy is present), and with
  *    TensorFlow.js `model.fit` on the wasm backend (bench/mlp-tfjs.ts; fewer samples,
  *    because it is much slower). Every throughput is measured after a warm-up epoch.
@@ -22,7 +23,7 @@
 import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
-import { Matrix, configureKernels, kernelInfo, matmul, matmulTransA, matmulTransB, type DType } from "../lib/core";
+import { Matrix, configureKernels, kernelsReady, matmul, matmulTransA, matmulTransB, type DType } from "../lib/core";
 import { BenchMlp, flopsPerSample, seededRandom } from "./mlp-model";
 import { benchTfjsFit } from "./mlp-tfjs";
 
@@ -200,7 +201,8 @@ async function benchTfjs(samples: number, warmupEpochs: number, epochs: number):
 
 export async function runMlpBench(options: MlpBenchOptions = {}): Promise<MlpBenchResult> {
   const quick = options.quick ?? false;
-  const info = configureKernels(options.threads !== undefined ? { threads: options.threads } : {});
+  configureKernels(options.threads !== undefined ? { threads: options.threads } : {});
+  const info = await kernelsReady();
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
   console.log(`MLP training benchmark: 784-300-100-10 ReLU/softmax, SGD, batch ${BATCH}, float32`);
@@ -215,6 +217,15 @@ export async function runMlpBench(options: MlpBenchOptions = {}): Promise<MlpBen
   console.log(`\nTraining on ${samples} random samples (1 warm-up epoch, then timed epochs)...`);
   const ours = benchOurs(samples, 1, quick ? 1 : 3);
   results.push([`nncourse core (${info.backend}, ${info.threads}t)`, ours]);
+  if (info.backend === "wasm" && !quick) {
+    // For reference: the same program on one thread, and on the plain JavaScript kernels
+    // (the fallback where WebAssembly SIMD is missing; fewer samples, it is slower).
+    configureKernels({ threads: 1 });
+    results.push(["nncourse core (wasm, 1t)", benchOurs(samples, 1, 2)]);
+    configureKernels({ backend: "js" });
+    results.push(["nncourse core (JavaScript fallback, 1t)", benchOurs(4096, 1, 1)]);
+    configureKernels(options.threads !== undefined ? { threads: options.threads } : {});
+  }
 
   let numpy: Throughput | undefined;
   if (options.numpy !== false) {

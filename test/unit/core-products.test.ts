@@ -112,7 +112,16 @@ test("products match the triple loop: default kernels, one thread", () => {
 test("products match the triple loop: default kernels, helper threads", async () => {
   configureKernels({ threads: 3 });
   await kernelsReady();
+  const rand0 = prng(5);
   checkAll("3 threads");
+  // A product larger than the kernels' starting memory: the shared memory grows under
+  // the running helpers, which must keep computing on it correctly.
+  {
+    const [a, b] = operands("nn", 600, 400, 300, "float64", rand0);
+    assertClose(matmul(a, b), naive("nn", a, b), "float64", 300, "after growing the memory");
+    const [c, d] = operands("tn", 150, 90, 70, "float32", rand0);
+    assertClose(matmulTransA(c, d), naive("tn", c, d), "float32", 70, "after growing the memory");
+  }
   // Repeat a shared product many times: chunks must never be lost or mixed up between jobs.
   const rand = prng(7);
   for (let r = 0; r < 40; r++) {
