@@ -109,6 +109,7 @@ export class WasmEngine {
     const pc = align(pb + b.length * es);
     const end = pc + m * n * es;
     if (!Number.isSafeInteger(end) || !this.reserve(end)) return false;
+    this.helpers?.quiesce();
     const view = f32 ? this.f32 : this.f64;
     view.set(a, pa / es);
     view.set(b, pb / es);
@@ -158,6 +159,7 @@ export class WasmEngine {
     const stride = (len * es + 63) & ~63;
     const base = 64;
     if (!this.reserve(base + stride * inputs.length)) return -1;
+    this.helpers?.quiesce();
     const view = f32 ? this.f32 : this.f64;
     const ptr: number[] = [];
     inputs.forEach((x, i) => {
@@ -189,6 +191,7 @@ export class WasmEngine {
     const pr = (pa + a.length * es + 63) & ~63;
     const end = pr + n * es;
     if (!this.reserve(end)) return -1;
+    this.helpers?.quiesce();
     const view = f32 ? this.f32 : this.f64;
     view.set(a, pa / es);
     const fn = this.elementwise[`${op}_${f32 ? "f32" : "f64"}` as ElementwiseName];

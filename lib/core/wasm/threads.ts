@@ -200,6 +200,26 @@ export class HelperThreads {
     return !this.broken;
   }
 
+  /**
+   * Makes sure no helper is still working on an earlier job before the caller writes
+   * new operands into the memory. Normally a no-op (run waits for its helpers), but a
+   * job can be abandoned midway, e.g. when a notebook cell is interrupted during a
+   * product; its helpers must not keep writing while the next product is set up.
+   */
+  quiesce(): void {
+    const ctl = this.ctl;
+    Atomics.store(ctl, NCHUNKS, 0); // hand out no more chunks of an abandoned job
+    let spins = 0;
+    for (;;) {
+      const active = Atomics.load(ctl, ACTIVE);
+      if (active === 0) return;
+      if (++spins > 50_000) {
+        Atomics.wait(ctl, ACTIVE, active, 10);
+        spins = 0;
+      }
+    }
+  }
+
   /** Stops the helpers (they are unref'd, so this is only needed to free them early). */
   terminate(): void {
     this.broken = true;

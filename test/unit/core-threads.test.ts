@@ -1,0 +1,60 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { gemmModuleBytes, kernelNames } from "../../lib/core/wasm/gemm-module";
+import { HelperThreads, type KernelFn } from "../../lib/core/wasm/threads";
+import { webAssembly } from "../../lib/core/wasm/webassembly-api";
+import { gemmNN } from "../../lib/core/gemm-js";
+
+const wa = webAssembly!;
+
+function setup() {
+  const memory = new wa.Memory({ initial: 64, maximum: 1024, shared: true });
+  const module = new wa.Module(gemmModuleBytes({ initialPages: 64, maxPages: 1024, shared: true }));
+  const inst = new wa.Instance(module, { env: { memory } });
+  const kernel = inst.exports["nn_f32"] as KernelFn;
+  return { memory, module, kernel };
+}
+
+async function whenReady(h: HelperThreads): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!h.ready()) {
+    if (Date.now() > deadline) throw new Error("helper threads did not start");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+test("a shared product survives an abandoned one: quiesce stops helpers before memory is reused", async () => {
+  const { memory, module, kernel } = setup();
+  const helpers = new HelperThreads(module, memory, kernelNames, 1);
+  try {
+    await whenReady(helpers);
+    const f32 = () => new Float32Array(memory.buffer);
+    const m = 96, n = 200, k = 150;
+    const pa = 64, pb = pa + m * k * 4, pc = pb + k * n * 4;
+    const fill = (seed: number) => {
+      const v = f32();
+      for (let i = 0; i < m * k + k * n; i++) v[pa / 4 + i] = Math.sin(seed + i);
+    };
+    fill(1);
+    // Job 1 is abandoned: the calling thread fails on its first chunk (as when a cell is
+    // interrupted), while the helper may still be working.
+    let calls = 0;
+    const failing: KernelFn = (...args) => {
+      if (calls++ === 0) throw new Error("interrupted");
+      kernel(...args);
+    };
+    assert.throws(() => helpers.run({ fn: 0, pa, pb, pc, m, n, k, byCols: true, step: 8, chunks: 25 }, failing), /interrupted/);
+    helpers.quiesce();
+    // Job 2 on new operands at the same addresses must be exact.
+    fill(2);
+    const v = f32();
+    const a = v.slice(pa / 4, pa / 4 + m * k), b = v.slice(pb / 4, pb / 4 + k * n);
+    assert.ok(helpers.run({ fn: 0, pa, pb, pc, m, n, k, byCols: true, step: 8, chunks: 25 }, kernel));
+    const got = f32().slice(pc / 4, pc / 4 + m * n);
+    const want = new Float32Array(m * n);
+    gemmNN(a, b, want, m, n, k);
+    for (let i = 0; i < m * n; i++) assert.ok(Math.abs(got[i]! - want[i]!) < 1e-3, `entry ${i}: ${got[i]} vs ${want[i]}`);
+  } finally {
+    helpers.terminate();
+  }
+});
