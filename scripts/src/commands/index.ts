@@ -5,6 +5,10 @@ import { dataCommand } from "./data";
 import { runCommand } from "./run";
 import { startCommand } from "./start";
 import { buildCommand } from "./build";
+import { checkCommand } from "./check";
+import { gradeCommand } from "./grade";
+import { feedbackCommand } from "./feedback";
+import { exportCommand } from "./export";
 
 /** Every subcommand of `course`, in the order `course --help` lists them. */
-export const commands: Command[] = [startCommand, setupCommand, doctorCommand, dataCommand, runCommand, buildCommand];
+export const commands: Command[] = [startCommand, setupCommand, doctorCommand, dataCommand, runCommand, buildCommand, checkCommand, gradeCommand, feedbackCommand, exportCommand];

@@ -1,0 +1,82 @@
+import fs from "node:fs";
+import path from "node:path";
+import { parseCommandArgs } from "../args";
+import type { Command } from "../command";
+import { EXIT, UsageError } from "../errors";
+import { Gradebook } from "../gradebook/gradebook";
+import { gradebookCsv } from "../gradebook/export-csv";
+import { projectRoot } from "../project";
+
+/**
+ * One way of exporting. To add a mode, add an entry here: it becomes a flag
+ * (`course export --<name>`), is listed in the help and in the usage error.
+ */
+interface ExportMode {
+  name: string;
+  /** One line for the help. */
+  summary: string;
+  /** The default output, relative to the project. */
+  defaultOut: string;
+  run(options: { gradebook?: string; out: string; root: string }): Promise<string>;
+}
+
+const MODES: ExportMode[] = [
+  {
+    name: "csv",
+    summary: "per-student totals per assignment, for an LMS (from the gradebook)",
+    defaultOut: path.join("grading", "grades.csv"),
+    async run({ gradebook: file, out, root }) {
+      const gradebook = Gradebook.open(path.resolve(file ?? path.join(root, "grading", "gradebook.sqlite")), { create: false });
+      try {
+        const csv = gradebookCsv(gradebook);
+        if (out === "-") process.stdout.write(csv);
+        else {
+          fs.mkdirSync(path.dirname(out), { recursive: true });
+          fs.writeFileSync(out, csv);
+        }
+        return `${csv.split("\r\n").length - 2} student(s)`;
+      } finally {
+        gradebook.close();
+      }
+    },
+  },
+];
+
+const modeNames = () => MODES.map((m) => `--${m.name}`).join(", ");
+
+const help = `usage: course export --<mode> [--gradebook FILE] [--out FILE]
+
+Modes:
+${MODES.map((m) => `  --${m.name.padEnd(6)} ${m.summary} (default out: ${m.defaultOut})`).join("\n")}
+
+Options:
+  --gradebook FILE   the gradebook (default: grading/gradebook.sqlite)
+  --out FILE         where to write; "-" for standard output
+
+Exit codes: 0 written, 2 wrong command line (no mode, or two), 3 no gradebook.
+
+Example:
+  course export --csv --out grades.csv`;
+
+export const exportCommand: Command = {
+  name: "export",
+  summary: "export grades (--csv) for an LMS",
+  help,
+  async run(argv) {
+    const modeOptions = Object.fromEntries(MODES.map((m) => [m.name, { type: "boolean" as const }]));
+    const { values, positionals } = parseCommandArgs("export", argv, { ...modeOptions, gradebook: { type: "string" }, out: { type: "string" } });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}".`, "see `course export --help`.");
+    const chosen = MODES.filter((m) => (values as Record<string, unknown>)[m.name] === true);
+    if (chosen.length !== 1) {
+      throw new UsageError(chosen.length === 0 ? `say what to export: one of ${modeNames()}.` : `choose one mode at a time, not ${chosen.map((m) => `--${m.name}`).join(" and ")}.`, "e.g. `course export --csv`; see `course export --help`.");
+    }
+    const mode = chosen[0]!;
+    const root = projectRoot();
+    const gradebook = typeof values.gradebook === "string" ? values.gradebook : undefined;
+    const outValue = typeof values.out === "string" ? values.out : undefined;
+    const out = outValue === "-" ? "-" : path.resolve(outValue ?? path.join(root, mode.defaultOut));
+    const what = await mode.run({ gradebook, out, root });
+    if (out !== "-") console.error(`course export: ${what} written to ${path.relative(process.cwd(), out) || out}`);
+    return EXIT.ok;
+  },
+};

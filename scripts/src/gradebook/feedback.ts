@@ -1,0 +1,102 @@
+/**
+ * Feedback pages: one HTML page per student and assignment, and an index. They show
+ * scores, the checks' messages and what the grader restored, and never any source:
+ * neither the hidden tests (the messages were redacted when graded, see
+ * grader/redact.ts) nor the solutions (the gradebook holds none).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Gradebook, StoredIssue, StoredScore, SubmissionRow } from "./gradebook";
+
+export interface FeedbackResult {
+  pages: number;
+  index: string;
+}
+
+export function writeFeedback(gradebook: Gradebook, outDir: string): FeedbackResult {
+  fs.mkdirSync(outDir, { recursive: true });
+  const rows = gradebook.submissions();
+  for (const row of rows) {
+    const file = path.join(outDir, pagePath(row.student, row.assignment));
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, submissionPage(row, gradebook.scores(row.id), gradebook.issues(row.id)));
+  }
+  const index = path.join(outDir, "index.html");
+  fs.writeFileSync(index, indexPage(rows, gradebook.rejectedFiles()));
+  return { pages: rows.length, index };
+}
+
+/** The page of a student's assignment, relative to the feedback folder. */
+export function pagePath(student: string, assignment: string): string {
+  return path.join(fileSafe(student), `${fileSafe(assignment)}.html`);
+}
+
+/** Names as learners wrote them (spaces, accents) stay; only path separators and control characters go. */
+function fileSafe(name: string): string {
+  const safe = name.replace(/[/\\\0-\x1f]/g, "_").replace(/^\.+/, "_");
+  return safe === "" ? "_" : safe;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+
+const STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #ddd;padding:.4rem .6rem;text-align:left;vertical-align:top}
+pre{white-space:pre-wrap;margin:0;font-size:13px}.passed{color:#176a21}.partial{color:#8a5a00}.failed,.error,.timeout,.kernel-died,.not-run,.tampered{color:#a11}
+.note{background:#fff6d6;border:1px solid #e7d38a;padding:.6rem 1rem;border-radius:4px}`;
+
+function page(title: string, body: string): string {
+  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>\n<body>\n${body}\n</body></html>\n`;
+}
+
+const STATUS_TEXT: Record<string, string> = {
+  passed: "passed",
+  partial: "partly passed",
+  failed: "failed",
+  error: "failed",
+  timeout: "ran out of time",
+  "kernel-died": "the kernel stopped",
+  "not-run": "did not run",
+  tampered: "could not be verified",
+};
+
+function submissionPage(row: SubmissionRow, scores: StoredScore[], issues: StoredIssue[]): string {
+  const title = `${row.assignment} · ${row.student}`;
+  const parts = [`<p><a href="../index.html">All feedback</a></p>`, `<h1>${escapeHtml(row.assignment)}</h1>`, `<p>Student: <strong>${escapeHtml(row.student)}</strong> · graded ${escapeHtml(row.graded_at.slice(0, 16).replace("T", " "))} UTC</p>`];
+  if (row.status !== "graded") {
+    parts.push(`<p class="note">This submission could not be graded (${escapeHtml(row.status)}): ${escapeHtml(row.message)}</p>`);
+  }
+  parts.push(`<h2>Score: ${fmt(row.score)} / ${fmt(row.max_score)}</h2>`);
+  if (row.review) parts.push(`<p class="note">An instructor will look at this submission before the grade is final.</p>`);
+  if (scores.length > 0) {
+    const body = scores
+      .map((s) => `<tr><td>${escapeHtml(s.gradeId)}</td><td class="${escapeHtml(s.status)}">${escapeHtml(STATUS_TEXT[s.status] ?? s.status)}</td><td>${fmt(s.earned)} / ${fmt(s.points)}</td><td><pre>${escapeHtml(s.message)}</pre></td></tr>`)
+      .join("\n");
+    parts.push(`<table><thead><tr><th>Test</th><th>Result</th><th>Points</th><th>Message</th></tr></thead><tbody>\n${body}\n</tbody></table>`);
+  }
+  const shown = issues.filter((i) => i.kind !== "integrity" && i.kind !== "suspicious");
+  if (shown.length > 0) {
+    parts.push(`<h2>Changes the grader undid</h2><ul>${shown.map((i) => `<li>${escapeHtml(i.message)}</li>`).join("")}</ul>`);
+  }
+  if (row.message && row.status === "graded") parts.push(`<p>${escapeHtml(row.message)}</p>`);
+  return page(title, parts.join("\n"));
+}
+
+function indexPage(rows: SubmissionRow[], rejected: Array<{ path: string; reason: string }>): string {
+  const body = rows
+    .map((r) => {
+      const href = pagePath(r.student, r.assignment).split(path.sep).map(encodeURIComponent).join("/");
+      return `<tr><td>${escapeHtml(r.student)}</td><td><a href="${escapeHtml(href)}">${escapeHtml(r.assignment)}</a></td><td>${fmt(r.score)} / ${fmt(r.max_score)}</td><td>${escapeHtml(r.status)}${r.review ? " · review" : ""}</td></tr>`;
+    })
+    .join("\n");
+  const parts = [`<h1>Feedback</h1>`, `<table><thead><tr><th>Student</th><th>Assignment</th><th>Score</th><th>Status</th></tr></thead><tbody>\n${body}\n</tbody></table>`];
+  if (rejected.length > 0) {
+    parts.push(`<h2>Files that could not be attributed</h2><ul>${rejected.map((f) => `<li>${escapeHtml(f.path)}: ${escapeHtml(f.reason)}</li>`).join("")}</ul>`);
+  }
+  return page("Feedback", parts.join("\n"));
+}
+
+function fmt(n: number): string {
+  return String(Math.round(n * 100) / 100);
+}

@@ -1,0 +1,80 @@
+/**
+ * `course check`: a learner runs their own notebook and sees, per exercise, whether its
+ * visible tests pass, with the check's message, and the visible score. The file runs as
+ * it is, in its own folder, like "Restart and Run All": there are no hidden tests in a
+ * learner's copy, and nothing is sandboxed (it is the learner's own code on their own
+ * machine). Partial credit is read from the check API's records.
+ */
+import { GRADE_MIME, type PartialRecord } from "nncourse/dist/grading";
+import { CourseError, EXIT } from "../errors";
+import { cellKind, gradeIdOf } from "../grading/authoring";
+import { cellSource } from "../notebook/cells";
+import { runNotebookFile } from "../runner/run-file";
+import { hiddenLines, redactHidden } from "./redact";
+
+export interface ExerciseCheck {
+  gradeId: string;
+  points: number;
+  earned: number;
+  status: "passed" | "partial" | "failed" | "not-run";
+  message: string;
+}
+
+export interface NotebookCheck {
+  file: string;
+  exercises: ExerciseCheck[];
+  earned: number;
+  possible: number;
+  durationMs: number;
+}
+
+export async function checkNotebook(file: string, limits: { cellTimeoutMs: number; notebookTimeoutMs: number }): Promise<NotebookCheck> {
+  const result = await runNotebookFile(file, { dryRun: true, allowErrors: true, cellTimeoutMs: limits.cellTimeoutMs, notebookTimeoutMs: limits.notebookTimeoutMs });
+  const byIndex = new Map(result.cells.map((c) => [c.index, c]));
+  const exercises: ExerciseCheck[] = [];
+  result.notebook.cells.forEach((cell, index) => {
+    if (cellKind(cell) !== "test" || cell.cell_type !== "code") return;
+    const gradeId = gradeIdOf(cell) ?? `cell ${index + 1}`;
+    const points = Number((cell.metadata.nbgrader as { points?: unknown }).points) || 0;
+    const run = byIndex.get(index);
+    const hidden = hiddenLines(cellSource(cell));
+    const partials = cell.outputs.flatMap((o) =>
+      (o.output_type === "display_data" && GRADE_MIME in o.data && (o.data[GRADE_MIME] as PartialRecord).kind === "partial" ? [o.data[GRADE_MIME] as PartialRecord] : []),
+    );
+    if (run === undefined || run.status === "not-run" || run.status === "empty") {
+      exercises.push({ gradeId, points, earned: 0, status: "not-run", message: "did not run: an earlier cell stopped the notebook." });
+    } else if (run.status !== "ok") {
+      exercises.push({ gradeId, points, earned: 0, status: "failed", message: redactHidden(run.error ?? run.status, hidden) });
+    } else if (partials.length > 0) {
+      let lowest = partials[0]!;
+      for (const p of partials) if (p.fraction < lowest.fraction) lowest = p;
+      const earned = Math.round(points * lowest.fraction * 100) / 100;
+      exercises.push({ gradeId, points, earned, status: lowest.fraction >= 1 ? "passed" : "partial", message: redactHidden(lowest.messages.join("\n"), hidden) });
+    } else {
+      exercises.push({ gradeId, points, earned: points, status: "passed", message: "" });
+    }
+  });
+  if (exercises.length === 0) {
+    throw new CourseError(`${file} has no test cells (cells with nbgrader metadata "grade": true).`, "run it on an exercise notebook from exercises/; `course run` runs any notebook.", EXIT.usage);
+  }
+  const earned = exercises.reduce((s, e) => s + e.earned, 0);
+  const possible = exercises.reduce((s, e) => s + e.points, 0);
+  return { file, exercises, earned, possible, durationMs: result.durationMs };
+}
+
+const MARK = { passed: "✓", partial: "◐", failed: "✗", "not-run": "·" } as const;
+
+export function formatCheck(check: NotebookCheck): string {
+  const width = Math.max(...check.exercises.map((e) => e.gradeId.length));
+  const lines = [check.file];
+  for (const e of check.exercises) {
+    lines.push(`  ${MARK[e.status]} ${e.gradeId.padEnd(width)}  ${fmt(e.earned)}/${fmt(e.points)}  ${e.status}`);
+    if (e.message) for (const line of e.message.split("\n")) lines.push(`      ${line}`);
+  }
+  lines.push(`visible score: ${fmt(check.earned)}/${fmt(check.possible)}` + (check.earned < check.possible ? "" : " — every visible test passes") + ". Hidden tests run when your work is graded; make your code right in general, not only for these examples.");
+  return lines.join("\n");
+}
+
+function fmt(n: number): string {
+  return String(Math.round(n * 100) / 100);
+}
