@@ -1,12 +1,14 @@
 /**
- * Chooses the kernel that runs a matrix product.
+ * Chooses the kernels behind the core operations: the matrix products, and the
+ * elementwise operations that matter in training (SGD update, ReLU and its backward
+ * pass, bias add, column sums).
  *
- * - "wasm": WebAssembly SIMD kernels (wasm/), on this thread plus helper threads for
- *   large products. The fast path; needs WebAssembly fixed-width SIMD (Node ≥ 16.4,
- *   all current browsers).
- * - "js": plain JavaScript loops (gemm-js.ts). Always available; used for tiny products
- *   (where calling into WebAssembly costs more than it saves) and whenever WebAssembly
- *   SIMD is missing.
+ * - "wasm": WebAssembly SIMD kernels (wasm/), products shared with helper threads when
+ *   large. The fast path; needs WebAssembly fixed-width SIMD (Node ≥ 16.4, all current
+ *   browsers).
+ * - "js": JavaScript loops (gemm-js.ts, and the loops below). Always available; used
+ *   for small operands (where calling into WebAssembly costs more than it saves) and
+ *   whenever WebAssembly SIMD is missing.
  *
  * Both give the same results up to floating-point rounding. `configureKernels` changes
  * the choice (tests and benchmarks use it); the environment variables

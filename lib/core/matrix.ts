@@ -1,13 +1,13 @@
 /**
  * The numeric core: a small dense matrix type and the operations a neural network needs.
  *
- *   import { Matrix, matmul, addRowVector, apply } from "nncourse";
+ *   import { Matrix, matmul, addRowVector, maximum } from "nncourse";
  *
  *   const X = Matrix.fromArray([[0, 0], [0, 1], [1, 0], [1, 1]]);   // 4 samples × 2 features
  *   const W = Matrix.fromArray([[1, -1, 0.5], [2, 1, -0.5]]);        // 2 inputs × 3 units
  *   const b = Matrix.fromArray([[0.1, 0.2, 0.3]]);                    // 1 × 3 bias row
  *   const Z = addRowVector(matmul(X, W), b);                          // 4 × 3: Z = X·W + b
- *   const A = apply(Z.clone(), (z) => Math.max(0, z));                // ReLU
+ *   const A = maximum(Z, 0);                                          // ReLU: max(z, 0)
  *
  * Conventions (the whole library follows them):
  *
@@ -40,9 +40,14 @@
  *   (n×m → 1×m); `transpose`; `apply(m, f)` (in place); `addScaledInPlace(target, x, alpha)`
  *   (target += alpha·x, the SGD update); `argmaxRows` (predicted class per sample);
  *   `maximum(Z, 0)` (ReLU) and `keepWherePositive(dA, Z)` (ReLU's backward pass).
- * - kernels.ts: `configureKernels`, `kernelInfo`, `kernelsReady`: which kernels run the
- *   products (WebAssembly SIMD with helper threads, or plain JavaScript). Nothing to set
- *   up: the fastest available is chosen on first use.
+ * - kernels.ts: `configureKernels`, `kernelInfo`, `kernelsReady`: which kernels do the
+ *   work. Nothing to set up: on first use the library compiles WebAssembly SIMD kernels
+ *   (products shared with helper threads when large) and falls back to plain JavaScript
+ *   where WebAssembly SIMD is missing. The functions stay ordinary synchronous calls.
+ *
+ * Reading the code: matrix.ts, checks.ts, ops.ts and products.ts are the part written to
+ * be read. gemm-js.ts and wasm/ are the fast kernels behind them; their comments explain
+ * the tricks (register tiling, SIMD, threads) for the curious.
  */
 
 /** The element type of a matrix: 32-bit floats (fast) or 64-bit floats (precise). */
