@@ -6,6 +6,7 @@ import { EXIT, UsageError } from "../errors";
 import { Gradebook } from "../gradebook/gradebook";
 import { gradebookCsv } from "../gradebook/export-csv";
 import { projectRoot } from "../project";
+import { htmlExportMode } from "../site/export-html";
 
 /**
  * One way of exporting. To add a mode, add an entry here: it becomes a flag
@@ -17,7 +18,10 @@ interface ExportMode {
   summary: string;
   /** The default output, relative to the project. */
   defaultOut: string;
-  run(options: { gradebook?: string; out: string; root: string }): Promise<string>;
+  /** Options only this mode takes (node's parseArgs form), and their help text. */
+  options?: Record<string, { type: "string" | "boolean" }>;
+  optionsHelp?: string;
+  run(options: { gradebook?: string; out: string; root: string; values?: Record<string, unknown> }): Promise<string>;
 }
 
 const MODES: ExportMode[] = [
@@ -40,6 +44,7 @@ const MODES: ExportMode[] = [
       }
     },
   },
+  htmlExportMode,
 ];
 
 const modeNames = () => MODES.map((m) => `--${m.name}`).join(", ");
@@ -53,18 +58,19 @@ Options:
   --gradebook FILE   the gradebook (default: grading/gradebook.sqlite)
   --out FILE         where to write; "-" for standard output
 
-Exit codes: 0 written, 2 wrong command line (no mode, or two), 3 no gradebook.
+${MODES.map((m) => (m.optionsHelp ? `${m.optionsHelp}\n\n` : "")).join("")}Exit codes: 0 written, 2 wrong command line (no mode, or two), 3 no gradebook.
 
 Example:
   course export --csv --out grades.csv`;
 
 export const exportCommand: Command = {
   name: "export",
-  summary: "export grades (--csv) for an LMS",
+  summary: "export grades (--csv) for an LMS, or the course as a static site (--html)",
   help,
   async run(argv) {
     const modeOptions = Object.fromEntries(MODES.map((m) => [m.name, { type: "boolean" as const }]));
-    const { values, positionals } = parseCommandArgs("export", argv, { ...modeOptions, gradebook: { type: "string" }, out: { type: "string" } });
+    const modeOnly: Record<string, { type: "string" | "boolean" }> = Object.assign({}, ...MODES.map((m) => m.options ?? {}));
+    const { values, positionals } = parseCommandArgs("export", argv, { ...modeOptions, ...modeOnly, gradebook: { type: "string" }, out: { type: "string" } });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}".`, "see `course export --help`.");
     const chosen = MODES.filter((m) => (values as Record<string, unknown>)[m.name] === true);
     if (chosen.length !== 1) {
@@ -75,7 +81,7 @@ export const exportCommand: Command = {
     const gradebook = typeof values.gradebook === "string" ? values.gradebook : undefined;
     const outValue = typeof values.out === "string" ? values.out : undefined;
     const out = outValue === "-" ? "-" : path.resolve(outValue ?? path.join(root, mode.defaultOut));
-    const what = await mode.run({ gradebook, out, root });
+    const what = await mode.run({ gradebook, out, root, values });
     if (out !== "-") console.error(`course export: ${what} written to ${path.relative(process.cwd(), out) || out}`);
     return EXIT.ok;
   },

@@ -12,7 +12,7 @@ import { HOW_TO_GET_JUPYTER, findJupyter } from "../jupyter/find";
 import { verifyFile } from "../data/verify";
 import { courseNotebookFiles } from "../site/catalog";
 import { INDEX_NOTEBOOK, ensureCourseIndex } from "../site/index-notebook";
-import { exportHtml } from "../site/export-html";
+import { describeReport, exportHtml } from "../site/export-html";
 import { serveSite } from "../site/serve";
 
 /** The course notebooks in order (file names start with their number). */
@@ -110,7 +110,8 @@ async function headlessCourse(options: { outputDir: string; siteDir: string; ser
   if (ran !== EXIT.ok && ran !== EXIT.failed) return ran; // the run could not start: nothing to show
   if (ran === EXIT.failed) console.log("\nSome cells failed (see above); their pages show the error where it happened.");
   console.log("");
-  await exportHtml({ from: options.outputDir, out: options.siteDir });
+  const { report } = await exportHtml({ from: options.outputDir, out: options.siteDir });
+  console.log(`Wrote the course as ${report.pages.length} HTML pages to ${report.out}.\n${describeReport(report)}`);
   if (!options.serve) return ran;
   const server = await serveSite(options.siteDir, options.port ?? 0);
   console.log(`\nThe course (as it ran, read-only) is served at:\n\n    ${server.url}\n\nStop with Ctrl+C.`);

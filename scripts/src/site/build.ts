@@ -39,17 +39,24 @@ export interface SiteReport {
   mathProblems: string[];
 }
 
+/** Throws unless `out` is new, empty, or an earlier export (which the next one replaces). */
+export function checkSiteFolder(out: string): void {
+  if (!fs.existsSync(out)) return;
+  if (!fs.statSync(out).isDirectory()) throw new CourseError(`${out} is a file, not a folder.`, "give a folder for the site with --out DIR.", EXIT.usage);
+  const entries = fs.readdirSync(out);
+  if (entries.length > 0 && !entries.includes(MARKER)) {
+    throw new CourseError(
+      `${out} already holds files that the export did not write; it will not write over them.`,
+      "give an empty or new folder with --out DIR (or delete the folder).",
+      EXIT.usage,
+    );
+  }
+}
+
 /** Empties a previous export in `out`, but refuses to write into a folder of other files. */
 function prepareFolder(out: string): void {
+  checkSiteFolder(out);
   if (fs.existsSync(out)) {
-    const entries = fs.readdirSync(out);
-    if (entries.length > 0 && !entries.includes(MARKER)) {
-      throw new CourseError(
-        `${out} already holds files that the export did not write; it will not write over them.`,
-        "give an empty or new folder with --out DIR (or delete the folder).",
-        EXIT.usage,
-      );
-    }
     fs.rmSync(out, { recursive: true, force: true });
   }
   fs.mkdirSync(out, { recursive: true });

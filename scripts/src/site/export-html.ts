@@ -6,30 +6,25 @@
 import fs from "node:fs";
 import path from "node:path";
 import { secondsOption } from "../args";
-import { CourseError, EXIT } from "../errors";
+import { CourseError, EXIT, UsageError } from "../errors";
 import { readNotebook } from "../notebook/read";
 import { projectPath } from "../project";
-import { buildSite, type SiteNotebook, type SiteReport } from "./build";
+import { buildSite, checkSiteFolder, type SiteNotebook, type SiteReport } from "./build";
 import { courseNotebookFiles } from "./catalog";
 import { executeNotebooks } from "./execute";
 
-export const HTML_EXPORT_HELP = `HTML export (--html): the course as a static site, offline and self-contained
-  --out DIR       where the site goes (default: .cache/site); a folder the export
-                  made before is replaced, any other non-empty folder is refused
-  --from DIR      take executed notebooks from DIR (as \`course run --output-dir DIR\`
-                  writes them) instead of running the course now
-  --timeout S     when running now: time limit per cell in seconds (default: none)
-The site holds index.html (every notebook with what it teaches), one page per
-notebook with its outputs, interactive plotly figures, equations typeset with
-KaTeX, highlighted code, and assets/ (one plotly.js for all pages, KaTeX's fonts).
-Notebooks with graded exercises are published as their reference solutions:
-hidden tests never reach the site.`;
-
-export const HTML_EXPORT_OPTIONS = {
-  out: { type: "string" },
-  from: { type: "string" },
-  timeout: { type: "string" },
-} as const;
+export const HTML_EXPORT_HELP = `Options of --html (the course as a static site, offline and self-contained):
+  --out DIR          where the site goes (default: .cache/site); a folder an earlier
+                     export made is replaced, any other non-empty folder is refused
+  --from DIR         take executed notebooks from DIR (as \`course run notebooks
+                     --output-dir DIR\` writes them) instead of running the course now
+  --timeout SECONDS  when running now: time limit per cell (default: none)
+  The site holds index.html (every notebook with what it teaches), a page per
+  notebook with its outputs, interactive plotly figures, equations typeset with
+  KaTeX and highlighted code, and assets/ (one plotly.js for all pages, KaTeX's
+  fonts). Graded notebooks are published as their reference solutions: hidden tests
+  never reach the site. Exit code 1 when a cell failed while running now (the site
+  is written all the same, with the error under the cell).`;
 
 export interface HtmlExportRequest {
   out?: string;
@@ -56,8 +51,9 @@ function fromFolder(dir: string): SiteNotebook[] {
   });
 }
 
+/** What to tell the reader about a finished site: where to open it, and any equation KaTeX could not read. */
 export function describeReport(report: SiteReport): string {
-  const lines = [`Wrote ${report.pages.length} pages (${report.figures} plotly figure(s)) to ${report.out}`, `Open ${path.join(report.out, "index.html")} in a browser; it works offline.`];
+  const lines = [`Open ${path.join(report.out, "index.html")} in a browser; it works offline.`];
   for (const problem of report.mathProblems) lines.push(`warning: an equation KaTeX cannot typeset (shown as red TeX): ${problem}`);
   return lines.join("\n");
 }
@@ -65,6 +61,8 @@ export function describeReport(report: SiteReport): string {
 /** Builds the site; resolves to the exit code (1 when a notebook failed while running now). */
 export async function exportHtml(request: HtmlExportRequest): Promise<{ code: number; report: SiteReport }> {
   const out = path.resolve(request.out ?? projectPath(".cache", "site"));
+  // Before any notebook runs: a refused folder should not cost the time of a run.
+  checkSiteFolder(out);
   let notebooks: SiteNotebook[];
   let failed = false;
   if (request.from !== undefined) {
@@ -82,7 +80,24 @@ export async function exportHtml(request: HtmlExportRequest): Promise<{ code: nu
     notebooks = executed;
   }
   const report = buildSite(out, notebooks);
-  console.log(describeReport(report));
-  if (failed) console.log("Some cells failed: their pages show the error where it happened.");
   return { code: failed ? EXIT.failed : EXIT.ok, report };
 }
+
+/** `course export --html`, in the shape of the export command's modes. */
+export const htmlExportMode = {
+  name: "html",
+  summary: "the course as a static site (index, notebooks with outputs, figures, equations)",
+  defaultOut: path.join(".cache", "site"),
+  options: { from: { type: "string" as const }, timeout: { type: "string" as const } },
+  optionsHelp: HTML_EXPORT_HELP,
+  async run({ out, values = {} }: { out: string; values?: Record<string, unknown> }): Promise<string> {
+    if (out === "-") throw new UsageError("--html writes a folder of pages; it cannot go to standard output.", "give a folder with --out DIR.");
+    const text = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
+    const { code, report } = await exportHtml({ out, from: text("from"), timeout: text("timeout") });
+    console.log(describeReport(report));
+    if (code !== EXIT.ok) {
+      throw new CourseError("some cells failed while the course ran; the site was written, and their pages show the errors.", "fix the notebooks (see the failures above), or export notebooks you ran yourself with --from DIR.", EXIT.failed);
+    }
+    return `${report.pages.length} pages (${report.figures} plotly figure(s))`;
+  },
+};
