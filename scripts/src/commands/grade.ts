@@ -17,6 +17,8 @@ in a SQLite gradebook. SUBMISSIONS_DIR (default: submissions/) may hold
   <student>_<anything>_<assignment>.ipynb   flat downloads from an LMS: the student is
                                             the text before the first "_"; a "-1"
                                             resubmission suffix is accepted
+  <assignment>.ipynb                        directly in the folder: the student is the
+                                            folder's name (course grade solutions/)
 Files that fit neither layout are reported (and kept in the gradebook's
 rejected_files table); a notebook named after no master is recorded as
 "unknown-assignment"; a file that is not a valid notebook as "invalid".

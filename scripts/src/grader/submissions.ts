@@ -3,6 +3,8 @@
  *
  *   <student>/<assignment>.ipynb             one folder per student (nbgrader's layout)
  *   <student>_<anything>_<assignment>.ipynb  flat LMS downloads (Moodle, Canvas, Blackboard)
+ *   <assignment>.ipynb                       directly in the folder: the folder's name is
+ *                                            the student (`course grade solutions/`)
  *
  * In the flat layout the student is everything before the first "_", and the file
  * name must end with "_<assignment>.ipynb", where <assignment> is a master's name; an
@@ -56,6 +58,10 @@ export function discoverSubmissions(dir: string, assignmentNames: readonly strin
         }
       }
     } else if (entry.isFile()) {
+      if (entry.name.endsWith(".ipynb") && assignmentNames.includes(entry.name.slice(0, -6))) {
+        submissions.push({ file: full, relative: entry.name, student: path.basename(path.resolve(dir)), assignment: entry.name.slice(0, -6), layout: "flat" });
+        continue;
+      }
       const match = matchFlat(entry.name, names);
       if (typeof match === "string") unrecognized.push({ file: full, relative: entry.name, reason: match });
       else submissions.push({ file: full, relative: entry.name, ...match, layout: "flat" });

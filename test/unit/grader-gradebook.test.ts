@@ -1,0 +1,135 @@
+// The gradebook: one transaction per submission, resumable, regraded on change; the
+// CSV export and the feedback pages read from it.
+import { after, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Gradebook, type SubmissionOutcome } from "../../scripts/src/gradebook/gradebook";
+import { csvField, gradebookCsv } from "../../scripts/src/gradebook/export-csv";
+import { writeFeedback } from "../../scripts/src/gradebook/feedback";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "grader-gradebook-"));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function outcome(student: string, score: number, extra: Partial<SubmissionOutcome> = {}): SubmissionOutcome {
+  return {
+    student,
+    assignment: "a1",
+    assignmentKnown: true,
+    masterSha256: "m1",
+    sourcePath: `${student}/a1.ipynb`,
+    sha256: `sha-${student}-${score}`,
+    status: "graded",
+    score,
+    maxScore: 3,
+    review: false,
+    message: "",
+    kernelStartMs: 1000,
+    durationMs: 3000,
+    scores: [
+      { gradeId: "t1", position: 3, points: 1, earned: Math.min(1, score), fraction: null, status: score >= 1 ? "passed" : "failed", message: score >= 1 ? "" : "expected <1> & got 0", durationMs: 10 },
+      { gradeId: "t2", position: 5, points: 2, earned: Math.max(0, score - 1), fraction: (score - 1) / 2, status: "partial", message: "", durationMs: 20 },
+    ],
+    cellRuns: [{ position: 0, gradeId: "(grader: begin)", status: "ok", durationMs: 5, truncated: false, error: null }],
+    issues: [{ kind: "edited", gradeId: "t1", message: 'the test cell "t1" was edited; the original was restored and graded.' }],
+    log: "",
+    ...extra,
+  };
+}
+
+describe("the gradebook", () => {
+  test("stores a submission with its scores, runs and issues, and knows when it is current", () => {
+    const gb = Gradebook.open(path.join(dir, "a.sqlite"));
+    try {
+      gb.store(outcome("ann", 2));
+      const [row] = gb.submissions();
+      assert.equal(row!.student, "ann");
+      assert.equal(row!.score, 2);
+      assert.deepEqual(gb.scores(row!.id).map((s) => [s.gradeId, s.earned]), [["t1", 1], ["t2", 1]]);
+      assert.equal(gb.issues(row!.id)[0]!.kind, "edited");
+      assert.ok(gb.isCurrent("ann", "a1", "sha-ann-2", "m1"));
+      assert.ok(!gb.isCurrent("ann", "a1", "sha-ann-3", "m1"), "a changed file is graded again");
+      assert.ok(!gb.isCurrent("ann", "a1", "sha-ann-2", "m2"), "a changed master regrades everything");
+      assert.ok(!gb.isCurrent("bob", "a1", "sha-ann-2", "m1"));
+    } finally {
+      gb.close();
+    }
+  });
+
+  test("a new grading replaces the old one whole; a grader error is never current", () => {
+    const gb = Gradebook.open(path.join(dir, "b.sqlite"));
+    try {
+      gb.store(outcome("ann", 1));
+      gb.store(outcome("ann", 3, { issues: [] }));
+      const rows = gb.submissions();
+      assert.equal(rows.length, 1);
+      assert.equal(rows[0]!.score, 3);
+      assert.deepEqual(gb.issues(rows[0]!.id), []);
+      assert.equal((gb.database.prepare("SELECT COUNT(*) AS n FROM scores").get() as { n: number }).n, 2, "old scores are gone");
+      gb.store(outcome("bob", 0, { status: "error", sha256: "x" }));
+      assert.ok(!gb.isCurrent("bob", "a1", "x", "m1"));
+    } finally {
+      gb.close();
+    }
+  });
+
+  test("a failure halfway through storing leaves nothing behind", () => {
+    const gb = Gradebook.open(path.join(dir, "c.sqlite"));
+    try {
+      const broken = outcome("cy", 2);
+      // Two scores with the same grade_id violate the primary key after the submission row went in.
+      broken.scores.push({ ...broken.scores[0]! });
+      assert.throws(() => gb.store(broken), /UNIQUE|PRIMARY/);
+      assert.deepEqual(gb.submissions(), []);
+      assert.deepEqual(gb.students(), []);
+    } finally {
+      gb.close();
+    }
+  });
+
+  test("opening a missing gradebook for reading says how to make one", () => {
+    assert.throws(
+      () => Gradebook.open(path.join(dir, "none.sqlite"), { create: false }),
+      (error: Error & { fix?: string }) => /no gradebook/.test(error.message) && /course grade/.test(error.fix ?? ""),
+    );
+  });
+
+  test("the CSV has one row per student, a column per assignment and the totals", () => {
+    const gb = Gradebook.open(path.join(dir, "d.sqlite"));
+    try {
+      gb.store(outcome("ann", 2.5));
+      gb.store(outcome("=cmd()", 1, { review: true }));
+      gb.store({ ...outcome("bob", 0), assignment: "a2", maxScore: 5, masterSha256: "m2" });
+      gb.store({ ...outcome("bob", 0), assignment: "zz-unknown", assignmentKnown: false, status: "unknown-assignment", maxScore: 0, masterSha256: null });
+      gb.store({ ...outcome("ann", 0), assignment: "a2", maxScore: 5, masterSha256: "m2", status: "invalid" });
+      const lines = gradebookCsv(gb).trimEnd().split("\r\n");
+      assert.deepEqual(lines, ["student,a1 (3),a2 (5),total,max (8),review", "'=cmd(),1,,1,8,a1", "ann,2.5,0,2.5,8,", "bob,,0,0,8,"]);
+    } finally {
+      gb.close();
+    }
+    assert.equal(csvField('say "hi", ok'), '"say ""hi"", ok"');
+    assert.equal(csvField("-3"), "-3");
+  });
+
+  test("feedback pages escape what learners wrote and link every submission from the index", () => {
+    const gb = Gradebook.open(path.join(dir, "e.sqlite"));
+    try {
+      gb.store(outcome("<script>alert(1)</script>", 0));
+      gb.store(outcome("Zoë Ångström", 3));
+      const out = path.join(dir, "feedback");
+      const result = writeFeedback(gb, out);
+      assert.equal(result.pages, 2);
+      const index = fs.readFileSync(result.index, "utf8");
+      assert.ok(!index.includes("<script>alert"), "names are escaped");
+      assert.ok(index.includes(`href="${encodeURIComponent("Zoë Ångström")}/a1.html"`), index);
+      const page = fs.readFileSync(path.join(out, "Zoë Ångström", "a1.html"), "utf8");
+      assert.match(page, /Score: 3 \/ 3/);
+      assert.match(page, /was edited; the original was restored/);
+      const failing = fs.readFileSync(path.join(out, "<script>alert(1)<_script>", "a1.html"), "utf8");
+      assert.match(failing, /expected &lt;1&gt; &amp; got 0/);
+    } finally {
+      gb.close();
+    }
+  });
+});
