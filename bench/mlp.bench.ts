@@ -18,7 +18,9 @@
  * work is not counted; it is the same in all three programs.
  *
  * The machine's load matters: NumPy's OpenBLAS threads and our helper thread both slow
- * down a lot when other processes compete for the cores, so the load average is printed.
+ * down a lot when other processes compete for the cores, so the load average is printed,
+ * and both are also run on one thread for reference. The ratios compare the defaults
+ * (all cores for both).
  */
 import os from "node:os";
 import path from "node:path";
@@ -166,9 +168,10 @@ function benchOurs(samples: number, warmupEpochs: number, epochs: number): Throu
   return { samplesPerSecond: sps, gflops: (sps * flopsPerSample(SIZES)) / 1e9, samples: samples * epochs, seconds, note: `loss ${loss.toFixed(3)}` };
 }
 
-function benchNumpy(samples: number, warmupEpochs: number, epochs: number): Throughput | string {
+function benchNumpy(samples: number, warmupEpochs: number, epochs: number, blasThreads?: number): Throughput | string {
   const script = path.join(__dirname, "mlp-numpy.py");
-  const r = spawnSync("python3", [script, String(samples), String(BATCH), String(warmupEpochs), String(epochs)], { encoding: "utf8", timeout: 120_000 });
+  const env = blasThreads === undefined ? process.env : { ...process.env, OPENBLAS_NUM_THREADS: String(blasThreads), OMP_NUM_THREADS: String(blasThreads) };
+  const r = spawnSync("python3", [script, String(samples), String(BATCH), String(warmupEpochs), String(epochs)], { encoding: "utf8", timeout: 120_000, env });
   if (r.error) return `python3 could not be run (${(r.error as NodeJS.ErrnoException).code ?? r.error.message})`;
   if (r.status !== 0) {
     if (/No module named .?numpy/.test(r.stderr)) return "numpy is not installed for python3";
@@ -231,7 +234,15 @@ export async function runMlpBench(options: MlpBenchOptions = {}): Promise<MlpBen
   if (options.numpy !== false) {
     const r = benchNumpy(samples, 1, quick ? 1 : 3);
     if (typeof r === "string") skipped.push(`NumPy skipped: ${r}`);
-    else results.push(["NumPy + OpenBLAS", (numpy = r)]);
+    else {
+      results.push(["NumPy + OpenBLAS", (numpy = r)]);
+      // For reference: OpenBLAS on one thread. Its default threads busy-wait, which
+      // collapses when other processes want the cores; one thread shows the kernels.
+      if (!quick) {
+        const one = benchNumpy(samples, 1, 2, 1);
+        if (typeof one !== "string") results.push(["NumPy + OpenBLAS, 1 thread", one]);
+      }
+    }
   } else skipped.push("NumPy skipped (--no-numpy)");
 
   let tfjs: Throughput | undefined;
