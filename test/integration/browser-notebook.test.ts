@@ -319,5 +319,6 @@ test("notebooks run clean in Jupyter Notebook in Chromium", { skip, timeout: 900
     await browser.close();
     await server.stop();
     fs.rmSync(home, { recursive: true, force: true });
+    fs.rmSync(work, { recursive: true, force: true });
   }
 });

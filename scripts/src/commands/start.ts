@@ -168,12 +168,16 @@ exit codes: 0 ok, 1 a notebook failed in the headless run, 2 wrong options, 3 so
       { positionals: false },
     );
     const port = intOption("start", "port", values.port as string | undefined, 1);
-    const index = ensureCourseIndex(projectRoot());
-    if (index.outcome !== "unchanged") console.log(`${index.outcome === "created" ? "Wrote" : "Updated"} the course index ${INDEX_NOTEBOOK} from the notebooks.`);
-    if (values.index) {
-      if (index.outcome === "unchanged") console.log(`The course index ${INDEX_NOTEBOOK} is up to date.`);
-      return EXIT.ok;
+    try {
+      const index = ensureCourseIndex(projectRoot());
+      if (index.outcome !== "unchanged") console.log(`${index.outcome === "created" ? "Wrote" : "Updated"} the course index ${INDEX_NOTEBOOK} from the notebooks.`);
+      else if (values.index) console.log(`The course index ${INDEX_NOTEBOOK} is up to date.`);
+    } catch (error) {
+      // A read-only copy of the course still opens; only the index may be out of date.
+      if (values.index) throw new CourseError(`cannot write ${INDEX_NOTEBOOK}: ${(error as Error).message}`, "check that the course folder is writable.");
+      console.log(`Note: could not bring ${INDEX_NOTEBOOK} up to date (${(error as Error).message}); it may not list every notebook.`);
     }
+    if (values.index) return EXIT.ok;
     registerKernel();
     reportDatasets();
     console.log("");
