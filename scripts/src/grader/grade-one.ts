@@ -33,8 +33,11 @@ export const DEFAULT_GRADE_LIMITS: GradeLimits = {
   notebookTimeoutMs: 300_000,
   memoryMb: 1024,
   outputCapBytes: 2 << 20,
-  startTimeoutMs: 60_000,
+  startTimeoutMs: 30_000,
 };
+
+/** Tries to start a kernel for one submission before giving up on it for this run. */
+const START_ATTEMPTS = 3;
 
 export interface GradeContext {
   assignments: Map<string, Assignment>;
@@ -90,30 +93,39 @@ export async function gradeSubmission(file: SubmissionFile, bytes: Buffer, conte
   const collector = new RecordCollector(instrumented.nonce);
   const sandbox = createSandbox(context.runtime, context.runFolder, `${file.student}-${file.assignment}`, { memoryMb: context.limits.memoryMb });
 
-  let run: NotebookRunResult;
+  let run: NotebookRunResult | undefined;
+  let startError: unknown;
   try {
-    run = await runNotebook(instrumented.notebook, {
-      cwd: sandbox.dir,
-      env: sandbox.env,
-      nodeFlags: sandbox.nodeFlags,
-      cellTimeoutMs: context.limits.cellTimeoutMs,
-      notebookTimeoutMs: context.limits.notebookTimeoutMs,
-      startTimeoutMs: context.limits.startTimeoutMs,
-      interruptGraceMs: 2000,
-      allowErrors: true,
-      limits: { cellBytes: context.limits.outputCapBytes, notebookBytes: context.limits.outputCapBytes },
-      onKernelReady: (kernel) => {
-        collector.attach(kernel);
-      },
-      onCellStart: (index) => collector.cellStarted(index),
-      onCellEnd: () => collector.cellEnded(),
-    });
-  } catch (error) {
-    // The kernel could not start: the grader's problem, not the learner's. Stored as
-    // "error", which the next run grades again.
-    return { ...base, status: "error", scores: zero, issues, review: true, message: `the kernel could not start: ${(error as Error).message}`, durationMs: Date.now() - started };
+    // A kernel that fails to start (a busy machine can make tslab trip over its own
+    // socket setup) is tried again: nothing of the submission has run yet.
+    for (let attempt = 1; attempt <= START_ATTEMPTS && run === undefined; attempt++) {
+      try {
+        run = await runNotebook(instrumented.notebook, {
+          cwd: sandbox.dir,
+          env: sandbox.env,
+          nodeFlags: sandbox.nodeFlags,
+          cellTimeoutMs: context.limits.cellTimeoutMs,
+          notebookTimeoutMs: context.limits.notebookTimeoutMs,
+          startTimeoutMs: context.limits.startTimeoutMs,
+          interruptGraceMs: 2000,
+          allowErrors: true,
+          limits: { cellBytes: context.limits.outputCapBytes, notebookBytes: context.limits.outputCapBytes },
+          onKernelReady: (kernel) => {
+            collector.attach(kernel);
+          },
+          onCellStart: (index) => collector.cellStarted(index),
+          onCellEnd: () => collector.cellEnded(),
+        });
+      } catch (error) {
+        startError = error;
+      }
+    }
   } finally {
     sandbox.dispose();
+  }
+  if (run === undefined) {
+    // The grader's problem, not the learner's: stored as "error", which the next run grades again.
+    return { ...base, status: "error", scores: zero, issues, review: true, message: `the kernel could not start (${START_ATTEMPTS} attempts): ${(startError as Error).message}`, durationMs: Date.now() - started };
   }
 
   const scored = scoreRun(assignment, instrumented, run, collector);
