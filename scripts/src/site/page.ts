@@ -75,12 +75,12 @@ function renderCell(cell: Cell, index: number, markdown: MarkdownOptions): strin
 </section>`;
 }
 
-/** Whether a notebook's page needs plotly.js: it draws a figure, or its HTML mentions Plotly. */
+/** Whether a notebook's page needs plotly.js: it draws a figure, or its HTML mentions plotly (e.g. require(["plotly"])). */
 export function needsPlotly(notebook: Notebook): boolean {
   return notebook.cells.some(
     (cell) =>
       cell.cell_type === "code" &&
-      cell.outputs.some((o) => plotlyFigureCount(o) > 0 || ((o.output_type === "display_data" || o.output_type === "execute_result") && /Plotly/.test(JSON.stringify(o.data["text/html"] ?? "")))),
+      cell.outputs.some((o) => plotlyFigureCount(o) > 0 || ((o.output_type === "display_data" || o.output_type === "execute_result") && /plotly/i.test(JSON.stringify(o.data["text/html"] ?? "")))),
   );
 }
 
