@@ -1,0 +1,107 @@
+// The sandbox's runtime and scratch folders, and the trust rules for grade records.
+import { after, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { projectRoot } from "../helpers/cli";
+import { canonicalJson, recordTag, type PartialRecord } from "nncourse/dist/grading";
+import { dependencyClosure, ensureRuntime } from "../../scripts/src/grader/runtime";
+import { createSandbox } from "../../scripts/src/grader/sandbox";
+import { RecordCollector } from "../../scripts/src/grader/records";
+import type { Kernel } from "../../scripts/src/kernel/kernel";
+import type { JupyterMessage } from "../../scripts/src/kernel/messages";
+
+const cache = fs.mkdtempSync(path.join(os.tmpdir(), "grader-runtime-test-"));
+after(() => fs.rmSync(cache, { recursive: true, force: true }));
+
+function walk(dir: string, visit: (file: string, stat: fs.Stats) => void): void {
+  for (const name of fs.readdirSync(dir)) {
+    const full = path.join(dir, name);
+    const stat = fs.lstatSync(full);
+    visit(full, stat);
+    if (stat.isDirectory()) walk(full, visit);
+  }
+}
+
+describe("the sandbox runtime", () => {
+  test("holds tslab, the library and their dependencies as real files: no links, no project paths, nothing else", () => {
+    const runtime = ensureRuntime(projectRoot, cache);
+    assert.deepEqual(fs.readdirSync(runtime.dir).sort(), [".complete", "guard.js", "node_modules"]);
+    let links = 0;
+    walk(runtime.dir, (file, stat) => {
+      if (stat.isSymbolicLink()) links++;
+    });
+    assert.equal(links, 0, "a link could lead out of the runtime past a path-prefix check");
+    for (const name of ["tslab", "zeromq", "@tensorflow/tfjs", "nncourse"]) assert.ok(fs.existsSync(path.join(runtime.nodeModules, name, "package.json")), name);
+    assert.ok(fs.existsSync(path.join(runtime.nodeModules, "nncourse", "dist", "grading", "index.js")));
+    assert.ok(!fs.existsSync(path.join(runtime.nodeModules, "nncourse", "grading")), "only the library's build, not its sources");
+    for (const name of ["better-sqlite3", "nncourse-scripts", "tsx"]) assert.ok(!fs.existsSync(path.join(runtime.nodeModules, name)), `${name} is not needed in a kernel`);
+    assert.equal(ensureRuntime(projectRoot, cache).dir, runtime.dir, "cached");
+  });
+
+  test("the dependency closure follows node's lookup and keeps outermost folders only", () => {
+    const dirs = dependencyClosure(projectRoot, ["tslab"]).map((d) => path.relative(projectRoot, d));
+    assert.ok(dirs.includes(path.join("node_modules", "tslab")));
+    assert.ok(dirs.includes(path.join("node_modules", "zeromq")));
+    assert.ok(!dirs.some((d) => d.startsWith(path.join("node_modules", "tslab", "node_modules"))), "nested folders come with their parent");
+    assert.throws(() => dependencyClosure(projectRoot, ["no-such-package-xyz"]), /not installed/);
+  });
+
+  test("a scratch folder: empty but for the runtime link, with an environment and flags that name no project path", () => {
+    const runtime = ensureRuntime(projectRoot, cache);
+    const sandbox = createSandbox(runtime, cache, "Zoë/../../x", { memoryMb: 321 });
+    try {
+      assert.ok(sandbox.dir.startsWith(cache + path.sep));
+      assert.ok(!path.basename(sandbox.dir).includes("/"));
+      assert.deepEqual(fs.readdirSync(sandbox.dir).sort(), ["node_modules", "tmp"]);
+      assert.equal(fs.realpathSync(path.join(sandbox.dir, "node_modules")), runtime.nodeModules);
+      const visible = JSON.stringify([sandbox.env, sandbox.nodeFlags]);
+      assert.ok(!visible.includes(projectRoot), visible);
+      assert.ok(sandbox.nodeFlags.includes("--experimental-permission"));
+      assert.ok(sandbox.nodeFlags.includes("--max-old-space-size=321"));
+      assert.ok(sandbox.nodeFlags.includes(`--allow-fs-write=${sandbox.dir}`));
+      assert.ok(!sandbox.nodeFlags.some((f) => f.startsWith("--allow-child-process") || f.startsWith("--allow-worker")));
+      assert.equal(sandbox.env.HOME, sandbox.dir);
+    } finally {
+      sandbox.dispose();
+    }
+    assert.ok(!fs.existsSync(sandbox.dir));
+  });
+});
+
+describe("grade records", () => {
+  function feed(nonce: string, records: unknown[]): RecordCollector {
+    const collector = new RecordCollector(nonce);
+    let listener: (m: JupyterMessage) => void = () => {};
+    collector.attach({ onAnyIopub: (l: (m: JupyterMessage) => void) => ((listener = l), () => {}) } as unknown as Kernel);
+    records.forEach((record, i) => {
+      collector.cellStarted(i);
+      listener({ header: { msg_type: "display_data" }, content: { data: { "application/vnd.nncourse.grade+json": record } } } as unknown as JupyterMessage);
+      collector.cellEnded();
+    });
+    return collector;
+  }
+  const nonce = "n".repeat(64);
+  function signed(body: Omit<PartialRecord, "tag">, key = nonce): PartialRecord {
+    return { ...body, tag: recordTag(key, body) };
+  }
+  const body = (seq: number, fraction = 1): Omit<PartialRecord, "tag"> => ({ version: 1, kind: "partial", fraction, earned: fraction, possible: 1, label: "t", messages: [], seq });
+
+  test("records are trusted only with the run's tag and in sequence", () => {
+    const collector = feed(nonce, [signed(body(1)), signed(body(2, 0.5), "other key"), { ...signed(body(2)), fraction: 0.1 }, signed(body(2)), signed(body(2)), signed(body(4))]);
+    assert.deepEqual(
+      collector.records.map((r) => [r.cellIndex, r.authentic, r.inSequence]),
+      [
+        [0, true, true],
+        [1, false, false], // signed with another key
+        [2, false, false], // altered after signing
+        [3, true, true],
+        [4, true, false], // replayed
+        [5, true, false], // one missing before it
+      ],
+    );
+    assert.equal(collector.inCell(3).length, 1);
+    assert.ok(canonicalJson(body(1)).startsWith('{"earned":1'));
+  });
+});
