@@ -33,7 +33,8 @@
  * a flag in Node 20), so each step is a multiply and an add. On the x64 machine this was
  * tuned on, the nn/tn kernels reach about 45-55 GFLOP/s (float32) on one core, close to
  * what 4-lane multiplies and adds can give. Larger tiles (4×12, 6×8) were slower:
- * V8 then runs out of the 16 SIMD registers and spills accumulators to memory.
+ * V8 then runs out of the 16 SIMD registers and spills accumulators to memory; so were
+ * 3×3 and 5×2 tiles, and unrolling the k loop by two (about 40% slower, same cause).
  * The kernels run on one thread; threads.ts shares a product between threads.
  */
 import { Code, F32, F64, I32, V128, encodeModule, type FunctionDef, type ValType } from "./encoder";
