@@ -15,9 +15,17 @@ const blocked = new Set(["v8", "inspector", "inspector/promises", "trace_events"
 const isBlocked = (request) => typeof request === "string" && blocked.has(request.startsWith("node:") ? request.slice(5) : request);
 const refuse = (request) => { throw new Error('require("' + request + '") is disabled while notebooks are graded.'); };
 const load = Module._load;
+let watchersOff = false;
+const noWatcher = { close() {} };
 Module._load = function _load(request, parent, isMain) {
   if (isBlocked(request)) refuse(request);
-  return Reflect.apply(load, this, [request, parent, isMain]);
+  const exports = Reflect.apply(load, this, [request, parent, isMain]);
+  if (!watchersOff && request === "@tslab/typescript-for-tslab" && exports && exports.sys) {
+    watchersOff = true;
+    exports.sys.watchFile = () => noWatcher;
+    exports.sys.watchDirectory = () => noWatcher;
+  }
+  return exports;
 };
 if (typeof process.getBuiltinModule === "function") {
   const getBuiltin = process.getBuiltinModule;

@@ -9,6 +9,7 @@ import { GRADE_MIME, type PartialRecord } from "nncourse/dist/grading";
 import { CourseError, EXIT } from "../errors";
 import { cellKind, gradeIdOf } from "../grading/authoring";
 import { cellSource } from "../notebook/cells";
+import { readNotebook } from "../notebook/read";
 import { runNotebookFile } from "../runner/run-file";
 import { hiddenLines, redactHidden } from "./redact";
 
@@ -29,6 +30,8 @@ export interface NotebookCheck {
 }
 
 export async function checkNotebook(file: string, limits: { cellTimeoutMs: number; notebookTimeoutMs: number }): Promise<NotebookCheck> {
+  // Before paying for a kernel: is there anything to check?
+  if (!readNotebook(file).cells.some((cell) => cellKind(cell) === "test")) throw noTests(file);
   const result = await runNotebookFile(file, { dryRun: true, allowErrors: true, cellTimeoutMs: limits.cellTimeoutMs, notebookTimeoutMs: limits.notebookTimeoutMs });
   const byIndex = new Map(result.cells.map((c) => [c.index, c]));
   const exercises: ExerciseCheck[] = [];
@@ -54,12 +57,14 @@ export async function checkNotebook(file: string, limits: { cellTimeoutMs: numbe
       exercises.push({ gradeId, points, earned: points, status: "passed", message: "" });
     }
   });
-  if (exercises.length === 0) {
-    throw new CourseError(`${file} has no test cells (cells with nbgrader metadata "grade": true).`, "run it on an exercise notebook from exercises/; `course run` runs any notebook.", EXIT.usage);
-  }
+  if (exercises.length === 0) throw noTests(file);
   const earned = exercises.reduce((s, e) => s + e.earned, 0);
   const possible = exercises.reduce((s, e) => s + e.points, 0);
   return { file, exercises, earned, possible, durationMs: result.durationMs };
+}
+
+function noTests(file: string): CourseError {
+  return new CourseError(`${file} has no test cells (cells with nbgrader metadata "grade": true).`, "run it on an exercise notebook from exercises/; `course run` runs any notebook.", EXIT.usage);
 }
 
 const MARK = { passed: "✓", partial: "◐", failed: "✗", "not-run": "·" } as const;
