@@ -153,6 +153,10 @@ g.Error = function FakeError() { return {}; };
     }),
   );
   put(`exit/${NAME}.ipynb`, variant((nb) => insertAfter(nb, "majority-tests", "process.exit(0);\n")));
+  put(
+    `parent-kill/${NAME}.ipynb`,
+    variant((nb) => insertAfter(nb, "nor", 'for (const signal of ["SIGKILL", "SIGTERM"]) {\n  try { process.kill(process.ppid, signal); } catch {}\n  try { process.kill(-process.ppid, signal); } catch {}\n  try { (process as any)._kill(process.ppid, 9); } catch {}\n}\n')),
+  );
   put(`kill/${NAME}.ipynb`, variant((nb) => setSource(nb, "xor", 'function xor(a: number, b: number): number {\n  process.kill(process.pid, "SIGKILL");\n  return 0;\n}\n')));
   put(
     `snoop/${NAME}.ipynb`,
@@ -249,7 +253,7 @@ describe("course grade: the adversarial batch", { concurrency: 1 }, () => {
   test("the run finishes, processes every file and says so", () => {
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
     assert.match(run.stdout, /1 rejected file/);
-    assert.equal(graded.size, 19, [...graded.keys()].join(", "));
+    assert.equal(graded.size, 20, [...graded.keys()].join(", "));
   });
 
   test("a correct submission earns every point; a partly correct one earns its share, partial credit included", () => {
@@ -286,6 +290,10 @@ describe("course grade: the adversarial batch", { concurrency: 1 }, () => {
     assert.equal(exit.scores.get("xor-tests")!.status, "not-run");
     const kill = expectScore("kill", pts("nor-tests") + pts("majority-tests"), ["xor-tests", "perceptron-step-tests", "perceptron-train-tests"]);
     assert.equal(kill.scores.get("xor-tests")!.status, "kernel-died");
+  });
+
+  test("a submission that signals the grader cannot stop the batch", () => {
+    expectScore("parent-kill", FULL, []);
   });
 
   test("the masters, solutions and gradebook are out of reach from disk, paths and environment variables", () => {

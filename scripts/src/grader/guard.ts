@@ -27,6 +27,16 @@ Module._load = function _load(request, parent, isMain) {
   }
   return exports;
 };
+const rawKill = process._kill;
+const ownKill = function _kill(pid, signal) {
+  if (pid !== process.pid) {
+    const error = new Error("a graded notebook may only signal its own process (process.kill(process.pid, ...)).");
+    error.code = "EPERM";
+    throw error;
+  }
+  return Reflect.apply(rawKill, process, [pid, signal]);
+};
+Object.defineProperty(process, "_kill", { value: ownKill, writable: false, enumerable: false, configurable: false });
 if (typeof process.getBuiltinModule === "function") {
   const getBuiltin = process.getBuiltinModule;
   const guarded = function getBuiltinModule(id) {
