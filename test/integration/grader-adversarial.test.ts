@@ -78,6 +78,9 @@ for (const t of targets) {
 try { fs.readdirSync("/"); leaks.push("listed /"); } catch {}
 try { require("v" + "8"); leaks.push("loaded v8"); } catch {}
 try { (process as any).getBuiltinModule("node:inspector"); leaks.push("loaded inspector"); } catch {}
+try { require("n" + "et"); leaks.push("loaded net"); } catch {}
+if (typeof (globalThis as any).fetch === "function") leaks.push("fetch is there");
+try { process.kill(process.ppid, 0); leaks.push("can signal the grader"); } catch {}
 try { const out = require("child_process").execSync("cat " + targets[0]).toString(); if (out.includes("HIDDEN")) leaks.push("ran cat"); } catch {}
 const visible = JSON.stringify([process.env, process.argv, process.execArgv, process.cwd(), require.resolve("nncourse")]);
 if (visible.includes(root) || visible.includes(${JSON.stringify(path.basename(gradebookFile))})) leaks.push("environment or paths name the project: " + visible.slice(0, 400));
@@ -140,14 +143,15 @@ for (const name of ["equal", "close", "truthTable", "that", "shape"]) {
 }
 try { Object.defineProperty(grading, "check", { value: { equal: noop, truthTable: noop, that: noop } }); } catch {}
 try { delete require.cache[require.resolve("nncourse/dist/grading")]; } catch {}
+// Each attempt on its own: built-ins are frozen for graded runs, so most assignments throw.
 // (Math.max = () => Infinity would make the library's own loops endless: a time-out, not a pass.)
-Math.abs = () => 0;
-Math.round = () => 0;
-(Object.prototype as any).tol = 1e9;
-(Object.prototype as any).atol = 1e9;
-Array.prototype.every = function () { return true; };
-g.console = { log: noop, error: noop, warn: noop };
-g.Error = function FakeError() { return {}; };
+try { Math.abs = () => 0; } catch {}
+try { Math.round = () => 0; } catch {}
+try { (Object.prototype as any).tol = 1e9; } catch {}
+try { (Object.prototype as any).atol = 1e9; } catch {}
+try { Array.prototype.every = function () { return true; }; } catch {}
+try { g.console = { log: noop, error: noop, warn: noop }; } catch {}
+try { g.Error = function FakeError() { return {}; }; } catch {}
 `,
       );
     }),
@@ -296,7 +300,7 @@ describe("course grade: the adversarial batch", { concurrency: 1 }, () => {
     expectScore("parent-kill", FULL, []);
   });
 
-  test("the masters, solutions and gradebook are out of reach from disk, paths and environment variables", () => {
+  test("the masters, solutions and gradebook are out of reach from disk, paths and environment variables; no network, no memory readers", () => {
     // The submission fails its own NOR exercise with "LEAKED: ..." if any attempt worked.
     const g = expectScore("snoop", FULL, []);
     assert.equal(g.row.review, 1, "reading course files is flagged for review");

@@ -81,6 +81,12 @@ describe("sanitizing a submission", () => {
     const wrapped = instrument(notebook, assignment.tests.map((t) => t.gradeId));
     assert.match(cellSource(wrapped.notebook.cells[0]!), new RegExp(`beginGradingRun.*\\("${wrapped.nonce}"\\)`, "s"));
     assert.match(cellSource(wrapped.notebook.cells.at(-1)!), /finishGradingRun/);
+    // The freeze comes after the master's setup cell and before the first answer cell.
+    const freeze = wrapped.notebook.cells[wrapped.freezeIndex]!;
+    assert.match(cellSource(freeze), /freezeIntrinsics/);
+    assert.equal(gradeIdOf(wrapped.notebook.cells[wrapped.freezeIndex - 1]!), "nor-intro");
+    assert.equal(gradeIdOf(wrapped.notebook.cells[wrapped.freezeIndex + 1]!), "nor");
+    for (const [id, index] of wrapped.testCellIndex) assert.equal(gradeIdOf(wrapped.notebook.cells[index]!), id);
     assert.equal(wrapped.endLabels.size, assignment.tests.length);
     for (const [id, label] of wrapped.endLabels) {
       const source = cellSource(wrapped.notebook.cells[wrapped.testCellIndex.get(id)!]!);

@@ -11,7 +11,7 @@ import type { StoredCellRun, StoredIssue, SubmissionOutcome } from "../gradebook
 import { parseNotebook } from "../notebook/read";
 import { runNotebook, type NotebookRunResult } from "../runner/run-notebook";
 import type { Assignment } from "./masters";
-import { instrument } from "./instrument";
+import { instrument, type Instrumented } from "./instrument";
 import { RecordCollector } from "./records";
 import type { Runtime } from "./runtime";
 import { createSandbox } from "./sandbox";
@@ -35,6 +35,13 @@ export const DEFAULT_GRADE_LIMITS: GradeLimits = {
   outputCapBytes: 2 << 20,
   startTimeoutMs: 30_000,
 };
+
+function graderCellName(instrumented: Instrumented, index: number): string | undefined {
+  if (index === instrumented.beginIndex) return "(grader: begin)";
+  if (index === instrumented.freezeIndex) return "(grader: freeze)";
+  if (index === instrumented.finishIndex) return "(grader: finish)";
+  return undefined;
+}
 
 /** Tries to start a kernel for one submission before giving up on it for this run. */
 const START_ATTEMPTS = 3;
@@ -133,7 +140,7 @@ export async function gradeSubmission(file: SubmissionFile, bytes: Buffer, conte
   const cells = instrumented.notebook.cells;
   const cellRuns: StoredCellRun[] = run.cells.map((c) => ({
     position: c.index,
-    gradeId: c.index === instrumented.beginIndex ? "(grader: begin)" : c.index === instrumented.finishIndex ? "(grader: finish)" : (gradeIdOf(cells[c.index]!) ?? null),
+    gradeId: graderCellName(instrumented, c.index) ?? gradeIdOf(cells[c.index]!) ?? null,
     status: c.status,
     durationMs: c.durationMs,
     truncated: c.truncated,
@@ -141,9 +148,10 @@ export async function gradeSubmission(file: SubmissionFile, bytes: Buffer, conte
   }));
   const scores = scored.cells.map((s) => ({ ...s, position: instrumented.testCellIndex.get(s.gradeId) ?? -1 }));
   const score = Math.round(scores.reduce((sum, s) => sum + s.earned, 0) * 1e6) / 1e6;
-  const setupFailed = run.cells.find((c) => c.index === instrumented.beginIndex && c.status !== "ok");
+  // The grader's own cells before learner code run only master code: if they fail, the sandbox is broken.
+  const setupFailed = run.cells.find((c) => (c.index === instrumented.beginIndex || c.index === instrumented.freezeIndex) && c.status !== "ok");
   const messages: string[] = [];
-  if (setupFailed) messages.push(`the grader's first cell failed (${setupFailed.status}): ${setupFailed.error ?? ""}`.trim());
+  if (setupFailed) messages.push(`a grader cell that runs before the learner's code failed (${setupFailed.status}): ${setupFailed.error ?? ""}`.trim());
   if (run.stopReason) messages.push(`the run stopped early: ${run.stopReason}.`);
   if (run.cells.some((c) => c.truncated)) messages.push("some output was cut at the output cap.");
   return {

@@ -11,7 +11,13 @@
  */
 export const GUARD_SOURCE = `"use strict";
 const Module = require("module");
-const blocked = new Set(["v8", "inspector", "inspector/promises", "trace_events"]);
+const path = require("path");
+const fs = require("fs");
+const runtimeDir = __dirname;
+const blocked = new Set([
+  "v8", "inspector", "inspector/promises", "trace_events",
+  "net", "tls", "http", "https", "http2", "dgram", "dns", "dns/promises", "undici",
+]);
 const isBlocked = (request) => typeof request === "string" && blocked.has(request.startsWith("node:") ? request.slice(5) : request);
 const refuse = (request) => { throw new Error('require("' + request + '") is disabled while notebooks are graded.'); };
 const load = Module._load;
@@ -27,6 +33,21 @@ Module._load = function _load(request, parent, isMain) {
   }
   return exports;
 };
+for (const name of ["fetch", "WebSocket", "EventSource"]) {
+  if (name in globalThis) Object.defineProperty(globalThis, name, { value: undefined, writable: false, enumerable: false, configurable: false });
+}
+const rawDlopen = process.dlopen;
+const ownDlopen = function dlopen(module, filename, flags) {
+  let real;
+  try {
+    real = fs.realpathSync(filename);
+  } catch {
+    real = String(filename);
+  }
+  if (!real.startsWith(runtimeDir + path.sep)) throw new Error("native addons load only from the course's packages while notebooks are graded.");
+  return Reflect.apply(rawDlopen, process, flags === undefined ? [module, filename] : [module, filename, flags]);
+};
+Object.defineProperty(process, "dlopen", { value: ownDlopen, writable: false, enumerable: false, configurable: false });
 const rawKill = process._kill;
 const ownKill = function _kill(pid, signal) {
   if (pid !== process.pid) {

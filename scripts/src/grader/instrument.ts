@@ -4,6 +4,9 @@
  *  - first, before any learner code: `beginGradingRun(nonce)`. From then on every grade
  *    record carries an HMAC tag keyed by a nonce that is fresh for this run and appears
  *    nowhere else (see lib/grading/record.ts);
+ *  - right before the first cell the learner wrote (after the master's setup cells):
+ *    `freezeIntrinsics()`, which freezes the built-in prototypes tslab's reply path
+ *    uses, so that learner code cannot patch them (see lib/grading/seal.ts);
  *  - at the end of every test cell: a call that emits a tagged record whose label holds
  *    the cell's grade_id and a second secret, fresh per cell. The record can only be
  *    emitted by running that line, and the line only runs when every check above it
@@ -13,7 +16,7 @@
  *    that records dropped on the way show as a gap.
  */
 import { randomBytes } from "node:crypto";
-import { gradeIdOf } from "../grading/authoring";
+import { cellKind, gradeIdOf } from "../grading/authoring";
 import { cellSource, newCodeCell } from "../notebook/cells";
 import type { Notebook } from "../notebook/model";
 
@@ -27,6 +30,7 @@ export interface Instrumented {
   /** grade_id -> index of its cell in notebook.cells. */
   testCellIndex: Map<string, number>;
   beginIndex: number;
+  freezeIndex: number;
   finishIndex: number;
 }
 
@@ -48,7 +52,14 @@ export function instrument(notebook: Notebook, testIds: readonly string[]): Inst
     // On new lines after the test: the cell's own line numbers, used in error messages, stay the same.
     cell.source = `${cellSource(cell).replace(/\s+$/, "")}\n;import { check as ${name} } from "nncourse/dist/grading";\n${name}.partial(1, ${JSON.stringify(label)});\n`;
   });
+  // Master cells (locked or test) that come first run before the freeze: setup code may
+  // need to patch built-ins (a library's polyfill), the learner's code may not.
+  let firstLearnerCell = cells.findIndex((cell, index) => index > 0 && cell.cell_type === "code" && cellKind(cell) !== "locked" && cellKind(cell) !== "test");
+  if (firstLearnerCell < 0) firstLearnerCell = cells.length;
+  const freeze = newCodeCell(`import { freezeIntrinsics as nncourseGraderFreeze } from "nncourse/dist/grading";\nnncourseGraderFreeze();\n`);
+  cells.splice(firstLearnerCell, 0, freeze);
+  for (const [id, index] of testCellIndex) if (index >= firstLearnerCell) testCellIndex.set(id, index + 1);
   const finish = newCodeCell(`import { finishGradingRun as nncourseGraderFinish } from "nncourse/dist/grading";\nnncourseGraderFinish();\n`);
   cells.push(finish);
-  return { notebook: { ...notebook, cells }, nonce, endLabels, testCellIndex, beginIndex: 0, finishIndex: cells.length - 1 };
+  return { notebook: { ...notebook, cells }, nonce, endLabels, testCellIndex, beginIndex: 0, freezeIndex: firstLearnerCell, finishIndex: cells.length - 1 };
 }
