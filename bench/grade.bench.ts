@@ -54,7 +54,13 @@ function makeSubmissions(dir: string, count: number): void {
   }
 }
 
-async function grade(count: number, jobs: number): Promise<{ ms: number; graded: number }> {
+interface Breakdown {
+  kernelStartMs: number;
+  graderCellsMs: number;
+  cellsMs: number;
+}
+
+async function grade(count: number, jobs: number): Promise<{ ms: number; graded: number; breakdown: Breakdown }> {
   const dir = path.join(work, `subs-${count}-${jobs}`);
   makeSubmissions(dir, count);
   const gradebook = Gradebook.open(path.join(work, `gradebook-${count}-${jobs}.sqlite`));
@@ -69,7 +75,14 @@ async function grade(count: number, jobs: number): Promise<{ ms: number; graded:
       limits: DEFAULT_GRADE_LIMITS,
     });
     if (summary.graded !== count) throw new Error(`graded ${summary.graded} of ${count}: ${JSON.stringify(summary)}`);
-    return { ms: summary.durationMs, graded: summary.graded };
+    const db = gradebook.database;
+    const per = (sql: string) => ((db.prepare(sql).get() as { v: number | null }).v ?? 0) / count;
+    const breakdown = {
+      kernelStartMs: per("SELECT SUM(kernel_start_ms) AS v FROM submissions"),
+      graderCellsMs: per("SELECT SUM(duration_ms) AS v FROM cell_runs WHERE grade_id LIKE '(grader:%'"),
+      cellsMs: per("SELECT SUM(duration_ms) AS v FROM cell_runs WHERE grade_id IS NULL OR grade_id NOT LIKE '(grader:%'"),
+    };
+    return { ms: summary.durationMs, graded: summary.graded, breakdown };
   } finally {
     gradebook.close();
   }
@@ -111,7 +124,12 @@ async function main(): Promise<void> {
 
   console.log(`speed-up of -j 2 over -j 1                    ${(serialPer / parallelPer).toFixed(2)}x`);
   console.log(`per-submission overhead over course run       ${((serialPer - peerMs) / 1000).toFixed(2)} s (${(serialPer / peerMs).toFixed(2)}x the notebook alone)`);
-  console.log("(the overhead: the sandbox's permission checks on every file the kernel loads, sanitizing, the grader's two cells and the end-of-test records, the gradebook transaction)");
+  const b = serial.breakdown;
+  const rest = serialPer - b.kernelStartMs - b.graderCellsMs - b.cellsMs;
+  console.log(
+    `one serial submission, in s: kernel start ${(b.kernelStartMs / 1000).toFixed(2)}, the notebook's cells ${(b.cellsMs / 1000).toFixed(2)}, ` +
+      `the grader's three cells ${(b.graderCellsMs / 1000).toFixed(2)}, the rest (sandbox, sanitizing, gradebook, shutdown) ${(rest / 1000).toFixed(2)}`,
+  );
 }
 
 main().catch((error) => {

@@ -58,6 +58,11 @@ const ownKill = function _kill(pid, signal) {
   return Reflect.apply(rawKill, process, [pid, signal]);
 };
 Object.defineProperty(process, "_kill", { value: ownKill, writable: false, enumerable: false, configurable: false });
+const graderPid = process.ppid;
+setInterval(() => {
+  // process._kill takes the signal's number.
+  if (process.ppid !== graderPid) Reflect.apply(rawKill, process, [process.pid, require("os").constants.signals.SIGKILL]);
+}, 500).unref();
 if (typeof process.getBuiltinModule === "function") {
   const getBuiltin = process.getBuiltinModule;
   const guarded = function getBuiltinModule(id) {
