@@ -7,7 +7,7 @@
  *
  *   node --import tsx bench/grade.bench.ts [--submissions N] [--serial N] [--peer N]
  *
- * Defaults: 100 submissions with -j 2, 8 serially, 4 peer runs (the serial pass is
+ * Defaults: 100 submissions with -j 2, 6 serially, 3 peer runs (the serial pass is
  * smaller to keep the whole benchmark within about five minutes on two cores).
  * Submissions are three kinds in turn: the reference solution, the student version
  * (every test fails) and a half-right one, so that failures and partial credit are
@@ -31,8 +31,8 @@ function arg(name: string, fallback: number): number {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
 const TOTAL = arg("submissions", 100);
-const SERIAL = arg("serial", 8);
-const PEER = arg("peer", 4);
+const SERIAL = arg("serial", 6);
+const PEER = arg("peer", 3);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-grade-"));
 process.on("exit", () => fs.rmSync(work, { recursive: true, force: true }));

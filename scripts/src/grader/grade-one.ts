@@ -82,7 +82,7 @@ export async function gradeSubmission(file: SubmissionFile, bytes: Buffer, conte
   };
   if (assignment === undefined) {
     const known = [...context.assignments.keys()].join(", ");
-    return { ...base, status: "unknown-assignment", message: `no master notebook is named "${file.assignment}.ipynb" in ${context.mastersDir} (known: ${known}). Rename the file after its assignment, or add the master.`, durationMs: Date.now() - started };
+    return { ...base, status: "unknown-assignment", message: `no master notebook is named "${file.assignment}.ipynb" (known assignments: ${known}). Rename the file after its assignment, or add the master.`, durationMs: Date.now() - started };
   }
   const zero = assignment.tests.map((t, i) => ({ gradeId: t.gradeId, position: i, points: t.points, earned: 0, fraction: null, status: "not-run", message: "the notebook could not be graded.", durationMs: 0 }));
 

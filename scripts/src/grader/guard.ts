@@ -58,11 +58,16 @@ const ownKill = function _kill(pid, signal) {
   return Reflect.apply(rawKill, process, [pid, signal]);
 };
 Object.defineProperty(process, "_kill", { value: ownKill, writable: false, enumerable: false, configurable: false });
-const graderPid = process.ppid;
-setInterval(() => {
-  // process._kill takes the signal's number.
-  if (process.ppid !== graderPid) Reflect.apply(rawKill, process, [process.pid, require("os").constants.signals.SIGKILL]);
-}, 500).unref();
+// The grader names itself: a kernel whose grader died before this line ran already has
+// another parent, and reading process.ppid here would take that one for the grader.
+const graderPid = Number(process.env.NNCOURSE_GRADER_PID) || process.ppid;
+const SIGKILL = require("os").constants.signals.SIGKILL; // process._kill takes the signal's number
+const endIfOrphaned = () => {
+  if (process.ppid !== graderPid) Reflect.apply(rawKill, process, [process.pid, SIGKILL]);
+};
+setInterval(endIfOrphaned, 250).unref();
+// Another watcher may call process.exit first; exit handlers run before zeromq's teardown hangs.
+process.on("exit", endIfOrphaned);
 if (typeof process.getBuiltinModule === "function") {
   const getBuiltin = process.getBuiltinModule;
   const guarded = function getBuiltinModule(id) {

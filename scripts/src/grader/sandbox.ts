@@ -45,7 +45,14 @@ export function createSandbox(runtime: Runtime, runFolder: string, name: string,
   const dir = fs.mkdtempSync(path.join(runFolder, `${safeName(name)}-`));
   fs.mkdirSync(path.join(dir, "tmp"));
   fs.symlinkSync(runtime.nodeModules, path.join(dir, "node_modules"), "dir");
-  const env = scrubbedEnv({ HOME: dir, TMPDIR: path.join(dir, "tmp"), TEMP: path.join(dir, "tmp"), TMP: path.join(dir, "tmp") });
+  const env = scrubbedEnv({
+    HOME: dir,
+    TMPDIR: path.join(dir, "tmp"),
+    TEMP: path.join(dir, "tmp"),
+    TMP: path.join(dir, "tmp"),
+    // For the guard's orphan check (guard.ts); the kernel may only signal itself anyway.
+    NNCOURSE_GRADER_PID: String(process.pid),
+  });
   // The kernel's connection file and its parent-watch preload live in a folder the
   // kernel client makes in the grader's temp folder; its name is random, so a pattern
   // is allowed (the kernel cannot list the temp folder to find other kernels' files).
