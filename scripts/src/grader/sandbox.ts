@@ -36,9 +36,37 @@ export interface Sandbox {
   dispose(): void;
 }
 
-/** A parent folder for the scratch folders of one grading run. */
+/**
+ * A parent folder for the scratch folders of one grading run, marked with the grader's
+ * process id. A run that is killed cannot remove its folder; the next run does.
+ */
 export function createRunFolder(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-grade-"));
+  removeStaleRunFolders();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-grade-"));
+  fs.writeFileSync(path.join(dir, "grader.pid"), String(process.pid));
+  return dir;
+}
+
+function removeStaleRunFolders(): void {
+  for (const name of fs.readdirSync(os.tmpdir())) {
+    if (!name.startsWith("nncourse-grade-")) continue;
+    const dir = path.join(os.tmpdir(), name);
+    try {
+      const pid = Number(fs.readFileSync(path.join(dir, "grader.pid"), "utf8"));
+      if (pid > 0 && !isAlive(pid)) fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // not ours, or being created right now: leave it
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 export function createSandbox(runtime: Runtime, runFolder: string, name: string, limits: SandboxLimits): Sandbox {
