@@ -7,7 +7,7 @@ import path from "node:path";
 import { projectRoot } from "../helpers/cli";
 import { canonicalJson, recordTag, type PartialRecord } from "nncourse/dist/grading";
 import { dependencyClosure, ensureRuntime } from "../../scripts/src/grader/runtime";
-import { createSandbox } from "../../scripts/src/grader/sandbox";
+import { createSandbox, sandboxPath } from "../../scripts/src/grader/sandbox";
 import { RecordCollector } from "../../scripts/src/grader/records";
 import type { Kernel } from "../../scripts/src/kernel/kernel";
 import type { JupyterMessage } from "../../scripts/src/kernel/messages";
@@ -40,6 +40,12 @@ describe("the sandbox runtime", () => {
     assert.equal(ensureRuntime(projectRoot, cache).dir, runtime.dir, "cached");
   });
 
+  test("the sandbox PATH drops folders inside the project or any node_modules, keeps the rest", () => {
+    const entries = [path.join(projectRoot, "node_modules", ".bin"), projectRoot, "/usr/lib/node_modules/npm/bin/node-gyp-bin", "/usr/local/bin", "/usr/bin"];
+    assert.equal(sandboxPath(entries.join(path.delimiter), projectRoot), ["/usr/local/bin", "/usr/bin"].join(path.delimiter));
+    assert.equal(sandboxPath(undefined, projectRoot), undefined);
+  });
+
   test("the dependency closure follows node's lookup and keeps outermost folders only", () => {
     const dirs = dependencyClosure(projectRoot, ["tslab"]).map((d) => path.relative(projectRoot, d));
     assert.ok(dirs.includes(path.join("node_modules", "tslab")));
@@ -50,8 +56,17 @@ describe("the sandbox runtime", () => {
 
   test("a scratch folder: empty but for the runtime link, with an environment and flags that name no project path", () => {
     const runtime = ensureRuntime(projectRoot, cache);
-    const sandbox = createSandbox(runtime, cache, "Zoë/../../x", { memoryMb: 321 });
+    // As under `npm test`: npm puts the project's node_modules/.bin folders first on PATH.
+    const savedPath = process.env.PATH;
+    process.env.PATH = [path.join(projectRoot, "node_modules", ".bin"), "/opt/tool/node_modules/.bin", savedPath].join(path.delimiter);
+    let sandbox: ReturnType<typeof createSandbox>;
     try {
+      sandbox = createSandbox(runtime, cache, "Zoë/../../x", { memoryMb: 321 });
+    } finally {
+      process.env.PATH = savedPath;
+    }
+    try {
+      assert.ok(sandbox.env.PATH && sandbox.env.PATH.includes("/usr/bin"), `the system folders stay on PATH: ${sandbox.env.PATH}`);
       assert.ok(sandbox.dir.startsWith(cache + path.sep));
       assert.ok(!path.basename(sandbox.dir).includes("/"));
       assert.deepEqual(fs.readdirSync(sandbox.dir).sort(), ["node_modules", "tmp"]);

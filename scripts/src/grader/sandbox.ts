@@ -21,6 +21,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { scrubbedEnv } from "../kernel/environment";
+import { projectRoot } from "../project";
 import type { Runtime } from "./runtime";
 
 export interface SandboxLimits {
@@ -69,11 +70,30 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The PATH a graded kernel gets: ours, less every folder inside the project or inside a
+ * node_modules folder. npm prepends such folders (node_modules/.bin up the tree, its own
+ * node-gyp-bin) when it runs a script like `npm test`, and each names where the project
+ * lives, which a submission must not learn.
+ */
+export function sandboxPath(pathValue: string | undefined, root = projectRoot()): string | undefined {
+  if (pathValue === undefined) return undefined;
+  const inside = (dir: string) => {
+    const rel = path.relative(root, path.resolve(dir));
+    return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+  };
+  return pathValue
+    .split(path.delimiter)
+    .filter((dir) => dir !== "" && !inside(dir) && !dir.split(/[\\/]/).includes("node_modules"))
+    .join(path.delimiter);
+}
+
 export function createSandbox(runtime: Runtime, runFolder: string, name: string, limits: SandboxLimits): Sandbox {
   const dir = fs.mkdtempSync(path.join(runFolder, `${safeName(name)}-`));
   fs.mkdirSync(path.join(dir, "tmp"));
   fs.symlinkSync(runtime.nodeModules, path.join(dir, "node_modules"), "dir");
   const env = scrubbedEnv({
+    PATH: sandboxPath(process.env.PATH),
     HOME: dir,
     TMPDIR: path.join(dir, "tmp"),
     TEMP: path.join(dir, "tmp"),
