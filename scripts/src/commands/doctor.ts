@@ -3,8 +3,9 @@ import path from "node:path";
 import type { Command } from "../command";
 import { parseCommandArgs } from "../args";
 import { EXIT } from "../errors";
-import { localTslab, projectPath } from "../project";
-import { KERNEL_NAME, findKernelSpec, kernelSpecProblems } from "../jupyter/kernelspec";
+import { projectPath, projectRoot } from "../project";
+import { locateTslab, type TslabLocation } from "../kernel/locate";
+import { KERNEL_NAME, type FoundKernelSpec, findKernelSpec, kernelSpecProblems } from "../jupyter/kernelspec";
 import { HOW_TO_GET_JUPYTER, findJupyter, versionOf } from "../jupyter/find";
 import { readManifest } from "nncourse";
 import { Kernel } from "../kernel/kernel";
@@ -35,8 +36,16 @@ function checkBuild(): Finding {
     : { level: "problem", topic: "library", message: `the nncourse library is not built: ${missing.map((f) => path.relative(projectPath(), f)).join(", ")} missing.`, fix: "run `npm run build` (or `npm install`) in the project folder." };
 }
 
-async function checkTslab(): Promise<Finding> {
-  const tslab = localTslab();
+/** This project's tslab, or undefined when it is not installed (checkTslab reports that). */
+function projectTslab(): TslabLocation | undefined {
+  try {
+    return locateTslab(projectRoot());
+  } catch {
+    return undefined;
+  }
+}
+
+async function checkTslab(tslab: TslabLocation | undefined): Promise<Finding> {
   if (!tslab) return { level: "problem", topic: "tslab", message: "tslab is not installed in this project.", fix: "run `npm install` in the project folder." };
   const reported = await versionOf(process.execPath, [tslab.script, "--version"]);
   return reported
@@ -67,14 +76,12 @@ async function checkKernelRuns(tslabScript: string): Promise<Finding> {
   }
 }
 
-function checkKernelSpec(): Finding {
-  const found = findKernelSpec();
+function checkKernelSpec(found: FoundKernelSpec | undefined, tslab: TslabLocation | undefined): Finding {
   const fix = "run `npx course setup` in the project folder.";
   if (!found) return { level: "problem", topic: "kernel", message: `no Jupyter kernel named "${KERNEL_NAME}" is registered, so Jupyter cannot run the notebooks.`, fix };
   if (found.error || !found.spec) return { level: "problem", topic: "kernel", message: `the kernel spec is unreadable: ${found.error}`, fix };
   const problems = kernelSpecProblems(found.spec);
   if (problems.length > 0) return { level: "problem", topic: "kernel", message: `the kernel spec at ${found.dir} is broken: ${problems.join("; ")}.`, fix };
-  const tslab = localTslab();
   const ours = tslab !== undefined && found.spec.argv.includes(tslab.script);
   return ours
     ? { level: "ok", topic: "kernel", message: `kernel "${KERNEL_NAME}" is registered at ${found.dir} and starts this project's tslab` }
@@ -153,8 +160,10 @@ function checkDatasets(): Finding[] {
 
 /** Every check, in the order they are printed. */
 export async function diagnose(): Promise<Finding[]> {
-  const findings: Finding[] = [checkNode(), checkBuild(), await checkTslab(), checkKernelSpec()];
-  const spec = findKernelSpec()?.spec;
+  const tslab = projectTslab();
+  const found = findKernelSpec();
+  const findings: Finding[] = [checkNode(), checkBuild(), await checkTslab(tslab), checkKernelSpec(found, tslab)];
+  const spec = found?.spec;
   const script = spec?.argv.find((a) => a.endsWith(path.join("bin", "tslab")) && fs.existsSync(a));
   if (findings[1].level === "ok" && script) findings.push(await checkKernelRuns(script));
   findings.push(...(await checkJupyter()));

@@ -2,7 +2,8 @@ import path from "node:path";
 import type { Command } from "../command";
 import { parseCommandArgs } from "../args";
 import { CourseError, EXIT } from "../errors";
-import { localTslab } from "../project";
+import { projectRoot } from "../project";
+import { locateTslab } from "../kernel/locate";
 import { KERNEL_NAME, installKernelSpec, kernelJsonFor, kernelsDirFor } from "../jupyter/kernelspec";
 
 export const setupCommand: Command = {
@@ -38,10 +39,7 @@ exit codes: 0 registered, 2 wrong options, 3 tslab is not installed (run npm ins
 
 /** Registers (or refreshes) the kernel spec and says what it did. */
 export function registerKernel(prefix?: string): void {
-  const tslab = localTslab();
-  if (!tslab) {
-    throw new CourseError("tslab is not installed in this project.", "run `npm install` in the project folder, then `npx course setup` again.", EXIT.missing);
-  }
+  const tslab = locateTslab(projectRoot());
   const kernelsDir = kernelsDirFor({ prefix });
   const spec = kernelJsonFor(process.execPath, tslab.script);
   const result = installKernelSpec(kernelsDir, spec);
