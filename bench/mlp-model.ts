@@ -18,17 +18,12 @@ import {
   sumColumns,
   type DType,
 } from "../lib/core";
+import { Random } from "../lib/data/random";
 
-/** mulberry32: a tiny seeded generator, so runs are repeatable. */
+/** Uniform numbers in [0, 1) from the library's seeded generator, so runs are repeatable. */
 export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.next();
 }
 
 interface Layer {

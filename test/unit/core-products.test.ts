@@ -1,17 +1,12 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { Matrix, matmul, matmulTransA, matmulTransB, configureKernels, kernelsReady, type DType } from "../../lib/core";
+import { Random } from "../../lib/data/random";
 
-/** mulberry32, so the random shapes and values are the same on every run. */
+/** The library's seeded generator, so the random shapes and values are the same on every run. */
 function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Random(seed);
+  return () => random.next();
 }
 
 function randomMatrix(rows: number, cols: number, dtype: DType, rand: () => number): Matrix {
