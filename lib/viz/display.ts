@@ -12,6 +12,46 @@ interface TslabDisplay {
   text(s: string): void;
 }
 
+/** tslab's writer for the cell that is running: it sends one display_data (or update_display_data) message. */
+type DisplayWriter = (content: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient?: { display_id?: string } }, update: boolean) => void;
+
+function displayWriter(): DisplayWriter | undefined {
+  try {
+    const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: DisplayWriter | null };
+    return jupyter.lastWriteDisplayData ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Sends one output with several representations (MIME type → content), as Jupyter
+ * front ends expect: each shows the richest one it can. tslab's own display API sends
+ * one MIME type per output, so this goes through its writer directly. Returns false
+ * outside a notebook.
+ */
+export function displayData(data: Record<string, unknown>, options: { displayId?: string; update?: boolean } = {}): boolean {
+  const write = displayWriter();
+  if (!write) return false;
+  write({ data, metadata: {}, ...(options.displayId ? { transient: { display_id: options.displayId } } : {}) }, options.update ?? false);
+  return true;
+}
+
+/** An output that can be replaced in place (a progress display), like tslab.newDisplay() but with several MIME types. */
+let displayCount = 0;
+
+export class UpdatableDisplay {
+  private readonly id = `nncourse-${process.pid}-${++displayCount}`;
+  private shown = false;
+
+  /** Shows the output the first time, then replaces it. Returns false outside a notebook. */
+  set(data: Record<string, unknown>): boolean {
+    const sent = displayData(data, { displayId: this.id, update: this.shown });
+    if (sent) this.shown = true;
+    return sent;
+  }
+}
+
 function tslabDisplay(): TslabDisplay | undefined {
   try {
     // tslab publishes the writer of the cell that is running; it is null outside the kernel.

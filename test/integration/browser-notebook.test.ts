@@ -28,8 +28,10 @@ import { extractMath } from "../../scripts/src/site/math";
 import { courseNotebookFiles } from "../../scripts/src/site/catalog";
 import { newCodeCell, newMarkdownCell, newNotebook } from "../../scripts/src/notebook/cells";
 import { writeNotebook } from "../../scripts/src/notebook/write";
+import { PLOTLY_BUNDLE_MARK } from "../../lib/viz/figure";
 
 const skip = browserMissing() ?? notebookMissing();
+
 const RUN_TIMEOUT_MS = 180_000;
 
 /** What the page reports about one cell after the run. */
@@ -133,6 +135,8 @@ function text(value: unknown): string {
 /** How many plotly figures an output draws in the classic Notebook (which shows HTML, not plotly JSON). */
 function expectedFigures(output: CellReport["outputs"][number]): number {
   const data = output.data ?? {};
+  // The library's copy of plotly.js (sent before a notebook's first figure) draws nothing itself.
+  if (data["text/html"] !== undefined && text(data["text/html"]).includes(PLOTLY_BUNDLE_MARK)) return 0;
   if (data["text/html"] !== undefined) return (text(data["text/html"]).match(/\bPlotly\.(?:newPlot|react|plot)\s*\(/g) ?? []).length;
   return data["application/vnd.plotly.v1+json"] !== undefined ? 1 : 0;
 }
@@ -208,6 +212,16 @@ function writeProbe(file: string): void {
   writeNotebook(file, notebook);
 }
 
+/** Two figures from the library, for the save-and-reopen check. */
+function writeFiguresProbe(file: string): void {
+  const notebook = newNotebook([
+    newCodeCell('import { showLineChart, showDecisionBoundary } from "nncourse";\nshowLineChart([{ name: "loss", y: [1, 0.5, 0.3] }], { title: "probe loss" });'),
+    newCodeCell("showDecisionBoundary((P) => P.map((p) => (p[0] + p[1] > 0 ? 1 : 0)), [[-1, -1], [1, 1], [-1, 0.5], [0.5, 1]], [0, 1, 0, 1], { title: \"probe regions\", resolution: 20 });"),
+  ]);
+  notebook.metadata.kernelspec = { display_name: "TypeScript (nncourse)", language: "typescript", name: "tslab" };
+  writeNotebook(file, notebook);
+}
+
 /** The notebooks to run: every solution, plus any course notebook that solutions/ lacks. */
 function notebooksToRun(): { from: string; as: string }[] {
   const solutions = fs.existsSync(path.join(projectRoot, "solutions")) ? fs.readdirSync(path.join(projectRoot, "solutions")).filter((f) => f.endsWith(".ipynb")).sort() : [];
@@ -235,6 +249,7 @@ test("notebooks run clean in Jupyter Notebook in Chromium", { skip, timeout: 900
   place(require.resolve("plotly.js-dist-min/plotly.min.js", { paths: [projectRoot] }), path.join("assets", "plotly.min.js"));
   fs.mkdirSync(path.join(work, "probe"), { recursive: true });
   writeProbe(path.join(work, "probe", "probe.ipynb"));
+  writeFiguresProbe(path.join(work, "probe", "figures.ipynb"));
   const exercise = fs.existsSync(path.join(projectRoot, "exercises"))
     ? fs.readdirSync(path.join(projectRoot, "exercises")).filter((f) => f.endsWith(".ipynb")).sort().find((f) => fs.readFileSync(path.join(projectRoot, "exercises", f), "utf8").includes("not implemented yet"))
     : undefined;
@@ -263,6 +278,31 @@ test("notebooks run clean in Jupyter Notebook in Chromium", { skip, timeout: 900
       const seen = assertRanClean("probe", cells, traffic);
       assert.deepEqual(seen, { figures: 1, displays: 1, math: 2 }, "the probe's figure, live display and two equations were all checked");
       assert.match(outputText(cells[2]!), /epoch 5\/5/);
+      assert.deepEqual(pageErrors, []);
+      await page.close();
+    });
+
+    await t.test("library figures draw offline, and again after the notebook is saved and reopened", async () => {
+      const { page, traffic, pageErrors } = await open("probe/figures.ipynb");
+      await page.click("#celllink");
+      await page.click("#run_all_cells");
+      await settle(page);
+      await page.waitForFunction("document.querySelectorAll('.nncourse-figure .plot-container').length >= 2", null, { timeout: 30_000 }).catch(() => undefined);
+      const cells = await report(page);
+      const seen = assertRanClean("figures", cells, traffic);
+      assert.equal(seen.figures, 2, "two library figures were expected and drawn");
+      const bundles = cells.flatMap((c) => c.outputs).filter((o) => text(o.data?.["text/html"]).includes(PLOTLY_BUNDLE_MARK));
+      assert.equal(bundles.length, 1, "plotly.js is sent once per notebook, before the first figure");
+      // Save (the notebook is trusted: its outputs were made here), then reload the page
+      // with no kernel involvement: the saved outputs alone must draw the figures.
+      await page.evaluate("Jupyter.notebook.save_notebook()");
+      await page.waitForFunction("!Jupyter.notebook.dirty", null, { timeout: 30_000 });
+      await page.reload();
+      await page.waitForFunction("window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded", null, { timeout: 60_000 });
+      await page.waitForFunction("document.querySelectorAll('.nncourse-figure .plot-container').length >= 2", null, { timeout: 30_000 }).catch(() => undefined);
+      const drawn = (await page.evaluate("document.querySelectorAll('.nncourse-figure .plot-container').length")) as number;
+      await screenshot(page, path.join(shots, "figures-reopened.png"));
+      assert.equal(drawn, 2, "both figures are drawn again from the saved notebook");
       assert.deepEqual(pageErrors, []);
       await page.close();
     });

@@ -99,6 +99,16 @@ export interface NotebookRunResult {
   kernelExit?: KernelExit;
 }
 
+/**
+ * What a kernel run headless gets on top of its environment. NNCOURSE_PLOTLY=omit: the
+ * library's figures leave out their copy of plotly.js (about 5 MB, once per notebook),
+ * which only a live Jupyter page needs; everything that reads headless outputs (the
+ * HTML export, the grader) has its own. Set NNCOURSE_PLOTLY=embed to keep it.
+ */
+export function headlessEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, NNCOURSE_PLOTLY: env.NNCOURSE_PLOTLY ?? "omit" };
+}
+
 /** Time after an error reply during which tslab aborts new requests (200 ms, plus margin). */
 const ABORT_WINDOW_MS = 250;
 const ABORT_RETRIES = 4;
@@ -129,7 +139,7 @@ export async function runNotebook(notebook: Notebook, options: RunOptions & { pa
 
   const kernel = await Kernel.start({
     cwd,
-    env: options.env,
+    env: headlessEnv(options.env ?? process.env),
     nodeFlags: options.nodeFlags,
     startTimeoutMs: options.startTimeoutMs,
   });
