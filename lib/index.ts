@@ -20,3 +20,6 @@ export * from "./metrics";
 export * from "./data";
 export * from "./tf";
 export * from "./viz";
+
+import { inTslabKernel, installNotebookStackTraces } from "./viz/stack-traces";
+if (inTslabKernel()) installNotebookStackTraces();

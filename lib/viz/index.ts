@@ -10,3 +10,4 @@ export * from "./charts";
 export * from "./network-diagram";
 export * from "./trace-table";
 export * from "./live-training";
+export { isKernelFrame, installNotebookStackTraces } from "./stack-traces";
