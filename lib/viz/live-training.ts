@@ -73,6 +73,7 @@ export class LiveTraining {
   private lastDraw = -Infinity;
   private lastPrinted = 0;
   private finished = false;
+  private batch: { epoch: number; batch: number; batches: number; loss?: number } | null = null;
   /** How many times the display was drawn (for tests and curiosity). */
   draws = 0;
 
@@ -97,6 +98,19 @@ export class LiveTraining {
     }
   }
 
+  /**
+   * Reports progress inside an epoch (batch `batch` of `batches` of epoch `epoch`, 1-based),
+   * for runs whose epochs take long enough to watch. Redraws under the same rate limit.
+   */
+  updateBatch(progress: { epoch: number; batch: number; batches: number; loss?: number }): void {
+    this.batch = { ...progress };
+    const t = this.now();
+    if (t - this.lastDraw >= this.minInterval) {
+      this.lastDraw = t;
+      this.draw();
+    }
+  }
+
   /** An onEpochEnd callback for Network.train (or any loop that reports epochs). */
   callback(): (record: LiveRecord) => void {
     return (record) => this.update(record);
@@ -113,7 +127,9 @@ export class LiveTraining {
     const last = this.records[this.records.length - 1];
     const total = this.options.epochs;
     const done = last ? Math.min(last.epoch, total) : 0;
-    const percent = (100 * done) / total;
+    // Inside an epoch that has not ended yet, the bar also shows its batches.
+    const inside = this.batch && this.batch.epoch > done && !this.finished ? this.batch : null;
+    const percent = (100 * (done + (inside ? Math.min(inside.batch / inside.batches, 1) : 0))) / total;
     const metrics = last
       ? [
           ["loss", fmt(last.loss)],
@@ -129,7 +145,7 @@ export class LiveTraining {
       `<div class="nncourse-live" style="font-family:sans-serif;max-width:440px">` +
       (this.options.title ? `<div style="font-weight:bold;margin-bottom:4px">${escapeHtml(this.options.title)}</div>` : "") +
       `<div style="background:#e8e8e8;border-radius:4px;height:14px;overflow:hidden"><div style="background:${PALETTE[0]};height:14px;width:${percent.toFixed(1)}%"></div></div>` +
-      `<div style="font-size:90%;margin:4px 0">epoch ${done} / ${total} · ${state}${metrics.length ? " · " + metrics.map(([k, v]) => `${k} <b>${escapeHtml(v)}</b>`).join(" · ") : ""}</div>` +
+      `<div style="font-size:90%;margin:4px 0">epoch ${done} / ${total}${inside ? ` · epoch ${inside.epoch}: batch ${inside.batch} / ${inside.batches}${inside.loss === undefined ? "" : `, loss ${escapeHtml(fmt(inside.loss))}`}` : ""} · ${state}${metrics.length ? " · " + metrics.map(([k, v]) => `${k} <b>${escapeHtml(v)}</b>`).join(" · ") : ""}</div>` +
       sparklineSvg(curves, 420, 150, total) +
       `<div style="font-size:80%;color:#666">loss (solid)${curves.length > 1 ? ", validation loss (dashed)" : ""}</div>` +
       `</div>`

@@ -28,7 +28,7 @@ export interface NetworkDiagramSpec {
    * layout of W in z = W·a + b). Without it the edges are drawn unlabelled.
    */
   weights?: readonly (readonly (readonly (number | string)[])[])[];
-  /** biases[l][j]: the bias of node j of layer l + 1, written under the node. */
+  /** biases[l][j]: the bias of node j of layer l + 1, written under the node ("b = 0.35" for a number, a string as it is). */
   biases?: readonly (readonly (number | string)[])[];
   title?: string;
   /** Digits after the decimal point for numbers (default 3; whole numbers stay whole). */
@@ -78,12 +78,14 @@ export function networkDiagramSvg(spec: NetworkDiagramSpec): string {
   const dy = 110;
   const tallest = Math.max(...spec.layers.map((l) => l.nodes.length));
   const top = spec.title ? 64 : 40;
-  const width = 80 + dx * (spec.layers.length - 1) + 2 * r;
+  // Wide enough for the title too (about 9 px a character at 16 px bold).
+  const width = Math.max(80 + dx * (spec.layers.length - 1) + 2 * r, spec.title ? spec.title.length * 9 + 40 : 0);
   const height = top + tallest * dy + 20;
+  const left = (width - (dx * (spec.layers.length - 1) + 2 * r)) / 2;
   const pos = spec.layers.map((layer, l) =>
     layer.nodes.map((_, j) => {
       const offset = ((tallest - layer.nodes.length) * dy) / 2;
-      return { x: 40 + r + l * dx, y: top + dy / 2 + offset + j * dy };
+      return { x: left + r + l * dx, y: top + dy / 2 + offset + j * dy };
     }),
   );
   const parts: string[] = [];
@@ -118,7 +120,8 @@ export function networkDiagramSvg(spec: NetworkDiagramSpec): string {
       parts.push(text(x, value ? y - 3 : y + 5, node.label, 'text-anchor="middle" font-size="14" font-weight="bold"'));
       if (value) parts.push(text(x, y + 14, value, 'text-anchor="middle" font-size="12" fill="#a0522d"'));
       const b = l > 0 ? spec.biases?.[l - 1][j] : undefined;
-      if (b !== undefined) parts.push(text(x, y + r + 15, `b = ${format(b, digits)}`, 'text-anchor="middle" font-size="12" fill="#555"'));
+      // A number is labelled "b = …"; a string is the whole label (e.g. "b1 = 0.35").
+      if (b !== undefined) parts.push(text(x, y + r + 15, typeof b === "number" ? `b = ${format(b, digits)}` : b, 'text-anchor="middle" font-size="12" fill="#555"'));
     });
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">${parts.join("")}</svg>`;
