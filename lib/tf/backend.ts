@@ -7,9 +7,8 @@
  *   4. "cpu"   built into @tensorflow/tfjs         (plain JavaScript, always there)
  *
  * The native packages download libtensorflow when they install, so the default install
- * leaves them out; where the network allows, `npm install @tensorflow/tfjs-node` (or
- * `-gpu`, which also needs CUDA 11.2 and cuDNN 8.1) adds them and this ladder picks them
- * up. Set NNCOURSE_TF_BACKEND to gpu, node, wasm or cpu to force one rung.
+ * leaves them out; where the network allows, `npx course tf install node` (or `gpu`,
+ * which also needs CUDA 11.2 and cuDNN 8.1) adds them and this ladder picks them up. Set NNCOURSE_TF_BACKEND to gpu, node, wasm or cpu to force one rung.
  */
 import path from "node:path";
 import fs from "node:fs";

@@ -278,6 +278,6 @@ export function tensorBoard(logDir: string): FitCallback {
   if (tf.node?.tensorBoard) return tf.node.tensorBoard(logDir);
   throw new Error(
     "TensorBoard logs need the native backend (@tensorflow/tfjs-node or -gpu), which is not loaded here. " +
-      "Install it where the network allows (npm install @tensorflow/tfjs-node), or use runLogger(name) and showHistory(readRuns()) to compare runs.",
+      "Install it where the network allows (npx course tf install node), or use runLogger(name) and showHistory(readRuns()) to compare runs.",
   );
 }

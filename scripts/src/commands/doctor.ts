@@ -122,7 +122,7 @@ async function checkTensorFlow(): Promise<Finding[]> {
     }
     const natives = report.rungs.filter((r) => (r.rung === "gpu" || r.rung === "node") && r.status === "not installed");
     if (natives.length === 2 && !report.forced) {
-      findings.push({ level: "ok", topic: "tfjs", message: "native backends are optional and not installed (they download libtensorflow at install time): `npm install @tensorflow/tfjs-node` adds the faster CPU one where the network allows" });
+      findings.push({ level: "ok", topic: "tfjs", message: "native backends are optional and not installed (they download libtensorflow at install time): `npx course tf install node` adds the faster CPU one where the network allows (`gpu` the CUDA one)" });
     }
     return findings;
   } catch (error) {

@@ -9,6 +9,7 @@ import { checkCommand } from "./check";
 import { gradeCommand } from "./grade";
 import { feedbackCommand } from "./feedback";
 import { exportCommand } from "./export";
+import { tfCommand } from "./tf";
 
 /** Every subcommand of `course`, in the order `course --help` lists them. */
-export const commands: Command[] = [startCommand, setupCommand, doctorCommand, dataCommand, runCommand, buildCommand, checkCommand, gradeCommand, feedbackCommand, exportCommand];
+export const commands: Command[] = [startCommand, setupCommand, doctorCommand, dataCommand, runCommand, buildCommand, checkCommand, gradeCommand, feedbackCommand, exportCommand, tfCommand];
