@@ -33,7 +33,9 @@
  * For graded runs only, `freezeIntrinsics()` freezes the built-in prototypes and
  * namespaces that tslab's reply path uses (Array.prototype.push/concat, Buffer,
  * String.prototype, JSON, ...). Learners' own kernels never call it: code that assigns
- * e.g. `obj.toString = ...` on an object inheriting a frozen method stops working. The
+ * most inherited built-ins on its own objects (`arr.push = ...`) stops working; the
+ * common cases (`this.name` in Error subclasses, an own `toString`) keep
+ * working (see OVERRIDABLE). The
  * grader calls it in a cell of its own right after the master's setup cell, before the
  * first student cell. (`node --frozen-intrinsics` is not an option: TypeScript 5.0.4,
  * tslab's compiler, assigns Error.stackTraceLimit while it compiles and crashes.)
@@ -67,6 +69,7 @@ import {
   $call,
   $defineProperty,
   $Error,
+  $TypeError,
   $freeze,
   $getOwnPropertyDescriptor,
   $getOwnPropertyNames,
@@ -232,6 +235,48 @@ export function sealGrading(): readonly string[] {
 let intrinsicsFrozen: readonly string[] | undefined;
 
 /**
+ * The "override mistake": once a prototype is frozen, assigning a property that an
+ * object inherits from it throws in strict code, even though the object's own property
+ * is all the code wants to set. Ordinary code does this all the time with a few names:
+ * every Error subclass that sets `this.name = "…"` in its constructor (tslab's own
+ * TaskCanceledError among them: without this, a cell sent during tslab's abort window
+ * is answered "error" instead of "abort"), libraries that give objects their own
+ * `toString` or `hasOwnProperty` (mathjs). For those names, the frozen prototype gets an accessor instead of a data property:
+ * reading gives the built-in value as before, assigning on an inheriting object makes
+ * an own property there, and assigning on the prototype itself still fails. (The same
+ * remedy as the "override taming" of Agoric's SES.) Only these few are converted:
+ * accessors on hot methods such as Array.prototype.push would slow every call down,
+ * and `constructor` must stay a data property: Node's util.inspect (console.log, and
+ * the error text tslab prints) finds an object's class through it.
+ */
+const OVERRIDABLE: readonly (readonly [object, readonly string[]])[] = [
+  [Object.prototype, ["hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "toLocaleString", "toString", "valueOf"]],
+  [Error.prototype, ["message", "name", "toString"]],
+  [Function.prototype, ["toString"]],
+  [Array.prototype, ["toString", "toLocaleString"]],
+];
+
+function tameOverride(proto: object, key: string): void {
+  const desc = $getOwnPropertyDescriptor(proto, key);
+  if (desc === undefined || !("value" in desc) || !desc.configurable) return;
+  const value: unknown = desc.value;
+  $defineProperty(proto, key, {
+    get: function () {
+      return value;
+    },
+    set: function (this: unknown, next: unknown) {
+      if (this === proto) throw new $TypeError(`Cannot assign to read only property '${key}' of a built-in prototype (built-ins are frozen while notebooks are graded).`);
+      if ((typeof this !== "object" && typeof this !== "function") || this === null) {
+        throw new $TypeError(`Cannot create property '${key}' on ${typeof this}.`);
+      }
+      $defineProperty(this, key, { value: next, writable: true, enumerable: true, configurable: true });
+    },
+    enumerable: desc.enumerable,
+    configurable: false,
+  });
+}
+
+/**
  * Freezes the built-in prototypes and namespaces (not the Error constructor: tslab's
  * TypeScript writes Error.stackTraceLimit). For graded runs only; see the comment at
  * the top. Idempotent; returns the names of what it froze.
@@ -239,6 +284,10 @@ let intrinsicsFrozen: readonly string[] | undefined;
 export function freezeIntrinsics(): readonly string[] {
   if (intrinsicsFrozen !== undefined) return intrinsicsFrozen;
   const g = globalThis as Record<string, unknown>;
+  for (let i = 0; i < OVERRIDABLE.length; i++) {
+    const [proto, keys] = OVERRIDABLE[i]!;
+    for (let j = 0; j < keys.length; j++) tameOverride(proto, keys[j]!);
+  }
   // Prototypes of these are frozen; the constructors too where listed in `statics`.
   const names = [
     "Object", "Array", "Function", "String", "Number", "Boolean", "Symbol", "BigInt", "Promise", "RegExp", "Map", "Set",

@@ -61,6 +61,11 @@ test("with no Jupyter on PATH, `course start` says how to get one, runs the cour
     assert.match(out, /apt install jupyter-notebook/);
     assert.match(out, /VS Code/);
     assert.match(out, /runs headless/);
+    // Every cell of every notebook passed (judged by the kernel's replies, in the run's report).
+    const summary = /summary: (\d+) notebooks?, (\d+) passed, (\d+) failed; (\d+) cells run, (\d+) failed/.exec(out);
+    assert.ok(summary, `the headless run printed its summary:\n${out}`);
+    assert.deepEqual([summary[2], summary[3], summary[5]], [summary[1], "0", "0"], `every notebook and cell passed:\n${out.split("\n").filter((l) => /FAIL|failed/.test(l)).join("\n")}`);
+    assert.doesNotMatch(out, /Some cells failed/);
 
     const notebooks = courseNotebooks();
     assert.ok(notebooks.length >= 1);

@@ -1,5 +1,5 @@
-// A grading run killed midway loses nothing and the next run grades only the rest;
-// the reference solutions earn full marks and the student versions zero.
+// A grading run killed midway loses nothing and the next run grades only the rest.
+// (That solutions/ earns full marks and exercises/ zero is in course-notebooks.test.ts.)
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -56,7 +56,7 @@ function alive(pid: number): boolean {
   }
 }
 
-describe("course grade: interrupted runs and the generated notebooks", { concurrency: 1 }, () => {
+describe("course grade: interrupted runs", { concurrency: 1 }, () => {
   test("a run killed with SIGKILL midway resumes with only the ungraded submissions", async () => {
     const dir = path.join(work, "class");
     const students = ["s1", "s2", "s3", "s4", "s5", "s6"];
@@ -97,17 +97,5 @@ describe("course grade: interrupted runs and the generated notebooks", { concurr
     }
     const forced = await runCourse(["grade", dir, "--gradebook", gradebookFile, "-j", "2", "--force"], { timeoutMs: 300_000 });
     assert.match(forced.stdout, new RegExp(`${students.length} graded, 0 skipped`));
-  });
-
-  test("solutions/ earns full marks and exercises/ earns zero", async () => {
-    const gradebookFile = path.join(work, "generated.sqlite");
-    for (const folder of ["solutions", "exercises"]) {
-      const result = await runCourse(["grade", path.join(projectRoot, folder), "--gradebook", gradebookFile, "-j", "2"], { timeoutMs: 300_000 });
-      assert.equal(result.code, 0, result.stdout + result.stderr);
-    }
-    const byStudent = new Map(rows(gradebookFile).map((r) => [r.student, r]));
-    assert.equal(byStudent.get("solutions")?.score, FULL);
-    assert.equal(byStudent.get("exercises")?.score, 0);
-    assert.equal(byStudent.get("exercises")?.status, "graded");
   });
 });
