@@ -13,5 +13,6 @@ export * from "./callbacks";
 export * from "./summary";
 export * from "./leaks";
 export * from "./seeded";
+export * from "./seeded-multi";
 export * from "./search";
 export * from "./datasets";

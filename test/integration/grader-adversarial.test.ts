@@ -78,7 +78,11 @@ for (const t of targets) {
 try { fs.readdirSync("/"); leaks.push("listed /"); } catch {}
 try { require("v" + "8"); leaks.push("loaded v8"); } catch {}
 try { (process as any).getBuiltinModule("node:inspector"); leaks.push("loaded inspector"); } catch {}
-try { require("n" + "et"); leaks.push("loaded net"); } catch {}
+try { require("n" + "et").connect(9, "127.0.0.1"); leaks.push("opened a socket"); } catch {}
+try { require("ht" + "tp").get("http://127.0.0.1:9/"); leaks.push("made an HTTP request"); } catch {}
+try { new (require("ht" + "tps").Agent)(); leaks.push("made an HTTPS agent"); } catch {}
+try { require("d" + "ns").promises.lookup("localhost"); leaks.push("looked up a name"); } catch {}
+try { (process as any).getBuiltinModule("node:net").createConnection(9); leaks.push("opened a socket through getBuiltinModule"); } catch {}
 if (typeof (globalThis as any).fetch === "function") leaks.push("fetch is there");
 try { process.kill(process.ppid, 0); leaks.push("can signal the grader"); } catch {}
 try { const out = require("child_process").execSync("cat " + targets[0]).toString(); if (out.includes("HIDDEN")) leaks.push("ran cat"); } catch {}

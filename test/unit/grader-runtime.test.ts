@@ -1,6 +1,7 @@
 // The sandbox's runtime and scratch folders, and the trust rules for grade records.
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -27,7 +28,14 @@ function walk(dir: string, visit: (file: string, stat: fs.Stats) => void): void 
 describe("the sandbox runtime", () => {
   test("holds tslab, the library and their dependencies as real files: no links, no project paths, nothing else", () => {
     const runtime = ensureRuntime(projectRoot, cache);
-    assert.deepEqual(fs.readdirSync(runtime.dir).sort(), [".complete", "guard.js", "node_modules"]);
+    assert.deepEqual(fs.readdirSync(runtime.dir).sort(), [".complete", "data", "guard.js", "node_modules"]);
+    // The datasets that are fetched here come along, so that graded notebooks can load them.
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(runtime.dir, "data", "manifest.json"), "utf8")), JSON.parse(fs.readFileSync(path.join(projectRoot, "data", "manifest.json"), "utf8")));
+    const fetched = path.join(projectRoot, "data", "cache", "fashion-mnist", "t10k-labels-idx1-ubyte.gz");
+    if (fs.existsSync(fetched)) {
+      const linked = path.join(runtime.dir, "data", "cache", "fashion-mnist", "t10k-labels-idx1-ubyte.gz");
+      assert.ok(fs.readFileSync(linked).equals(fs.readFileSync(fetched)), "a fetched dataset file is in the runtime");
+    }
     let links = 0;
     walk(runtime.dir, (file, stat) => {
       if (stat.isSymbolicLink()) links++;
@@ -38,6 +46,37 @@ describe("the sandbox runtime", () => {
     assert.ok(!fs.existsSync(path.join(runtime.nodeModules, "nncourse", "grading")), "only the library's build, not its sources");
     for (const name of ["better-sqlite3", "nncourse-scripts", "tsx"]) assert.ok(!fs.existsSync(path.join(runtime.nodeModules, name)), `${name} is not needed in a kernel`);
     assert.equal(ensureRuntime(projectRoot, cache).dir, runtime.dir, "cached");
+  });
+
+  test("the guard: network modules load as stand-ins that refuse every use; memory readers do not load", () => {
+    const runtime = ensureRuntime(projectRoot, cache);
+    const script = `
+const out = [];
+const tryIt = (label, fn) => { try { fn(); out.push(label + ": ran"); } catch (e) { out.push(label + ": " + e.message); } };
+const http = require("http");
+out.push("http loads: " + (typeof http));
+tryIt("http.get", () => http.get("http://127.0.0.1:9/"));
+tryIt("new https.Agent", () => new (require("node:https").Agent)());
+tryIt("class extends http.Agent", () => { class A extends http.Agent {} return A; });
+tryIt("dns.promises.lookup", () => require("dns").promises.lookup("localhost"));
+tryIt("net.Socket.prototype.write = …", () => { require("net").Socket.prototype.write; require("net").connect = () => 0; });
+tryIt("getBuiltinModule net", () => process.getBuiltinModule("net").createConnection(9));
+tryIt("require v8", () => require("v8"));
+out.push("fetch: " + typeof fetch);
+process.stdout.write(out.join("\\n"));`;
+    const r = spawnSync(process.execPath, ["--require", runtime.guard, "-e", script], { encoding: "utf8", env: { ...process.env, NNCOURSE_GRADER_PID: String(process.pid) } });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.stdout.split("\n"), [
+      "http loads: function",
+      "http.get: the network is disabled while notebooks are graded (http).",
+      "new https.Agent: the network is disabled while notebooks are graded (https).",
+      "class extends http.Agent: ran",
+      "dns.promises.lookup: the network is disabled while notebooks are graded (dns).",
+      "net.Socket.prototype.write = …: the network is disabled while notebooks are graded (net).",
+      "getBuiltinModule net: the network is disabled while notebooks are graded (net).",
+      'require v8: require("v8") is disabled while notebooks are graded.',
+      "fetch: undefined",
+    ]);
   });
 
   test("the sandbox PATH drops folders inside the project or any node_modules, keeps the rest", () => {

@@ -5,7 +5,8 @@
  * child processes, workers and `process.binding`. Two built-in modules read the
  * process's own memory without touching a file, and with it the run's nonce that keys
  * the grade records: `v8` (heap snapshots) and `inspector`. This preload refuses both,
- * through `require` and through `process.getBuiltinModule`. Module._load stays
+ * through `require` and through `process.getBuiltinModule`. The network modules (net,
+ * http, dns, …) load as stand-ins whose every use throws, and fetch is removed. Module._load stays
  * writable here on purpose: the grading library seals (pins) it once it loads, in the
  * grader's first cell, before any student code runs.
  */
@@ -14,17 +15,35 @@ const Module = require("module");
 const path = require("path");
 const fs = require("fs");
 const runtimeDir = __dirname;
-const blocked = new Set([
-  "v8", "inspector", "inspector/promises", "trace_events",
-  "net", "tls", "http", "https", "http2", "dgram", "dns", "dns/promises", "undici",
-]);
-const isBlocked = (request) => typeof request === "string" && blocked.has(request.startsWith("node:") ? request.slice(5) : request);
+const blocked = new Set(["v8", "inspector", "inspector/promises", "trace_events"]);
+const network = new Set(["net", "tls", "http", "https", "http2", "dgram", "dns", "dns/promises", "undici"]);
+const bare = (request) => (request.startsWith("node:") ? request.slice(5) : request);
+const isBlocked = (request) => typeof request === "string" && blocked.has(bare(request));
+const isNetwork = (request) => typeof request === "string" && network.has(bare(request));
 const refuse = (request) => { throw new Error('require("' + request + '") is disabled while notebooks are graded.'); };
+// The network modules load, as stand-ins that refuse every use: packages such as
+// danfojs-node require http at load time (for downloads a notebook never makes), and
+// must still load; any call, construction or nested member call throws.
+const offlineStubs = new Map();
+const offline = (name) => {
+  const refuseUse = () => { throw new Error("the network is disabled while notebooks are graded (" + name + ")."); };
+  const member = (where) => new Proxy(function () {}, {
+    get(target, key) {
+      if (key === "prototype") return target.prototype;
+      if (typeof key === "symbol" || key === "then" || key === "__esModule") return undefined;
+      return member(where + "." + key);
+    },
+    set: refuseUse, defineProperty: refuseUse, apply: refuseUse, construct: refuseUse,
+  });
+  if (!offlineStubs.has(name)) offlineStubs.set(name, member(name));
+  return offlineStubs.get(name);
+};
 const load = Module._load;
 let watchersOff = false;
 const noWatcher = { close() {} };
 Module._load = function _load(request, parent, isMain) {
   if (isBlocked(request)) refuse(request);
+  if (isNetwork(request)) return offline(bare(request));
   const exports = Reflect.apply(load, this, [request, parent, isMain]);
   if (!watchersOff && request === "@tslab/typescript-for-tslab" && exports && exports.sys) {
     watchersOff = true;
@@ -72,6 +91,7 @@ if (typeof process.getBuiltinModule === "function") {
   const getBuiltin = process.getBuiltinModule;
   const guarded = function getBuiltinModule(id) {
     if (isBlocked(id)) refuse(id);
+    if (isNetwork(id)) return offline(bare(id));
     return Reflect.apply(getBuiltin, process, [id]);
   };
   Object.defineProperty(process, "getBuiltinModule", { value: guarded, writable: false, enumerable: true, configurable: false });

@@ -1,5 +1,5 @@
 /**
- * The packages a graded notebook may load, copied out of the project.
+ * The packages (and the datasets) a graded notebook may load, copied out of the project.
  *
  * A submission must not reach the masters, the solutions or the gradebook. If the
  * kernel loaded tslab and "nncourse" from the project, every module path would point
@@ -20,6 +20,7 @@ import os from "node:os";
 import path from "node:path";
 import { CourseError, EXIT } from "../errors";
 import { GUARD_SOURCE } from "./guard";
+import { locateDatasetFile, readManifest } from "nncourse";
 
 export interface Runtime {
   /** The runtime folder: node_modules/ and guard.js, nothing else. */
@@ -79,6 +80,11 @@ export function runtimeKey(root: string): string {
     hash.update(`${file}\0${stat.size}\0${stat.mtimeMs}\0`);
   }
   hash.update(GUARD_SOURCE);
+  // A dataset fetched (or fetched again) since the runtime was built needs a new one.
+  for (const { dataset, file, from } of datasetFiles(root)) {
+    const stat = fs.statSync(from);
+    hash.update(`${dataset}/${file}\0${stat.size}\0${stat.mtimeMs}\0`);
+  }
   return hash.digest("hex").slice(0, 16);
 }
 
@@ -97,6 +103,46 @@ function buildRuntime(root: string, dest: string): void {
   fs.copyFileSync(path.join(root, "lib", "package.json"), path.join(lib, "package.json"));
   fs.cpSync(path.join(root, "lib", "dist"), path.join(lib, "dist"), { recursive: true, dereference: true, filter: (src) => !src.endsWith(".tsbuildinfo") });
   fs.writeFileSync(path.join(dest, "guard.js"), GUARD_SOURCE);
+  linkDatasets(root, dest);
+}
+
+/**
+ * The datasets a notebook may load, inside the runtime: data/manifest.json and every
+ * dataset file found on this machine (the project's download cache or a system copy),
+ * as data/cache/<dataset>/<file>. The library finds its data folder by walking up from
+ * its own files, so in the runtime it finds this one; the sandbox reads only the
+ * runtime, so the project's own data folder (and its path) stays out of sight. A
+ * dataset that is not fetched is left out, and a notebook that loads it fails with the
+ * library's usual "fetch it with …" message.
+ */
+function linkDatasets(root: string, dest: string): void {
+  const manifestFile = path.join(root, "data", "manifest.json");
+  if (!fs.existsSync(manifestFile)) return;
+  fs.mkdirSync(path.join(dest, "data", "cache"), { recursive: true });
+  fs.copyFileSync(manifestFile, path.join(dest, "data", "manifest.json"));
+  for (const { dataset, file, from } of datasetFiles(root)) {
+    const to = path.join(dest, "data", "cache", dataset, file);
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    linkOrCopy(from, to);
+  }
+}
+
+/** The dataset files of the manifest that are on this machine, where they are. */
+function datasetFiles(root: string): Array<{ dataset: string; file: string; from: string }> {
+  const manifestFile = path.join(root, "data", "manifest.json");
+  if (!fs.existsSync(manifestFile)) return [];
+  const manifest = readManifest(manifestFile);
+  const found: Array<{ dataset: string; file: string; from: string }> = [];
+  for (const dataset of manifest.datasets) {
+    for (const entry of dataset.files) {
+      try {
+        found.push({ dataset: dataset.name, file: entry.name, from: fs.realpathSync(locateDatasetFile(dataset.name, entry.name, manifest).path) });
+      } catch {
+        // not fetched (or bundled in a package, as iris is): nothing to link
+      }
+    }
+  }
+  return found;
 }
 
 /**
