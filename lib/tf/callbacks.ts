@@ -67,6 +67,9 @@ export function liveProgress(options: LiveProgressOptions = {}): FitCallback & {
   class LiveProgress extends callbackBase(tf) {
     private display: LiveTraining | undefined;
     private epochIndex = 0;
+    /** Batches per epoch when fit does not say (fitDataset, fitSeeded): counted in the first epoch. */
+    private counted = 0;
+    private batchesSeen = 0;
     live(): LiveTraining | undefined {
       return this.display;
     }
@@ -75,10 +78,13 @@ export function liveProgress(options: LiveProgressOptions = {}): FitCallback & {
       this.display = new LiveTraining({ title: options.title, epochs, minIntervalMs: options.minIntervalMs });
     }
     override async onEpochBegin(epoch: number): Promise<void> {
+      if (this.epochIndex > 0 && this.counted === 0) this.counted = this.batchesSeen;
       this.epochIndex = epoch + 1;
+      this.batchesSeen = 0;
     }
     override async onBatchEnd(batch: number, logs?: Logs): Promise<void> {
-      const steps = Number(this.params.steps) || Math.ceil(Number(this.params.samples) / Number(this.params.batchSize)) || 0;
+      this.batchesSeen++;
+      const steps = Number(this.params.steps) || Math.ceil(Number(this.params.samples) / Number(this.params.batchSize)) || this.counted;
       if (!this.display || steps <= 0) return;
       const loss = logs?.loss;
       this.display.updateBatch({ epoch: this.epochIndex, batch: batch + 1, batches: steps, loss: typeof loss === "number" ? loss : undefined });

@@ -339,7 +339,8 @@ export function imageGrid(images: readonly ArrayLike<number>[], labels: readonly
   const layout: Record<string, unknown> = {};
   const annotations: Record<string, unknown>[] = [];
   const gapX = 0.02;
-  const gapY = 0.1 / rows;
+  // Room under each image for a label of up to two lines.
+  const gapY = 0.22 / rows;
   const w = (1 - gapX * (columns - 1)) / columns;
   const h = (1 - gapY * rows) / rows;
   images.forEach((img, i) => {
@@ -360,7 +361,7 @@ export function imageGrid(images: readonly ArrayLike<number>[], labels: readonly
     layout: {
       title: { text: title ?? "" },
       width: Math.max(320, columns * (cellSize + 12) + 40),
-      height: rows * (cellSize + 34) + (title ? 70 : 30),
+      height: rows * (cellSize + 48) + (title ? 70 : 30),
       margin: { l: 20, r: 20, t: title ? 60 : 20, b: 20 },
       annotations,
       ...layout,
@@ -391,7 +392,7 @@ export function confusionHeatmap(matrix: readonly (readonly number[])[], classNa
   );
   const size = Math.max(420, 60 * k + 160);
   return {
-    data: [{ type: "heatmap", x: [...classNames], y: [...classNames], z: matrix.map((r) => [...r]), colorscale: "Blues", showscale: true, hovertemplate: "true %{y}, predicted %{x}: %{z}<extra></extra>" }],
+    data: [{ type: "heatmap", x: [...classNames], y: [...classNames], z: matrix.map((r) => [...r]), colorscale: "Blues", reversescale: true, showscale: true, hovertemplate: "true %{y}, predicted %{x}: %{z}<extra></extra>" }],
     layout: {
       title: { text: options.title ?? `Confusion matrix (accuracy ${((100 * correct) / Math.max(total, 1)).toFixed(1)}%)` },
       width: options.width ?? size + 80,

@@ -64,3 +64,30 @@ test("a shared product survives an abandoned one: quiesce stops helpers before m
     helpers.terminate();
   }
 });
+
+test("back-to-back shared products never drop a chunk (a late helper cannot take the next job's chunks)", async () => {
+  // Two products of the same shape, alternately into the same C: a chunk skipped by the
+  // claiming protocol would keep the other product's values and show up as a mismatch.
+  const { configureKernels, gemm, kernelsReady } = await import("../../lib/core/kernels");
+  configureKernels({ backend: "wasm", threads: 2 });
+  await kernelsReady();
+  const m = 32, n = 300, k = 64;
+  const fill = (len: number, seed: number) => Float32Array.from({ length: len }, (_, i) => Math.sin(seed * 7.1 + i * 0.37));
+  const A = [fill(m * k, 1), fill(m * k, 2)];
+  const B = [fill(k * n, 3), fill(k * n, 4)];
+  const expected = [0, 1].map((i) => {
+    const c = new Float32Array(m * n);
+    gemm("nn", A[i]!, B[i]!, c, m, n, k);
+    return c;
+  });
+  const c = new Float32Array(m * n);
+  let mismatches = 0;
+  const rounds = 20_000;
+  for (let r = 0; r < rounds; r++) {
+    const i = r & 1;
+    gemm("nn", A[i]!, B[i]!, c, m, n, k);
+    if (c[0] !== expected[i]![0] || c[c.length - 1] !== expected[i]![c.length - 1] || c[(c.length / 2) | 0] !== expected[i]![(c.length / 2) | 0]) mismatches++;
+  }
+  configureKernels();
+  assert.equal(mismatches, 0, `${mismatches} of ${rounds} products had a chunk left from the previous one`);
+});

@@ -25,9 +25,9 @@ import type { WasmMemory, WasmModule } from "./webassembly-api";
 
 // Slots of the control array (Int32).
 const SEQ = 0; // job number, bumped by the caller to wake helpers
-const NEXT = 1; // next chunk to take
+const NEXT = 1; // the current job's tag and its next chunk: (tag << CHUNK_BITS) | chunk
 const ACTIVE = 2; // helpers inside a job
-const NCHUNKS = 3; // chunks in the current job; written last (Atomics.store) when publishing
+const NCHUNKS = 3; // chunks in the current job; 0 between jobs
 const FN = 4; // kernel index
 const ARGS = 5; // pa, pb, pc, m, n, k
 const BYCOLS = 11; // 1: chunks are column ranges of C; 0: row ranges
@@ -35,6 +35,22 @@ const STEP = 12; // chunk width (columns or rows)
 const SIZE = 13; // n or m
 const FAILED = 14; // a helper hit an error
 const READY = 16; // + helper index
+
+/**
+ * Claiming chunks. A helper can be descheduled for any time between seeing a job and
+ * taking its first chunk; when it runs again the caller may have finished that job and
+ * published the next one. If the counter were a bare chunk number, reset to 0 for each
+ * job, such a late helper could take chunk 0 of the new job while the chunk count still
+ * read 0 (or the old one), and drop it: that chunk of C would keep the previous product's
+ * values. So the counter carries the job's tag next to the chunk number, and a chunk is
+ * claimed with compare-and-swap only while the tag is the one of the job the thread
+ * joined: a late helper finds another tag and takes nothing.
+ */
+const CHUNK_BITS = 10;
+const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
+/** One below the mask: the caller's last add (the one that finds no chunk left) must not carry into the tag. */
+const MAX_CHUNKS = CHUNK_MASK - 1;
+const TAG_MASK = (1 << (31 - CHUNK_BITS)) - 1;
 
 /**
  * How long (ms) an idle helper polls for the next job before it sleeps. Short, because
@@ -72,13 +88,18 @@ for (;;) {
       deadline = performance.now() + spinMs;
     }
   }
-  seen = Atomics.load(ctl, ${SEQ});
   Atomics.add(ctl, ${ACTIVE}, 1);
+  seen = Atomics.load(ctl, ${SEQ});
+  const tag = seen & ${TAG_MASK};
   try {
     for (;;) {
-      const chunk = Atomics.add(ctl, ${NEXT}, 1);
+      const next = Atomics.load(ctl, ${NEXT});
+      if (next >>> ${CHUNK_BITS} !== tag) break; // another job is out now (or none)
+      const chunk = next & ${CHUNK_MASK};
       const nchunks = Atomics.load(ctl, ${NCHUNKS});
       if (chunk >= nchunks) break;
+      if (Atomics.compareExchange(ctl, ${NEXT}, next, next + 1) !== next) continue; // taken meanwhile: try the next
+
       const a = ${ARGS}, step = ctl[${STEP}], size = ctl[${SIZE}];
       const lo = chunk * step, hi = Math.min(size, lo + step);
       const m = ctl[a + 3], n = ctl[a + 4];
@@ -163,16 +184,21 @@ export class HelperThreads {
     ctl[BYCOLS] = job.byCols ? 1 : 0;
     ctl[STEP] = job.step;
     ctl[SIZE] = size;
-    // Publish: the counter first, the chunk count last, so that a helper that sees the
-    // new count also sees the arguments above (Atomics order the plain writes before).
-    Atomics.store(ctl, NEXT, 0);
+    if (job.chunks > MAX_CHUNKS) throw new RangeError(`HelperThreads: a job may have at most ${MAX_CHUNKS} chunks, got ${job.chunks}.`);
+    // Publish: the arguments, the counter with this job's tag, the chunk count, then the
+    // job number that wakes the helpers (Atomics order the plain writes before them).
+    // The count is 0 between jobs and is written after the tag: a helper that reads the
+    // new tag with the old count of 0 takes nothing, and one that reads the new count has
+    // the arguments too. A helper claims chunks only under its job's tag (see CHUNK_BITS).
+    const seq = (this.seq = (this.seq + 1) & TAG_MASK);
+    Atomics.store(ctl, NEXT, seq << CHUNK_BITS);
     Atomics.store(ctl, NCHUNKS, job.chunks);
-    const seq = (this.seq = (this.seq + 1) | 0);
     Atomics.store(ctl, SEQ, seq);
     Atomics.notify(ctl, SEQ);
     const { pa, pb, pc, m, n, k, step } = job;
     for (;;) {
-      const chunk = Atomics.add(ctl, NEXT, 1);
+      // The caller is the only writer of the tag, so it may take chunks with a plain add.
+      const chunk = Atomics.add(ctl, NEXT, 1) & CHUNK_MASK;
       if (chunk >= job.chunks) break;
       const lo = chunk * step;
       const hi = Math.min(size, lo + step);

@@ -13,8 +13,9 @@ Only the tests you can see run here. When your work is graded, more tests run in
 same places; they are not shown and \`course check\` cannot run them.
 
 Options:
-  --timeout S            time limit per cell in seconds (default 60)
-  --notebook-timeout S   time limit for the whole notebook (default 600)
+  --timeout S            time limit per cell in seconds (default 60, or more where the
+                         notebook asks for it in its metadata)
+  --notebook-timeout S   time limit for the whole notebook (default 600, or the notebook's)
   --json                 print the results as JSON
 
 Exit codes: 0 every visible test passes, 1 some test fails, 2 wrong command line or
@@ -34,9 +35,11 @@ export const checkCommand: Command = {
       json: { type: "boolean" },
     });
     if (positionals.length === 0) throw new UsageError("name the notebook to check.", "e.g. `course check exercises/00-sample-assignment.ipynb`.");
+    const cell = secondsOption("check", "timeout", values.timeout);
+    const whole = secondsOption("check", "notebook-timeout", values["notebook-timeout"]);
     const limits = {
-      cellTimeoutMs: secondsOption("check", "timeout", values.timeout) ?? 60_000,
-      notebookTimeoutMs: secondsOption("check", "notebook-timeout", values["notebook-timeout"]) ?? 600_000,
+      defaults: { cellTimeoutMs: 60_000, notebookTimeoutMs: 600_000 },
+      given: { ...(cell !== undefined ? { cellTimeoutMs: cell } : {}), ...(whole !== undefined ? { notebookTimeoutMs: whole } : {}) },
     };
     let allPassed = true;
     const results = [];

@@ -41,8 +41,9 @@ Options:
   --gradebook FILE       the gradebook (default: grading/gradebook.sqlite)
   -j, --jobs N           kernels in parallel (default 1)
   --force                regrade submissions already graded with the same file
-  --timeout S            time limit per cell in seconds (default ${DEFAULT_GRADE_LIMITS.cellTimeoutMs / 1000})
-  --notebook-timeout S   time limit for a whole notebook (default ${DEFAULT_GRADE_LIMITS.notebookTimeoutMs / 1000})
+  --timeout S            time limit per cell in seconds (default ${DEFAULT_GRADE_LIMITS.cellTimeoutMs / 1000}, or what
+                         the master declares in metadata.nncourse.time_limits)
+  --notebook-timeout S   time limit for a whole notebook (default ${DEFAULT_GRADE_LIMITS.notebookTimeoutMs / 1000}, or the master's)
   --memory MB            heap limit of each kernel (default ${DEFAULT_GRADE_LIMITS.memoryMb}; tslab alone needs ~150)
   --output-cap BYTES     most output kept per notebook (default ${DEFAULT_GRADE_LIMITS.outputCapBytes})
   -q, --quiet            print only the summary and problems
@@ -75,10 +76,14 @@ export const gradeCommand: Command = {
     if (positionals.length > 1) throw new UsageError(`course grade takes one submissions folder, got ${positionals.length}.`, "see `course grade --help`.");
     const root = projectRoot();
     const memory = intOption("grade", "memory", values.memory, 160);
-    const limits = {
-      ...DEFAULT_GRADE_LIMITS,
+    const given = {
       ...(values.timeout !== undefined ? { cellTimeoutMs: secondsOption("grade", "timeout", values.timeout)! } : {}),
       ...(values["notebook-timeout"] !== undefined ? { notebookTimeoutMs: secondsOption("grade", "notebook-timeout", values["notebook-timeout"])! } : {}),
+    };
+    const limits = {
+      ...DEFAULT_GRADE_LIMITS,
+      ...given,
+      given,
       ...(memory !== undefined ? { memoryMb: memory } : {}),
       ...(values["output-cap"] !== undefined ? { outputCapBytes: intOption("grade", "output-cap", values["output-cap"], 1024)! } : {}),
     };

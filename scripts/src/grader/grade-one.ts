@@ -19,10 +19,13 @@ import { sanitizeSubmission } from "./sanitize";
 import { scoreRun } from "./score";
 import { suspiciousCode } from "./suspicious";
 import type { SubmissionFile } from "./submissions";
+import { effectiveTimeLimits, type TimeLimits } from "../grading/time-limits";
 
 export interface GradeLimits {
   cellTimeoutMs: number;
   notebookTimeoutMs: number;
+  /** The time limits set on the command line: they win over those a master declares. */
+  given?: TimeLimits;
   memoryMb: number;
   outputCapBytes: number;
   startTimeoutMs: number;
@@ -111,8 +114,7 @@ export async function gradeSubmission(file: SubmissionFile, bytes: Buffer, conte
           cwd: sandbox.dir,
           env: sandbox.env,
           nodeFlags: sandbox.nodeFlags,
-          cellTimeoutMs: context.limits.cellTimeoutMs,
-          notebookTimeoutMs: context.limits.notebookTimeoutMs,
+          ...effectiveTimeLimits(context.limits, assignment.timeLimits, context.limits.given ?? {}),
           startTimeoutMs: context.limits.startTimeoutMs,
           interruptGraceMs: 2000,
           allowErrors: true,

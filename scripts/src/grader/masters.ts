@@ -11,6 +11,7 @@ import { releaseNotebook } from "../grading/release";
 import { cellSource } from "../notebook/cells";
 import type { Notebook } from "../notebook/model";
 import { parseNotebook } from "../notebook/read";
+import { declaredTimeLimits, type TimeLimits } from "../grading/time-limits";
 
 export interface TestCellSpec {
   gradeId: string;
@@ -28,6 +29,8 @@ export interface Assignment {
   sha256: string;
   tests: TestCellSpec[];
   maxPoints: number;
+  /** Time limits the master declares in its metadata (see time-limits.ts). */
+  timeLimits: TimeLimits;
 }
 
 /** Partial credit is declared by calling the check API's score or partial functions. */
@@ -60,6 +63,7 @@ export function loadAssignments(dir: string): Map<string, Assignment> {
       sha256: createHash("sha256").update(text).digest("hex"),
       tests,
       maxPoints: tests.reduce((sum, t) => sum + t.points, 0),
+      timeLimits: declaredTimeLimits(master, file),
     });
   }
   if (assignments.size === 0) {

@@ -9,6 +9,7 @@ import { GRADE_MIME, type PartialRecord } from "nncourse/dist/grading";
 import { CourseError, EXIT } from "../errors";
 import { cellKind, gradeIdOf } from "../grading/authoring";
 import { cellSource } from "../notebook/cells";
+import { declaredTimeLimits, effectiveTimeLimits, type TimeLimits } from "../grading/time-limits";
 import { readNotebook } from "../notebook/read";
 import { runNotebookFile } from "../runner/run-file";
 import { hiddenLines, redactHidden } from "./redact";
@@ -29,10 +30,15 @@ export interface NotebookCheck {
   durationMs: number;
 }
 
-export async function checkNotebook(file: string, limits: { cellTimeoutMs: number; notebookTimeoutMs: number }): Promise<NotebookCheck> {
+export async function checkNotebook(
+  file: string,
+  limits: { defaults: { cellTimeoutMs: number; notebookTimeoutMs: number }; given?: TimeLimits },
+): Promise<NotebookCheck> {
   // Before paying for a kernel: is there anything to check?
-  if (!readNotebook(file).cells.some((cell) => cellKind(cell) === "test")) throw noTests(file);
-  const result = await runNotebookFile(file, { dryRun: true, allowErrors: true, cellTimeoutMs: limits.cellTimeoutMs, notebookTimeoutMs: limits.notebookTimeoutMs });
+  const notebook = readNotebook(file);
+  if (!notebook.cells.some((cell) => cellKind(cell) === "test")) throw noTests(file);
+  const { cellTimeoutMs, notebookTimeoutMs } = effectiveTimeLimits(limits.defaults, declaredTimeLimits(notebook, file), limits.given ?? {});
+  const result = await runNotebookFile(file, { dryRun: true, allowErrors: true, cellTimeoutMs, notebookTimeoutMs });
   const byIndex = new Map(result.cells.map((c) => [c.index, c]));
   const exercises: ExerciseCheck[] = [];
   result.notebook.cells.forEach((cell, index) => {
