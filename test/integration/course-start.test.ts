@@ -46,12 +46,12 @@ function jupyterEnv(tmp: string, PATH: string): NodeJS.ProcessEnv {
   };
 }
 
-test("with no Jupyter on PATH, `course start` says how to get one, runs the course headless and serves its pages", { timeout: 600_000 }, async () => {
+test("with no Jupyter on PATH, `course start` says how to get one, runs the course headless and serves its pages", { timeout: 1_200_000 }, async () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-start-"));
   // An empty PATH hides every Jupyter; node itself is started by absolute path.
   const run = startCourse(["--output-dir", path.join(tmp, "executed"), "--site-dir", path.join(tmp, "site")], jupyterEnv(tmp, path.join(tmp, "empty-bin")));
   try {
-    const [, url] = await run.waitFor(/served at:\s+(http:\/\/127\.0\.0\.1:\d+\/)/, 540_000);
+    const [, url] = await run.waitFor(/served at:\s+(http:\/\/127\.0\.0\.1:\d+\/)/, 1_100_000);
     const out = run.output();
     assert.match(out, /Registered kernel "tslab"/);
     assert.match(out, /Datasets: /);
