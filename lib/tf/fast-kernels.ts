@@ -104,41 +104,46 @@ function fastBatchMatMul(backendName: string, original: KernelFunc): KernelFunc 
 }
 
 /**
+ * Swaps the function of a backend's BatchMatMul kernel, keeping its setup and dispose
+ * functions (the stock setup binds the wasm function the fallback calls). Returns the
+ * function it replaced, or undefined when the backend has no such kernel registered.
+ */
+function replaceBatchMatMul(tf: Tf, backendName: string, kernelFunc: (previous: KernelFunc) => KernelFunc): KernelFunc | undefined {
+  let config: { kernelFunc: unknown; setupFunc?: unknown; disposeFunc?: unknown } | undefined;
+  try {
+    config = tf.getKernel("BatchMatMul", backendName) as unknown as typeof config;
+  } catch {
+    config = undefined;
+  }
+  if (!config) return undefined;
+  const previous = config.kernelFunc as KernelFunc;
+  tf.unregisterKernel("BatchMatMul", backendName);
+  tf.registerKernel({
+    kernelName: "BatchMatMul",
+    backendName,
+    setupFunc: config.setupFunc as never,
+    disposeFunc: config.disposeFunc as never,
+    kernelFunc: kernelFunc(previous) as never,
+  });
+  return previous;
+}
+
+/**
  * Registers the faster BatchMatMul for the wasm and cpu backends (those of them that
  * tfjs has registered). Safe to call again; `restoreStockKernels` undoes it.
  */
 export function useFastKernels(tf: Tf = require("@tensorflow/tfjs")): FastKernelsReport {
   for (const backendName of Object.keys(ACCESS)) {
     if (originals.has(backendName)) continue;
-    let config: { kernelFunc: unknown; setupFunc?: unknown; disposeFunc?: unknown } | undefined;
-    try {
-      config = tf.getKernel("BatchMatMul", backendName) as unknown as typeof config;
-    } catch {
-      config = undefined;
-    }
-    if (!config) continue;
-    const original = config.kernelFunc as KernelFunc;
-    originals.set(backendName, original);
-    tf.unregisterKernel("BatchMatMul", backendName);
-    tf.registerKernel({
-      kernelName: "BatchMatMul",
-      backendName,
-      // The stock setup binds the wasm function the fallback calls; keep it.
-      setupFunc: config.setupFunc as never,
-      disposeFunc: config.disposeFunc as never,
-      kernelFunc: fastBatchMatMul(backendName, original) as never,
-    });
+    const original = replaceBatchMatMul(tf, backendName, (stock) => fastBatchMatMul(backendName, stock));
+    if (original) originals.set(backendName, original);
   }
   return fastKernelsReport();
 }
 
 /** Puts the backends' own BatchMatMul kernels back. */
 export function restoreStockKernels(tf: Tf = require("@tensorflow/tfjs")): void {
-  for (const [backendName, original] of originals) {
-    const config = tf.getKernel("BatchMatMul", backendName) as { setupFunc?: unknown; disposeFunc?: unknown };
-    tf.unregisterKernel("BatchMatMul", backendName);
-    tf.registerKernel({ kernelName: "BatchMatMul", backendName, setupFunc: config.setupFunc as never, disposeFunc: config.disposeFunc as never, kernelFunc: original as never });
-  }
+  for (const [backendName, original] of originals) replaceBatchMatMul(tf, backendName, () => original);
   originals.clear();
 }
 

@@ -25,7 +25,7 @@
  * Single tensors work too (one input, one output); then this is fitSeeded with the
  * validation loss computed the same way.
  */
-import { Random } from "../data/random";
+import { seededBatches } from "./seeded";
 import { tfjs } from "./tfjs";
 
 type LayersModel = import("@tensorflow/tfjs").LayersModel;
@@ -98,20 +98,10 @@ export async function fitSeededMulti(model: LayersModel, x: Tensor | Tensor[], y
   }
   const xs = asList(x);
   const ys = asList(y);
-  const rows = checkRows("fitSeededMulti", xs, ys, model);
+  checkRows("fitSeededMulti", xs, ys, model);
   const { seed = 42, batchSize = 32, epochs = 1, validationData } = args;
   if (validationData) checkRows("fitSeededMulti (validationData)", asList(validationData[0]), asList(validationData[1]), model);
-  const rng = new Random(seed);
-  const pick = (list: Tensor[], idx: Tensor) => (list.length === 1 ? tf.gather(list[0], idx) : list.map((t) => tf.gather(t, idx)));
-  const dataset = tf.data.generator(function* () {
-    const order = rng.permutation(rows);
-    for (let b = 0; b < rows; b += batchSize) {
-      const idx = tf.tensor1d(order.slice(b, b + batchSize), "int32");
-      const batch = { xs: pick(xs, idx), ys: pick(ys, idx) };
-      idx.dispose();
-      yield batch;
-    }
-  } as never);
+  const dataset = seededBatches(xs, ys, batchSize, seed);
   const callbacks: Callback[] = [];
   if (validationData) {
     const names = model.outputNames;

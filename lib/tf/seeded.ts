@@ -52,6 +52,28 @@ export interface SeededFitArgs extends Omit<ModelFitArgs, "shuffle"> {
   seed?: number;
 }
 
+/**
+ * The rows of `inputs` and `targets` (one tensor per model input and output, all with
+ * the same rows) as a dataset of batches, in a new seeded order every epoch: each pass
+ * over the dataset draws the next permutation. A single input or output is given to the
+ * model as a tensor, several as a list.
+ */
+export function seededBatches(inputs: readonly Tensor[], targets: readonly Tensor[], batchSize: number, seed: number): import("@tensorflow/tfjs").data.Dataset<import("@tensorflow/tfjs").TensorContainer> {
+  const tf = tfjs();
+  const rows = inputs[0].shape[0];
+  const rng = new Random(seed);
+  const pick = (list: readonly Tensor[], idx: Tensor) => (list.length === 1 ? tf.gather(list[0], idx) : list.map((t) => tf.gather(t, idx)));
+  return tf.data.generator(function* () {
+    const order = rng.permutation(rows);
+    for (let b = 0; b < rows; b += batchSize) {
+      const idx = tf.tensor1d(order.slice(b, b + batchSize), "int32");
+      const batch = { xs: pick(inputs, idx), ys: pick(targets, idx) };
+      idx.dispose();
+      yield batch;
+    }
+  } as never);
+}
+
 /** model.fit with a seeded shuffle: a new, reproducible order of the samples every epoch. */
 export async function fitSeeded(model: LayersModel, x: Tensor, y: Tensor, args: SeededFitArgs = {}): Promise<History> {
   const tf = tfjs();
@@ -69,22 +91,10 @@ export async function fitSeeded(model: LayersModel, x: Tensor, y: Tensor, args: 
     trainY = y.slice(0, cut);
     validationData = [x.slice(cut), y.slice(cut)];
   }
-  const rows = trainX.shape[0];
-  const batchSize = rest.batchSize ?? 32;
-  const epochs = rest.epochs ?? 1;
-  const rng = new Random(seed);
-  const xs = tf.data.generator(function* () {
-    const order = rng.permutation(rows);
-    for (let b = 0; b < rows; b += batchSize) {
-      const idx = tf.tensor1d(order.slice(b, b + batchSize), "int32");
-      const batch = { xs: tf.gather(trainX, idx), ys: tf.gather(trainY, idx) };
-      idx.dispose();
-      yield batch;
-    }
-  } as never);
+  const batches = seededBatches([trainX], [trainY], rest.batchSize ?? 32, seed);
   try {
-    return await model.fitDataset(xs as never, {
-      epochs,
+    return await model.fitDataset(batches as never, {
+      epochs: rest.epochs ?? 1,
       initialEpoch: rest.initialEpoch,
       callbacks: rest.callbacks,
       verbose: (rest.verbose ?? 0) as 0 | 1,

@@ -6,6 +6,7 @@
  *   showDecisionBoundary((P) => net.predictClasses(P), X, y, { title: "2-8-1 tanh net" });
  */
 import { getActivation, type ActivationName, type ElementwiseActivation } from "../nn/activations";
+import { linspace } from "../data/synthetic";
 import { baseLayout, show, type ChartOptions, type Figure } from "./figure";
 
 /** Plotly's default colours, so that class k has the same colour in every figure. */
@@ -137,7 +138,7 @@ export function activationGrid(
   const points = options.points ?? 121;
   const columns = Math.min(options.columns ?? 3, list.length);
   const rows = Math.ceil(list.length / columns);
-  const z = Array.from({ length: points }, (_, i) => lo + ((hi - lo) * i) / (points - 1));
+  const z = linspace(lo, hi, points);
   const data: Record<string, unknown>[] = [];
   const annotations: Record<string, unknown>[] = [];
   const layout: Record<string, unknown> = {};
@@ -254,8 +255,8 @@ export function decisionBoundary(
   };
   const [x0, x1] = range(0);
   const [y0, y1] = range(1);
-  const xs = Array.from({ length: n }, (_, i) => x0 + ((x1 - x0) * i) / (n - 1));
-  const ys = Array.from({ length: n }, (_, j) => y0 + ((y1 - y0) * j) / (n - 1));
+  const xs = linspace(x0, x1, n);
+  const ys = linspace(y0, y1, n);
   const grid: number[][] = [];
   for (const gy of ys) for (const gx of xs) grid.push([gx, gy]);
   const labels = predict(grid);
@@ -288,10 +289,11 @@ export function decisionBoundary(
     hoverinfo: "skip",
     name: "predicted class",
   };
-  return {
-    data: [regions, ...pointTraces(X, y, options.classNames)],
-    layout: baseLayout({ xTitle: "x₁", yTitle: "x₂", ...options }, { xaxis: { title: { text: options.xTitle ?? "x₁" }, range: [x0, x1], zeroline: false }, yaxis: { title: { text: options.yTitle ?? "x₂" }, range: [y0, y1], zeroline: false } }),
-  };
+  // The axes end where the grid does, so that the regions fill the plot.
+  const layout = baseLayout({ xTitle: "x₁", yTitle: "x₂", ...options });
+  layout.xaxis = { ...(layout.xaxis as object), range: [x0, x1] };
+  layout.yaxis = { ...(layout.yaxis as object), range: [y0, y1] };
+  return { data: [regions, ...pointTraces(X, y, options.classNames)], layout };
 }
 
 export function showDecisionBoundary(

@@ -12,7 +12,7 @@ interface TslabDisplay {
   text(s: string): void;
 }
 
-/** tslab's writer for the cell that is running: it sends one display_data (or update_display_data) message. */
+/** tslab's writer for the cell that is running (null outside the kernel): it sends one display_data (or update_display_data) message. */
 type DisplayWriter = (content: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient?: { display_id?: string } }, update: boolean) => void;
 
 function displayWriter(): DisplayWriter | undefined {
@@ -37,9 +37,9 @@ export function displayData(data: Record<string, unknown>, options: { displayId?
   return true;
 }
 
-/** An output that can be replaced in place (a progress display), like tslab.newDisplay() but with several MIME types. */
 let displayCount = 0;
 
+/** An output that can be replaced in place (a progress display), like tslab.newDisplay() but with several MIME types. */
 export class UpdatableDisplay {
   private readonly id = `nncourse-${process.pid}-${++displayCount}`;
   private shown = false;
@@ -53,11 +53,9 @@ export class UpdatableDisplay {
 }
 
 function tslabDisplay(): TslabDisplay | undefined {
+  // tslab publishes the writer of the cell that is running; there is none outside the kernel.
+  if (displayWriter() === undefined) return undefined;
   try {
-    // tslab publishes the writer of the cell that is running; it is null outside the kernel.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: unknown };
-    if (jupyter.lastWriteDisplayData == null) return undefined;
     return (require("tslab") as { display: TslabDisplay }).display;
   } catch {
     return undefined;

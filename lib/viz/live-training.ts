@@ -91,11 +91,7 @@ export class LiveTraining {
       throw new TypeError("LiveTraining.update: a record needs a number epoch and loss, as Network.train's onEpochEnd gives.");
     }
     this.records.push({ ...record });
-    const t = this.now();
-    if (t - this.lastDraw >= this.minInterval) {
-      this.lastDraw = t;
-      this.draw();
-    }
+    this.drawIfDue();
   }
 
   /**
@@ -104,6 +100,11 @@ export class LiveTraining {
    */
   updateBatch(progress: { epoch: number; batch: number; batches: number; loss?: number }): void {
     this.batch = { ...progress };
+    this.drawIfDue();
+  }
+
+  /** Redraws unless the last redraw is more recent than minIntervalMs. */
+  private drawIfDue(): void {
     const t = this.now();
     if (t - this.lastDraw >= this.minInterval) {
       this.lastDraw = t;

@@ -79,7 +79,7 @@ export function showTrace(rows: readonly TraceRow[], options: TraceOptions = {})
   const digits = options.digits ?? 6;
   let html = htmlTable(headers, cells, { caption: options.caption, digits });
   // Tint the rows whose value differs from the seed's, so that an erratum stands out.
-  const bad = new Set(traceMismatches(rows, options.tolerance).map((r) => rows.indexOf(r)));
+  const bad = new Set(rows.flatMap((r, i) => (r.seed !== undefined && !matchesSeed(r.value, r.seed, options.tolerance) ? [i] : [])));
   if (bad.size > 0) {
     let i = -1;
     html = html.replace(/<tr>(?=<td)/g, () => (bad.has(++i) ? '<tr style="background:#fdecea">' : "<tr>"));

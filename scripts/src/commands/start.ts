@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { readManifest } from "nncourse";
 import type { Command } from "../command";
 import { intOption, parseCommandArgs } from "../args";
 import { CourseError, EXIT } from "../errors";
+import { courseJobs } from "../runner/pool";
 import { projectPath, projectRoot } from "../project";
 import { registerKernel } from "./setup";
 import { HOW_TO_GET_JUPYTER, findJupyter } from "../jupyter/find";
@@ -101,10 +101,7 @@ async function runHeadless(outputDir: string): Promise<number> {
   fs.mkdirSync(outputDir, { recursive: true });
   console.log(`Running ${notebooks.length} notebook(s) headless through the TypeScript kernel; executed copies go to ${outputDir}\n`);
   const course = projectPath("scripts", "bin", "course.js");
-  // Two notebooks at a time where there are two cores: most cells wait on the kernel's
-  // start and on plotting, not on the processor, so the course runs in about half the time.
-  const jobs = String(Math.max(1, Math.min(2, os.availableParallelism?.() ?? os.cpus().length)));
-  const child = spawn(process.execPath, [course, "run", "-j", jobs, "--output-dir", outputDir, ...notebooks], { stdio: "inherit" });
+  const child = spawn(process.execPath, [course, "run", "-j", String(courseJobs()), "--output-dir", outputDir, ...notebooks], { stdio: "inherit" });
   return waitForExit(child);
 }
 
