@@ -28,8 +28,27 @@ const args = process.argv.slice(2);
 const suites = args.length === 0 ? ["unit", "integration"] : args.filter((a) => a === "unit" || a === "integration");
 const files = args.filter((a) => a.endsWith(".ts")).map((f) => path.resolve(f));
 
+/**
+ * The integration tests run the course's notebooks, and five of them load Fashion-MNIST
+ * or California housing: make sure the datasets are there first. Missing ones are
+ * fetched from their official sources (`course data fetch`); where there is no network,
+ * fetch them beforehand from an offline copy (`npx course data fetch --from DIR`).
+ */
+function ensureDatasets() {
+  const course = path.join(root, "scripts", "bin", "course.js");
+  const verify = spawnSync(process.execPath, [course, "data", "verify"], { cwd: root, encoding: "utf8" });
+  if (verify.status === 0) return;
+  console.log("run-tests: the integration tests need the course's datasets; fetching the missing ones (course data fetch).");
+  const fetch = spawnSync(process.execPath, [course, "data", "fetch"], { cwd: root, stdio: "inherit" });
+  if (fetch.status !== 0) {
+    console.error("run-tests: the datasets could not be fetched, so the notebooks that load them cannot run.\nFix: run `npx course data fetch` where the network allows, or `npx course data fetch --from DIR` from an offline copy, then run the tests again.");
+    process.exit(1);
+  }
+}
+
 let failed = false;
 const runs = files.length > 0 ? [["files", files]] : suites.map((s) => [s, testFiles(s)]);
+if (runs.some(([name]) => name === "integration")) ensureDatasets();
 for (const [name, list] of runs) {
   if (list.length === 0) {
     console.error(`run-tests: no test files found for "${name}".`);
