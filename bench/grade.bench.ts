@@ -19,7 +19,6 @@ import path from "node:path";
 import { Gradebook } from "../scripts/src/gradebook/gradebook";
 import { gradeAll } from "../scripts/src/grader/grade-all";
 import { DEFAULT_GRADE_LIMITS } from "../scripts/src/grader/grade-one";
-import { ensureRuntime } from "../scripts/src/grader/runtime";
 import { gradeIdOf } from "../scripts/src/grading/authoring";
 import { readNotebook, serializeNotebook } from "../scripts/src/notebook";
 import { runNotebookFile } from "../scripts/src/runner";
@@ -73,6 +72,8 @@ async function grade(count: number, jobs: number): Promise<{ ms: number; graded:
       jobs,
       force: true,
       limits: DEFAULT_GRADE_LIMITS,
+      sandbox: "bubblewrap",
+      gradebookFile: gradebook.file,
     });
     if (summary.graded !== count) throw new Error(`graded ${summary.graded} of ${count}: ${JSON.stringify(summary)}`);
     const db = gradebook.database;
@@ -107,9 +108,6 @@ async function peer(count: number): Promise<number> {
 
 async function main(): Promise<void> {
   console.log(`course grade on ${NAME}: ${os.cpus().length} CPU(s), node ${process.version}`);
-  const t0 = Date.now();
-  ensureRuntime(root); // built once and cached; not charged to the passes below
-  console.log(`sandbox runtime ready in ${Date.now() - t0} ms (cached after the first build)`);
 
   const peerMs = await peer(PEER);
   console.log(`peer: course run of the notebook alone      ${(peerMs / 1000).toFixed(2)} s per notebook (${PEER} runs)`);

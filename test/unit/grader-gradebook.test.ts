@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { Gradebook, type SubmissionOutcome } from "../../scripts/src/gradebook/gradebook";
 import { csvField, gradebookCsv } from "../../scripts/src/gradebook/export-csv";
-import { writeFeedback } from "../../scripts/src/gradebook/feedback";
+import { fileName, pagePath, writeFeedback } from "../../scripts/src/gradebook/feedback";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "grader-gradebook-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -122,14 +122,55 @@ describe("the gradebook", () => {
       assert.equal(result.pages, 2);
       const index = fs.readFileSync(result.index, "utf8");
       assert.ok(!index.includes("<script>alert"), "names are escaped");
-      assert.ok(index.includes(`href="${encodeURIComponent("Zoë Ångström")}/a1.html"`), index);
-      const page = fs.readFileSync(path.join(out, "Zoë Ångström", "a1.html"), "utf8");
+      assert.ok(index.includes(`href="${encodeURIComponent(fileName("Zoë Ångström"))}/a1.html"`), index);
+      const page = fs.readFileSync(path.join(out, pagePath("Zoë Ångström", "a1")), "utf8");
       assert.match(page, /Score: 3 \/ 3/);
       assert.match(page, /was edited; the original was restored/);
-      const failing = fs.readFileSync(path.join(out, "<script>alert(1)<_script>", "a1.html"), "utf8");
+      const failing = fs.readFileSync(path.join(out, pagePath("<script>alert(1)</script>", "a1")), "utf8");
       assert.match(failing, /expected &lt;1&gt; &amp; got 0/);
     } finally {
       gb.close();
     }
   });
+
+  test("students whose names make the same file name each get their own page", () => {
+    // Before: "x\\y" and "x/y" both became the folder "x_y", the same as the student "x_y",
+    // and "Ann" and "ann" are one folder on macOS and Windows disks: the last one
+    // written won, and the others read it.
+    const names = ["x\\y", "x/y", "x_y", "Ann", "ann", "ANN", "Zo\u00eb", "Zoe\u0308", ".", ".."];
+    const gb = Gradebook.open(path.join(dir, "f.sqlite"));
+    try {
+      names.forEach((name, i) => gb.store(outcome(name, i % 4, { message: `note for student number ${i}` })));
+      const out = path.join(dir, "feedback-clash");
+      assert.equal(writeFeedback(gb, out).pages, names.length);
+      const folders = fs.readdirSync(out).filter((f) => f !== "index.html");
+      assert.equal(folders.length, names.length, `one folder per student: ${folders.join(", ")}`);
+      assert.equal(new Set(folders.map((f) => f.normalize("NFC").toLowerCase())).size, names.length, "distinct even where case and accents' encoding do not count");
+      names.forEach((name, i) => {
+        const page = fs.readFileSync(path.join(out, pagePath(name, "a1")), "utf8");
+        assert.ok(page.includes(`note for student number ${i}<`), `${name} reads their own page`);
+        assert.ok(page.includes(`Student: <strong>${escapeName(name)}</strong>`), name);
+      });
+    } finally {
+      gb.close();
+    }
+  });
+
+  test("a student's page file name is the same every time, and readable", () => {
+    assert.equal(pagePath("x\\y", "a1"), pagePath("x\\y", "a1"));
+    // Pinned, so a change that would move every page (and break links students were sent) is noticed.
+    assert.equal(fileName("Ann"), "Ann~17239b6e25");
+    assert.equal(fileName("x\\y"), "x_y~8d10415e89");
+    assert.equal(fileName("Zoë Ångström").split("~")[0], "Zoë Ångström");
+    assert.equal(pagePath("jane.doe", "00-sample-assignment"), path.join("jane.doe", "00-sample-assignment.html"), "plain names stay as they are");
+    assert.notEqual(fileName("ann"), fileName("Ann"));
+    assert.match(fileName("../../etc"), /^[^/\\.][^/\\]*~[0-9a-f]{10}$/, "no way out of the feedback folder");
+    assert.match(fileName("index.html"), /~/, "no student folder hides the index page");
+    assert.match(fileName("con"), /~/, "no Windows device name");
+    assert.ok(Buffer.byteLength(fileName("ü".repeat(300))) < 200, "long names are shortened");
+  });
 });
+
+function escapeName(name: string): string {
+  return name.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}

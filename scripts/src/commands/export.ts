@@ -58,7 +58,9 @@ Options:
   --gradebook FILE   the gradebook (default: grading/gradebook.sqlite)
   --out FILE         where to write; "-" for standard output
 
-${MODES.map((m) => (m.optionsHelp ? `${m.optionsHelp}\n\n` : "")).join("")}Exit codes: 0 written, 2 wrong command line (no mode, or two), 3 no gradebook.
+${MODES.map((m) => (m.optionsHelp ? `${m.optionsHelp}\n\n` : "")).join("")}Exit codes: 0 written, 1 the gradebook cannot be read or written (permissions),
+2 wrong command line (no mode, or two, or a --gradebook that is not a gradebook),
+3 no gradebook.
 
 Example:
   course export --csv --out grades.csv`;

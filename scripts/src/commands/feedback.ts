@@ -11,13 +11,17 @@ const help = `usage: course feedback [--gradebook FILE] [--out DIR]
 Writes an HTML feedback page for every student and assignment in the gradebook:
 the score, each test's result and message, and the graded cells the grader had to
 restore. Pages show no test source (hidden tests stay hidden) and no solutions.
-Layout: DIR/index.html and DIR/<student>/<assignment>.html.
+Layout: DIR/index.html and DIR/<student>/<assignment>.html. A name that is not
+plain (lowercase letters, digits, ".", "-", "_") gets "~" and a short hash of the
+exact name, e.g. "Zoë Ångström~d91ffefba5": every student has a folder of their
+own, and the same one each time.
 
 Options:
   --gradebook FILE   the gradebook (default: grading/gradebook.sqlite)
   --out DIR          where the pages go (default: grading/feedback)
 
-Exit codes: 0 written, 2 wrong command line, 3 no gradebook.`;
+Exit codes: 0 written, 1 the gradebook cannot be read or written (permissions),
+2 wrong command line or a --gradebook that is not a gradebook, 3 no gradebook.`;
 
 export const feedbackCommand: Command = {
   name: "feedback",

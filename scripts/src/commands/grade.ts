@@ -9,7 +9,7 @@ import { projectRoot } from "../project";
 
 const help = `usage: course grade [SUBMISSIONS_DIR] [--masters DIR] [--gradebook FILE] [-j N]
                     [--force] [--timeout S] [--notebook-timeout S] [--memory MB]
-                    [--output-cap BYTES]
+                    [--output-cap BYTES] [--unsandboxed]
 
 Grades a folder of submissions against the master notebooks and records the results
 in a SQLite gradebook. SUBMISSIONS_DIR (default: submissions/) may hold
@@ -26,10 +26,13 @@ rejected_files table); a notebook named after no master is recorded as
 For each submission the grader
   - restores the master's read-only and test cells (with the hidden tests) and its
     kernelspec by grade_id, and reports deleted, duplicated, retyped or edited cells;
-  - runs it in a kernel of its own, in an empty scratch folder outside the project,
-    with a scrubbed environment and Node's permission model (no access to the
-    masters, solutions, gradebook or other submissions), a time limit per cell and
-    per notebook, an output cap and a memory cap;
+  - runs it in a kernel of its own inside an operating-system sandbox (bubblewrap):
+    a read-only view of node, tslab, the library and the datasets, a fresh scratch
+    folder that nothing else sees, no network, its own process namespace, an
+    unprivileged user and resource limits; the masters, solutions, gradebook, other
+    submissions and your home folder are not in its view at all. Node's permission
+    model and a guard run inside it as a second layer. Time limits per cell and per
+    notebook, an output cap and a memory cap apply too;
   - scores each test cell by its execute reply AND a tagged end-of-test record only
     the grader can make valid (partial credit from check.score/check.partial), and
     flags submissions that look tampered with for review.
@@ -46,11 +49,18 @@ Options:
   --notebook-timeout S   time limit for a whole notebook (default ${DEFAULT_GRADE_LIMITS.notebookTimeoutMs / 1000}, or the master's)
   --memory MB            heap limit of each kernel (default ${DEFAULT_GRADE_LIMITS.memoryMb}; tslab alone needs ~150)
   --output-cap BYTES     most output kept per notebook (default ${DEFAULT_GRADE_LIMITS.outputCapBytes})
+  --scratch MB           size of each kernel's scratch folder (default ${DEFAULT_GRADE_LIMITS.scratchMb})
+  --unsandboxed          grade without the operating-system sandbox, where bubblewrap
+                         is missing (macOS, Windows, a locked-down host): kernels then
+                         have Node's permission model only, which is no boundary
+                         against a hostile notebook. Only for notebooks you trust;
+                         the summary, gradebook and CSV mark such grades
   -q, --quiet            print only the summary and problems
 
 Exit codes: 0 every submission was processed (whatever its score), 1 the grader
 failed on some submission (stored as "error"; rerun to retry), 2 wrong command line,
-3 the submissions or masters folder is missing, or the kernel is not installed.
+3 the submissions or masters folder is missing, the kernel is not installed, or the
+sandbox is missing or does not work here (course doctor says why).
 
 Examples:
   course grade submissions/ -j 2
@@ -71,6 +81,8 @@ export const gradeCommand: Command = {
       "notebook-timeout": { type: "string" },
       memory: { type: "string" },
       "output-cap": { type: "string" },
+      scratch: { type: "string" },
+      unsandboxed: { type: "boolean" },
       quiet: { type: "boolean", short: "q" },
     });
     if (positionals.length > 1) throw new UsageError(`course grade takes one submissions folder, got ${positionals.length}.`, "see `course grade --help`.");
@@ -85,6 +97,7 @@ export const gradeCommand: Command = {
       ...given,
       given,
       ...(memory !== undefined ? { memoryMb: memory } : {}),
+      ...(values.scratch !== undefined ? { scratchMb: intOption("grade", "scratch", values.scratch, 1)! } : {}),
       ...(values["output-cap"] !== undefined ? { outputCapBytes: intOption("grade", "output-cap", values["output-cap"], 1024)! } : {}),
     };
     const gradebook = Gradebook.open(path.resolve(values.gradebook ?? path.join(root, "grading", "gradebook.sqlite")));
@@ -98,6 +111,8 @@ export const gradeCommand: Command = {
         jobs: intOption("grade", "jobs", values.jobs) ?? 1,
         force: values.force === true,
         limits,
+        sandbox: values.unsandboxed === true ? "none" : "bubblewrap",
+        gradebookFile: gradebook.file,
         log: (line) => {
           if (!quiet || !line.startsWith("graded ")) console.log(line);
         },

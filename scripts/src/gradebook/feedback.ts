@@ -4,8 +4,10 @@
  * neither the hidden tests (the messages were redacted when graded, see
  * grader/redact.ts) nor the solutions (the gradebook holds none).
  */
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { CourseError } from "../errors";
 import type { Gradebook, StoredIssue, StoredScore, SubmissionRow } from "./gradebook";
 
 export interface FeedbackResult {
@@ -14,8 +16,11 @@ export interface FeedbackResult {
 }
 
 export function writeFeedback(gradebook: Gradebook, outDir: string): FeedbackResult {
-  fs.mkdirSync(outDir, { recursive: true });
   const rows = gradebook.submissions();
+  // Every path is checked before the first page is written, so a clash stops the run
+  // instead of leaving one student reading another's feedback.
+  assertDistinctPages(rows);
+  fs.mkdirSync(outDir, { recursive: true });
   for (const row of rows) {
     const file = path.join(outDir, pagePath(row.student, row.assignment));
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -26,15 +31,60 @@ export function writeFeedback(gradebook: Gradebook, outDir: string): FeedbackRes
   return { pages: rows.length, index };
 }
 
-/** The page of a student's assignment, relative to the feedback folder. */
+/**
+ * The page of a student's assignment, relative to the feedback folder: a folder per
+ * student, a file per assignment. The same names always give the same path, so links
+ * sent to students stay valid when feedback is written again.
+ */
 export function pagePath(student: string, assignment: string): string {
-  return path.join(fileSafe(student), `${fileSafe(assignment)}.html`);
+  return path.join(fileName(student), `${fileName(assignment)}.html`);
 }
 
-/** Names as learners wrote them (spaces, accents) stay; only path separators and control characters go. */
-function fileSafe(name: string): string {
-  const safe = name.replace(/[/\\\0-\x1f]/g, "_").replace(/^\.+/, "_");
-  return safe === "" ? "_" : safe;
+/**
+ * A file name that no other name maps to, on any disk. Names that are already plain
+ * (lowercase ASCII letters, digits, ".", "-" and "_") are used as they are. Any other
+ * name keeps a readable version of itself plus "~" and a hash of the exact name, because
+ * making it safe for a disk loses something: "x/y" and "x_y" both become "x_y", and
+ * "Ann" and "ann" are one file on macOS and Windows disks. Plain names contain no "~",
+ * so they never meet a hashed one either.
+ */
+export function fileName(name: string): string {
+  if (PLAIN.test(name) && !RESERVED.test(name)) return name;
+  return `${readable(name)}~${createHash("sha256").update(name, "utf8").digest("hex").slice(0, HASH_CHARS)}`;
+}
+
+/** 40 bits: two of even 10,000 students share one about once in 20,000 classes, and assertDistinctPages catches that. */
+const HASH_CHARS = 10;
+/** No leading dot (hidden files, ".."), no trailing one (Windows drops it). */
+const PLAIN = /^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9_-])?$/;
+/** Device names Windows refuses even with an extension, and the feedback folder's own index page. */
+const RESERVED = /^(?:(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\..*)?|index\.html)$/;
+/** Keeps file names, hash and ".html" included, well under the 255 bytes disks allow. */
+const READABLE_CHARS = 48;
+
+/** Names as learners wrote them (spaces, accents, case) stay; only what some disk refuses goes. */
+function readable(name: string): string {
+  const safe = name.normalize("NFC").replace(/[/\\<>:"|?*~\0-\x1f\x7f]/g, "_");
+  // Leading dots hide files; Windows drops trailing dots and spaces.
+  const short = Array.from(safe).slice(0, READABLE_CHARS).join("").replace(/^[.\s]+|[.\s]+$/g, "");
+  return short === "" ? "_" : short;
+}
+
+/** Throws when two submissions would share a page, also where case does not count. */
+function assertDistinctPages(rows: SubmissionRow[]): void {
+  const owners = new Map<string, SubmissionRow>();
+  for (const row of rows) {
+    const page = pagePath(row.student, row.assignment);
+    const key = page.normalize("NFC").toLowerCase();
+    const other = owners.get(key);
+    if (other !== undefined) {
+      throw new CourseError(
+        `the feedback pages of ${other.student} (${other.assignment}) and ${row.student} (${row.assignment}) would be one file, ${page}; nothing was written.`,
+        "please report it; meanwhile rename one of the two submissions and grade again.",
+      );
+    }
+    owners.set(key, row);
+  }
 }
 
 export function escapeHtml(text: string): string {

@@ -80,28 +80,32 @@ export interface SubmissionRow {
 export class Gradebook {
   private constructor(readonly file: string, private readonly db: Database.Database) {}
 
-  /** Opens (creating when `create`) the gradebook file. */
+  /**
+   * Opens (creating when `create`) the gradebook file. Every path that cannot hold a
+   * gradebook gives a CourseError that says why, and a file that is not a gradebook is
+   * never written to: SQLite would happily add our tables to any database it is given.
+   */
   static open(file: string, { create = true }: { create?: boolean } = {}): Gradebook {
     const full = path.resolve(file);
-    if (!create && !fs.existsSync(full)) {
-      throw new CourseError(`there is no gradebook at ${file}.`, "grade some submissions first (`course grade`), or pass --gradebook FILE.", EXIT.missing);
-    }
-    fs.mkdirSync(path.dirname(full), { recursive: true });
-    let db: Database.Database;
+    const exists = checkGradebookPath(full, file, create);
+    const db = openDatabase(full, file, exists);
     try {
-      db = new Database(full);
+      const version = storedSchemaVersion(db, file);
+      if (version !== undefined && Number(version) !== SCHEMA_VERSION) {
+        throw new CourseError(`the gradebook ${file} has schema version ${version}; this tool reads version ${SCHEMA_VERSION}.`, "use the course version that wrote it, or grade into a new file.");
+      }
       db.pragma("journal_mode = WAL");
       db.pragma("foreign_keys = ON");
-      db.pragma("busy_timeout = 5000");
-      db.exec(SCHEMA);
+      // One transaction, so an interrupted first run leaves a blank file (made again
+      // next time), never tables without the version that marks them as a gradebook.
+      db.transaction(() => {
+        db.exec(SCHEMA);
+        if (version === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+      })();
     } catch (error) {
-      throw new CourseError(`cannot open the gradebook ${file}: ${(error as Error).message}.`, "check that it is a gradebook made by `course grade` and that the folder is writable.");
-    }
-    const version = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
-    if (version === undefined) db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
-    else if (Number(version.value) !== SCHEMA_VERSION) {
       db.close();
-      throw new CourseError(`the gradebook ${file} has schema version ${version.value}; this tool reads version ${SCHEMA_VERSION}.`, "use the course version that wrote it, or grade into a new file.");
+      if (error instanceof CourseError) throw error;
+      throw new CourseError(`cannot open the gradebook ${file}: ${(error as Error).message}.`, "check that it is a gradebook made by `course grade` and that you can write to it and its folder.");
     }
     return new Gradebook(full, db);
   }
@@ -201,4 +205,157 @@ export class Gradebook {
   get database(): Database.Database {
     return this.db;
   }
+}
+
+/*
+ * Checking a gradebook path before SQLite sees it. SQLite's own errors ("unable to open
+ * database file") do not say which part of the path is wrong, and fs.mkdirSync throws
+ * raw errors; each problem below gets a message that names it and what to do.
+ */
+
+/** Every SQLite 3 database file starts with these 16 bytes. */
+const SQLITE_HEADER = Buffer.from("SQLite format 3\0", "latin1");
+
+const OTHER_PATH = "pass --gradebook a file in a folder you can write to, e.g. --gradebook grading/week1.sqlite.";
+
+/** Checks that `full` is, or can become, a gradebook file; returns whether it exists. */
+function checkGradebookPath(full: string, shown: string, create: boolean): boolean {
+  const stat = statOrUndefined(full, shown);
+  if (stat === undefined) {
+    if (!create) {
+      throw new CourseError(`there is no gradebook at ${shown}.`, "grade some submissions first (`course grade`), or pass --gradebook FILE.", EXIT.missing);
+    }
+    ensureFolder(path.dirname(full), shown);
+    return false;
+  }
+  if (stat.isDirectory()) {
+    throw new CourseError(`${shown} is a folder, not a gradebook file.`, `name a file inside it, e.g. --gradebook ${path.join(shown, "gradebook.sqlite")}.`, EXIT.usage);
+  }
+  if (!stat.isFile()) throw new CourseError(`${shown} is not a regular file, so it cannot be a gradebook.`, OTHER_PATH, EXIT.usage);
+  // SQLite needs to write even to read a gradebook: WAL mode keeps journal files beside it.
+  requireAccess(full, fs.constants.R_OK, `cannot read the gradebook ${shown}: permission denied.`);
+  requireAccess(full, fs.constants.W_OK, `cannot write to the gradebook ${shown}: permission denied (the course tools need to write to it even to read it).`);
+  requireAccess(path.dirname(full), fs.constants.W_OK | fs.constants.X_OK, `cannot write in the folder ${path.dirname(full)}, where the gradebook keeps its journal files: permission denied.`);
+  if (stat.size > 0 && !hasSqliteHeader(full)) throw notAGradebook(shown, "it is not an SQLite database");
+  return true;
+}
+
+/** The file's stat, or undefined when nothing is there yet. */
+function statOrUndefined(full: string, shown: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(full, { throwIfNoEntry: false });
+  } catch (error) {
+    throw pathError(error, full, shown);
+  }
+}
+
+/** Makes the gradebook's folder (and its parents) and checks that files can be made in it. */
+function ensureFolder(dir: string, shown: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw pathError(error, dir, shown);
+  }
+  requireAccess(dir, fs.constants.W_OK | fs.constants.X_OK, `cannot create the gradebook ${shown}: the folder ${dir} is not writable (permission denied).`);
+}
+
+/** Turns an fs error about `target` (the gradebook or its folder) into a CourseError. */
+function pathError(error: unknown, target: string, shown: string): CourseError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOTDIR" || code === "EEXIST") {
+    const file = fileAmongParents(target);
+    if (file !== undefined) return new CourseError(`cannot use ${shown} as the gradebook: ${file} is a file, not a folder.`, OTHER_PATH, EXIT.usage);
+  }
+  if (code === "EACCES" || code === "EPERM") {
+    const where = nearestExisting(target);
+    return new CourseError(`cannot use ${shown} as the gradebook: permission denied on ${where}.`, `get access to ${where}, or ${OTHER_PATH}`);
+  }
+  if (code === "EROFS") return new CourseError(`cannot create the gradebook ${shown}: the disk is read-only.`, OTHER_PATH);
+  return new CourseError(`cannot use ${shown} as the gradebook: ${(error as Error).message}.`, OTHER_PATH, EXIT.usage);
+}
+
+/** The first of `target` and its parents that exists but is not a folder, if any. */
+function fileAmongParents(target: string): string | undefined {
+  for (let p = target; ; p = path.dirname(p)) {
+    const stat = statQuietly(p);
+    if (stat !== undefined) return stat.isDirectory() ? undefined : p;
+    if (path.dirname(p) === p) return undefined;
+  }
+}
+
+/** The closest of `target` and its parents that exists (for permission messages). */
+function nearestExisting(target: string): string {
+  let p = target;
+  while (statQuietly(p) === undefined && path.dirname(p) !== p) p = path.dirname(p);
+  return p;
+}
+
+function statQuietly(p: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(p, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
+function requireAccess(target: string, mode: number, message: string): void {
+  try {
+    fs.accessSync(target, mode);
+  } catch {
+    throw new CourseError(message, `check the permissions (ls -l ${target}), or ${OTHER_PATH}`);
+  }
+}
+
+function hasSqliteHeader(file: string): boolean {
+  const fd = fs.openSync(file, "r");
+  try {
+    const head = Buffer.alloc(SQLITE_HEADER.length);
+    return fs.readSync(fd, head, 0, head.length, 0) === head.length && head.equals(SQLITE_HEADER);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function notAGradebook(shown: string, why: string): CourseError {
+  return new CourseError(`${shown} is not a gradebook: ${why}.`, "pass --gradebook the file that `course grade` wrote, or a new file name; this file was left as it is.", EXIT.usage);
+}
+
+/** Opens the SQLite connection; an existing file is never replaced by a new one. */
+function openDatabase(full: string, shown: string, exists: boolean): Database.Database {
+  try {
+    const db = new Database(full, { fileMustExist: exists });
+    // Set first, so that reading the version waits for a grading run's write instead of failing.
+    db.pragma("busy_timeout = 5000");
+    return db;
+  } catch (error) {
+    throw new CourseError(`cannot open the gradebook ${shown}: ${(error as Error).message}.`, "check that it is a gradebook made by `course grade` and that you can write to it and its folder.");
+  }
+}
+
+/**
+ * The schema version a gradebook records, or undefined for a blank database (a new or
+ * empty file). Reads only, and throws for any other database, before anything is written.
+ */
+function storedSchemaVersion(db: Database.Database, shown: string): string | undefined {
+  let objects: number;
+  try {
+    objects = (db.prepare("SELECT COUNT(*) AS n FROM sqlite_master").get() as { n: number }).n;
+  } catch (error) {
+    if (!sqliteCode(error, "SQLITE_NOTADB", "SQLITE_CORRUPT")) throw error;
+    throw notAGradebook(shown, `SQLite cannot read it (${(error as Error).message})`);
+  }
+  if (objects === 0) return undefined;
+  try {
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: unknown } | undefined;
+    if (row !== undefined) return String(row.value);
+  } catch (error) {
+    // SQLITE_ERROR: no meta table, or one of another program's shape; not ours either way.
+    if (!sqliteCode(error, "SQLITE_ERROR")) throw error;
+  }
+  throw notAGradebook(shown, "it is an SQLite database, but not one that `course grade` made");
+}
+
+/** Whether `error` is an SQLite error with one of these result codes (better-sqlite3 names them). */
+function sqliteCode(error: unknown, ...codes: string[]): boolean {
+  return error instanceof Database.SqliteError && codes.some((c) => error.code === c || error.code.startsWith(`${c}_`));
 }

@@ -11,8 +11,7 @@ import type { Gradebook, SubmissionOutcome } from "../gradebook/gradebook";
 import { mapWithConcurrency } from "../runner/pool";
 import { gradeSubmission, sha256Of, type GradeContext, type GradeLimits } from "./grade-one";
 import { loadAssignments } from "./masters";
-import { ensureRuntime } from "./runtime";
-import { createRunFolder } from "./sandbox";
+import { GradingSandbox, type SandboxKind } from "./sandbox";
 import { discoverSubmissions, type SubmissionFile } from "./submissions";
 
 export interface GradeRunOptions {
@@ -23,6 +22,10 @@ export interface GradeRunOptions {
   jobs: number;
   force: boolean;
   limits: GradeLimits;
+  /** "bubblewrap" (the operating system's sandbox), or "none" when the instructor chose --unsandboxed. */
+  sandbox: SandboxKind;
+  /** The gradebook's file, kept out of every kernel's sight like the masters and submissions. */
+  gradebookFile: string;
   /** Called with each line of progress. */
   log?: (line: string) => void;
 }
@@ -82,9 +85,13 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
     return summary;
   }
 
-  const runtime = ensureRuntime(options.projectRoot);
-  const runFolder = createRunFolder();
-  const context: GradeContext = { assignments, mastersDir: options.mastersDir, runtime, runFolder, limits: options.limits };
+  const sandbox = await GradingSandbox.open({
+    kind: options.sandbox,
+    projectRoot: options.projectRoot,
+    hide: [options.mastersDir, options.submissionsDir, path.dirname(options.gradebookFile)],
+  });
+  log(`sandbox: ${sandbox.description}`);
+  const context: GradeContext = { assignments, mastersDir: options.mastersDir, sandbox, limits: options.limits };
   try {
     await mapWithConcurrency(todo, options.jobs, async ({ file, bytes }) => {
       let outcome: SubmissionOutcome;
@@ -105,7 +112,7 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
       log(describeOutcome(outcome));
     });
   } finally {
-    fs.rmSync(runFolder, { recursive: true, force: true });
+    sandbox.close();
   }
   summary.durationMs = Date.now() - started;
   return summary;

@@ -13,8 +13,7 @@ import { runNotebook, type NotebookRunResult } from "../runner/run-notebook";
 import type { Assignment } from "./masters";
 import { instrument, type Instrumented } from "./instrument";
 import { RecordCollector } from "./records";
-import type { Runtime } from "./runtime";
-import { createSandbox } from "./sandbox";
+import type { GradingSandbox } from "./sandbox";
 import { sanitizeSubmission } from "./sanitize";
 import { scoreRun } from "./score";
 import { suspiciousCode } from "./suspicious";
@@ -27,6 +26,8 @@ export interface GradeLimits {
   /** The time limits set on the command line: they win over those a master declares. */
   given?: TimeLimits;
   memoryMb: number;
+  /** The size of each kernel's scratch folder in MB (in the sandbox). */
+  scratchMb: number;
   outputCapBytes: number;
   startTimeoutMs: number;
 }
@@ -35,6 +36,7 @@ export const DEFAULT_GRADE_LIMITS: GradeLimits = {
   cellTimeoutMs: 30_000,
   notebookTimeoutMs: 300_000,
   memoryMb: 1024,
+  scratchMb: 256,
   outputCapBytes: 2 << 20,
   startTimeoutMs: 30_000,
 };
@@ -52,8 +54,7 @@ const START_ATTEMPTS = 3;
 export interface GradeContext {
   assignments: Map<string, Assignment>;
   mastersDir: string;
-  runtime: Runtime;
-  runFolder: string;
+  sandbox: GradingSandbox;
   limits: GradeLimits;
 }
 
@@ -101,36 +102,42 @@ export async function gradeSubmission(file: SubmissionFile, bytes: Buffer, conte
   for (const finding of suspiciousCode(sanitized.notebook)) issues.push({ kind: "suspicious", gradeId: finding.gradeId, message: finding.message });
   const instrumented = instrument(sanitized.notebook, assignment.tests.map((t) => t.gradeId));
   const collector = new RecordCollector(instrumented.nonce);
-  const sandbox = createSandbox(context.runtime, context.runFolder, `${file.student}-${file.assignment}`, { memoryMb: context.limits.memoryMb });
+  const timeLimits = effectiveTimeLimits(context.limits, assignment.timeLimits, context.limits.given ?? {});
+  const kernelLimits = {
+    memoryMb: context.limits.memoryMb,
+    scratchMb: context.limits.scratchMb,
+    lifetimeMs: context.limits.startTimeoutMs + timeLimits.notebookTimeoutMs,
+  };
 
   let run: NotebookRunResult | undefined;
   let startError: unknown;
-  try {
-    // A kernel that fails to start (a busy machine can make tslab trip over its own
-    // socket setup) is tried again: nothing of the submission has run yet.
-    for (let attempt = 1; attempt <= START_ATTEMPTS && run === undefined; attempt++) {
-      try {
-        run = await runNotebook(instrumented.notebook, {
-          cwd: sandbox.dir,
-          env: sandbox.env,
-          nodeFlags: sandbox.nodeFlags,
-          ...effectiveTimeLimits(context.limits, assignment.timeLimits, context.limits.given ?? {}),
-          startTimeoutMs: context.limits.startTimeoutMs,
-          interruptGraceMs: 2000,
-          allowErrors: true,
-          limits: { cellBytes: context.limits.outputCapBytes, notebookBytes: context.limits.outputCapBytes },
-          onKernelReady: (kernel) => {
-            collector.attach(kernel);
-          },
-          onCellStart: (index) => collector.cellStarted(index),
-          onCellEnd: () => collector.cellEnded(),
-        });
-      } catch (error) {
-        startError = error;
-      }
+  // A kernel that fails to start (a busy machine can make tslab trip over its own
+  // socket setup) is tried again, in a new sandbox: nothing of the submission has run yet.
+  for (let attempt = 1; attempt <= START_ATTEMPTS && run === undefined; attempt++) {
+    const kernel = context.sandbox.kernelFor(`${file.student}-${file.assignment}`, kernelLimits);
+    try {
+      run = await runNotebook(instrumented.notebook, {
+        cwd: kernel.cwd,
+        env: kernel.env,
+        nodeFlags: kernel.nodeFlags,
+        launch: kernel.launch,
+        ...timeLimits,
+        startTimeoutMs: context.limits.startTimeoutMs,
+        interruptGraceMs: 2000,
+        allowErrors: true,
+        limits: { cellBytes: context.limits.outputCapBytes, notebookBytes: context.limits.outputCapBytes },
+        onKernelReady: (k) => {
+          collector.attach(k);
+        },
+        onCellStart: (index) => collector.cellStarted(index),
+        onCellEnd: () => collector.cellEnded(),
+      });
+    } catch (error) {
+      startError = error;
+    } finally {
+      // runNotebook returns once the kernel's process is gone: with the sandbox, its whole process tree.
+      kernel.dispose();
     }
-  } finally {
-    sandbox.dispose();
   }
   if (run === undefined) {
     // The grader's problem, not the learner's: stored as "error", which the next run grades again.

@@ -1,15 +1,16 @@
 /**
  * Connection files: how a Jupyter client tells a kernel where to listen and which key
- * signs its messages. We always use TCP on the loopback interface with fresh ports and
- * a random key, written with owner-only permissions because the key lets anyone who
- * reads it run code in the kernel.
+ * signs its messages. We use TCP on the loopback interface with fresh ports and a
+ * random key, written with owner-only permissions because the key lets anyone who
+ * reads it run code in the kernel. (The grader's sandbox, which has no network, uses
+ * Unix sockets: Jupyter's "ipc" transport, see grader/sandbox.ts.)
  */
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 
 export interface ConnectionInfo {
-  transport: "tcp";
+  transport: "tcp" | "ipc";
   ip: string;
   shell_port: number;
   iopub_port: number;
@@ -71,7 +72,10 @@ export function channelAddress(info: ConnectionInfo, channel: Channel): string {
   return `${info.transport}://${info.ip}:${info[`${channel}_port`]}`;
 }
 
-/** Writes the connection file readable by its owner only. */
-export function writeConnectionFile(path: string, info: ConnectionInfo): void {
-  writeFileSync(path, JSON.stringify(info, null, 1) + "\n", { mode: 0o600 });
+/**
+ * Writes the connection file, by default readable by its owner only (the grader's
+ * sandbox, which mounts it for another user, keeps it in a folder only it can open).
+ */
+export function writeConnectionFile(path: string, info: ConnectionInfo, mode = 0o600): void {
+  writeFileSync(path, JSON.stringify(info, null, 1) + "\n", { mode });
 }

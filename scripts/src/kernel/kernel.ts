@@ -31,7 +31,27 @@ export interface KernelStartOptions {
   startTimeoutMs?: number;
   /** The tslab entry script (default: found from cwd, see locate.ts). */
   tslabScript?: string;
+  /**
+   * Starts the kernel process some other way (the grader's sandbox): it gets `env`;
+   * cwd, nodeFlags and tslabScript are then the launcher's business.
+   */
+  launch?: KernelLauncher;
 }
+
+/** A started kernel process, as its client sees it. */
+export interface KernelProcess {
+  /** The process whose exit ends the kernel (the kernel itself, or a sandbox around it). */
+  child: ChildProcess;
+  /** Where the client connects (inside a sandbox, the kernel's own file names other paths). */
+  connection: ConnectionInfo;
+  /** Sends a signal to the kernel process itself: SIGINT interrupts a cell, SIGKILL ends it. */
+  signal(signal: NodeJS.Signals): void;
+  /** Removes the launch's files (the connection file holds the key); synchronous, as it also runs at exit. */
+  cleanup(): void;
+}
+
+/** Starts a kernel process with the given environment (see KernelStartOptions.launch). */
+export type KernelLauncher = (env: NodeJS.ProcessEnv) => Promise<KernelProcess>;
 
 export interface KernelExit {
   code: number | null;
@@ -86,16 +106,21 @@ export class Kernel {
   private readonly sending = new Map<zmq.Dealer, Promise<void>>();
   private closed = false;
 
-  private constructor(
-    readonly child: ChildProcess,
-    readonly connection: ConnectionInfo,
-    private readonly runtimeDir: string,
-  ) {
+  readonly child: ChildProcess;
+  readonly connection: ConnectionInfo;
+
+  private constructor(private readonly launched: KernelProcess) {
+    const { child } = launched;
+    this.child = child;
+    this.connection = launched.connection;
     this.exited = new Promise((resolveExit) => {
-      child.once("exit", (code, signal) => {
+      const exit = (code: number | null, signal: NodeJS.Signals | null) => {
         this.exitInfo = { code, signal, log: this.log };
         resolveExit(this.exitInfo);
-      });
+      };
+      // A launcher that waited for its process may hand it over already gone.
+      if (child.exitCode !== null || child.signalCode !== null) exit(child.exitCode, child.signalCode);
+      else child.once("exit", exit);
     });
     for (const stream of [child.stdout, child.stderr]) {
       stream?.setEncoding("utf8");
@@ -107,24 +132,13 @@ export class Kernel {
 
   /** Starts a tslab kernel and resolves once it answers kernel_info on shell and iopub. */
   static async start(options: KernelStartOptions): Promise<Kernel> {
-    const cwd = resolve(options.cwd);
-    const script = options.tslabScript ?? locateTslab(cwd).script;
-    const info = await newConnectionInfo();
-    const runtimeDir = mkdtempSync(join(tmpdir(), "nncourse-kernel-"));
-    const connectionFile = join(runtimeDir, "connection.json");
-    const watchFile = join(runtimeDir, "parent-watch.js");
-    writeConnectionFile(connectionFile, info);
-    writeFileSync(watchFile, PARENT_WATCH);
-    const child = spawn(
-      process.execPath,
-      [...(options.nodeFlags ?? []), "--require", watchFile, script, "kernel", "--config-path", connectionFile],
-      { cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"], detached: true },
-    );
-    trackKernelProcess(child, () => rmSync(runtimeDir, { recursive: true, force: true }));
-    const kernel = new Kernel(child, info, runtimeDir);
+    const launched = await (options.launch ? options.launch(options.env ?? process.env) : launchLocal(options));
+    trackKernelProcess(launched.child, launched.cleanup);
+    const kernel = new Kernel(launched);
     const spawned = new Promise<void>((ok, fail) => {
-      child.once("spawn", ok);
-      child.once("error", fail);
+      if (launched.child.pid !== undefined) ok();
+      launched.child.once("spawn", ok);
+      launched.child.once("error", fail);
     });
     try {
       await spawned;
@@ -337,11 +351,8 @@ export class Kernel {
   }
 
   private signal(signal: NodeJS.Signals): void {
-    try {
-      this.child.kill(signal);
-    } catch {
-      // the process is already gone
-    }
+    // Only while it lives: a process id that is free again may belong to someone else.
+    if (this.alive) this.launched.signal(signal);
   }
 
   /**
@@ -367,8 +378,40 @@ export class Kernel {
     for (const socket of [this.shell, this.control, this.iopub]) socket.close();
     this.child.stdout?.destroy();
     this.child.stderr?.destroy();
-    rmSync(this.runtimeDir, { recursive: true, force: true });
+    this.launched.cleanup();
   }
+}
+
+/**
+ * The usual way: tslab in a node process of its own, on five fresh loopback ports, with
+ * the connection file and the parent watch in a private temp folder.
+ */
+async function launchLocal(options: KernelStartOptions): Promise<KernelProcess> {
+  const cwd = resolve(options.cwd);
+  const script = options.tslabScript ?? locateTslab(cwd).script;
+  const connection = await newConnectionInfo();
+  const filesDir = mkdtempSync(join(tmpdir(), "nncourse-kernel-"));
+  const connectionFile = join(filesDir, "connection.json");
+  const watchFile = join(filesDir, "parent-watch.js");
+  writeConnectionFile(connectionFile, connection);
+  writeFileSync(watchFile, PARENT_WATCH);
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeFlags ?? []), "--require", watchFile, script, "kernel", "--config-path", connectionFile],
+    { cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"], detached: true },
+  );
+  return {
+    child,
+    connection,
+    signal: (signal) => {
+      try {
+        child.kill(signal);
+      } catch {
+        // the process is already gone
+      }
+    },
+    cleanup: () => rmSync(filesDir, { recursive: true, force: true }),
+  };
 }
 
 function delay(ms: number): Promise<void> {

@@ -10,7 +10,7 @@
  *    `error` output built from it so that Jupyter shows the failure like any other.
  */
 import { dirname, resolve } from "node:path";
-import { Kernel, type KernelExit } from "../kernel/kernel";
+import { Kernel, type KernelExit, type KernelLauncher } from "../kernel/kernel";
 import type { ExecuteOutcome } from "../kernel/kernel";
 import { codeCells, cellSource } from "../notebook/cells";
 import type { Notebook } from "../notebook/model";
@@ -57,6 +57,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra node flags for the kernel process, e.g. ["--max-old-space-size=512"]. */
   nodeFlags?: string[];
+  /** Starts the kernel some other way (the grader's sandbox); see KernelStartOptions.launch. */
+  launch?: KernelLauncher;
   /** Time limit per cell in ms (default: none). */
   cellTimeoutMs?: number;
   /**
@@ -141,6 +143,7 @@ export async function runNotebook(notebook: Notebook, options: RunOptions & { pa
     cwd,
     env: headlessEnv(options.env ?? process.env),
     nodeFlags: options.nodeFlags,
+    launch: options.launch,
     startTimeoutMs: options.startTimeoutMs,
   });
   const kernelStartMs = Date.now() - started;
