@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import type { Command } from "../command";
 import { parseCommandArgs } from "../args";
@@ -10,6 +11,8 @@ import { HOW_TO_GET_JUPYTER, findJupyter, versionOf } from "../jupyter/find";
 import { readManifest } from "nncourse";
 import { Kernel } from "../kernel/kernel";
 import { verifyFile } from "../data/verify";
+import { describeTools, findSandboxTools, probeSandbox } from "../grader/bubblewrap";
+import { describeRuntime } from "../grader/runtime";
 
 type Level = "ok" | "warn" | "problem";
 
@@ -158,6 +161,33 @@ function checkDatasets(): Finding[] {
   });
 }
 
+/**
+ * The grading sandbox: only `course grade` needs it (learners, `course check` and the
+ * course itself do not), so its absence is a warning. Where bubblewrap is there, an
+ * empty sandbox with the real runtime is started, as `course grade` does before its
+ * first submission.
+ */
+async function checkSandbox(): Promise<Finding> {
+  const found = findSandboxTools();
+  if (!found.ok) return { level: "warn", topic: "sandbox", message: `${found.problem} Only \`course grade\` needs it.`, fix: found.fix };
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-doctor-"));
+  try {
+    const probe = await probeSandbox(found.tools, describeRuntime(projectRoot(), work), work);
+    return probe.ok
+      ? { level: "ok", topic: "sandbox", message: `course grade runs each kernel in a sandbox (${describeTools(found.tools)}), with no network and a read-only runtime` }
+      : {
+          level: "problem",
+          topic: "sandbox",
+          message: `bubblewrap ${found.tools.version} is installed but cannot start a sandbox here: ${probe.problem}`,
+          fix: "allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1; on Ubuntu 24.04 the AppArmor profile for bwrap), run the grader as root, or, in a container, give it the right to create namespaces.",
+        };
+  } catch (error) {
+    return { level: "problem", topic: "sandbox", message: `the grading sandbox could not be checked: ${(error as Error).message}` };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
 /** Every check, in the order they are printed. */
 export async function diagnose(): Promise<Finding[]> {
   const tslab = projectTslab();
@@ -167,7 +197,7 @@ export async function diagnose(): Promise<Finding[]> {
   const script = spec?.argv.find((a) => a.endsWith(path.join("bin", "tslab")) && fs.existsSync(a));
   if (findings[1].level === "ok" && script) findings.push(await checkKernelRuns(script));
   findings.push(...(await checkJupyter()));
-  if (findings[1].level === "ok") findings.push(...(await checkTensorFlow()), ...checkDatasets());
+  if (findings[1].level === "ok") findings.push(...(await checkTensorFlow()), ...checkDatasets(), await checkSandbox());
   return findings;
 }
 
@@ -175,7 +205,7 @@ const MARK: Record<Level, string> = { ok: "ok  ", warn: "warn", problem: "FAIL" 
 
 export const doctorCommand: Command = {
   name: "doctor",
-  summary: "check node, the kernel, Jupyter, TensorFlow.js and the datasets, with fixes",
+  summary: "check node, the kernel, Jupyter, TensorFlow.js, the datasets and the grading sandbox, with fixes",
   help: `usage: course doctor
 
 Checks everything the course needs and says how to fix what is wrong:
@@ -186,6 +216,7 @@ Checks everything the course needs and says how to fix what is wrong:
   jupyter    JupyterLab / Notebook / nbconvert found or not, and how to get them
   tfjs       the TensorFlow.js backend that will be used, and why faster ones are not
   data       the datasets are present and their checksums verify
+  sandbox    the operating-system sandbox course grade runs kernels in (bubblewrap)
 
 exit codes: 0 no problems (warnings allowed), 1 at least one problem`,
 

@@ -122,6 +122,12 @@ export const gradeCommand: Command = {
           `${summary.unknown} unknown assignment, ${summary.rejected} rejected file(s), ${summary.errors} grader error(s); ` +
           `${summary.review} held for review; ${(summary.durationMs / 1000).toFixed(1)} s. Gradebook: ${path.relative(process.cwd(), gradebook.file) || gradebook.file}`,
       );
+      if (values.unsandboxed === true && summary.graded > 0) {
+        console.log(
+          "UNSANDBOXED: these grades were made without the operating-system sandbox (--unsandboxed); a hostile notebook could have changed " +
+            "them or files of yours. The gradebook and the CSV export mark them; grade again without --unsandboxed where bubblewrap is available.",
+        );
+      }
       return summary.errors > 0 ? EXIT.failed : EXIT.ok;
     } finally {
       gradebook.close();

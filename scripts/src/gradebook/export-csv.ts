@@ -1,14 +1,16 @@
 /**
  * Per-student totals for an LMS: one row per student, one column per assignment (the
- * score, empty when nothing was handed in), the total, and the assignments held for
- * review. Unknown assignments (no master) get no column; invalid submissions count 0.
+ * score, empty when nothing was handed in), the total, the assignments held for review,
+ * and those graded without the operating-system sandbox (`course grade --unsandboxed`,
+ * or a gradebook from before the sandbox), whose scores a hostile notebook could have
+ * forged. Unknown assignments (no master) get no column; invalid submissions count 0.
  */
 import type { Gradebook } from "./gradebook";
 
 export function gradebookCsv(gradebook: Gradebook): string {
   const assignments = gradebook.assignments().filter((a) => a.known);
   const rows = gradebook.submissions();
-  const lines = [["student", ...assignments.map((a) => `${a.name} (${fmt(a.maxPoints)})`), "total", `max (${fmt(assignments.reduce((s, a) => s + a.maxPoints, 0))})`, "review"]];
+  const lines = [["student", ...assignments.map((a) => `${a.name} (${fmt(a.maxPoints)})`), "total", `max (${fmt(assignments.reduce((s, a) => s + a.maxPoints, 0))})`, "review", "unsandboxed"]];
   for (const student of gradebook.students()) {
     const mine = rows.filter((r) => r.student === student);
     const cells: string[] = [student];
@@ -25,7 +27,13 @@ export function gradebookCsv(gradebook: Gradebook): string {
         cells.push(fmt(score));
       }
     }
-    cells.push(fmt(total), fmt(max), mine.filter((r) => r.review || r.status === "error").map((r) => r.assignment).join(" "));
+    const graded = mine.filter((r) => r.status === "graded");
+    cells.push(
+      fmt(total),
+      fmt(max),
+      mine.filter((r) => r.review || r.status === "error").map((r) => r.assignment).join(" "),
+      graded.filter((r) => r.sandbox !== "bubblewrap").map((r) => r.assignment).join(" "),
+    );
     lines.push(cells);
   }
   return lines.map((cells) => cells.map(csvField).join(",")).join("\r\n") + "\r\n";

@@ -11,7 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { CourseError, EXIT } from "../errors";
-import { SCHEMA, SCHEMA_VERSION } from "./schema";
+import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from "./schema";
 
 export type SubmissionStatus = "graded" | "invalid" | "unknown-assignment" | "error";
 
@@ -56,6 +56,8 @@ export interface SubmissionOutcome {
   message: string;
   kernelStartMs: number | null;
   durationMs: number | null;
+  /** Where the kernel ran: "bubblewrap", or "none" for --unsandboxed (and for outcomes with no kernel). */
+  sandbox: "bubblewrap" | "none";
   scores: StoredScore[];
   cellRuns: StoredCellRun[];
   issues: StoredIssue[];
@@ -75,6 +77,7 @@ export interface SubmissionRow {
   message: string;
   duration_ms: number | null;
   graded_at: string;
+  sandbox: "bubblewrap" | "none";
 }
 
 export class Gradebook {
@@ -90,7 +93,16 @@ export class Gradebook {
     const exists = checkGradebookPath(full, file, create);
     const db = openDatabase(full, file, exists);
     try {
-      const version = storedSchemaVersion(db, file);
+      let version = storedSchemaVersion(db, file);
+      // An older gradebook is brought up to date in place (columns added, nothing removed).
+      while (version !== undefined && MIGRATIONS[Number(version)] !== undefined) {
+        const from = Number(version);
+        db.transaction(() => {
+          db.exec(MIGRATIONS[from]!);
+          db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(String(from + 1));
+        })();
+        version = String(from + 1);
+      }
       if (version !== undefined && Number(version) !== SCHEMA_VERSION) {
         throw new CourseError(`the gradebook ${file} has schema version ${version}; this tool reads version ${SCHEMA_VERSION}.`, "use the course version that wrote it, or grade into a new file.");
       }
@@ -114,16 +126,20 @@ export class Gradebook {
     this.db.close();
   }
 
-  /** True when this exact file was already graded against this exact master. */
-  isCurrent(student: string, assignment: string, sha256: string, masterSha256: string | null): boolean {
+  /**
+   * True when this exact file was already graded against this exact master, and no less
+   * safely than `sandbox` would: a grade made without the sandbox is made again in it.
+   */
+  isCurrent(student: string, assignment: string, sha256: string, masterSha256: string | null, sandbox: "bubblewrap" | "none"): boolean {
     const row = this.db
       .prepare(
-        `SELECT s.sha256, s.master_sha256, s.status FROM submissions s
+        `SELECT s.sha256, s.master_sha256, s.status, s.sandbox FROM submissions s
          JOIN students st ON st.id = s.student_id JOIN assignments a ON a.id = s.assignment_id
          WHERE st.name = ? AND a.name = ?`,
       )
-      .get(student, assignment) as { sha256: string; master_sha256: string | null; status: string } | undefined;
-    return row !== undefined && row.status !== "error" && row.sha256 === sha256 && row.master_sha256 === masterSha256;
+      .get(student, assignment) as { sha256: string; master_sha256: string | null; status: string; sandbox: string } | undefined;
+    if (row === undefined || row.status === "error" || row.sha256 !== sha256 || row.master_sha256 !== masterSha256) return false;
+    return !(sandbox === "bubblewrap" && row.sandbox !== "bubblewrap");
   }
 
   /** Stores one submission's outcome, replacing an earlier one of the same student and assignment. */
@@ -143,10 +159,10 @@ export class Gradebook {
       const id = Number(
         this.db
           .prepare(
-            `INSERT INTO submissions (student_id, assignment_id, source_path, sha256, master_sha256, status, score, max_score, review, message, kernel_start_ms, duration_ms, graded_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO submissions (student_id, assignment_id, source_path, sha256, master_sha256, status, score, max_score, review, message, kernel_start_ms, duration_ms, graded_at, sandbox)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(studentId, assignmentId, o.sourcePath, o.sha256, o.masterSha256, o.status, o.score, o.maxScore, o.review ? 1 : 0, o.message, o.kernelStartMs, o.durationMs, new Date().toISOString())
+          .run(studentId, assignmentId, o.sourcePath, o.sha256, o.masterSha256, o.status, o.score, o.maxScore, o.review ? 1 : 0, o.message, o.kernelStartMs, o.durationMs, new Date().toISOString(), o.sandbox)
           .lastInsertRowid,
       );
       const score = this.db.prepare("INSERT INTO scores (submission_id, grade_id, position, points, earned, fraction, status, message, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -171,7 +187,7 @@ export class Gradebook {
   submissions(): SubmissionRow[] {
     return this.db
       .prepare(
-        `SELECT s.id, st.name AS student, a.name AS assignment, s.source_path, s.sha256, s.status, s.score, s.max_score, s.review, s.message, s.duration_ms, s.graded_at
+        `SELECT s.id, st.name AS student, a.name AS assignment, s.source_path, s.sha256, s.status, s.score, s.max_score, s.review, s.message, s.duration_ms, s.graded_at, s.sandbox
          FROM submissions s JOIN students st ON st.id = s.student_id JOIN assignments a ON a.id = s.assignment_id
          ORDER BY st.name, a.name`,
       )

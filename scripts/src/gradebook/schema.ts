@@ -5,10 +5,13 @@
  *   students(id, name)
  *   assignments(id, name, master_sha256, max_points, known)   known = 0: no master of that name
  *   submissions(id, student_id, assignment_id, source_path, sha256, master_sha256, status,
- *               score, max_score, review, message, kernel_start_ms, duration_ms, graded_at)
+ *               score, max_score, review, message, kernel_start_ms, duration_ms, graded_at,
+ *               sandbox)
  *       status: graded | invalid (unreadable JSON, wrong nbformat, missing metadata)
  *               | unknown-assignment | error (the grader itself failed on it)
  *       review: 1 when an integrity finding needs an instructor's look
+ *       sandbox: bubblewrap (the kernel ran in the operating-system sandbox) | none
+ *               (graded --unsandboxed, or by a version from before the sandbox)
  *   scores(submission_id, grade_id, position, points, earned, fraction, status, message, duration_ms)
  *       one row per test cell of the master
  *   cell_runs(submission_id, position, grade_id, status, duration_ms, truncated, error)
@@ -19,7 +22,16 @@
  *   rejected_files(path, reason, sha256, seen_at)   files in the submissions folder that
  *                                   could not be attributed to a student and assignment
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/**
+ * What turns a gradebook of an earlier version into the current one, by the version it
+ * has. Version 1 had no sandbox column: its grades came from kernels without the
+ * operating-system sandbox, hence 'none'.
+ */
+export const MIGRATIONS: Record<number, string> = {
+  1: "ALTER TABLE submissions ADD COLUMN sandbox TEXT NOT NULL DEFAULT 'none';",
+};
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -49,6 +61,7 @@ CREATE TABLE IF NOT EXISTS submissions (
   kernel_start_ms INTEGER,
   duration_ms INTEGER,
   graded_at TEXT NOT NULL,
+  sandbox TEXT NOT NULL DEFAULT 'none' CHECK (sandbox IN ('bubblewrap', 'none')),
   UNIQUE (student_id, assignment_id)
 );
 CREATE TABLE IF NOT EXISTS scores (

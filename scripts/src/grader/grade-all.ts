@@ -73,13 +73,13 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
     seen.set(key, file);
     const bytes = fs.readFileSync(file.file);
     const master = assignments.get(file.assignment)?.sha256 ?? null;
-    if (!options.force && options.gradebook.isCurrent(file.student, file.assignment, sha256Of(bytes), master)) {
+    if (!options.force && options.gradebook.isCurrent(file.student, file.assignment, sha256Of(bytes), master, options.sandbox)) {
       summary.skipped++;
       continue;
     }
     todo.push({ file, bytes });
   }
-  if (summary.skipped > 0) log(`skipped ${summary.skipped} submission(s) already graded with the same file and master (--force regrades them)`);
+  if (summary.skipped > 0) log(`skipped ${summary.skipped} submission(s) already graded with the same file and master${options.sandbox === "bubblewrap" ? " in the sandbox" : ""} (--force regrades them)`);
   if (todo.length === 0) {
     summary.durationMs = Date.now() - started;
     return summary;
@@ -104,7 +104,7 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
           masterSha256: assignments.get(file.assignment)?.sha256 ?? null, sourcePath: file.relative, sha256: sha256Of(bytes),
           status: "error", score: 0, maxScore: assignments.get(file.assignment)?.maxPoints ?? 0, review: true,
           message: `the grader failed on this submission: ${(error as Error).stack ?? String(error)}`,
-          kernelStartMs: null, durationMs: null, scores: [], cellRuns: [], issues: [], log: "",
+          kernelStartMs: null, durationMs: null, sandbox: options.sandbox, scores: [], cellRuns: [], issues: [], log: "",
         };
       }
       options.gradebook.store(outcome);

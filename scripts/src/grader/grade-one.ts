@@ -79,6 +79,7 @@ export async function gradeSubmission(file: SubmissionFile, bytes: Buffer, conte
     message: "",
     kernelStartMs: null,
     durationMs: null,
+    sandbox: context.sandbox.kind,
     scores: [],
     cellRuns: [],
     issues: [],

@@ -155,9 +155,9 @@ export class GradingSandbox {
 
   private unsandboxedKernel(name: string, limits: KernelLimits): KernelPlan {
     const runtimeDir = path.join(this.runFolder, "runtime");
-    // Inside the runtime folder, so that node and tslab find its node_modules from there.
-    fs.mkdirSync(path.join(runtimeDir, "work"), { recursive: true });
-    const dir = fs.mkdtempSync(path.join(runtimeDir, "work", `${safeName(name)}-`));
+    // Right inside the runtime folder, so that node and tslab find its node_modules one
+    // level up (a folder in between would be one the permission model refuses to look in).
+    const dir = fs.mkdtempSync(path.join(runtimeDir, `work-${safeName(name)}-`));
     fs.mkdirSync(path.join(dir, "tmp"));
     const env = scrubbedEnv({
       PATH: sandboxPath(process.env.PATH),
