@@ -27,6 +27,7 @@ function outcome(student: string, score: number, extra: Partial<SubmissionOutcom
     message: "",
     kernelStartMs: 1000,
     durationMs: 3000,
+    sandbox: "bubblewrap",
     scores: [
       { gradeId: "t1", position: 3, points: 1, earned: Math.min(1, score), fraction: null, status: score >= 1 ? "passed" : "failed", message: score >= 1 ? "" : "expected <1> & got 0", durationMs: 10 },
       { gradeId: "t2", position: 5, points: 2, earned: Math.max(0, score - 1), fraction: (score - 1) / 2, status: "partial", message: "", durationMs: 20 },
@@ -48,10 +49,10 @@ describe("the gradebook", () => {
       assert.equal(row!.score, 2);
       assert.deepEqual(gb.scores(row!.id).map((s) => [s.gradeId, s.earned]), [["t1", 1], ["t2", 1]]);
       assert.equal(gb.issues(row!.id)[0]!.kind, "edited");
-      assert.ok(gb.isCurrent("ann", "a1", "sha-ann-2", "m1"));
-      assert.ok(!gb.isCurrent("ann", "a1", "sha-ann-3", "m1"), "a changed file is graded again");
-      assert.ok(!gb.isCurrent("ann", "a1", "sha-ann-2", "m2"), "a changed master regrades everything");
-      assert.ok(!gb.isCurrent("bob", "a1", "sha-ann-2", "m1"));
+      assert.ok(gb.isCurrent("ann", "a1", "sha-ann-2", "m1", "bubblewrap"));
+      assert.ok(!gb.isCurrent("ann", "a1", "sha-ann-3", "m1", "bubblewrap"), "a changed file is graded again");
+      assert.ok(!gb.isCurrent("ann", "a1", "sha-ann-2", "m2", "bubblewrap"), "a changed master regrades everything");
+      assert.ok(!gb.isCurrent("bob", "a1", "sha-ann-2", "m1", "bubblewrap"));
     } finally {
       gb.close();
     }
@@ -68,9 +69,41 @@ describe("the gradebook", () => {
       assert.deepEqual(gb.issues(rows[0]!.id), []);
       assert.equal((gb.database.prepare("SELECT COUNT(*) AS n FROM scores").get() as { n: number }).n, 2, "old scores are gone");
       gb.store(outcome("bob", 0, { status: "error", sha256: "x" }));
-      assert.ok(!gb.isCurrent("bob", "a1", "x", "m1"));
+      assert.ok(!gb.isCurrent("bob", "a1", "x", "m1", "bubblewrap"));
     } finally {
       gb.close();
+    }
+  });
+
+  test("a grade made without the sandbox is made again in it, not the other way round", () => {
+    const gb = Gradebook.open(path.join(dir, "sandbox.sqlite"));
+    try {
+      gb.store({ ...outcome("ann", 2), sandbox: "none" });
+      assert.equal(gb.submissions()[0]!.sandbox, "none");
+      assert.ok(!gb.isCurrent("ann", "a1", "sha-ann-2", "m1", "bubblewrap"), "a sandboxed run regrades it");
+      assert.ok(gb.isCurrent("ann", "a1", "sha-ann-2", "m1", "none"));
+      gb.store(outcome("ann", 2));
+      assert.ok(gb.isCurrent("ann", "a1", "sha-ann-2", "m1", "none"), "an unsandboxed run keeps a sandboxed grade");
+    } finally {
+      gb.close();
+    }
+  });
+
+  test("a gradebook of schema 1 (before the sandbox) opens as schema 2, its grades marked as made without the sandbox", () => {
+    const file = path.join(dir, "v1.sqlite");
+    const gb = Gradebook.open(file);
+    gb.store(outcome("ann", 2));
+    gb.database.exec("ALTER TABLE submissions DROP COLUMN sandbox; UPDATE meta SET value = '1' WHERE key = 'schema_version';");
+    gb.close();
+    const reopened = Gradebook.open(file);
+    try {
+      assert.equal((reopened.database.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string }).value, "2");
+      const [row] = reopened.submissions();
+      assert.equal(row!.score, 2, "nothing is lost");
+      assert.equal(row!.sandbox, "none");
+      assert.ok(!reopened.isCurrent("ann", "a1", "sha-ann-2", "m1", "bubblewrap"));
+    } finally {
+      reopened.close();
     }
   });
 
@@ -103,8 +136,15 @@ describe("the gradebook", () => {
       gb.store({ ...outcome("bob", 0), assignment: "a2", maxScore: 5, masterSha256: "m2" });
       gb.store({ ...outcome("bob", 0), assignment: "zz-unknown", assignmentKnown: false, status: "unknown-assignment", maxScore: 0, masterSha256: null });
       gb.store({ ...outcome("ann", 0), assignment: "a2", maxScore: 5, masterSha256: "m2", status: "invalid" });
+      gb.store({ ...outcome("cy", 3), sandbox: "none" });
       const lines = gradebookCsv(gb).trimEnd().split("\r\n");
-      assert.deepEqual(lines, ["student,a1 (3),a2 (5),total,max (8),review", "'=cmd(),1,,1,8,a1", "ann,2.5,0,2.5,8,", "bob,,0,0,8,"]);
+      assert.deepEqual(lines, [
+        "student,a1 (3),a2 (5),total,max (8),review,unsandboxed",
+        "'=cmd(),1,,1,8,a1,",
+        "ann,2.5,0,2.5,8,,",
+        "bob,,0,0,8,,",
+        "cy,3,,3,8,,a1", // graded --unsandboxed: marked
+      ]);
     } finally {
       gb.close();
     }
