@@ -5,7 +5,9 @@
 // reference solution; expected scores come from the master's points.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { projectRoot, runCourse, type CliResult } from "../helpers/cli";
@@ -50,8 +52,17 @@ function put(relative: string, content: Notebook | string): void {
 const WRONG_NOR = 'function makeNor(): McCullochPittsUnit {\n  return mcpOr();\n}\n';
 const WRONG_MAJORITY = 'function makeMajority(): McCullochPittsUnit {\n  return new McCullochPittsUnit({ name: "any", excitatory: [1, 1, 1], threshold: 1 });\n}\n';
 
+/** A server on this machine's loopback: no graded kernel may reach it. */
+let loopbackHits = 0;
+const loopback = net.createServer((socket) => {
+  loopbackHits++;
+  socket.destroy();
+});
+const loopbackReady = new Promise<number>((ok) => loopback.listen(0, "127.0.0.1", () => ok((loopback.address() as net.AddressInfo).port)));
+after(() => loopback.close());
+
 /** What a snooping submission tries to read; it fails its own answer if anything leaks. */
-function snoopCode(): string {
+function snoopCode(port: number): string {
   const targets = [
     path.join(projectRoot, "notebooks", `${NAME}.ipynb`),
     path.join(projectRoot, "solutions", `${NAME}.ipynb`),
@@ -83,6 +94,13 @@ try { require("ht" + "tp").get("http://127.0.0.1:9/"); leaks.push("made an HTTP 
 try { new (require("ht" + "tps").Agent)(); leaks.push("made an HTTPS agent"); } catch {}
 try { require("d" + "ns").promises.lookup("localhost"); leaks.push("looked up a name"); } catch {}
 try { (process as any).getBuiltinModule("node:net").createConnection(9); leaks.push("opened a socket through getBuiltinModule"); } catch {}
+const port = ${port};
+try { require("n" + "et").connect(port, "127.0.0.1"); leaks.push("connected to the grader's loopback"); } catch {}
+try { new (require("_http_" + "client").ClientRequest)("http://127.0.0.1:" + port + "/"); leaks.push("made a request through _http_client"); } catch {}
+try { new (require("_http_" + "agent").Agent)(); leaks.push("made an agent through _http_agent"); } catch {}
+try { require("_tls_" + "wrap").connect(port, "127.0.0.1"); leaks.push("opened TLS through _tls_wrap"); } catch {}
+try { (process as any).binding("tcp_" + "wrap"); leaks.push("reached tcp_wrap"); } catch {}
+try { (require("dgram") as any).createSocket("udp4").send("x", port, "127.0.0.1"); leaks.push("sent UDP"); } catch {}
 if (typeof (globalThis as any).fetch === "function") leaks.push("fetch is there");
 try { process.kill(process.ppid, 0); leaks.push("can signal the grader"); } catch {}
 try { const out = require("child_process").execSync("cat " + targets[0]).toString(); if (out.includes("HIDDEN")) leaks.push("ran cat"); } catch {}
@@ -91,8 +109,67 @@ if (visible.includes(root) || visible.includes(${JSON.stringify(path.basename(gr
 `;
 }
 
-before(() => {
+/** Files of the project a kernel could change if the runtime were writable: hashed before and after. */
+const guarded = [
+  path.join(projectRoot, "lib", "dist", "grading", "index.js"),
+  path.join(projectRoot, "lib", "dist", "index.js"),
+  path.join(projectRoot, "node_modules", "tslab", "package.json"),
+  path.join(projectRoot, "node_modules", "tslab", "dist", "executor.js"),
+  path.join(projectRoot, "data", "manifest.json"),
+  ...["fashion-mnist", "california-housing"].flatMap((d) => {
+    const dir = path.join(projectRoot, "data", "cache", d);
+    return fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => path.join(dir, f)) : [];
+  }),
+];
+const hashAll = () => guarded.map((f) => (fs.existsSync(f) ? createHash("sha256").update(fs.readFileSync(f)).digest("hex") : "missing"));
+const hashesBefore = hashAll();
+const MARKER = `nncourse-poison-${process.pid}`;
+
+/**
+ * A submission with right answers that, before them, tries to change what later kernels
+ * load (the checks, the library, the guard, tslab, the datasets) by every path it can
+ * name, to leave files for later submissions, and to start processes that outlive it.
+ */
+function poisonCode(): string {
+  return `const fs: any = require("fs");
+const os: any = require("os");
+const done: string[] = [];
+const write = (p: string) => { try { fs.writeFileSync(p, "POISON ${MARKER}"); done.push(p); } catch {} };
+const lib = require.resolve("nncourse/dist/grading");
+const targets = [lib, require.resolve("nncourse"), require.resolve("tslab/package.json"), "/course/guard.js", "/course/data/manifest.json", "/course/bin/node"];
+try { targets.push(require("nncourse").locateDatasetFile("fashion-mnist", "t10k-labels-idx1-ubyte.gz").path); } catch {}
+for (const t of [...targets]) targets.push("/proc/self/root" + t, "/proc/1/root" + t, "../" + t, process.cwd() + "/../.." + t);
+for (const t of targets) write(t);
+for (const dir of [process.cwd(), os.homedir(), os.tmpdir(), "/tmp", "/dev/shm", "/course", "/course/kernel"]) write(dir + "/${MARKER}");
+try { fs.symlinkSync(lib, "lib-link"); write("lib-link"); } catch {}
+try { fs.linkSync(lib, "lib-hard"); write("lib-hard"); } catch {}
+try { require("child_" + "process").spawn("/bin/sleep", ["300", "${MARKER}"], { detached: true, stdio: "ignore" }).unref(); done.push("spawned"); } catch {}
+try { new (require("worker_" + "threads").Worker)("setInterval(() => {}, 1000)", { eval: true }); done.push("started a worker"); } catch {}
+`;
+}
+
+/** A later submission that fails its own answer if anything of the poison reached it. */
+function victimCode(): string {
+  return `const fs: any = require("fs");
+const os: any = require("os");
+const found: string[] = [];
+for (const dir of [process.cwd(), os.homedir(), os.tmpdir()]) { try { fs.readFileSync(dir + "/${MARKER}"); found.push(dir); } catch {} }
+for (const f of [require.resolve("nncourse/dist/grading"), require.resolve("nncourse")]) { if (fs.readFileSync(f, "utf8").includes("POISON")) found.push(f); }
+`;
+}
+const FAIL_NOR_IF_FOUND = 'function makeNor(): McCullochPittsUnit {\n  if (found.length > 0) throw new Error("POISONED: " + found.join("; "));\n  return new McCullochPittsUnit({ name: "NOR", excitatory: [0, 0], inhibitory: [true, true], threshold: 0 });\n}\n';
+
+before(async () => {
+  const port = await loopbackReady;
   put(`correct/${NAME}.ipynb`, solution);
+  put(`poison/${NAME}.ipynb`, variant((nb) => insertAfter(nb, "setup", poisonCode())));
+  put(
+    `zz-victim/${NAME}.ipynb`,
+    variant((nb) => {
+      insertAfter(nb, "setup", victimCode());
+      setSource(nb, "nor", FAIL_NOR_IF_FOUND);
+    }),
+  );
   put(
     `partial/${NAME}.ipynb`,
     variant((nb) => {
@@ -169,7 +246,7 @@ try { g.Error = function FakeError() { return {}; }; } catch {}
   put(
     `snoop/${NAME}.ipynb`,
     variant((nb) => {
-      insertAfter(nb, "setup", snoopCode());
+      insertAfter(nb, "setup", snoopCode(port));
       setSource(nb, "nor", 'function makeNor(): McCullochPittsUnit {\n  if (leaks.length > 0) throw new Error("LEAKED: " + leaks.join("; "));\n  return new McCullochPittsUnit({ name: "NOR", excitatory: [0, 0], inhibitory: [true, true], threshold: 0 });\n}\n');
     }),
   );
@@ -261,7 +338,8 @@ describe("course grade: the adversarial batch", { concurrency: 1 }, () => {
   test("the run finishes, processes every file and says so", () => {
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
     assert.match(run.stdout, /1 rejected file/);
-    assert.equal(graded.size, 20, [...graded.keys()].join(", "));
+    assert.equal(graded.size, 22, [...graded.keys()].join(", "));
+    assert.match(run.stdout, /sandbox: bubblewrap/, "graded in the operating-system sandbox");
   });
 
   test("a correct submission earns every point; a partly correct one earns its share, partial credit included", () => {
@@ -293,11 +371,16 @@ describe("course grade: the adversarial batch", { concurrency: 1 }, () => {
     expectScore("redefine", FULL - pts("nor-tests"), ["nor-tests"]);
   });
 
-  test("process.exit and a killed kernel end the run; the tests after them earn nothing", () => {
+  test("process.exit ends the run; the tests after it earn nothing", () => {
     const exit = expectScore("exit", pts("nor-tests") + pts("majority-tests"), ["xor-tests", "perceptron-step-tests", "perceptron-train-tests"]);
     assert.equal(exit.scores.get("xor-tests")!.status, "not-run");
-    const kill = expectScore("kill", pts("nor-tests") + pts("majority-tests"), ["xor-tests", "perceptron-step-tests", "perceptron-train-tests"]);
-    assert.equal(kill.scores.get("xor-tests")!.status, "kernel-died");
+  });
+
+  test("a kernel cannot kill itself: it is its sandbox's first process, which no signal from inside ends", () => {
+    // process.kill(process.pid, "SIGKILL") returns, xor gives 0 and its test fails on its
+    // own; the other tests still run and earn their points.
+    const kill = expectScore("kill", FULL - pts("xor-tests"), ["xor-tests"]);
+    assert.equal(kill.scores.get("xor-tests")!.status, "failed");
   });
 
   test("a submission that signals the grader cannot stop the batch", () => {
@@ -308,6 +391,45 @@ describe("course grade: the adversarial batch", { concurrency: 1 }, () => {
     // The submission fails its own NOR exercise with "LEAKED: ..." if any attempt worked.
     const g = expectScore("snoop", FULL, []);
     assert.equal(g.row.review, 1, "reading course files is flagged for review");
+    assert.equal(loopbackHits, 0, "a kernel reached a server on the grader's loopback");
+  });
+
+  test("a submission that tries to poison the runtime, the datasets, later submissions and later runs changes nothing", async () => {
+    expectScore("poison", FULL, []);
+    assert.deepEqual(hashAll(), hashesBefore, "a file of the project changed during grading");
+    // Nothing it started lives on, and nothing it wrote is on this machine's disk.
+    const survivors = fs.readdirSync("/proc").filter((pid) => /^\d+$/.test(pid) && (() => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, "latin1").includes(MARKER);
+      } catch {
+        return false;
+      }
+    })());
+    assert.deepEqual(survivors, [], "a process started by a graded kernel outlived it");
+    const planted: string[] = [];
+    const search = (dir: string, depth: number) => {
+      let names: fs.Dirent[] = [];
+      try {
+        names = fs.readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const entry of names) {
+        if (entry.name.includes(MARKER)) planted.push(path.join(dir, entry.name));
+        if (entry.isDirectory() && depth > 0) search(path.join(dir, entry.name), depth - 1);
+      }
+    };
+    search(os.tmpdir(), 4);
+    assert.deepEqual(planted, [], "a graded kernel left a file on this machine");
+    // A later submission of the same run found nothing of it…
+    expectScore("zz-victim", FULL, []);
+    // …nor does one in the next run.
+    const next = path.join(work, "next-run");
+    fs.mkdirSync(path.join(next, "victim"), { recursive: true });
+    fs.copyFileSync(path.join(submissions, "zz-victim", `${NAME}.ipynb`), path.join(next, "victim", `${NAME}.ipynb`));
+    const again = await runCourse(["grade", next, "--gradebook", path.join(work, "next.sqlite"), "--timeout", "8"], { timeoutMs: 120_000 });
+    assert.equal(again.code, 0, `${again.stdout}\n${again.stderr}`);
+    assert.match(again.stdout, new RegExp(`victim · ${NAME}: ${FULL}/${FULL}`), again.stdout);
   });
 
   test("fake 'passed' output and a forged grade record earn nothing and flag the submission", () => {

@@ -134,8 +134,10 @@ export class GradingSandbox {
     writeConnectionFile(connectionFile, kernelSide, 0o644);
     const runtimeFile = (relative: string) => `${SANDBOX_ROOT}/${relative}`;
     const nodeFlags = innerLayerFlags(limits.memoryMb, {
-      read: [runtimeFile(RUNTIME_PATHS.nodeModules), runtimeFile(RUNTIME_PATHS.data), runtimeFile(RUNTIME_PATHS.guard), SANDBOX_KERNEL, SANDBOX_WORK, "/tmp"],
-      write: [SANDBOX_WORK, "/tmp"],
+      // Not /tmp, although it leads to the scratch folder: TMPDIR names the folder itself,
+      // and with /tmp in this list Node 20's permission model lets every path be read.
+      read: [runtimeFile(RUNTIME_PATHS.nodeModules), runtimeFile(RUNTIME_PATHS.data), runtimeFile(RUNTIME_PATHS.guard), SANDBOX_KERNEL, SANDBOX_WORK],
+      write: [SANDBOX_WORK],
       guard: runtimeFile(RUNTIME_PATHS.guard),
     });
     const sandboxLimits: SandboxLimits = {
