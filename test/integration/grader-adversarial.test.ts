@@ -371,16 +371,11 @@ describe("course grade: the adversarial batch", { concurrency: 1 }, () => {
     expectScore("redefine", FULL - pts("nor-tests"), ["nor-tests"]);
   });
 
-  test("process.exit ends the run; the tests after it earn nothing", () => {
+  test("process.exit and a killed kernel end the run; the tests after them earn nothing", () => {
     const exit = expectScore("exit", pts("nor-tests") + pts("majority-tests"), ["xor-tests", "perceptron-step-tests", "perceptron-train-tests"]);
     assert.equal(exit.scores.get("xor-tests")!.status, "not-run");
-  });
-
-  test("a kernel cannot kill itself: it is its sandbox's first process, which no signal from inside ends", () => {
-    // process.kill(process.pid, "SIGKILL") returns, xor gives 0 and its test fails on its
-    // own; the other tests still run and earn their points.
-    const kill = expectScore("kill", FULL - pts("xor-tests"), ["xor-tests"]);
-    assert.equal(kill.scores.get("xor-tests")!.status, "failed");
+    const kill = expectScore("kill", pts("nor-tests") + pts("majority-tests"), ["xor-tests", "perceptron-step-tests", "perceptron-train-tests"]);
+    assert.equal(kill.scores.get("xor-tests")!.status, "kernel-died");
   });
 
   test("a submission that signals the grader cannot stop the batch", () => {

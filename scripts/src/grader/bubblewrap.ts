@@ -26,6 +26,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { CourseError, EXIT } from "../errors";
@@ -167,7 +168,10 @@ export function bubblewrapArgs(spec: SandboxSpec): string[] {
   const args: string[] = [
     "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
     "--hostname", "sandbox",
-    "--die-with-parent", "--new-session", "--as-pid-1",
+    // Not --as-pid-1: bwrap's own init stays PID 1 and keeps the parent-death signal
+    // (setpriv's change of uid would clear it on the kernel), so the sandbox dies with
+    // bwrap and with the grader.
+    "--die-with-parent", "--new-session",
   ];
   if (!tools.setpriv) {
     // A normal user: a user namespace of its own, seen inside as the sandbox user.
@@ -232,32 +236,95 @@ interface SandboxInfo {
  * A kernel launcher that runs `spec.command` in the sandbox. The kernel's connection
  * file (written by the caller at spec.connectionFile) must name `kernelSide`'s
  * addresses; the client connects to the same sockets through /proc/<pid>/root.
+ *
+ * That path is the kernel's to change once its code runs: a symbolic link put in place
+ * of a socket would be followed from this machine's root, to any socket on it. So the
+ * client connects once, after checking that each path is a socket that listens, before
+ * any notebook code runs, and never reconnects.
  */
 export function sandboxLauncher(spec: SandboxSpec, kernelSide: ConnectionInfo, cleanup: () => void): KernelLauncher {
   return async (env): Promise<KernelProcess> => {
     const [command, ...args] = sandboxCommand(spec);
     const child = spawn(command!, args, { cwd: "/", env, stdio: ["ignore", "pipe", "pipe", "pipe"], detached: true });
-    let pid: number | undefined;
+    let init: number;
     try {
-      pid = await sandboxPid(child);
+      init = await sandboxPid(child);
     } catch (error) {
       cleanup();
       throw error;
     }
+    const connection: ConnectionInfo = { ...kernelSide, ip: `/proc/${init}/root${kernelSide.ip}` };
+    let kernelPid: number | undefined;
     return {
       child,
-      connection: { ...kernelSide, ip: `/proc/${pid}/root${kernelSide.ip}` },
+      connection,
       signal: (signal) => {
-        // The kernel is the sandbox's PID 1: ending it ends every process inside.
+        // SIGKILL ends bwrap's init, the sandbox's PID 1, and with it every process inside;
+        // other signals (SIGINT interrupts a cell) go to the kernel, the init's one child.
+        const target = signal === "SIGKILL" ? init : ((kernelPid ??= childOf(init)) ?? init);
         try {
-          process.kill(pid!, signal);
+          process.kill(target, signal);
         } catch {
           // already gone
         }
       },
       cleanup,
+      listening: (timeoutMs) => socketsListening((["shell", "control", "iopub"] as const).map((c) => `${connection.ip}:${connection[`${c}_port`]}`), timeoutMs),
+      reconnect: false,
     };
   };
+}
+
+/** The first child of `pid` (the kernel, under bwrap's init), found through /proc. */
+function childOf(pid: number): number | undefined {
+  try {
+    const listed = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).map(Number);
+    if (listed[0]) return listed[0];
+  } catch {
+    // a kernel without /proc/PID/task/PID/children: look at every process's parent
+  }
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      // "pid (comm) state ppid …": comm may hold spaces, so read after the last ")".
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
+}
+
+/** Resolves once every path is a Unix socket (not a link to one) that accepts a connection. */
+export async function socketsListening(paths: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const file of paths) {
+    for (;;) {
+      if (isSocketFile(file) && (await accepts(file))) break;
+      if (Date.now() > deadline) throw new CourseError(`the kernel did not listen on ${file} within ${Math.round(timeoutMs / 1000)} s.`, "run `course doctor` to check the sandbox and the kernel.", EXIT.missing);
+      await new Promise((ok) => setTimeout(ok, 25));
+    }
+  }
+}
+
+function isSocketFile(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSocket();
+  } catch {
+    return false;
+  }
+}
+
+function accepts(file: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(file);
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
 }
 
 /** Waits for bwrap's info (the kernel's process id as this machine sees it), or for its failure. */
@@ -310,7 +377,7 @@ export async function probeSandbox(tools: SandboxTools, runtime: Runtime, workDi
     connectionFile,
     hide: [],
     limits: { dataMb: 1024, scratchMb: 16, cpuSeconds: 30, processes: 4096, files: 256 },
-    command: [`${SANDBOX_ROOT}/bin/node`, "-e", 'process.stdout.write(JSON.stringify({ uid: process.getuid(), pid: process.pid, files: require("fs").readdirSync("/course").sort() }))'],
+    command: [`${SANDBOX_ROOT}/bin/node`, "-e", PROBE_SCRIPT],
   };
   const [command, ...args] = sandboxCommand(spec);
   const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
@@ -325,13 +392,58 @@ export async function probeSandbox(tools: SandboxTools, runtime: Runtime, workDi
   });
   fs.rmSync(connectionFile, { force: true });
   if (result.code !== 0) return { ok: false, problem: result.stderr.trim() || `exit code ${result.code}` };
+  let seen: { uid: number; pid: number; pids: number[]; inherited: number[] };
   try {
-    const seen = JSON.parse(result.stdout) as { uid: number; pid: number };
-    if (seen.pid !== 1) return { ok: false, problem: `the kernel is not alone in its process namespace (pid ${seen.pid})` };
-    return { ok: true, uid: seen.uid };
+    seen = JSON.parse(result.stdout);
   } catch {
     return { ok: false, problem: `unexpected output: ${result.stdout.slice(0, 200)}` };
   }
+  const others = seen.pids.filter((p) => p !== 1 && p !== seen.pid);
+  if (others.length > 0) return { ok: false, problem: `a process in the sandbox sees other processes (${others.join(", ")}): no PID namespace of its own` };
+  if (seen.inherited.length > 0) {
+    return { ok: false, problem: `file descriptors ${seen.inherited.join(", ")} of the grader reached the sandbox; start course grade from a shell that does not leave them open` };
+  }
+  return { ok: true, uid: seen.uid };
+}
+
+/**
+ * What the probe reports from inside: its uid and pid, the processes it can see, and the
+ * file descriptors it inherited (open without close-on-exec: node opens its own with it).
+ */
+const PROBE_SCRIPT = `const fs = require("fs");
+const O_CLOEXEC = 0o2000000;
+const inherited = fs.readdirSync("/proc/self/fd").map(Number).filter((fd) => {
+  if (fd <= 2) return false;
+  try { return (parseInt(/flags:\\s+(\\d+)/.exec(fs.readFileSync("/proc/self/fdinfo/" + fd, "utf8"))[1], 8) & O_CLOEXEC) === 0; } catch { return false; }
+});
+const pids = fs.readdirSync("/proc").filter((n) => /^\\d+$/.test(n)).map(Number);
+process.stdout.write(JSON.stringify({ uid: process.getuid(), pid: process.pid, pids, inherited }));`;
+
+/**
+ * Closes the file descriptors this process inherited open without close-on-exec
+ * (a shell's `exec 9<>log`, a CI runner's pipe): every child would get them too, and a
+ * descriptor open on a file of this machine is a way around the sandbox's mounts. Node,
+ * SQLite and zeromq open their own with close-on-exec, and standard input, output and
+ * error and node's IPC channel stay.
+ */
+export function closeInheritedDescriptors(): number[] {
+  if (process.platform !== "linux") return [];
+  const keep = new Set([0, 1, 2, Number(process.env.NODE_CHANNEL_FD ?? -1)]);
+  const closed: number[] = [];
+  for (const name of fs.readdirSync("/proc/self/fd")) {
+    const fd = Number(name);
+    if (keep.has(fd)) continue;
+    try {
+      const flags = /flags:\s+(\d+)/.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, "utf8"));
+      if (flags && (parseInt(flags[1]!, 8) & 0o2000000) === 0) {
+        fs.closeSync(fd);
+        closed.push(fd);
+      }
+    } catch {
+      // the directory's own descriptor, gone by now
+    }
+  }
+  return closed;
 }
 
 /** The sandbox as a line for reports (course doctor, the grading summary). */

@@ -24,6 +24,7 @@ import type { KernelLauncher } from "../kernel/kernel";
 import { permissionFlags, QUIET_PERMISSION_WARNING } from "../kernel/node-flags";
 import { projectRoot } from "../project";
 import {
+  closeInheritedDescriptors,
   findSandboxTools,
   probeSandbox,
   SANDBOX_KERNEL,
@@ -82,6 +83,7 @@ export class GradingSandbox {
       const found = findSandboxTools();
       if (!found.ok) throw new CourseError(found.problem, found.fix, EXIT.missing);
       tools = found.tools;
+      closeInheritedDescriptors();
     }
     const runFolder = createRunFolder();
     try {
@@ -221,8 +223,10 @@ export function createRunFolder(): string {
 
 function removeStaleRunFolders(): void {
   for (const name of fs.readdirSync(os.tmpdir())) {
-    if (!name.startsWith("nncourse-grade-")) continue;
     const dir = path.join(os.tmpdir(), name);
+    // Earlier versions kept a runtime cache here, which nothing uses any more.
+    if (name.startsWith("nncourse-grader-runtime-")) fs.rmSync(dir, { recursive: true, force: true });
+    if (!name.startsWith("nncourse-grade-")) continue;
     try {
       const pid = Number(fs.readFileSync(path.join(dir, "grader.pid"), "utf8"));
       if (pid > 0 && !isAlive(pid)) fs.rmSync(dir, { recursive: true, force: true });

@@ -48,6 +48,13 @@ export interface KernelProcess {
   signal(signal: NodeJS.Signals): void;
   /** Removes the launch's files (the connection file holds the key); synchronous, as it also runs at exit. */
   cleanup(): void;
+  /** Resolves once the kernel listens and the client may connect (default: at once; zeromq retries). */
+  listening?: (timeoutMs: number) => Promise<void>;
+  /**
+   * False: connect once, and never again by the same path. For a kernel that could, once
+   * it runs untrusted code, put something else at that path (the grader's sandbox).
+   */
+  reconnect?: boolean;
 }
 
 /** Starts a kernel process with the given environment (see KernelStartOptions.launch). */
@@ -97,9 +104,9 @@ export class Kernel {
   readonly exited: Promise<KernelExit>;
   private exitInfo: KernelExit | undefined;
   private log = "";
-  private readonly shell = new zmq.Dealer({ linger: 0 });
-  private readonly control = new zmq.Dealer({ linger: 0 });
-  private readonly iopub = new zmq.Subscriber({ linger: 0 });
+  private readonly shell: zmq.Dealer;
+  private readonly control: zmq.Dealer;
+  private readonly iopub: zmq.Subscriber;
   private readonly replyWaiters = new Map<string, (message: JupyterMessage) => void>();
   private readonly iopubListeners = new Map<string, (message: JupyterMessage) => void>();
   private readonly anyIopubListeners = new Set<(message: JupyterMessage) => void>();
@@ -113,6 +120,11 @@ export class Kernel {
     const { child } = launched;
     this.child = child;
     this.connection = launched.connection;
+    // -1: a connection, once lost, is not made again (see KernelProcess.reconnect).
+    const options = { linger: 0, ...(launched.reconnect === false ? { reconnectInterval: -1 } : {}) };
+    this.shell = new zmq.Dealer(options);
+    this.control = new zmq.Dealer(options);
+    this.iopub = new zmq.Subscriber(options);
     this.exited = new Promise((resolveExit) => {
       const exit = (code: number | null, signal: NodeJS.Signals | null) => {
         this.exitInfo = { code, signal, log: this.log };
@@ -142,6 +154,13 @@ export class Kernel {
     });
     try {
       await spawned;
+      if (launched.listening) {
+        const first = await Promise.race([launched.listening(options.startTimeoutMs ?? 30_000).then(() => "listening" as const), kernel.exited.then(() => "died" as const)]);
+        if (first === "died") {
+          await kernel.logSettled();
+          throw kernel.startError("exited before it was ready");
+        }
+      }
       kernel.connect();
       await kernel.waitUntilReady(options.startTimeoutMs ?? 30_000);
       return kernel;
