@@ -7,7 +7,9 @@
 // what happened; the assertions read that report and say what leaked.
 //
 // Every class of protection has a negative control: the same probe, with one option taken
-// out of a copy of the argv, must get through, so each test is known to be able to fail.
+// out of a copy of the argv (or --as-pid-1 put back), must get through, so each test is known
+// to be able to fail. What the grader process itself does (closing inherited descriptors) is
+// tested through a stand-in grader, with and without that step.
 // To see the whole file go red against a weakened sandbox, set
 // NNCOURSE_SANDBOX_TEST_MUTATION to names from MUTATIONS below (comma-separated), e.g.
 //   NNCOURSE_SANDBOX_TEST_MUTATION=no-unshare-net node --import tsx --test test/integration/grader-sandbox.test.ts
@@ -21,7 +23,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { projectRoot } from "../helpers/cli";
-import { findSandboxTools, SANDBOX_UID, sandboxCommand, type SandboxLimits, type SandboxSpec, type SandboxTools } from "../../scripts/src/grader/bubblewrap";
+import { findSandboxTools, SANDBOX_UID, sandboxCommand, socketsListening, type SandboxLimits, type SandboxSpec, type SandboxTools } from "../../scripts/src/grader/bubblewrap";
 import { describeRuntime, type Runtime, type RuntimeEntry } from "../../scripts/src/grader/runtime";
 import { createRunFolder, GradingSandbox } from "../../scripts/src/grader/sandbox";
 
@@ -37,7 +39,8 @@ const DEFAULT_LIMITS: SandboxLimits = { dataMb: 2560, scratchMb: 16, cpuSeconds:
 const rand = () => randomBytes(6).toString("hex");
 
 // ---------------------------------------------------------------------------------------
-// Argv mutations: each removes one protection from a copy of sandboxCommand()'s argv.
+// Argv mutations: each removes one protection from a copy of sandboxCommand()'s argv (or,
+// for --as-pid-1, puts back an option whose absence is the protection).
 
 type Mutation = (argv: string[]) => string[];
 
@@ -53,13 +56,13 @@ function dropPair(argv: string[], option: string, value: string): string[] {
   }
   return out;
 }
-/** Index of the bwrap operation `op` whose last operand is `target`. */
-function opIndex(argv: string[], op: string, target: string, operands = 1): number {
-  const i = argv.findIndex((a, j) => a === op && argv[j + operands] === target);
+/** Index of the bwrap operation `op` whose operand is `target`. */
+function opIndex(argv: string[], op: string, target: string): number {
+  const i = argv.findIndex((a, j) => a === op && argv[j + 1] === target);
   assert.ok(i >= 0, `the sandbox argv has no "${op} … ${target}" (bubblewrap.ts changed?)`);
   return i;
 }
-/** The --perms/--size modifiers right before index i, as [start, i]. */
+/** Where the --perms/--size modifiers of the operation at index i start. */
 function withModifiers(argv: string[], i: number): number {
   let start = i;
   while (start >= 2 && (argv[start - 2] === "--perms" || argv[start - 2] === "--size")) start -= 2;
@@ -71,6 +74,15 @@ const dropSetpriv: Mutation = (argv) => {
   if (i < 0) return argv;
   const end = argv.indexOf("--", i);
   return [...argv.slice(0, i), ...argv.slice(end + 1)];
+};
+/**
+ * The command itself as the sandbox's PID 1 instead of bwrap's own init: the design before
+ * the fix in section 5 (as root, setpriv then clears the parent-death signal of PID 1).
+ */
+const asPid1: Mutation = (argv) => {
+  const i = argv.indexOf("--new-session");
+  assert.ok(i >= 0, 'the sandbox argv has no "--new-session" (bubblewrap.ts changed?)');
+  return [...argv.slice(0, i + 1), "--as-pid-1", ...argv.slice(i + 1)];
 };
 const dropRlimit = (name: string): Mutation => (argv) => argv.filter((a) => !a.startsWith(`--${name}=`));
 /** /course/work as a folder of this machine instead of the sandbox's own tmpfs. */
@@ -94,7 +106,8 @@ const writableBind = (target?: string): Mutation => (argv) =>
 let globalScratch = "";
 const MUTATIONS: Record<string, Mutation> = {
   "no-unshare-net": (a) => dropFlag(a, "--unshare-net"),
-  "no-unshare-pid": (a) => dropFlag(dropFlag(a, "--unshare-pid"), "--as-pid-1"),
+  "no-unshare-pid": (a) => dropFlag(a, "--unshare-pid"),
+  "as-pid-1": asPid1,
   "no-remount-ro-root": (a) => dropPair(a, "--remount-ro", "/"),
   "rw-binds": writableBind(),
   "no-setpriv": dropSetpriv,
@@ -129,7 +142,7 @@ async function attemptAsync(name, fn) {
 }
 function ready() {
   process.stdout.write("@@READY@@\n");
-  return new Promise((resolve) => { process.stdin.once("data", () => { process.stdin.pause(); resolve(); }); process.stdin.once("end", resolve); });
+  return new Promise((resolve) => { process.stdin.once("data", () => { process.stdin.destroy(); resolve(); }); process.stdin.once("end", resolve); });
 }
 function done() { process.stdout.write("\n@@REPORT@@" + JSON.stringify(report) + "\n"); }
 `;
@@ -165,13 +178,45 @@ const c = spawn(argv[0], argv.slice(1), { cwd: "/", env, stdio: ["inherit", "inh
 c.stdio[3].on("data", (d) => fs.writeSync(3, d));
 c.on("exit", (code) => process.exit(code ?? 1));`;
 
+/**
+ * The descriptor a careless parent leaves the grader in the tests of section 8. Not a small
+ * one like 9: every node process marks the fds it inherited from 3 up to the first gap above
+ * 15 close-on-exec as it starts (libuv's uv_disable_stdio_inheritance()), so only fds beyond
+ * that reach its children (like the pipes 250/251 the tool running this file once leaked).
+ */
+const INHERITED_FD = 50;
+
+/**
+ * Stands in for `course grade` started with a descriptor its parent left open (INHERITED_FD,
+ * from the test): it loads bubblewrap.ts, closes what it inherited as GradingSandbox.open() does (unless
+ * GRADER_TASK says not to), then starts the sandbox with the argv it is given, or calls
+ * probeSandbox(). After the sandbox's own output it prints what it held and closed.
+ */
+const FD_GRADER = String.raw`const fs = require("fs"); const { spawn } = require("child_process");
+const sandbox = require(process.env.BUBBLEWRAP_SOURCE);
+const task = JSON.parse(process.env.GRADER_TASK);
+const held = () => fs.readdirSync("/proc/self/fd").map(Number).filter((fd) => {
+  if (fd <= 2) return false;
+  try { return (parseInt(/flags:\s+(\d+)/.exec(fs.readFileSync("/proc/self/fdinfo/" + fd, "utf8"))[1], 8) & 0o2000000) === 0; } catch (e) { return false; }
+});
+const out = { heldBefore: held() };
+out.closed = task.close ? sandbox.closeInheritedDescriptors() : [];
+out.heldAfter = held();
+const finish = () => process.stdout.write("\n@@GRADER@@" + JSON.stringify(out) + "\n");
+if (task.probe) {
+  sandbox.probeSandbox(task.tools, task.runtime, task.workDir).then((r) => { out.probe = r; finish(); });
+} else {
+  const c = spawn(task.argv[0], task.argv.slice(1), { cwd: "/", env: task.env, stdio: ["ignore", "inherit", "inherit", "pipe"] });
+  c.stdio[3].resume();
+  c.on("close", (code) => { out.code = code; finish(); });
+}`;
+
 interface Attempt {
   ok: boolean;
   value?: unknown;
   code?: string;
   message?: string;
 }
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Report = { attempts: Record<string, Attempt>; [key: string]: any };
 
 interface RunOptions {
@@ -245,15 +290,30 @@ function sandboxArgv(command: string[], options: RunOptions): string[] {
   return argv;
 }
 
+/** The command that runs `script` after its prelude, as the sandbox sees it. */
+function probeCommand(script: string, language: "node" | "python" = "node"): string[] {
+  return language === "node"
+    ? // The interval keeps node alive while the script awaits something without a handle of its own (fetch with an unref'd timeout).
+      ["/course/bin/node", "-e", `${NODE_PRELUDE}\nconst hold = setInterval(() => undefined, 1 << 30);\n(async () => {\n${script}\n})().then(done, (e) => { report.crash = String((e && e.stack) || e); done(); process.exitCode = 70; }).finally(() => clearInterval(hold));`]
+    : [PYTHON, "-c", `${PYTHON_PRELUDE}\n${script}\ndone()\n`];
+}
+function probeEnv(input: unknown): NodeJS.ProcessEnv {
+  return { PATH: "/usr/bin:/bin", HOME: "/course/work", LANG: "C.UTF-8", PYTHONDONTWRITEBYTECODE: "1", PROBE_INPUT: JSON.stringify(input ?? {}) };
+}
+/** The report a probe printed among other output, if any. */
+function parseReport(stdout: string, marker = "@@REPORT@@"): Report | undefined {
+  const line = stdout.split("\n").find((l) => l.startsWith(marker));
+  try {
+    return line ? (JSON.parse(line.slice(marker.length)) as Report) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs `script` in the sandbox with the inner layer off and returns the report it printed. */
 function runInSandbox(script: string, options: RunOptions = {}): Promise<SandboxRun> {
-  const language = options.language ?? "node";
-  const command =
-    language === "node"
-      ? ["/course/bin/node", "-e", `${NODE_PRELUDE}\n(async () => {\n${script}\n})().then(done, (e) => { report.crash = String((e && e.stack) || e); done(); process.exitCode = 70; });`]
-      : [PYTHON, "-c", `${PYTHON_PRELUDE}\n${script}\ndone()\n`];
-  const argv = sandboxArgv(command, options);
-  const env: NodeJS.ProcessEnv = { PATH: "/usr/bin:/bin", HOME: "/course/work", LANG: "C.UTF-8", PYTHONDONTWRITEBYTECODE: "1", PROBE_INPUT: JSON.stringify(options.input ?? {}) };
+  const argv = sandboxArgv(probeCommand(script, options.language), options);
+  const env = probeEnv(options.input);
   const started = Date.now();
   return new Promise((resolve, reject) => {
     // fd 3 takes bwrap's --info-fd report; without it bwrap fails and hangs.
@@ -266,6 +326,8 @@ function runInSandbox(script: string, options: RunOptions = {}): Promise<Sandbox
     let childPid: number | undefined;
     let readySeen = false;
     let timedOut = false;
+    // The sandbox may end while whileRunning still watches it (it killed bwrap): wait for both.
+    let watching: Promise<void> = Promise.resolve();
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup(child);
@@ -274,14 +336,18 @@ function runInSandbox(script: string, options: RunOptions = {}): Promise<Sandbox
     const go = async () => {
       if (!readySeen || childPid === undefined) return;
       readySeen = false;
+      let finished!: () => void;
+      watching = new Promise((r) => (finished = r));
       try {
         if (options.whileRunning) await options.whileRunning({ child, childPid, launcherPid: child.pid! });
       } catch (error) {
+        finished();
         killGroup(child);
         if (childPid) killPid(childPid);
         reject(error);
         return;
       }
+      finished();
       child.stdin?.write("go\n", () => undefined);
     };
     child.stdin!.on("error", () => undefined);
@@ -306,14 +372,60 @@ function runInSandbox(script: string, options: RunOptions = {}): Promise<Sandbox
     child.once("error", reject);
     child.once("close", (code, signal) => {
       clearTimeout(timer);
-      const line = stdout.split("\n").find((l) => l.startsWith("@@REPORT@@"));
-      let report: Report | undefined;
-      try {
-        report = line ? (JSON.parse(line.slice("@@REPORT@@".length)) as Report) : undefined;
-      } catch {
-        report = undefined;
+      const report = parseReport(stdout);
+      const ms = Date.now() - started;
+      void watching.then(() => resolve({ code, signal, stdout, stderr, report, childPid, timedOut, ms }));
+    });
+  });
+}
+
+interface FdGrader {
+  heldBefore: number[];
+  closed: number[];
+  heldAfter: number[];
+  code?: number | null;
+  probe?: { ok: true; uid: number } | { ok: false; problem: string };
+}
+/**
+ * Runs FD_GRADER with `file` open read-write as its INHERITED_FD (not close-on-exec: spawn's
+ * stdio hands it over as such, with the fds from 3 up closed). With `argv`, the sandbox runs a probe whose report comes back in
+ * `run`; with `probe`, FD_GRADER calls probeSandbox() instead.
+ */
+function viaFdGrader(task: { close: boolean; argv?: string[]; probe?: boolean }, file: string): Promise<{ grader: FdGrader; run: SandboxRun }> {
+  const fd = fs.openSync(file, "r+");
+  const workDir = fs.mkdtempSync(path.join(runFolder, "fd-grader-"));
+  const started = Date.now();
+  return new Promise<{ grader: FdGrader; run: SandboxRun }>((resolve, reject) => {
+    const env = {
+      PATH: process.env.PATH,
+      BUBBLEWRAP_SOURCE: path.join(projectRoot, "scripts", "src", "grader", "bubblewrap.ts"),
+      GRADER_TASK: JSON.stringify({ ...task, env: probeEnv({}), tools, runtime, workDir }),
+    };
+    const stdio: Array<"ignore" | "pipe" | number> = ["ignore", "pipe", "pipe"];
+    while (stdio.length < INHERITED_FD) stdio.push("ignore");
+    stdio.push(fd);
+    // tsx, to load bubblewrap.ts as this test does (from the project, where --import finds it).
+    const child = spawn(process.execPath, ["--import", "tsx", "-e", FD_GRADER], { cwd: projectRoot, env, stdio, detached: true });
+    fs.closeSync(fd);
+    let stdout = "";
+    let stderr = "";
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child);
+    }, 30_000);
+    child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.once("error", reject);
+    child.once("close", (code, signal) => {
+      clearTimeout(timer);
+      fs.rmSync(workDir, { recursive: true, force: true });
+      const grader = parseReport(stdout, "@@GRADER@@") as unknown as FdGrader | undefined;
+      if (!grader) {
+        reject(new Error(`the stand-in grader printed nothing of its own (exit ${code ?? signal}${timedOut ? ", timed out" : ""})\nstdout: ${stdout.slice(-2000)}\nstderr: ${stderr.slice(-2000)}`));
+        return;
       }
-      resolve({ code, signal, stdout, stderr, report, childPid, timedOut, ms: Date.now() - started });
+      resolve({ grader, run: { code: grader.code ?? null, signal: null, stdout, stderr, report: parseReport(stdout), childPid: undefined, timedOut, ms: Date.now() - started } });
     });
   });
 }
@@ -386,6 +498,21 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+/** The processes whose parent is `pid` (its parent field in /proc/<pid>/stat). */
+function childrenOf(pid: number): number[] {
+  const children: number[] = [];
+  for (const name of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
+      // "pid (comm) state ppid …": comm may hold spaces, so read after the last ")".
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) children.push(Number(name));
+    } catch {
+      // gone
+    }
+  }
+  return children;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -486,8 +613,10 @@ describe("grading sandbox: the operating-system boundary alone (no permission fl
         "/tmp/../node_modules/nncourse/dist/index.js",
         "/proc/self/root/course/node_modules/tslab/package.json",
         "/proc/self/root/course/data/manifest.json",
-        "/proc/1/root/course/node_modules/nncourse/dist/index.js",
-        `/proc/1/root/course/${DECOY_TARGET}/world-writable.txt`,
+        // The probe's own pid, as a number (PROBE_PID: the probe fills it in). It is 2: PID 1 is
+        // bwrap's init, whose /proc/1/root the probe may not follow (another uid as root).
+        "/proc/PROBE_PID/root/course/node_modules/nncourse/dist/index.js",
+        `/proc/PROBE_PID/root/course/${DECOY_TARGET}/world-writable.txt`,
         "/proc/self/cwd/../guard.js",
       ];
       return { files, dirs, indirect, decoy: `/course/${DECOY_TARGET}/world-writable.txt` };
@@ -500,7 +629,7 @@ report.positive = report.attempts["positive control: write in /course/work"];
 delete report.attempts["positive control: write in /course/work"];
 report.missing = [];
 function openForWriting(name, p, flags) { attempt(name, () => { const fd = fs.openSync(p, flags); fs.closeSync(fd); return "opened"; }); }
-for (const f of INPUT.files.concat(INPUT.indirect)) {
+for (const f of INPUT.files.concat(INPUT.indirect).map((p) => p.replace("/proc/PROBE_PID/", "/proc/" + process.pid + "/"))) {
   if (!fs.existsSync(f)) { report.missing.push(f); continue; }
   openForWriting("open O_RDWR " + f, f, C.O_RDWR);
   openForWriting("open O_WRONLY|O_APPEND " + f, f, C.O_WRONLY | C.O_APPEND);
@@ -692,7 +821,7 @@ report.tmp = fs.readdirSync("/tmp");
       }
     });
 
-    test("control: without the tmpfs that `hide` puts over a folder in /usr, its secret is readable", { skip: usrHidden === undefined && !AS_ROOT ? "needs root to make a folder in /usr" : false }, async (t) => {
+    test("control: without the tmpfs that `hide` puts over a folder in /usr, its secret is readable", { skip: AS_ROOT ? false : "needs root to make a folder in /usr" }, async (t) => {
       if (!usrHidden) return t.skip("could not make a folder in /usr/local/share");
       const dir = usrHidden.dir;
       const run = await runInSandbox(String.raw`attempt("read the hidden secret", () => fs.readFileSync(INPUT.file, "utf8"));`, {
@@ -709,13 +838,14 @@ report.tmp = fs.readdirSync("/tmp");
     test("control: the same probe notices the secrets folder once it is mounted", async () => {
       const run = await runInSandbox(HIDDEN_PROBE, {
         input: hiddenInput(),
+        // (At its own path it would need a mount point in /tmp, which inside is a symlink to scratch.)
         mutate: (argv) => {
-          const i = argv.indexOf("--chdir");
-          return [...argv.slice(0, i), "--ro-bind", secretsDir, secretsDir, ...argv.slice(i)];
+          const i = argv.indexOf("--proc");
+          return [...argv.slice(0, i), "--ro-bind", secretsDir, `/course/${path.basename(secretsDir)}`, ...argv.slice(i)];
         },
       });
       const report = reportOf(run);
-      assert.equal(report.paths[gradebookFile].exists, true);
+      // (Its content stays unlisted: the folder is 0700 and root's. Its name is enough.)
       assert.ok(report.walk.hits.length > 0, "the walk did not notice the mounted secrets folder");
     });
   });
@@ -955,8 +1085,15 @@ report["if_nameindex"] = [n for _, n in socket.if_nameindex()]
   describe("5. processes: alone in its PID namespace, and nothing outlives the sandbox", () => {
     const VIEW_PROBE = String.raw`
 report.pid = process.pid;
+report.ppid = process.ppid;
+// Before the probe has a child: kill(-1) spares the caller and its namespace's init, so it finds no one else.
+attempt("kill(-1, 0): signal every process it may", () => { process.kill(-1, 0); return "some process besides itself and PID 1 took the signal"; });
+// A child of its own, which /proc must show too.
+const child = cp.spawn("/usr/bin/sleep", ["30"], { stdio: "ignore" });
+report.childPid = child.pid;
 report.procPids = fs.readdirSync("/proc").filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
 report.procCmdlines = report.procPids.map((p) => { try { return p + ": " + fs.readFileSync("/proc/" + p + "/cmdline", "latin1").replace(/\0/g, " ").slice(0, 60); } catch (e) { return p + ": " + e.code; } });
+try { report.init = fs.readFileSync("/proc/1/cmdline", "latin1").split("\0")[0]; } catch (e) { report.init = e.code; }
 for (const p of INPUT.hostPids) {
   if (report.procPids.includes(p)) continue;
   attempt("kill(" + p + ", 0) [" + INPUT.names[p] + "]", () => { process.kill(p, 0); return "signalled"; });
@@ -964,18 +1101,22 @@ for (const p of INPUT.hostPids) {
   attempt("read /proc/" + p + "/cmdline", () => fs.readFileSync("/proc/" + p + "/cmdline", "latin1").slice(0, 80));
   attempt("readlink /proc/" + p + "/root", () => fs.readlinkSync("/proc/" + p + "/root"));
 }
-attempt("kill(-1, 0): signal every process it may", () => { process.kill(-1, 0); return "some process besides itself took the signal"; });
+await ready();
+child.kill("SIGKILL");
 `;
     const SPAWN_STRAYS = String.raw`
 const m = INPUT.marker;
 const a = cp.spawn("/bin/bash", ["-c", "exec -a " + m + "-setsid /usr/bin/sleep 300"], { detached: true, stdio: "ignore" });
 a.unref();
-const b = cp.spawn("/usr/bin/python3", ["-c", "import os, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n        time.sleep(300)\n    os._exit(0)\nos._exit(0)", m + "-doublefork"], { stdio: "ignore" });
+// The double fork's grandchild writes its pid once it runs: counting processes by name instead
+// would race with the two that come and go on the way (zombies have no command line).
+const pidFile = "/course/work/" + m + "-doublefork.pid";
+const b = cp.spawn("/usr/bin/python3", ["-c", "import os, sys, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n        fd = os.open(sys.argv[2] + '.t', os.O_WRONLY | os.O_CREAT, 0o644)\n        os.write(fd, str(os.getpid()).encode()); os.close(fd); os.rename(sys.argv[2] + '.t', sys.argv[2])\n        time.sleep(300)\n    os._exit(0)\nos._exit(0)", m + "-doublefork", pidFile], { stdio: "ignore" });
 b.unref();
-const mine = () => fs.readdirSync("/proc").filter((n) => /^\d+$/.test(n)).filter((n) => { try { return fs.readFileSync("/proc/" + n + "/cmdline", "latin1").includes(m); } catch (e) { return false; } });
+const mine = (p) => { try { return fs.readFileSync("/proc/" + p + "/cmdline", "latin1").includes(m); } catch (e) { return false; } };
 const end = Date.now() + 5000;
-while (mine().length < 2 && Date.now() < end) await sleep(20);
-report.strays = mine().map(Number);
+while (!(fs.existsSync(pidFile) && mine(a.pid)) && Date.now() < end) await sleep(20);
+report.strays = [a.pid, fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, "utf8")) : 0].filter(mine);
 `;
     function hostPidSample(): { pids: number[]; names: Record<number, string> } {
       const names: Record<number, string> = { [process.pid]: "this test (the grader)", [process.ppid]: "this test's parent" };
@@ -984,12 +1125,24 @@ report.strays = mine().map(Number);
       return { pids: [process.pid, process.ppid, ...others], names };
     }
 
-    test("the probe is pid 1, sees only its own processes, and can neither signal nor read any host process", async () => {
+    test("PID 1 is bwrap's init and the probe its child; /proc shows those two and the probe's own child, and no host process can be signalled or read", async () => {
       const { pids, names } = hostPidSample();
-      const run = await runInSandbox(VIEW_PROBE, { input: { hostPids: pids, names } });
+      let host: { exe: string; children: number[] } | undefined;
+      const run = await runInSandbox(VIEW_PROBE, {
+        input: { hostPids: pids, names },
+        whileRunning: async ({ childPid }) => {
+          host = { exe: fs.readlinkSync(`/proc/${childPid}/exe`), children: childrenOf(childPid) };
+        },
+      });
       const report = reportOf(run);
-      assert.equal(report.pid, 1, "the probe is not pid 1: it shares a PID namespace");
-      assert.deepEqual(report.procPids, [1], `processes visible in /proc inside: ${report.procCmdlines.join("; ")}`);
+      // bwrap's init (not --as-pid-1): it keeps --die-with-parent's signal, see the kill tests below.
+      assert.notEqual(report.pid, 1, "the probe is the sandbox's PID 1: bwrap's own init is not there (--as-pid-1?)");
+      assert.equal(report.ppid, 1, "the probe is not PID 1's child");
+      assert.equal(report.init, tools.bwrap, "/proc/1 inside is not bwrap");
+      assert.deepEqual(report.procPids, [1, report.pid, report.childPid].sort((a, b) => a - b), `processes visible in /proc inside: ${report.procCmdlines.join("; ")}`);
+      // The same from this machine: the sandbox's PID 1 (bwrap's --info-fd) runs bwrap and has one child, the probe.
+      assert.equal(host?.exe, tools.bwrap, "the sandbox's PID 1, seen from this machine, is not bwrap");
+      assert.equal(host?.children.length, 1, `the sandbox's PID 1 has children ${host?.children.join(", ")}`);
       assertAllFailed(report, "host processes reachable from inside");
       const notEsrch = Object.entries(report.attempts).filter(([n, a]) => n.startsWith("kill(") && a.code !== "ESRCH").map(([n, a]) => `${n}: ${a.code}`);
       assert.deepEqual(notEsrch, [], "host processes must not even exist inside (EPERM means they are visible)");
@@ -999,7 +1152,7 @@ report.strays = mine().map(Number);
       const { pids, names } = hostPidSample();
       const run = await runInSandbox(VIEW_PROBE, { input: { hostPids: pids, names }, mutate: MUTATIONS["no-unshare-pid"] });
       const report = reportOf(run);
-      assert.notEqual(report.pid, 1);
+      assert.ok(report.procPids.length > 3, `only ${report.procPids.join(", ")} in /proc inside`);
       assert.ok(succeeded(report).length > 0, "no host process was visible without a PID namespace");
     });
 
@@ -1014,7 +1167,7 @@ report.strays = mine().map(Number);
       return { gone, left };
     }
 
-    test("detached children (setsid, python double fork) die when the sandbox's pid 1 exits", async () => {
+    test("detached children (setsid, python double fork) die when the probe exits and bwrap's init with it", async () => {
       const { gone, left } = await straysAfter();
       assert.ok(gone, `processes started inside outlived the sandbox by more than 1 s: host pids ${left.join(", ")}`);
     });
@@ -1056,6 +1209,15 @@ report.strays = mine().map(Number);
       return outcome;
     }
 
+    // Why bwrap's own init is the sandbox's PID 1 (no --as-pid-1). --die-with-parent sets the
+    // parent-death signal of PID 1 before it execs what follows. With the command as PID 1
+    // (--as-pid-1), that is setpriv, which as root changes the effective uid to 65534, and Linux
+    // clears the parent-death signal on any change of effective uid (prctl(2), PR_SET_PDEATHSIG):
+    // the kernel, and everything it started, outlived a killed bwrap or a killed grader, bounded
+    // only by RLIMIT_CPU (a sleeping kernel uses none). `setpriv --pdeathsig` would not help:
+    // the signal would come from bwrap's monitor, uid 0 without capabilities, which may not
+    // signal a uid-65534 process. bwrap's init stays uid 0, keeps the signal, and when it dies
+    // the kernel ends every process of its PID namespace.
     test("killing the bwrap process takes everything inside down (--die-with-parent)", async () => {
       const o = await killAndWatch("bwrap");
       assert.ok(o.gone, `after bwrap was killed, pid 1 ${o.pid1Alive ? "still runs" : "is gone"} and these processes from inside still run: ${o.left.join(", ")}`);
@@ -1064,6 +1226,13 @@ report.strays = mine().map(Number);
     test("killing the grader (bwrap's parent) takes everything inside down", async () => {
       const o = await killAndWatch("grader");
       assert.ok(o.gone, `after the grader was killed, pid 1 ${o.pid1Alive ? "still runs" : "is gone"} and these processes from inside still run: ${o.left.join(", ")}`);
+    });
+
+    test("control: with the command as PID 1 again (--as-pid-1), the sandbox outlives a killed bwrap and a killed grader", { skip: AS_ROOT ? false : "only as root does setpriv (and its change of uid) run as PID 1" }, async () => {
+      const bwrap = await killAndWatch("bwrap", asPid1);
+      assert.ok(!bwrap.gone, "after bwrap was killed everything died anyway: the test could not tell");
+      const grader = await killAndWatch("grader", asPid1);
+      assert.ok(!grader.gone, "after the grader was killed everything died anyway: the test could not tell");
     });
 
     test("control: without --die-with-parent, the sandbox outlives a killed grader", async () => {
@@ -1080,12 +1249,17 @@ report.status = Object.fromEntries(fs.readFileSync("/proc/self/status", "utf8").
 await ready();
 `;
     test("inside it runs as uid/gid 65534 with no capabilities and no_new_privs, and so does the host's view of it", async () => {
+      const statusOf = (pid: number): Record<string, string> =>
+        Object.fromEntries(fs.readFileSync(`/proc/${pid}/status`, "utf8").split("\n").filter((l) => /^(Uid|Gid|CapEff|CapPrm|NoNewPrivs):/.test(l)).map((l) => l.split(":\t").map((s) => s.trim())));
       let hostStatus: Record<string, string> = {};
+      let initStatus: Record<string, string> = {};
+      let probes: number[] = [];
       const run = await runInSandbox(IDENTITY_PROBE, {
         whileRunning: async ({ childPid }) => {
-          hostStatus = Object.fromEntries(
-            fs.readFileSync(`/proc/${childPid}/status`, "utf8").split("\n").filter((l) => /^(Uid|Gid|CapEff|CapPrm|NoNewPrivs):/.test(l)).map((l) => l.split(":\t").map((s) => s.trim())),
-          );
+          // childPid is bwrap's init, the sandbox's PID 1; the probe is its one child.
+          initStatus = statusOf(childPid);
+          probes = childrenOf(childPid);
+          if (probes.length === 1) hostStatus = statusOf(probes[0]!);
         },
       });
       const report = reportOf(run);
@@ -1093,10 +1267,15 @@ await ready();
       const zero = "0000000000000000";
       for (const cap of ["CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"]) assert.equal(report.status[cap], zero, `${cap} inside is not empty`);
       assert.equal(report.status.NoNewPrivs, "1", "no_new_privs is not set: a setuid program could raise privileges");
+      assert.equal(probes.length, 1, `the sandbox's PID 1 has ${probes.length} children (${probes.join(", ")}), not the probe alone`);
+      // bwrap's init keeps no capability either (as root it stays uid 0, which no kernel may signal or trace).
+      assert.equal(initStatus.CapEff, zero, "bwrap's init (the sandbox's PID 1) has capabilities");
+      assert.equal(initStatus.CapPrm, zero);
+      assert.equal(initStatus.NoNewPrivs, "1");
       if (AS_ROOT) {
         assert.equal(report.status.Groups, "", "supplementary groups inside (setpriv --clear-groups)");
         // The host sees the kernel's process as the unprivileged user too: no user namespace maps it to root.
-        assert.equal(hostStatus.Uid, `${SANDBOX_UID}\t${SANDBOX_UID}\t${SANDBOX_UID}\t${SANDBOX_UID}`, "the host's /proc/<pid>/status of the sandbox's pid 1");
+        assert.equal(hostStatus.Uid, `${SANDBOX_UID}\t${SANDBOX_UID}\t${SANDBOX_UID}\t${SANDBOX_UID}`, "the host's /proc/<pid>/status of the probe (PID 1's child)");
         assert.equal(hostStatus.Gid, `${SANDBOX_UID}\t${SANDBOX_UID}\t${SANDBOX_UID}\t${SANDBOX_UID}`);
         assert.equal(hostStatus.CapEff, zero);
         assert.equal(hostStatus.NoNewPrivs, "1");
@@ -1110,13 +1289,20 @@ await ready();
       assert.notEqual(report.status.CapEff, "0000000000000000");
     });
 
-    test("a nested user namespace, if the kernel allows one, gains nothing over the sandbox's mounts", { skip: NO_PYTHON }, async () => {
+    test("a nested user namespace, if the kernel allows one, gains nothing over the sandbox's mounts", { skip: NO_PYTHON }, async (t) => {
       // In root mode bwrap runs without --unshare-user, so --disable-userns (which needs it)
       // is not used, and uid 65534 may create a user namespace of its own (if
       // user.max_user_namespaces allows). Inside it the probe has every capability, over its
       // own namespaces only; the sandbox's mounts stay locked read-only, the PID and network
       // namespaces stay the same. This test asserts that much and reports whether the nested
       // namespace could be made; it does not require that it could not (see the report).
+      // Seen on the development machine (root, bubblewrap 0.8, user.max_user_namespaces > 0):
+      // unshare(CLONE_NEWUSER) succeeds, CapEff in the new namespace is full, unshare(CLONE_NEWNS)
+      // succeeds, a tmpfs may be mounted over the scratch folder (its own view only); remounting
+      // a runtime mount read-write fails with EPERM (the mounts are locked), writes fail, /proc/1
+      // is still the sandbox's own (bwrap's init). What remains is the kernel attack surface of unprivileged user
+      // namespaces (CAP_NET_ADMIN in a netns of its own, nftables and the like): a hardening gap,
+      // closed for normal users by --disable-userns, open as root.
       const run = await runInSandbox(
         String.raw`
 CLONE_NEWUSER, CLONE_NEWNS = 0x10000000, 0x00020000
@@ -1143,12 +1329,14 @@ if r["ok"]:
       );
       const report = reportOf(run);
       const unshare = attemptOf(report, "unshare(CLONE_NEWUSER)");
+      const nested = Object.entries(report.attempts).filter(([n]) => n.startsWith("nested: ")).map(([n, a]) => `${n.slice("nested: ".length)}: ${a.ok ? "ok" : a.code}`);
+      t.diagnostic(`nested user namespace: ${unshare.ok ? `created (${report.nestedCapEff}); ${nested.join("; ")}` : `refused (${unshare.code})`}`);
       if (!AS_ROOT) assert.equal(unshare.ok, false, "--disable-userns should stop nested user namespaces when the sandbox has its own");
       if (report.nested) {
         const gained = succeeded(report, (n) => n.startsWith("nested: ") && n !== "nested: unshare(CLONE_NEWNS)");
         assert.deepEqual(gained, [], "what a nested user namespace got past the sandbox's mounts");
-        // The sandbox's pid 1 is the probe itself: /proc/1 inside is still its own.
-        assert.ok(!report.nestedProc1.ok || String(report.nestedProc1.value).includes("python3"));
+        // /proc/1 inside is still the sandbox's own PID 1, bwrap's init.
+        assert.ok(!report.nestedProc1.ok || String(report.nestedProc1.value).startsWith(`${tools.bwrap}\0`), `/proc/1 in the nested namespace: ${JSON.stringify(report.nestedProc1)}`);
       }
     });
   });
@@ -1348,39 +1536,56 @@ report.mode = (fs.statSync("/course/kernel/connection.json").mode & 0o777).toStr
 `,
       );
       const report = reportOf(run);
+      assert.equal(report.mode, "644");
       assert.deepEqual(attemptOf(report, "read /course/kernel/connection.json"), { ok: true, value: connectionText }, "the kernel cannot read its connection file");
       assert.deepEqual(report.kernelDir, ["connection.json"], "/course/kernel holds more than this kernel's connection file");
     });
 
-    const MOUNTINFO = `report.mountinfo = fs.readFileSync("/proc/self/mountinfo", "utf8"); report.mounts = fs.readFileSync("/proc/self/mounts", "utf8");`;
-    test("/proc/self/mountinfo names none of the gradebook, masters or submissions", async () => {
-      // What it does name: every bind mount's source folder, as the host sees it. Here, e.g.
+    const MOUNTINFO = `report.mountinfo = fs.readFileSync("/proc/self/mountinfo", "utf8"); report.mounts = fs.readFileSync("/proc/self/mounts", "utf8");
+try { report.initCmdline = fs.readFileSync("/proc/1/cmdline", "latin1"); } catch (e) { report.initCmdline = e.code; }`;
+    test("/proc/self/mountinfo and bwrap's command line (/proc/1/cmdline) name none of the gradebook, masters or submissions", async () => {
+      // What mountinfo does name: every bind mount's source folder, as the host sees it. Here, e.g.
       //   98 89 254:0 /work/main/node_modules/tslab /course/node_modules/tslab ro,nosuid,... - ext4 /dev/vda ...
       //   97 89 254:0 /tmp/nncourse-grade-XXXXXX/guard.js /course/guard.js ro,...
       //   294 293 254:0 /tmp/nncourse-grade-XXXXXX/student-XXXXXX/connection.json /course/kernel/connection.json ro,...
       // so a kernel learns the project's path and the grader's run folder (not their contents):
-      // see the todo test below. The folders that are never mounted do not appear.
+      // see the todo test below. The folders that are never mounted do not appear. PID 1 inside
+      // is bwrap's init, whose command line (any process may read it) is bwrap's: the same mounts'
+      // sources, and nothing more.
       const report = reportOf(await runInSandbox(MOUNTINFO));
+      assert.ok(String(report.initCmdline).startsWith(`${tools.bwrap}\0`), `/proc/1/cmdline inside: ${String(report.initCmdline).slice(0, 80)}`);
       for (const secret of [secretsDir, gradebookFile, mastersDir, submissionsDir, otherSubmission, path.basename(secretsDir)]) {
         assert.ok(!report.mountinfo.includes(secret), `/proc/self/mountinfo names ${secret}`);
         assert.ok(!report.mounts.includes(secret), `/proc/self/mounts names ${secret}`);
+        assert.ok(!report.initCmdline.includes(secret), `/proc/1/cmdline (bwrap's) names ${secret}`);
       }
     });
 
+    // An information leak, not access: a kernel learns where the project and the grader's run
+    // folder live on the host (runtime.ts goes out of its way to name nothing of the project).
+    // Copying the runtime (or mounting it from a neutral path) would avoid it.
     test("/proc/self/mountinfo names no host path of the project or the grader's run folder", { todo: "bind mounts show their host source in mountinfo's 4th field (e.g. /work/main/node_modules/tslab, /tmp/nncourse-grade-*/guard.js)" }, async () => {
       const report = reportOf(await runInSandbox(MOUNTINFO));
       const named = (report.mountinfo as string).split("\n").filter((l) => l.includes(projectRoot) || l.includes(runFolder));
       assert.deepEqual(named.slice(0, 5), [], `${named.length} mountinfo lines name the project or the run folder`);
     });
 
-    test("a file descriptor the grader inherited without close-on-exec does not reach the kernel", { todo: "bwrap, prlimit and setpriv pass on every inherited fd; a leaked fd to a host file is a way around the mount namespace" }, async () => {
-      const file = path.join(secretsDir, `inherited-${rand()}.txt`);
-      fs.writeFileSync(file, "grader's secret\n", { mode: 0o600 });
-      const run = await runInSandbox(
-        String.raw`
-report.fds = {};
+    // Inherited file descriptors. Neither bwrap nor prlimit nor setpriv closes them, and node's
+    // spawn() only sets close-on-exec on the fds node opened itself: whatever fd the grader's
+    // own parent left open without close-on-exec (a shell script's `exec 99<>log`, a CI runner's
+    // pipe) would be open in every kernel, as the host's file, whatever the mount namespace
+    // shows. (While this file was first written, the tool that ran it leaked two pipes, fds
+    // 250/251, into every sandbox.) So the grader closes such fds of its own, once, before any
+    // sandbox starts (closeInheritedDescriptors() in GradingSandbox.open()), and probeSandbox()
+    // refuses a sandbox that still sees one. The fd must be the grader process's own, so a
+    // stand-in grader process (FD_GRADER) gets it, as INHERITED_FD, from this test.
+    const FD_PROBE = String.raw`
+const O_CLOEXEC = 0o2000000;
+report.inherited = []; report.fds = {};
 for (const n of fs.readdirSync("/proc/self/fd")) {
   const fd = Number(n); if (fd < 3) continue;
+  let flags; try { flags = parseInt(/flags:\s+(\d+)/.exec(fs.readFileSync("/proc/self/fdinfo/" + fd, "utf8"))[1], 8); } catch (e) { continue; }
+  if ((flags & O_CLOEXEC) === 0) { let to; try { to = fs.readlinkSync("/proc/self/fd/" + fd); } catch (e) { to = e.code; } report.inherited.push(fd + " -> " + to); }
   let st; try { st = fs.fstatSync(fd); } catch (e) { continue; }
   if (!st.isFile()) continue;
   const r = {};
@@ -1388,18 +1593,75 @@ for (const n of fs.readdirSync("/proc/self/fd")) {
   try { fs.writeSync(fd, "written from the sandbox\n"); r.wrote = true; } catch (e) { r.writeError = e.code; }
   report.fds[fd] = r;
 }
-`,
-        // A grader started by a parent that leaked fd 9 (`exec 9<>file` in a shell script, say).
-        { mutate: (argv) => ["/bin/sh", "-c", 'exec 9<>"$0"; exec "$@"', file, ...argv] },
-      );
-      const report = reportOf(run);
-      const host = fs.readFileSync(file, "utf8");
-      assert.deepEqual(report.fds, {}, `host files open inside the sandbox through inherited fds (the file now reads ${JSON.stringify(host)})`);
+`;
+    /** A host file only root may read or write, and its first line. */
+    function graderSecretFile(): { file: string; text: string } {
+      const file = path.join(secretsDir, `inherited-${rand()}.txt`);
+      const text = "grader's secret\n";
+      fs.writeFileSync(file, text, { mode: 0o600 });
+      return { file, text };
+    }
+
+    test("a file descriptor the grader inherited without close-on-exec is closed before any sandbox starts: no host file is open inside", async () => {
+      const { file } = graderSecretFile();
+      const before = hashFile(file);
+      const { grader, run } = await viaFdGrader({ close: true, argv: sandboxArgv(probeCommand(FD_PROBE), {}) }, file);
+      assert.ok(grader.heldBefore.includes(INHERITED_FD), `the stand-in grader did not hold fd ${INHERITED_FD} to start with (${grader.heldBefore.join(", ")}): the test could not tell`);
+      assert.ok(grader.closed.includes(INHERITED_FD), `closeInheritedDescriptors() closed ${grader.closed.join(", ") || "nothing"}, not fd ${INHERITED_FD}`);
+      assert.deepEqual(grader.heldAfter, [], "fds the grader still holds without close-on-exec after closeInheritedDescriptors()");
+      const inside = reportOf(run);
+      assert.deepEqual(inside.fds, {}, "host files open inside the sandbox through inherited fds");
+      assert.deepEqual(inside.inherited, [], "fds inside the sandbox that it inherited (open without close-on-exec)");
+      assert.equal(hashFile(file), before, "the host file changed");
     });
 
-    test("the grader's way in (/proc/<pid>/root/course/kernel/…) cannot be pointed at a host socket", { todo: "a symlink the kernel puts in /course/kernel is followed from the host's root: the grader (root) connects to any host unix socket it names" }, async () => {
-      const dir = fs.mkdtempSync(path.join(secretsDir, "sock-"));
-      const hostSocket = path.join(dir, "host.sock");
+    test("control: a stand-in grader that does not close them hands its fd to the kernel, which reads and writes the host file through it", async () => {
+      const { file, text } = graderSecretFile();
+      const { run } = await viaFdGrader({ close: false, argv: sandboxArgv(probeCommand(FD_PROBE), {}) }, file);
+      const inside = reportOf(run);
+      assert.deepEqual(inside.fds[INHERITED_FD], { read: text, wrote: true }, `fd ${INHERITED_FD} inside: ${JSON.stringify(inside.fds)}`);
+      assert.ok(inside.inherited.some((l: string) => l.startsWith(`${INHERITED_FD} -> `)), `inherited fds inside: ${inside.inherited.join(", ")}`);
+      assert.match(fs.readFileSync(file, "utf8"), /written from the sandbox/);
+    });
+
+    test("probeSandbox() refuses a sandbox that sees a descriptor the grader inherited, and names it; after closeInheritedDescriptors() it passes", async () => {
+      const { file } = graderSecretFile();
+      const held = await viaFdGrader({ close: false, probe: true }, file);
+      assert.equal(held.grader.probe?.ok, false, `probeSandbox() passed while the grader held fd ${INHERITED_FD}: ${JSON.stringify(held.grader)}`);
+      assert.match(held.grader.probe?.problem ?? "", new RegExp(`^file descriptors .*\\b${INHERITED_FD}\\b.* of the grader reached the sandbox`));
+      const closed = await viaFdGrader({ close: true, probe: true }, file);
+      assert.deepEqual(closed.grader.probe, { ok: true, uid: SANDBOX_UID }, `probeSandbox() after closeInheritedDescriptors(): ${JSON.stringify(closed.grader)}`);
+    });
+
+    // The grader's way in. The grader reaches a kernel's ZeroMQ sockets as
+    // ipc:///proc/<pid>/root/course/kernel/k:<port>. /proc/<pid>/root only changes where the
+    // walk starts: an absolute symlink met after it resolves from the *walker's* root. The
+    // kernel must be able to create its sockets in /course/kernel, so it may as well put a link
+    // there under a socket's name, and no mount option can make the grader's walk resolve that
+    // link inside the sandbox. So the fix is the client's, tested in
+    // test/unit/kernel-no-reconnect.test.ts: it checks that each path is a socket (lstat, not a
+    // link) that listens, connects once, before any notebook code runs, and never reconnects
+    // (zeromq's reconnectInterval -1). That check looks at the last component only; what the
+    // sandbox guarantees, and the test below checks, is that the last component is all a kernel
+    // can change: / and /course are read-only and /course/kernel is a mount point, so no folder
+    // on the way can become a link.
+    const WAY_IN_PROBE = String.raw`
+MNT_DETACH = 2
+attempt("umount2(2) /course/kernel", lambda: check(libc.umount2(b"/course/kernel", MNT_DETACH)))
+attempt("rename /course/kernel", lambda: os.rename("/course/kernel", "/course/kernel-old"))
+attempt("put a link at /course/kernel", lambda: os.symlink(INPUT["hostDir"], "/course/kernel"))
+attempt("put a link in /course", lambda: os.symlink(INPUT["hostDir"], "/course/k"))
+try:
+    os.symlink(INPUT["hostSocket"], "/course/kernel/k:1")
+    report["socketLink"] = True
+except OSError as e:
+    report["socketLink"] = errno.errorcode.get(e.errno, str(e.errno))
+ready()
+`;
+    /** Runs WAY_IN_PROBE with a Unix socket on this machine, and looks at the way in from here as the grader does. */
+    async function wayIn(mutate?: Mutation) {
+      const hostDir = fs.mkdtempSync(path.join(secretsDir, "sock-"));
+      const hostSocket = path.join(hostDir, "k:1");
       let seen = 0;
       const server = net.createServer((s) => {
         seen++;
@@ -1407,26 +1669,47 @@ for (const n of fs.readdirSync("/proc/self/fd")) {
         s.end();
       });
       await new Promise<void>((resolve) => server.listen(hostSocket, resolve));
-      let connected = false;
+      const kind = (p: string) => {
+        try {
+          const st = fs.lstatSync(p);
+          return st.isSymbolicLink() ? "link" : st.isDirectory() ? "folder" : "other";
+        } catch (error) {
+          return (error as NodeJS.ErrnoException).code;
+        }
+      };
+      let host: { course?: string; kernel?: string; accepted?: boolean } = {};
       try {
-        // The kernel replaces its own socket (tslab's is /course/kernel/k:1) by a symlink; zeromq reconnects by path.
-        await runInSandbox(`fs.symlinkSync(INPUT.target, "/course/kernel/k:1"); await ready();`, {
-          input: { target: hostSocket },
+        const run = await runInSandbox(WAY_IN_PROBE, {
+          language: "python",
+          input: { hostDir, hostSocket },
+          mutate,
           whileRunning: async ({ childPid }) => {
-            connected = await new Promise<boolean>((resolve) => {
-              const s = net.connect(`/proc/${childPid}/root/course/kernel/k:1`);
-              s.on("connect", () => {
-                s.end();
-                resolve(true);
-              });
-              s.on("error", () => resolve(false));
-            });
+            // The grader's path: bwrap's init (the --info-fd pid), then the kernel's folder.
+            const root = `/proc/${childPid}/root`;
+            host = { course: kind(`${root}/course`), kernel: kind(`${root}/course/kernel`) };
+            host.accepted = await socketsListening([`${root}/course/kernel/k:1`], 300).then(() => true, () => false);
           },
         });
+        return { report: reportOf(run), host, seen };
       } finally {
         server.close();
       }
-      assert.equal(connected || seen > 0, false, `connecting to /proc/<pid>/root/course/kernel/k:1 reached ${hostSocket} on the host`);
+    }
+
+    test("on the grader's way in (/proc/<pid>/root/course/kernel/k:N) only the socket's name is the kernel's to change, and a link there is not taken for its socket", { skip: NO_PYTHON }, async () => {
+      const { report, host, seen } = await wayIn();
+      assertAllFailed(report, "changes to the folders on the grader's way in");
+      assert.equal(report.socketLink, true, `the probe could not put a link in /course/kernel (${report.socketLink}): the check below proves nothing`);
+      assert.deepEqual(host, { course: "folder", kernel: "folder", accepted: false }, "what the grader finds on its way in");
+      assert.equal(seen, 0, "the host's socket was reached through the kernel's link");
+    });
+
+    test("control: as root without setpriv and the read-only /, the probe turns /course/kernel into a link, and the socket check follows it to the host", { skip: NO_PYTHON || (AS_ROOT ? false : "needs a probe with capabilities (root without setpriv)") }, async () => {
+      const { report, host, seen } = await wayIn((a) => dropSetpriv(dropPair(a, "--remount-ro", "/")));
+      assert.equal(attemptOf(report, "put a link at /course/kernel").ok, true, `the probe could not replace /course/kernel: ${JSON.stringify(report.attempts)}`);
+      assert.equal(host.kernel, "link");
+      assert.equal(host.accepted, true, "the socket check did not reach the host's socket through a linked folder");
+      assert.ok(seen > 0);
     });
   });
 });
