@@ -13,7 +13,7 @@ import { copyRuntime, dependencyClosure, describeRuntime, RUNTIME_PATHS } from "
 import { GradingSandbox, sandboxPath } from "../../scripts/src/grader/sandbox";
 import { bubblewrapArgs, findSandboxTools, SANDBOX_ROOT, type SandboxSpec } from "../../scripts/src/grader/bubblewrap";
 import { permissionFlags } from "../../scripts/src/kernel/node-flags";
-import { RecordCollector } from "../../scripts/src/grader/records";
+import { MAX_RECORD_BYTES, MAX_RECORDS, RecordCollector } from "../../scripts/src/grader/records";
 import type { Kernel } from "../../scripts/src/kernel/kernel";
 import type { JupyterMessage } from "../../scripts/src/kernel/messages";
 
@@ -241,6 +241,13 @@ describe("grade records", () => {
     return { ...body, tag: recordTag(key, body) };
   }
   const body = (seq: number, fraction = 1): Omit<PartialRecord, "tag"> => ({ version: 1, kind: "partial", fraction, earned: fraction, possible: 1, label: "t", messages: [], seq });
+
+  test("a flood of records, or a huge one, is left out and counted, not kept in the grader's memory", () => {
+    const flood = Array.from({ length: MAX_RECORDS + 500 }, (_, i) => ({ kind: "partial", seq: i, tag: "0".repeat(64) }));
+    const collector = feed(nonce, [{ kind: "partial", seq: 1, tag: "x", payload: "y".repeat(MAX_RECORD_BYTES) }, ...flood]);
+    assert.equal(collector.records.length, MAX_RECORDS);
+    assert.equal(collector.dropped, 501);
+  });
 
   test("records are trusted only with the run's tag and in sequence", () => {
     const collector = feed(nonce, [signed(body(1)), signed(body(2, 0.5), "other key"), { ...signed(body(2)), fraction: 0.1 }, signed(body(2)), signed(body(2)), signed(body(4))]);

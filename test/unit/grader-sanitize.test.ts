@@ -115,6 +115,15 @@ describe("sanitizing a submission", () => {
     assert.equal(findings.length, 2, JSON.stringify(findings));
     assert.deepEqual(suspiciousCode(sanitizeSubmission(assignment, readNotebook(path.join(projectRoot, "solutions", `${NAME}.ipynb`))).notebook), []);
   });
+
+  test("a line megabytes long is searched in its first part only, so it cannot stall the grader", { timeout: 20_000 }, () => {
+    // Searched whole, this line takes the two-part pattern hours (it is quadratic).
+    const sub = structuredClone(exercise);
+    at(sub, "nor").source = `// ${"notebooks ".repeat(500_000)}\nfunction makeNor() { return mcpOr(); }`;
+    assert.deepEqual(suspiciousCode(sanitizeSubmission(assignment, sub).notebook), []);
+    at(sub, "nor").source = `const t = require("fs").readFileSync("notebooks/x"); // ${"x".repeat(2_000_000)}`;
+    assert.equal(suspiciousCode(sanitizeSubmission(assignment, sub).notebook).length, 1, "what is at the start of a long line is still found");
+  });
 });
 
 describe("finding submissions", () => {
@@ -144,6 +153,40 @@ describe("finding submissions", () => {
         ["carol/00-sample-assignment", "carol/99-unknown", "dave/01-more", `${path.basename(dir)}/01-more`].sort(),
       );
       assert.deepEqual(found.unrecognized.map((u) => u.relative).sort(), [path.join("carol", "notes.txt"), "stray.ipynb"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a submissions folder with traps in it", () => {
+  test("broken links and files too big to be notebooks are reported, and the run goes on", async () => {
+    const { gradeAll } = await import("../../scripts/src/grader/grade-all");
+    const { DEFAULT_GRADE_LIMITS } = await import("../../scripts/src/grader/grade-one");
+    const { Gradebook } = await import("../../scripts/src/gradebook/gradebook");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "grader-traps-"));
+    try {
+      const subs = path.join(dir, "submissions");
+      fs.mkdirSync(path.join(subs, "mallory"), { recursive: true });
+      fs.mkdirSync(path.join(subs, "eve"), { recursive: true });
+      fs.symlinkSync("/nonexistent/notes.txt", path.join(subs, "mallory", "notes.txt"));
+      fs.symlinkSync("/nonexistent/x.ipynb", path.join(subs, "mallory", `${NAME}.ipynb`));
+      // A sparse file: 3 GB on paper, nothing on disk; reading it whole would take the grader down.
+      fs.writeFileSync(path.join(subs, "eve", `${NAME}.ipynb`), "");
+      fs.truncateSync(path.join(subs, "eve", `${NAME}.ipynb`), 3 * 1024 ** 3);
+      const gradebook = Gradebook.open(path.join(dir, "gradebook.sqlite"));
+      try {
+        const lines: string[] = [];
+        const summary = await gradeAll({
+          submissionsDir: subs, mastersDir: path.join(projectRoot, "notebooks"), projectRoot, gradebook, jobs: 1, force: false,
+          limits: DEFAULT_GRADE_LIMITS, sandbox: "none", gradebookFile: gradebook.file, log: (l) => lines.push(l),
+        });
+        assert.equal(summary.rejected, 3, lines.join("\n"));
+        const reasons = gradebook.rejectedFiles().map((r) => `${r.path}: ${r.reason}`).join("\n");
+        assert.match(reasons, /eve.*more than a notebook can be/);
+      } finally {
+        gradebook.close();
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -52,7 +52,7 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
   const summary: GradeRunSummary = { graded: 0, skipped: 0, invalid: 0, unknown: 0, rejected: 0, errors: 0, review: 0, durationMs: 0 };
 
   for (const file of discovery.unrecognized) {
-    options.gradebook.reject(file.relative, file.reason, fs.statSync(file.file).isFile() ? sha256Of(fs.readFileSync(file.file)) : null);
+    options.gradebook.reject(file.relative, file.reason, fileHash(file.file));
     log(`rejected ${file.relative}: ${file.reason}`);
     summary.rejected++;
   }
@@ -71,7 +71,13 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
       continue;
     }
     seen.set(key, file);
-    const bytes = fs.readFileSync(file.file);
+    const bytes = readSubmission(file.file);
+    if (typeof bytes === "string") {
+      options.gradebook.reject(file.relative, bytes, null);
+      log(`rejected ${file.relative}: ${bytes}`);
+      summary.rejected++;
+      continue;
+    }
     const master = assignments.get(file.assignment)?.sha256 ?? null;
     if (!options.force && options.gradebook.isCurrent(file.student, file.assignment, sha256Of(bytes), master, options.sandbox)) {
       summary.skipped++;
@@ -141,4 +147,25 @@ function format(n: number): string {
 export function relativeTo(root: string, file: string): string {
   const r = path.relative(root, file);
   return r.startsWith("..") ? file : r || ".";
+}
+
+/** The largest notebook read: a course notebook is well under a megabyte (outputs included). */
+const MAX_SUBMISSION_BYTES = 64 * 1024 * 1024;
+
+/** A submission's bytes, or why it cannot be read (a broken link, a folder, a huge file). */
+function readSubmission(file: string): Buffer | string {
+  try {
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) return "not a regular file.";
+    if (stat.size > MAX_SUBMISSION_BYTES) return `${Math.round(stat.size / 1024 / 1024)} MB, more than a notebook can be (${MAX_SUBMISSION_BYTES / 1024 / 1024} MB at most).`;
+    return fs.readFileSync(file);
+  } catch (error) {
+    return `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`;
+  }
+}
+
+/** A rejected file's hash, for the record; null when it cannot be read or is too big to. */
+function fileHash(file: string): string | null {
+  const bytes = readSubmission(file);
+  return typeof bytes === "string" ? null : sha256Of(bytes);
 }

@@ -20,8 +20,19 @@ export interface CollectedRecord {
   inSequence: boolean;
 }
 
+/**
+ * The most records kept from one run. The grader's own cells make a handful per test
+ * cell; a kernel can send many more (forged ones among them), and each is kept in the
+ * grader's memory: past this many, further records are dropped and the run is flagged.
+ */
+export const MAX_RECORDS = 2000;
+/** The largest record kept, as JSON: a real one is a few hundred bytes. */
+export const MAX_RECORD_BYTES = 16 * 1024;
+
 export class RecordCollector {
   readonly records: CollectedRecord[] = [];
+  /** Records left out because there were too many or they were too big. */
+  dropped = 0;
   private current: number | undefined;
   private expectedSeq = 1;
 
@@ -46,6 +57,10 @@ export class RecordCollector {
 
   private add(raw: unknown): void {
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return;
+    if (this.records.length >= MAX_RECORDS || jsonSize(raw) > MAX_RECORD_BYTES) {
+      this.dropped++;
+      return;
+    }
     const record = raw as GradeRecord;
     let authentic = false;
     try {
@@ -60,5 +75,14 @@ export class RecordCollector {
 
   inCell(index: number): CollectedRecord[] {
     return this.records.filter((r) => r.cellIndex === index);
+  }
+}
+
+/** The size of a value as JSON, or Infinity for one that does not serialize. */
+function jsonSize(value: unknown): number {
+  try {
+    return JSON.stringify(value)?.length ?? 0;
+  } catch {
+    return Infinity;
   }
 }

@@ -46,18 +46,26 @@ export interface Scored {
   integrity: IntegrityFinding[];
 }
 
+/** How many forged records are reported one by one. */
+const MAX_NAMED_FORGERIES = 10;
+
 export function scoreRun(assignment: Assignment, instrumented: Instrumented, run: NotebookRunResult, collector: RecordCollector): Scored {
   const integrity: IntegrityFinding[] = [];
   const byIndex = new Map<number, CellResult>(run.cells.map((c) => [c.index, c]));
 
+  let forged = 0;
   for (const r of collector.records) {
     if (!r.authentic) {
+      // The first few are named one by one; a flood of them is counted.
+      if (++forged > MAX_NAMED_FORGERIES) continue;
       const gradeId = gradeIdAt(instrumented, r.cellIndex);
       integrity.push({ gradeId, message: `a grade record with an invalid tag was emitted${r.cellIndex === undefined ? " between cells" : ` in cell ${r.cellIndex}`} (forged or altered).` });
     } else if (!r.inSequence) {
       integrity.push({ gradeId: gradeIdAt(instrumented, r.cellIndex), message: `grade record ${r.record.seq} arrived out of sequence: records were dropped or replayed.` });
     }
   }
+  if (forged > MAX_NAMED_FORGERIES) integrity.push({ gradeId: null, message: `${forged - MAX_NAMED_FORGERIES} more grade records with an invalid tag were emitted.` });
+  if (collector.dropped > 0) integrity.push({ gradeId: null, message: `${collector.dropped} grade records were left out: too many, or too large (a real one is small).` });
 
   const cells: CellScore[] = [];
   for (const spec of assignment.tests) {
