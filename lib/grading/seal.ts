@@ -252,7 +252,7 @@ let intrinsicsFrozen: readonly string[] | undefined;
 const OVERRIDABLE: readonly (readonly [object, readonly string[]])[] = [
   [Object.prototype, ["hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "toLocaleString", "toString", "valueOf"]],
   [Error.prototype, ["message", "name", "toString"]],
-  [Function.prototype, ["toString"]],
+  [Function.prototype, ["toString", "call", "apply", "bind"]],
   [Array.prototype, ["toString", "toLocaleString"]],
 ];
 
@@ -300,7 +300,8 @@ export function freezeIntrinsics(): readonly string[] {
     const ctor = g[name] as unknown;
     if (typeof ctor !== "function") continue;
     const proto = (ctor as { prototype?: unknown }).prototype;
-    if (typeof proto === "object" && proto !== null) $freeze(proto);
+    // Function.prototype is itself a function: without it, `apply` and `call` stay writable.
+    if ((typeof proto === "object" || typeof proto === "function") && proto !== null) $freeze(proto);
     for (let j = 0; j < statics.length; j++) if (statics[j] === name) $freeze(ctor);
     pin(globalThis, name);
     done[done.length] = `${name}.prototype`;
@@ -308,6 +309,21 @@ export function freezeIntrinsics(): readonly string[] {
   $freeze(Object.getPrototypeOf(Uint8Array.prototype) as object);
   $freeze(Object.getPrototypeOf(Uint8Array) as object);
   $freeze(Error.prototype);
+  for (const ctor of [TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError]) {
+    tameOverride(ctor.prototype, "name");
+    tameOverride(ctor.prototype, "message");
+    $freeze(ctor.prototype);
+  }
+  // The prototypes that no global names: iterators (TypeScript's compiler loops with them
+  // while it compiles a test cell), generators and async functions.
+  for (const proto of hiddenIntrinsics()) $freeze(proto);
+  done[done.length] = "iterator, generator and async function prototypes";
+  // Built-in modules that tslab and its TypeScript call while they compile and run a cell
+  // (crypto.createHash versions each cell's source; fs reads modules as they load).
+  for (const name of ["crypto", "fs", "path", "vm"]) {
+    $freeze(require(name) as object);
+    done[done.length] = `the ${name} module`;
+  }
   const namespaces = ["JSON", "Math", "Reflect"];
   for (let i = 0; i < namespaces.length; i++) {
     const ns = g[namespaces[i]!];
@@ -317,6 +333,29 @@ export function freezeIntrinsics(): readonly string[] {
   }
   intrinsicsFrozen = $freeze(done);
   return intrinsicsFrozen;
+}
+
+/** %IteratorPrototype% and its kin, %GeneratorFunction.prototype% and its kin: reachable only through instances. */
+function hiddenIntrinsics(): object[] {
+  const protoOf = (value: unknown) => Object.getPrototypeOf(value) as object;
+  const arrayIterator = protoOf([][Symbol.iterator]());
+  const generatorFunction = protoOf(function* () {});
+  const asyncGeneratorFunction = protoOf(async function* () {});
+  const found = [
+    arrayIterator,
+    protoOf(arrayIterator), // %IteratorPrototype%
+    protoOf(new Map()[Symbol.iterator]()),
+    protoOf(new Set()[Symbol.iterator]()),
+    protoOf(""[Symbol.iterator]()),
+    protoOf(/a/[Symbol.matchAll]("")),
+    generatorFunction,
+    (generatorFunction as { prototype: object }).prototype,
+    asyncGeneratorFunction,
+    (asyncGeneratorFunction as { prototype: object }).prototype,
+    protoOf((asyncGeneratorFunction as { prototype: object }).prototype), // %AsyncIteratorPrototype%
+    protoOf(async function () {}),
+  ];
+  return found.filter((p) => p !== null && p !== Object.prototype && p !== Function.prototype);
 }
 
 function sealModuleExports(key: string, stayWritable: readonly string[]): void {

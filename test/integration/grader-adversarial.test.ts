@@ -18,6 +18,21 @@ import { newCodeCell, readNotebook, serializeNotebook, type Cell, type Notebook 
 const NAME = "00-sample-assignment";
 const master = readNotebook(path.join(projectRoot, "notebooks", `${NAME}.ipynb`));
 const solution = readNotebook(path.join(projectRoot, "solutions", `${NAME}.ipynb`));
+const exercise = readNotebook(path.join(projectRoot, "exercises", `${NAME}.ipynb`));
+
+/**
+ * Attacks found by trying to break the grader from outside, kept as they were written:
+ * each is the student version (no exercise solved) with some answer cells replaced and
+ * cells added after others, in test/integration/attacks/NAME.json.
+ */
+const ATTACKS = ["apply-hook", "iterator-hook", "hash-replay"];
+function attack(name: string): Notebook {
+  const spec = JSON.parse(fs.readFileSync(path.join(__dirname, "attacks", `${name}.json`), "utf8")) as { answers: Record<string, string>; after: Record<string, string[]> };
+  const nb = structuredClone(exercise);
+  for (const [id, source] of Object.entries(spec.answers)) setSource(nb, id, source);
+  for (const [id, sources] of Object.entries(spec.after)) for (const source of [...sources].reverse()) insertAfter(nb, id, source);
+  return nb;
+}
 const points = new Map(master.cells.filter((c) => cellKind(c) === "test").map((c) => [gradeIdOf(c)!, Number((c.metadata.nbgrader as { points: number }).points)]));
 const FULL = [...points.values()].reduce((a, b) => a + b, 0);
 const pts = (id: string) => points.get(id)!;
@@ -162,6 +177,14 @@ const FAIL_NOR_IF_FOUND = 'function makeNor(): McCullochPittsUnit {\n  if (found
 before(async () => {
   const port = await loopbackReady;
   put(`correct/${NAME}.ipynb`, solution);
+  for (const name of ATTACKS) put(`${name}/${NAME}.ipynb`, attack(name));
+  put(
+    `caller-leak/${NAME}.ipynb`,
+    variant((nb) =>
+      // A learner's function reads its caller: in a sloppy test cell, that is the compiled cell, hidden tests and all.
+      setSource(nb, "nor", 'function makeNor(): McCullochPittsUnit {\n  const caller = String((makeNor as any).caller);\n  if (/nncourse-grader-end|check\\./.test(caller)) throw new Error("LEAKED: " + caller.slice(0, 200));\n  return new McCullochPittsUnit({ name: "NOR", excitatory: [0, 0], inhibitory: [true, true], threshold: 0 });\n}\n'),
+    ),
+  );
   put(`poison/${NAME}.ipynb`, variant((nb) => insertAfter(nb, "setup", poisonCode())));
   put(
     `zz-victim/${NAME}.ipynb`,
@@ -338,7 +361,7 @@ describe("course grade: the adversarial batch", { concurrency: 1 }, () => {
   test("the run finishes, processes every file and says so", () => {
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
     assert.match(run.stdout, /1 rejected file/);
-    assert.equal(graded.size, 22, [...graded.keys()].join(", "));
+    assert.equal(graded.size, 26, [...graded.keys()].join(", "));
     assert.match(run.stdout, /sandbox: bubblewrap/, "graded in the operating-system sandbox");
   });
 
@@ -387,6 +410,18 @@ describe("course grade: the adversarial batch", { concurrency: 1 }, () => {
     const g = expectScore("snoop", FULL, []);
     assert.equal(g.row.review, 1, "reading course files is flagged for review");
     assert.equal(loopbackHits, 0, "a kernel reached a server on the grader's loopback");
+  });
+
+  test("attacks on what tslab and its compiler call (Function.prototype.apply, the array iterator, crypto.createHash) earn nothing", () => {
+    for (const name of ATTACKS) {
+      const g = get(name);
+      const detail = [...g.scores.values()].map((s) => `${s.gradeId}: ${s.status} ${s.earned}/${s.points}`).join(", ");
+      assert.equal(g.row.score, 0, `${name} earned marks for exercises it did not solve: ${detail}`);
+    }
+  });
+
+  test("a learner's function cannot read the test cell that calls it (test cells run in strict mode)", () => {
+    expectScore("caller-leak", FULL, []);
   });
 
   test("a submission that tries to poison the runtime, the datasets, later submissions and later runs changes nothing", async () => {

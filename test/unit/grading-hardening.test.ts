@@ -356,3 +356,39 @@ test("tslab's reply path, vm.runInThisContext and JSON cannot be patched", () =>
     stringify: true,
   });
 });
+
+test("once frozen, what tslab and its compiler call while a test cell compiles and runs cannot be replaced", () => {
+  // Each of these, left writable, gave a submission full marks or the hidden tests:
+  // Function.prototype.apply (tslab's require wrapper), the array iterator's next
+  // (TypeScript's emit loop), crypto.createHash (the compiler's cell versions).
+  const script = `
+const { freezeIntrinsics } = require(${JSON.stringify(lib)});
+freezeIntrinsics();
+const targets = {
+  "Function.prototype.apply": [Function.prototype, "apply"],
+  "Function.prototype.call": [Function.prototype, "call"],
+  "%ArrayIteratorPrototype%.next": [Object.getPrototypeOf([][Symbol.iterator]()), "next"],
+  "%IteratorPrototype%[Symbol.iterator]": [Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())), Symbol.iterator],
+  "%GeneratorPrototype%.next": [Object.getPrototypeOf(function* () {}).prototype, "next"],
+  "%MapIteratorPrototype%.next": [Object.getPrototypeOf(new Map()[Symbol.iterator]()), "next"],
+  "TypeError.prototype.toString": [TypeError.prototype, "toString"],
+  "crypto.createHash": [require("crypto"), "createHash"],
+  "fs.readFileSync": [require("fs"), "readFileSync"],
+  "vm.runInThisContext": [require("vm"), "runInThisContext"],
+};
+const replaced = [];
+for (const [name, [obj, key]] of Object.entries(targets)) {
+  const before = obj[key];
+  try { obj[key] = function fake() {}; } catch {}
+  try { Object.defineProperty(obj, key, { value: function fake() {} }); } catch {}
+  if (obj[key] !== before) replaced.push(name);
+}
+// Overriding on an instance still works (libraries do it), through the tamed accessors.
+const f = function () {}; f.call = () => "own"; const e = new TypeError("x"); e.name = "Own";
+process.stdout.write(JSON.stringify({ replaced, instance: [f.call(), e.name] }));`;
+  const r = spawnSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { replaced: string[]; instance: string[] };
+  assert.deepEqual(out.replaced, [], "these could still be replaced after freezeIntrinsics()");
+  assert.deepEqual(out.instance, ["own", "Own"]);
+});

@@ -50,7 +50,10 @@ export function instrument(notebook: Notebook, testIds: readonly string[]): Inst
     testCellIndex.set(id, index);
     const name = `nncourseGraderEnd${index}_${randomBytes(3).toString("hex")}`;
     // On new lines after the test: the cell's own line numbers, used in error messages, stay the same.
-    cell.source = `${cellSource(cell).replace(/\s+$/, "")}\n;import { check as ${name} } from "nncourse/dist/grading";\n${name}.partial(1, ${JSON.stringify(label)});\n`;
+    // Strict mode, on the first line for the same reason: tslab compiles cells in sloppy
+    // mode, where a learner's function reads its caller (`f.caller`), which is the
+    // compiled test cell with its hidden tests; a strict caller reads as null.
+    cell.source = `"use strict"; ${cellSource(cell).replace(/\s+$/, "")}\n;import { check as ${name} } from "nncourse/dist/grading";\n${name}.partial(1, ${JSON.stringify(label)});\n`;
   });
   // Master cells (locked or test) that come first run before the freeze: setup code may
   // need to patch built-ins (a library's polyfill), the learner's code may not.
