@@ -252,7 +252,7 @@ let intrinsicsFrozen: readonly string[] | undefined;
 const OVERRIDABLE: readonly (readonly [object, readonly string[]])[] = [
   [Object.prototype, ["hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "toLocaleString", "toString", "valueOf"]],
   [Error.prototype, ["message", "name", "toString"]],
-  [Function.prototype, ["toString", "call", "apply", "bind"]],
+  [Function.prototype, ["toString"]],
   [Array.prototype, ["toString", "toLocaleString"]],
 ];
 

@@ -384,8 +384,8 @@ for (const [name, [obj, key]] of Object.entries(targets)) {
   if (obj[key] !== before) replaced.push(name);
 }
 // Overriding on an instance still works (libraries do it), through the tamed accessors.
-const f = function () {}; f.call = () => "own"; const e = new TypeError("x"); e.name = "Own";
-process.stdout.write(JSON.stringify({ replaced, instance: [f.call(), e.name] }));`;
+const f = function () {}; f.toString = () => "own"; const e = new TypeError("x"); e.name = "Own";
+process.stdout.write(JSON.stringify({ replaced, instance: [f.toString(), e.name] }));`;
   const r = spawnSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout) as { replaced: string[]; instance: string[] };
