@@ -90,7 +90,8 @@ describe("sanitizing a submission", () => {
     assert.equal(wrapped.endLabels.size, assignment.tests.length);
     for (const [id, label] of wrapped.endLabels) {
       const source = cellSource(wrapped.notebook.cells[wrapped.testCellIndex.get(id)!]!);
-      assert.ok(source.startsWith(cellSource(at(master, id)).trimEnd()), "the test's own lines keep their numbers");
+      // Strict mode on the test's first line: its own lines keep their numbers.
+      assert.ok(source.startsWith(`"use strict"; ${cellSource(at(master, id)).trimEnd()}`), "the test runs in strict mode, its own lines keep their numbers");
       assert.ok(source.trimEnd().endsWith(`.partial(1, ${JSON.stringify(label)});`));
     }
     const again = instrument(notebook, assignment.tests.map((t) => t.gradeId));
