@@ -11,7 +11,7 @@ import { HOW_TO_GET_JUPYTER, findJupyter, versionOf } from "../jupyter/find";
 import { readManifest } from "nncourse";
 import { Kernel } from "../kernel/kernel";
 import { verifyFile } from "../data/verify";
-import { describeTools, findSandboxTools, probeSandbox } from "../grader/bubblewrap";
+import { closeInheritedDescriptors, describeTools, findSandboxTools, probeSandbox } from "../grader/bubblewrap";
 import { describeRuntime } from "../grader/runtime";
 
 type Level = "ok" | "warn" | "problem";
@@ -172,6 +172,8 @@ async function checkSandbox(): Promise<Finding> {
   if (!found.ok) return { level: "warn", topic: "sandbox", message: `${found.problem} Only \`course grade\` needs it.`, fix: found.fix };
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-doctor-"));
   try {
+    // As course grade does first: descriptors inherited from whatever started us stay out.
+    closeInheritedDescriptors();
     const probe = await probeSandbox(found.tools, describeRuntime(projectRoot(), work), work);
     return probe.ok
       ? { level: "ok", topic: "sandbox", message: `course grade runs each kernel in a sandbox (${describeTools(found.tools)}), with no network and a read-only runtime` }
