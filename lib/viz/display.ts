@@ -87,3 +87,10 @@ export function displayLatex(latex: string): void {
   if (display) display.latex(`$$${latex}$$`);
   else console.log(latex);
 }
+
+/**
+ * Clears the running cell's output: at once, or with `wait` just before the cell's next
+ * output (a progress display redrawn in place does not flicker). Needs the course's
+ * kernel; returns false anywhere else.
+ */
+export { clearOutput } from "../kernel/cell-output";

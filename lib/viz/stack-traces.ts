@@ -6,12 +6,21 @@
  * last frames from every stack trace; everywhere else stack traces are left alone.
  */
 
+import path from "node:path";
+
 const INSTALLED = Symbol.for("nncourse.notebookStackTraces");
+/** The course's own kernel (lib/kernel), whose frames are machinery too. */
+const KERNEL_DIR = path.join(__dirname, "..", "kernel") + path.sep;
 
 /** Frames that belong to the kernel's machinery, not to the notebook or the library. */
 export function isKernelFrame(fileName: string | null | undefined): boolean {
   if (!fileName) return false;
-  return fileName.startsWith("node:") || /[\\/]node_modules[\\/]tslab[\\/]/.test(fileName) || /[\\/]node_modules[\\/]@tslab[\\/]/.test(fileName);
+  return (
+    fileName.startsWith("node:") ||
+    fileName.startsWith(KERNEL_DIR) ||
+    /[\\/]node_modules[\\/]tslab[\\/]/.test(fileName) ||
+    /[\\/]node_modules[\\/]@tslab[\\/]/.test(fileName)
+  );
 }
 
 function headline(error: Error): string {
