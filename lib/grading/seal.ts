@@ -203,12 +203,17 @@ export function sealGrading(): readonly string[] {
     done[done.length] = "globalThis.__tslab__";
   }
 
-  // 3. tslab's modules: pinned exports, frozen class prototypes. `lastWriteDisplayData`
-  //    is reassigned by tslab for every cell, so it stays writable but cannot become a getter.
+  // 3. tslab's modules and the course's kernel (lib/kernel, which sends the replies):
+  //    pinned exports, frozen class prototypes. `lastWriteDisplayData` is reassigned by
+  //    tslab's own front for every cell, so it stays writable but cannot become a getter.
+  const kernelDir = path.join(libraryDir, "..", "kernel") + path.sep;
   const keys = $keys(M._cache);
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
-    if (isTslabFile(key)) {
+    if (key.startsWith(kernelDir)) {
+      sealModuleExports(key, []);
+      done[done.length] = `kernel/${path.basename(key)}`;
+    } else if (isTslabFile(key)) {
       sealModuleExports(key, ["lastWriteDisplayData"]);
       done[done.length] = `tslab/${path.basename(key)}`;
     } else if (/[\\/]zeromq[\\/]lib[\\/](index|native)\.js$/.test(key)) {

@@ -5,7 +5,7 @@ import type { Command } from "../command";
 import { parseCommandArgs } from "../args";
 import { EXIT } from "../errors";
 import { projectPath, projectRoot } from "../project";
-import { locateTslab, type TslabLocation } from "../kernel/locate";
+import { locateKernel, locateTslab, type TslabLocation } from "../kernel/locate";
 import { KERNEL_NAME, type FoundKernelSpec, findKernelSpec, kernelSpecProblems } from "../jupyter/kernelspec";
 import { HOW_TO_GET_JUPYTER, findJupyter, versionOf } from "../jupyter/find";
 import { readManifest } from "nncourse";
@@ -13,6 +13,8 @@ import { Kernel } from "../kernel/kernel";
 import { verifyFile } from "../data/verify";
 import { closeInheritedDescriptors, describeTools, findSandboxTools, probeSandbox } from "../grader/bubblewrap";
 import { describeRuntime } from "../grader/runtime";
+import { RECOMMENDED_NODE_MAJOR, nodeSupport, supportedList } from "../node/support";
+import { NATIVE_ADDONS, tryLoadAddon } from "../node/addons";
 
 type Level = "ok" | "warn" | "problem";
 
@@ -23,13 +25,35 @@ export interface Finding {
   fix?: string;
 }
 
-const MIN_NODE_MAJOR = 20;
-
+/** Which Node runs (the course's kernels and tools run on this one), and whether we support it. */
 function checkNode(): Finding {
-  const major = Number(process.versions.node.split(".")[0]);
-  return major >= MIN_NODE_MAJOR
-    ? { level: "ok", topic: "node", message: `Node.js ${process.version}` }
-    : { level: "problem", topic: "node", message: `Node.js ${process.version} is too old; the course needs ${MIN_NODE_MAJOR} or newer.`, fix: "install Node.js 20 LTS or newer (nodejs.org, or your package manager), then `npm install` again." };
+  const running = `Node.js ${process.version} (${process.execPath})`;
+  const install = `install Node.js ${RECOMMENDED_NODE_MAJOR} LTS (nodejs.org, or your package manager), then \`npm install\` and \`npx course setup\` in the project folder.`;
+  const support = nodeSupport(process.versions.node);
+  switch (support.kind) {
+    case "supported":
+      return { level: "ok", topic: "node", message: `${running}, a supported release` };
+    case "outdated":
+      return { level: "problem", topic: "node", message: `${running} is too old: the course needs ${support.needs} or later of this release.`, fix: `update it to ${support.needs} or later, or ${install}` };
+    case "too-old":
+      return { level: "problem", topic: "node", message: `${running} is too old: the course needs Node.js ${supportedList()}.`, fix: install };
+    case "untested":
+      return { level: "warn", topic: "node", message: `${running} is not a release the course is tested on (Node.js ${supportedList()}); it may work.`, fix: `if something fails, ${install}` };
+  }
+}
+
+/**
+ * Each native addon loaded as the course loads it. One built for another Node release
+ * (Node upgraded after `npm install`, or the folder shared by two Nodes) fails here
+ * with the command that rebuilds it, instead of later inside `course grade`.
+ */
+function checkNativeAddons(): Finding[] {
+  return NATIVE_ADDONS.map((addon): Finding => {
+    const failure = tryLoadAddon(addon, { projectDir: projectRoot() });
+    return failure
+      ? { level: "problem", topic: "addons", message: `${failure.problem}.`, fix: failure.fix }
+      : { level: "ok", topic: "addons", message: `${addon} loads in Node.js ${process.version}` };
+  });
 }
 
 function checkBuild(): Finding {
@@ -57,16 +81,16 @@ async function checkTslab(tslab: TslabLocation | undefined): Promise<Finding> {
 }
 
 /**
- * Starts the kernel the way Jupyter would (node plus the registered tslab script) and
+ * Starts the course's kernel the way Jupyter would (node plus the kernel's script) and
  * runs a cell that imports the library: proof that a notebook can run, not just that
  * files exist.
  */
-async function checkKernelRuns(tslabScript: string): Promise<Finding> {
+async function checkKernelRuns(): Promise<Finding> {
   const fix = "run `npm install` again, then `npx course setup`; `npx course run notebooks/01-mcculloch-pitts.ipynb` shows the kernel's own error.";
   let kernel: Kernel | undefined;
   try {
     const started = Date.now();
-    kernel = await Kernel.start({ cwd: projectPath("notebooks"), tslabScript, startTimeoutMs: 30_000 });
+    kernel = await Kernel.start({ cwd: projectPath("notebooks"), startTimeoutMs: 30_000 });
     const outcome = await kernel.execute('import { mcpAnd } from "nncourse";\nconst ok: number = mcpAnd().fire([1, 1]);\nif (ok !== 1) throw new Error("AND(1, 1) should be 1");');
     if (outcome.kind === "died") return { level: "problem", topic: "kernel", message: `the kernel died while running a test cell: ${outcome.exit.log.trim().split("\n").pop() ?? ""}`, fix };
     const status = outcome.reply.status;
@@ -79,19 +103,29 @@ async function checkKernelRuns(tslabScript: string): Promise<Finding> {
   }
 }
 
-function checkKernelSpec(found: FoundKernelSpec | undefined, tslab: TslabLocation | undefined): Finding {
+/** The course's kernel script, or undefined when it is not built (checkKernelRuns reports that). */
+function ourKernelScript(): string | undefined {
+  try {
+    return locateKernel().script;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkKernelSpec(found: FoundKernelSpec | undefined): Finding {
   const fix = "run `npx course setup` in the project folder.";
   if (!found) return { level: "problem", topic: "kernel", message: `no Jupyter kernel named "${KERNEL_NAME}" is registered, so Jupyter cannot run the notebooks.`, fix };
   if (found.error || !found.spec) return { level: "problem", topic: "kernel", message: `the kernel spec is unreadable: ${found.error}`, fix };
   const problems = kernelSpecProblems(found.spec);
   if (problems.length > 0) return { level: "problem", topic: "kernel", message: `the kernel spec at ${found.dir} is broken: ${problems.join("; ")}.`, fix };
-  const ours = tslab !== undefined && found.spec.argv.includes(tslab.script);
+  const kernel = ourKernelScript();
+  const ours = kernel !== undefined && found.spec.argv.includes(kernel);
   return ours
-    ? { level: "ok", topic: "kernel", message: `kernel "${KERNEL_NAME}" is registered at ${found.dir} and starts this project's tslab` }
+    ? { level: "ok", topic: "kernel", message: `kernel "${KERNEL_NAME}" is registered at ${found.dir} and starts this project's kernel` }
     : {
         level: "warn",
         topic: "kernel",
-        message: `kernel "${KERNEL_NAME}" at ${found.dir} starts ${found.spec.argv.slice(0, 2).join(" ")}, not this project's tslab (tslab switches to the project's copy when started inside the project, so it may still work).`,
+        message: `kernel "${KERNEL_NAME}" at ${found.dir} starts ${found.spec.argv.slice(0, 2).join(" ")}, not this project's kernel: notebooks there may not find the course or report their errors as Jupyter errors.`,
         fix: "run `npx course setup` to point it at this project.",
       };
 }
@@ -194,10 +228,9 @@ async function checkSandbox(): Promise<Finding> {
 export async function diagnose(): Promise<Finding[]> {
   const tslab = projectTslab();
   const found = findKernelSpec();
-  const findings: Finding[] = [checkNode(), checkBuild(), await checkTslab(tslab), checkKernelSpec(found, tslab)];
-  const spec = found?.spec;
-  const script = spec?.argv.find((a) => a.endsWith(path.join("bin", "tslab")) && fs.existsSync(a));
-  if (findings[1].level === "ok" && script) findings.push(await checkKernelRuns(script));
+  const findings: Finding[] = [checkNode(), checkBuild(), await checkTslab(tslab), checkKernelSpec(found)];
+  if (findings[1].level === "ok" && ourKernelScript() !== undefined) findings.push(await checkKernelRuns());
+  findings.push(...checkNativeAddons());
   findings.push(...(await checkJupyter()));
   if (findings[1].level === "ok") findings.push(...(await checkTensorFlow()), ...checkDatasets(), await checkSandbox());
   return findings;
@@ -207,11 +240,12 @@ const MARK: Record<Level, string> = { ok: "ok  ", warn: "warn", problem: "FAIL" 
 
 export const doctorCommand: Command = {
   name: "doctor",
-  summary: "check node, the kernel, Jupyter, TensorFlow.js, the datasets and the grading sandbox, with fixes",
+  summary: "check node, its native addons, the kernel, Jupyter, TensorFlow.js, the datasets and the grading sandbox, with fixes",
   help: `usage: course doctor
 
 Checks everything the course needs and says how to fix what is wrong:
-  node       Node.js version (20 or newer)
+  node       which Node.js runs, and whether it is a supported release (${supportedList()})
+  addons     the native addons (better-sqlite3, zeromq) load in this Node, or how to rebuild them
   library    the nncourse library is built
   tslab      the project's tslab runs
   kernel     a Jupyter kernel spec "${KERNEL_NAME}" is registered and starts this project's tslab

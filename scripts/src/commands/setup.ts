@@ -3,7 +3,7 @@ import type { Command } from "../command";
 import { parseCommandArgs } from "../args";
 import { CourseError, EXIT } from "../errors";
 import { projectRoot } from "../project";
-import { locateTslab } from "../kernel/locate";
+import { locateKernel, locateTslab } from "../kernel/locate";
 import { KERNEL_NAME, installKernelSpec, kernelJsonFor, kernelsDirFor } from "../jupyter/kernelspec";
 
 export const setupCommand: Command = {
@@ -40,8 +40,9 @@ exit codes: 0 registered, 2 wrong options, 3 tslab is not installed (run npm ins
 /** Registers (or refreshes) the kernel spec and says what it did. */
 export function registerKernel(prefix?: string): void {
   const tslab = locateTslab(projectRoot());
+  const kernel = locateKernel();
   const kernelsDir = kernelsDirFor({ prefix });
-  const spec = kernelJsonFor(process.execPath, tslab.script);
+  const spec = kernelJsonFor(process.execPath, kernel.script);
   const result = installKernelSpec(kernelsDir, spec);
   const where = path.dirname(result.file);
   if (result.outcome === "unchanged") {
@@ -52,6 +53,6 @@ export function registerKernel(prefix?: string): void {
     const before = result.previous ? result.previous.argv.slice(0, 2).join(" ") : "an unreadable kernel.json";
     console.log(`Updated kernel "${KERNEL_NAME}" at ${where} (it started ${before}).`);
   }
-  console.log(`It runs tslab ${tslab.version} with node ${process.version} (${process.execPath}).`);
+  console.log(`It runs the course's kernel (${kernel.script}) on tslab ${tslab.version}'s engine, with node ${process.version} (${process.execPath}).`);
   console.log('In Jupyter or VS Code, pick the kernel "TypeScript (nncourse)".');
 }

@@ -19,7 +19,7 @@
  * namespaces; it runs as uid 65534, with no capabilities; every process it starts dies
  * with it, and the whole sandbox dies with the grader.
  *
- * How the grader talks to a kernel that has no network: tslab listens on Unix sockets
+ * How the grader talks to a kernel that has no network: the kernel listens on Unix sockets
  * (Jupyter's "ipc" transport) in /course/kernel, a tmpfs of the sandbox's own, and the
  * grader reaches them through /proc/<pid>/root, the kernel's view of the file system.
  * Nothing the kernel writes is on a disk the host can see.
@@ -30,7 +30,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { CourseError, EXIT } from "../errors";
-import type { ConnectionInfo } from "../kernel/connection";
+import { channelEndpoint, type ConnectionInfo } from "../kernel/connection";
 import type { KernelLauncher, KernelProcess } from "../kernel/kernel";
 import type { Runtime } from "./runtime";
 
@@ -269,7 +269,7 @@ export function sandboxLauncher(spec: SandboxSpec, kernelSide: ConnectionInfo, c
         }
       },
       cleanup,
-      listening: (timeoutMs) => socketsListening((["shell", "control", "iopub"] as const).map((c) => `${connection.ip}:${connection[`${c}_port`]}`), timeoutMs),
+      listening: (timeoutMs) => socketsListening((["shell", "control", "iopub"] as const).map((c) => channelEndpoint(connection, c)), timeoutMs),
       reconnect: false,
     };
   };

@@ -121,6 +121,7 @@ export async function gradeSubmission(file: SubmissionFile, bytes: Buffer, conte
         cwd: kernel.cwd,
         env: kernel.env,
         nodeFlags: kernel.nodeFlags,
+        kernelScript: kernel.kernelScript,
         launch: kernel.launch,
         ...timeLimits,
         startTimeoutMs: context.limits.startTimeoutMs,

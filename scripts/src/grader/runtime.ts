@@ -43,7 +43,8 @@ export const RUNTIME_PATHS = {
   nodeModules: "node_modules",
   data: "data",
   guard: "guard.js",
-  tslab: "node_modules/tslab/bin/tslab",
+  /** The course's kernel (lib/kernel), inside the library. */
+  kernel: "node_modules/nncourse/dist/kernel/main.js",
 } as const;
 
 /** Packages the sandbox never needs, even when the project lists them as dependencies. */

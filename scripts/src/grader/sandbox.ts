@@ -52,6 +52,8 @@ export interface KernelPlan {
   cwd: string;
   env: NodeJS.ProcessEnv;
   nodeFlags: string[];
+  /** The kernel's script, when runNotebook starts the kernel itself (no `launch`). */
+  kernelScript?: string;
   launch?: KernelLauncher;
   dispose(): void;
 }
@@ -151,7 +153,7 @@ export class GradingSandbox {
       files: 4096,
     };
     const env = scrubbedEnv({ PATH: "/usr/local/bin:/usr/bin:/bin", HOME: SANDBOX_WORK, TMPDIR: SANDBOX_WORK, TEMP: SANDBOX_WORK, TMP: SANDBOX_WORK });
-    const command = [runtimeFile(RUNTIME_PATHS.node), ...nodeFlags, runtimeFile(RUNTIME_PATHS.tslab), "kernel", "--config-path", `${SANDBOX_KERNEL}/connection.json`];
+    const command = [runtimeFile(RUNTIME_PATHS.node), ...nodeFlags, runtimeFile(RUNTIME_PATHS.kernel), "--config-path", `${SANDBOX_KERNEL}/connection.json`];
     const dispose = () => fs.rmSync(dir, { recursive: true, force: true });
     const launch = sandboxLauncher({ tools, runtime: this.runtime, connectionFile, hide: this.hide, limits: sandboxLimits, command }, kernelSide, dispose);
     return { cwd: SANDBOX_WORK, env, nodeFlags: [], launch, dispose };
@@ -181,7 +183,7 @@ export class GradingSandbox {
       write: [dir],
       guard: inRuntime(RUNTIME_PATHS.guard),
     });
-    return { cwd: dir, env, nodeFlags, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+    return { cwd: dir, env, nodeFlags, kernelScript: inRuntime(RUNTIME_PATHS.kernel), dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
   }
 
   /** Removes the run's folder. */

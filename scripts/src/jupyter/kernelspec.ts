@@ -48,13 +48,13 @@ export function kernelsDirFor(target: { prefix?: string }, env = process.env): s
 }
 
 /**
- * The kernel.json for this project's own tslab. The node binary and tslab's script are
- * absolute, so the kernel starts even when neither is on PATH (e.g. Jupyter started
+ * The kernel.json for this project's own kernel (lib/kernel, on tslab's engine). The
+ * node binary and the kernel's script are absolute, so the kernel starts even when neither is on PATH (e.g. Jupyter started
  * from a desktop launcher).
  */
-export function kernelJsonFor(nodeBinary: string, tslabScript: string): KernelJson {
+export function kernelJsonFor(nodeBinary: string, kernelScript: string): KernelJson {
   return {
-    argv: [nodeBinary, tslabScript, "kernel", "--config-path", "{connection_file}"],
+    argv: [nodeBinary, kernelScript, "--config-path", "{connection_file}"],
     display_name: "TypeScript (nncourse)",
     language: "typescript",
     interrupt_mode: "signal",

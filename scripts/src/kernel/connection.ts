@@ -69,7 +69,13 @@ export async function newConnectionInfo(): Promise<ConnectionInfo> {
 }
 
 export function channelAddress(info: ConnectionInfo, channel: Channel): string {
-  return `${info.transport}://${info.ip}:${info[`${channel}_port`]}`;
+  return `${info.transport}://${channelEndpoint(info, channel)}`;
+}
+
+/** Where a channel listens, as Jupyter names it: "<ip>:<port>" for tcp, the socket file "<ip>-<port>" for ipc. */
+export function channelEndpoint(info: ConnectionInfo, channel: Channel): string {
+  const port = info[`${channel}_port`];
+  return info.transport === "ipc" ? `${info.ip}-${port}` : `${info.ip}:${port}`;
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
- * A running tslab kernel and the client that talks to it over zeromq.
+ * A running course kernel (lib/kernel: tslab's engine) and the client that talks to it
+ * over zeromq.
  *
- * We start tslab ourselves (rather than through jupyter_client) so that the course
- * tools need no Python: write a connection file, spawn `node tslab kernel --config-path
- * FILE`, connect a Dealer to shell and control and a Subscriber to iopub, and wait for
+ * We start the kernel ourselves (rather than through jupyter_client) so that the course
+ * tools need no Python: write a connection file, spawn `node KERNEL --config-path FILE`, connect a Dealer to shell and control and a Subscriber to iopub, and wait for
  * the kernel_info reply. The process is watched: if it exits, every pending request is
  * answered at once with a "died" outcome instead of waiting forever.
  */
@@ -15,7 +15,7 @@ import { join, resolve } from "node:path";
 import * as zmq from "zeromq";
 import { CourseError, EXIT } from "../errors";
 import { channelAddress, newConnectionInfo, writeConnectionFile, type ConnectionInfo } from "./connection";
-import { locateTslab } from "./locate";
+import { locateKernel } from "./locate";
 import type { ExecuteReplyContent, JupyterMessage } from "./messages";
 import { trackKernelProcess, untrackKernelProcess } from "./reaper";
 import { decodeMessage, encodeMessage, newMessage } from "./wire";
@@ -29,11 +29,11 @@ export interface KernelStartOptions {
   nodeFlags?: string[];
   /** How long to wait for the kernel_info reply (default 30 s). */
   startTimeoutMs?: number;
-  /** The tslab entry script (default: found from cwd, see locate.ts). */
-  tslabScript?: string;
+  /** The kernel's entry script (default: the course's kernel, see locate.ts). */
+  kernelScript?: string;
   /**
    * Starts the kernel process some other way (the grader's sandbox): it gets `env`;
-   * cwd, nodeFlags and tslabScript are then the launcher's business.
+   * cwd, nodeFlags and kernelScript are then the launcher's business.
    */
   launch?: KernelLauncher;
 }
@@ -407,7 +407,7 @@ export class Kernel {
  */
 async function launchLocal(options: KernelStartOptions): Promise<KernelProcess> {
   const cwd = resolve(options.cwd);
-  const script = options.tslabScript ?? locateTslab(cwd).script;
+  const script = options.kernelScript ?? locateKernel().script;
   const connection = await newConnectionInfo();
   const filesDir = mkdtempSync(join(tmpdir(), "nncourse-kernel-"));
   const connectionFile = join(filesDir, "connection.json");
@@ -416,7 +416,7 @@ async function launchLocal(options: KernelStartOptions): Promise<KernelProcess> 
   writeFileSync(watchFile, PARENT_WATCH);
   const child = spawn(
     process.execPath,
-    [...(options.nodeFlags ?? []), "--require", watchFile, script, "kernel", "--config-path", connectionFile],
+    [...(options.nodeFlags ?? []), "--require", watchFile, script, "--config-path", connectionFile],
     { cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   return {

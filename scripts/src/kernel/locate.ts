@@ -1,16 +1,21 @@
 /**
- * Finding the tslab kernel to start. A notebook uses the tslab of the project it lives
- * in (tslab itself does the same lookup from its working folder); the course tools'
- * own copy is the fallback.
+ * Finding the kernel to start: the course's own entry point (lib/kernel/main.ts, built
+ * into the library's dist/kernel), which runs tslab's engine. tslab itself is found for
+ * its version and its own command line.
  */
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { CourseError, EXIT } from "../errors";
 
 export interface TslabLocation {
-  /** The JavaScript entry point (tslab/bin/tslab), run with node directly so node flags apply. */
+  /** tslab's command-line script (tslab/bin/tslab). */
   script: string;
   version: string;
+}
+
+export interface KernelLocation {
+  /** The kernel's entry point, run as `node SCRIPT --config-path FILE`. */
+  script: string;
 }
 
 export function locateTslab(fromDir: string): TslabLocation {
@@ -34,4 +39,19 @@ export function locateTslab(fromDir: string): TslabLocation {
   }
   const version = (require(manifest) as { version?: string }).version ?? "unknown";
   return { script, version };
+}
+
+/** The course's kernel, from the library the course tools use (the project's own). */
+export function locateKernel(): KernelLocation {
+  let libraryMain: string;
+  try {
+    libraryMain = require.resolve("nncourse");
+  } catch {
+    throw new CourseError("the course library nncourse is not installed next to the course tools.", "run `npm install` in the project folder.", EXIT.missing);
+  }
+  const script = join(dirname(libraryMain), "kernel", "main.js");
+  if (!existsSync(script)) {
+    throw new CourseError(`the course's kernel ${script} is not built.`, "run `npm run build` in the project folder (`npm install` builds it too).", EXIT.missing);
+  }
+  return { script };
 }

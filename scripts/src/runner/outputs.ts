@@ -85,6 +85,7 @@ export class CellOutputs {
   private used = 0;
   private clearPending = false;
   private stderr = "";
+  private reportedError: { ename: string; evalue: string; traceback: string[] } | undefined;
   /** True once some output of this cell was cut or dropped by the size cap. */
   truncated = false;
 
@@ -93,9 +94,14 @@ export class CellOutputs {
     private readonly notebook: NotebookOutputs,
   ) {}
 
-  /** Everything the cell wrote to stderr (up to 64 KB): tslab's error text arrives there. */
+  /** Everything the cell wrote to stderr (up to 64 KB): a kernel without `error` messages (tslab's own) prints its errors there. */
   get stderrText(): string {
     return this.stderr;
+  }
+
+  /** The error the kernel reported for this cell (its `error` message), if it sent one. */
+  get kernelError(): { ename: string; evalue: string; traceback: string[] } | undefined {
+    return this.reportedError;
   }
 
   /** Handles one iopub message that belongs to this cell's execute request. */
@@ -126,14 +132,17 @@ export class CellOutputs {
         }
         break;
       }
-      case "error":
-        this.add({
-          output_type: "error",
+      case "error": {
+        const error = {
           ename: String(content.ename ?? "Error"),
           evalue: String(content.evalue ?? ""),
           traceback: Array.isArray(content.traceback) ? content.traceback.map(String) : [],
-        });
+        };
+        this.reportedError = error;
+        // Always kept, whatever the size cap: it explains the failure.
+        this.addError(error.ename, error.evalue, error.traceback);
         break;
+      }
       case "clear_output":
         if (content.wait === true) this.clearPending = true;
         else this.clear();

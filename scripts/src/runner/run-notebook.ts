@@ -2,12 +2,12 @@
  * Executing one notebook in a fresh tslab kernel, cell by cell, like Jupyter's
  * "Restart Kernel and Run All Cells", but headless and with time and size limits.
  *
- * Each cell is judged only by its execute_reply status, never by printed text.
- * Two tslab habits shape this code (see the design notes):
- *  - after an error reply, tslab answers "abort" to any request arriving within
- *    ~200 ms, so after a failure we wait past that window and resend on abort;
- *  - tslab's errors have no ename/traceback; the text comes on stderr, and we add an
- *    `error` output built from it so that Jupyter shows the failure like any other.
+ * Each cell is judged only by its execute_reply status, never by printed text. The
+ * course's kernel reports a failure as Jupyter's `error` message, which becomes the
+ * cell's error output. Two habits of tslab's own front are still handled, for a kernel
+ * spec that starts it: after an error reply it answers "abort" to any request arriving
+ * within ~200 ms (so after a failure we wait past that window and resend on abort), and
+ * its errors come as stderr text, from which we build the error output.
  */
 import { dirname, resolve } from "node:path";
 import { Kernel, type KernelExit, type KernelLauncher } from "../kernel/kernel";
@@ -15,6 +15,7 @@ import type { ExecuteOutcome } from "../kernel/kernel";
 import { codeCells, cellSource } from "../notebook/cells";
 import type { Notebook } from "../notebook/model";
 import { firstLine } from "../notebook/text";
+import { COMPILE_ERROR } from "nncourse/dist/kernel/errors";
 import { parseKernelError } from "./error-text";
 import { DEFAULT_LIMITS, NotebookOutputs, type CellOutputs, type OutputLimits } from "./outputs";
 
@@ -57,6 +58,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra node flags for the kernel process, e.g. ["--max-old-space-size=512"]. */
   nodeFlags?: string[];
+  /** The kernel's script (default: the course's kernel); see KernelStartOptions.kernelScript. */
+  kernelScript?: string;
   /** Starts the kernel some other way (the grader's sandbox); see KernelStartOptions.launch. */
   launch?: KernelLauncher;
   /** Time limit per cell in ms (default: none). */
@@ -143,6 +146,7 @@ export async function runNotebook(notebook: Notebook, options: RunOptions & { pa
     cwd,
     env: headlessEnv(options.env ?? process.env),
     nodeFlags: options.nodeFlags,
+    kernelScript: options.kernelScript,
     launch: options.launch,
     startTimeoutMs: options.startTimeoutMs,
   });
@@ -254,7 +258,7 @@ async function runCell(
     const executionCount = typeof execution_count === "number" ? execution_count : null;
     if (status === "ok") return { status: "ok", executionCount, attempts: attempt };
     if (status === "error") return { status: "error", executionCount, attempts: attempt };
-    // "abort": tslab was still resetting its queue after an earlier error; try again.
+    // "abort"/"aborted": the kernel skipped it after an earlier error; try again.
   }
   return { status: "aborted", executionCount: null, attempts: 1 + ABORT_RETRIES };
 }
@@ -305,6 +309,9 @@ function describeFailure(
 ): string {
   switch (run.status) {
     case "error": {
+      const reported = collector.kernelError;
+      if (reported) return summarize(reported);
+      // A kernel that sends no `error` message (tslab's own front) prints the error on stderr.
       const parsed = parseKernelError(collector.stderrText);
       collector.addError(parsed.ename, parsed.evalue, parsed.traceback);
       return parsed.summary;
@@ -342,6 +349,16 @@ function describeFailure(
     default:
       return "";
   }
+}
+
+/** A report's few lines for an error the kernel reported: the headline, or the first diagnostics. */
+function summarize(error: { ename: string; evalue: string; traceback: string[] }): string {
+  if (error.ename === COMPILE_ERROR) {
+    const lines = error.traceback;
+    return lines.slice(0, 3).join("\n") + (lines.length > 3 ? `\n(${lines.length - 3} more)` : "");
+  }
+  const headline = `${error.ename}: ${error.evalue}`.split("\n");
+  return headline.slice(0, 3).join("\n");
 }
 
 function formatSeconds(ms: number): string {
