@@ -12,8 +12,18 @@ if (!fs.existsSync(compiled)) {
   );
   process.exit(3);
 }
-require(compiled)
-  .main(process.argv.slice(2))
-  .then((code) => {
-    process.exitCode = code;
-  });
+let cli;
+try {
+  cli = require(compiled);
+} catch (error) {
+  // zeromq (the kernels' transport) loads with the command line: if its binary is
+  // missing or unusable, every command, `course doctor` too, would end in a stack trace.
+  const { diagnoseAddonError } = require(path.join(__dirname, "..", "dist", "node", "addons.js"));
+  const failure = diagnoseAddonError(error, { projectDir: path.resolve(__dirname, "..", "..") });
+  if (!failure) throw error;
+  console.error(`course: ${failure.problem}.\nFix: ${failure.fix}`);
+  process.exit(3);
+}
+cli.main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -12,6 +12,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { CourseError, EXIT } from "../errors";
 import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from "./schema";
+import { diagnoseAddonError } from "../node/addons";
+import { projectRoot } from "../project";
 
 export type SubmissionStatus = "graded" | "invalid" | "unknown-assignment" | "error";
 
@@ -258,11 +260,18 @@ function checkGradebookPath(full: string, shown: string, create: boolean): boole
 
 /** The file's stat, or undefined when nothing is there yet. */
 function statOrUndefined(full: string, shown: string): fs.Stats | undefined {
+  let stat: fs.Stats | undefined;
   try {
-    return fs.statSync(full, { throwIfNoEntry: false });
+    stat = fs.statSync(full, { throwIfNoEntry: false });
   } catch (error) {
     throw pathError(error, full, shown);
   }
+  // Node 20 throws ENOTDIR for a path under a file; Node 22 and later answer undefined, as
+  // for a file not made yet. Either way the message must name the file in the way.
+  if (stat === undefined && fileAmongParents(path.dirname(full)) !== undefined) {
+    throw pathError(Object.assign(new Error(`not a directory: ${full}`), { code: "ENOTDIR" }), full, shown);
+  }
+  return stat;
 }
 
 /** Makes the gradebook's folder (and its parents) and checks that files can be made in it. */
@@ -344,8 +353,19 @@ function openDatabase(full: string, shown: string, exists: boolean): Database.Da
     db.pragma("busy_timeout = 5000");
     return db;
   } catch (error) {
-    throw new CourseError(`cannot open the gradebook ${shown}: ${(error as Error).message}.`, "check that it is a gradebook made by `course grade` and that you can write to it and its folder.");
+    throw openFailure(error, shown);
   }
+}
+
+/**
+ * Why a gradebook could not be opened. SQLite's own code loads on the first open, so a
+ * better-sqlite3 built for another Node release fails here too: that is an install
+ * problem with a rebuild command as its fix, not a question about the file.
+ */
+export function openFailure(error: unknown, shown: string): CourseError {
+  const addon = diagnoseAddonError(error, { projectDir: projectRoot() });
+  if (addon) return new CourseError(`cannot open the gradebook ${shown}: ${addon.problem}.`, addon.fix, EXIT.missing);
+  return new CourseError(`cannot open the gradebook ${shown}: ${(error as Error).message}.`, "check that it is a gradebook made by `course grade` and that you can write to it and its folder.");
 }
 
 /**
