@@ -32,7 +32,7 @@ export function describeThrown(value: unknown): CellError {
     const error = value as Error;
     const ename = safely(() => ownName(error), "Error");
     const evalue = safely(() => String(error.message ?? ""), "");
-    const stack = safely(() => (typeof error.stack === "string" ? error.stack : ""), "");
+    const stack = withoutSourceArrow(safely(() => (typeof error.stack === "string" ? error.stack : ""), ""));
     const traceback = stack !== "" ? stack.split("\n") : [evalue === "" ? ename : `${ename}: ${evalue}`];
     return { ename, evalue, traceback };
   }
@@ -64,6 +64,16 @@ export function hintFor(message: string): string | undefined {
 function packageOf(specifier: string): string {
   const parts = specifier.split("/");
   return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+}
+
+/**
+ * Node puts the compiled line and a caret in front of the stack of an error that
+ * escaped a vm script ("evalmachine.<anonymous>:2\nthrow …\n      ^\n\n"). It shows
+ * compiled JavaScript, not the cell, so the trace starts at the error itself.
+ */
+export function withoutSourceArrow(stack: string): string {
+  const arrow = /^[^\n]*:\d+\n[^\n]*\n[ \t]*\^+[ \t]*\n\n/.exec(stack);
+  return arrow ? stack.slice(arrow[0].length) : stack;
 }
 
 function looksLikeError(value: unknown): boolean {

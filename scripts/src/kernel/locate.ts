@@ -43,13 +43,14 @@ export function locateTslab(fromDir: string): TslabLocation {
 
 /** The course's kernel, from the library the course tools use (the project's own). */
 export function locateKernel(): KernelLocation {
-  let libraryMain: string;
+  let manifest: string;
   try {
-    libraryMain = require.resolve("nncourse");
+    manifest = require.resolve("nncourse/package.json");
   } catch {
     throw new CourseError("the course library nncourse is not installed next to the course tools.", "run `npm install` in the project folder.", EXIT.missing);
   }
-  const script = join(dirname(libraryMain), "kernel", "main.js");
+  // Always the built kernel (dist), also when the tools themselves run from source.
+  const script = join(dirname(manifest), "dist", "kernel", "main.js");
   if (!existsSync(script)) {
     throw new CourseError(`the course's kernel ${script} is not built.`, "run `npm run build` in the project folder (`npm install` builds it too).", EXIT.missing);
   }
