@@ -11,7 +11,7 @@
  * notebooks).
  *
  * The grading checks are not re-exported here: importing them seals the kernel, so test
- * cells import "nncourse/dist/grading" on purpose.
+ * cells import "nncourse/grading" on purpose.
  */
 export * from "./core";
 export * from "./neurons";

@@ -1,7 +1,7 @@
 /**
  * The check API that exercise test cells call.
  *
- *   import { check } from "nncourse/dist/grading";
+ *   import { check } from "nncourse/grading";
  *   check.equal(mcpOr().fire([0, 1]), 1, "your OR unit on inputs [0, 1]");
  *   check.close(sigmoidPrime(0), 0.25, "sigmoidPrime(0)");
  *

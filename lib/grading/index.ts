@@ -2,8 +2,13 @@
  * nncourse/grading: the checks that exercise test cells call, and the pieces the
  * grader uses to trust their results.
  *
- *   import { check } from "nncourse/dist/grading";
+ *   import { check } from "nncourse/grading";
  *   check.close(sigmoidPrime(0), 0.25, "sigmoidPrime(0)");
+ *
+ * "nncourse/grading" is the package's public path for this module (lib/package.json:
+ * "exports" for node, "typesVersions" for TypeScript's Node10 resolution, which tslab
+ * uses and which ignores "exports"). The build output's own path, "nncourse/dist/grading",
+ * keeps working for notebooks written before; both load the same module instance.
  *
  * Loading this module freezes it (see seal.ts for the threat model); inside a tslab
  * kernel it also seals the kernel, so that student cells that run after the master's

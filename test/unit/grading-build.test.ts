@@ -29,7 +29,7 @@ function hash(text: string): number {
 function master(): Notebook {
   const intro = newMarkdownCell("# Gates", locked("intro"));
   intro.id = "intro";
-  const setup = code('import { check } from "nncourse/dist/grading";', locked("setup"), "setup");
+  const setup = code('import { check } from "nncourse/grading";', locked("setup"), "setup");
   const solution = code(
     ["function and(a: number, b: number): number {", "  // BEGIN SOLUTION", "  return a & b;", "  // END SOLUTION", "}"].join("\n"),
     answer("and-gate"),
@@ -39,7 +39,7 @@ function master(): Notebook {
   solution.execution_count = 7;
   const testCell = code(
     [
-      'import { check } from "nncourse/dist/grading";',
+      'import { check } from "nncourse/grading";',
       'check.equal(and(1, 1), 1, "and(1, 1)");',
       "",
       "// BEGIN HIDDEN TESTS",
@@ -83,7 +83,7 @@ test("the validator names notebook, cell, grade_id and line for each problem", (
     code("const x = 1; // BEGIN SOLUTION", answer("inline")), // 12: marker not alone on its line
     code("const y = 2;", answer("no-region")), // 13: warning only
     code("// BEGIN SOLUTION\nx\n// END HIDDEN TESTS", answer("mismatch")), // 14: mismatched end
-    code('import { check } from "nncourse/dist/grading";\n// BEGIN HIDDEN TESTS\ncheck.equal(1, 1);\n// END HIDDEN TESTS', tests("all-hidden", 1)), // 15: warning
+    code('import { check } from "nncourse/grading";\n// BEGIN HIDDEN TESTS\ncheck.equal(1, 1);\n// END HIDDEN TESTS', tests("all-hidden", 1)), // 15: warning
   ];
   nb.cells = cells;
   const findings = validateMaster(nb, "notebooks/x.ipynb");
@@ -118,7 +118,7 @@ test("the student version stubs solutions, drops hidden tests and outputs, and l
   );
   const and = byId("and");
   assert.ok(and.cell_type === "code" && and.outputs.length === 0 && and.execution_count === null);
-  assert.equal(cellSource(byId("and-tests")), ['import { check } from "nncourse/dist/grading";', 'check.equal(and(1, 1), 1, "and(1, 1)");'].join("\n"));
+  assert.equal(cellSource(byId("and-tests")), ['import { check } from "nncourse/grading";', 'check.equal(and(1, 1), 1, "and(1, 1)");'].join("\n"));
   assert.equal(byId("and-tests").metadata.editable, false);
   assert.equal(byId("and-tests").metadata.deletable, false);
   assert.equal(byId("setup").metadata.editable, false);

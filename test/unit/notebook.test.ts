@@ -36,6 +36,12 @@ test("splitLines keeps newlines on every line but a last partial one", () => {
   assert.equal(joinText(splitLines("x\ny\n\nz")), "x\ny\n\nz");
 });
 
+test("splitLines ends lines where Python's splitlines does, as nbformat writes them", () => {
+  assert.deepEqual(splitLines("10%\r50%\r100%\n"), ["10%\r", "50%\r", "100%\n"], "a progress bar's carriage returns");
+  assert.deepEqual(splitLines("a\r\nb"), ["a\r\n", "b"]);
+  assert.deepEqual(splitLines("a\u2028b\fc\x1ed\x85"), ["a\u2028", "b\f", "c\x1e", "d\x85"]);
+});
+
 test("firstLine finds the first line with text", () => {
   assert.equal(firstLine(["\n", "  // setup\n", "let x = 1"]), "// setup");
   assert.equal(firstLine(""), "");
@@ -59,6 +65,36 @@ test("serializeNotebook writes like Jupyter: sorted keys, indent 1, lines, trail
   assert.deepEqual(parsed.cells[0].metadata, { nbgrader: { grade_id: "a", points: 2 }, tags: ["x"] });
   // The in-memory notebook keeps its own form.
   assert.equal(cell.source, "let a = 1;\nconsole.log(a)");
+});
+
+test("serializeNotebook writes numbers, key order and output bundles as nbformat does", () => {
+  const cell = newCodeCell("x");
+  cell.metadata = { "\u{1F600}": 1, "\uFB01": 2, b: 3, a: 4, trusted: true };
+  cell.outputs = [
+    {
+      output_type: "display_data",
+      data: {
+        "application/vnd.plotly.v1+json": { y: [0.1, 1e-5, 0.0001, -2.5e-7, 1e21, 1e16, 123.456, 2, -0] },
+        "image/png": ["iVBORw0", "KGgo\n"],
+        "application/javascript": "a();\nb();",
+        "text/plain": ["one line\ntwo", " lines"],
+      },
+      metadata: {},
+    },
+  ];
+  const notebook = newNotebook([cell]);
+  Object.assign(notebook.metadata, { orig_nbformat: 3, signature: "sha256:x" });
+  const text = serializeNotebook(notebook);
+  // What Python's json.dumps writes for these numbers (repr of a float, digits of an int).
+  assert.match(text, /"y": \[\n\s+0\.1,\n\s+1e-05,\n\s+0\.0001,\n\s+-2\.5e-07,\n\s+1e\+21,\n\s+10000000000000000,\n\s+123\.456,\n\s+2,\n\s+0\n/);
+  const parsed = JSON.parse(text);
+  assert.deepEqual(Object.keys(parsed.cells[0].metadata), ["a", "b", "\uFB01", "\u{1F600}"], "keys by code point, and no trusted flag");
+  const data = parsed.cells[0].outputs[0].data;
+  assert.equal(data["image/png"], "iVBORw0KGgo\n", "base64 images are one string");
+  assert.deepEqual(data["application/javascript"], ["a();\n", "b();"]);
+  assert.deepEqual(data["text/plain"], ["one line\n", "two lines"], "lists are joined and split again");
+  assert.equal(parsed.metadata.orig_nbformat, undefined);
+  assert.equal(parsed.metadata.signature, undefined);
 });
 
 test("a notebook survives write and read unchanged, unknown metadata included", () => {

@@ -8,6 +8,7 @@ import { courseNotebookFiles, describeNotebook } from "../../scripts/src/site/ca
 import { INDEX_NOTEBOOK, courseIndexNotebook, ensureCourseIndex } from "../../scripts/src/site/index-notebook";
 import { serializeNotebook, writeNotebook } from "../../scripts/src/notebook/write";
 import { newCodeCell, newMarkdownCell, newNotebook } from "../../scripts/src/notebook/cells";
+import { courseNotebookMetadata } from "../../scripts/src/notebook/kernel-metadata";
 import { resolveUnder, serveSite } from "../../scripts/src/site/serve";
 
 test("the committed course index is what the notebooks say (run `npx course start --index` after adding a notebook)", () => {
@@ -15,16 +16,26 @@ test("the committed course index is what the notebooks say (run `npx course star
   assert.equal(committed, serializeNotebook(courseIndexNotebook(projectRoot)));
 });
 
-test("every course notebook has a title and a first paragraph, and the index links to it", () => {
+test("every course notebook has a title and a first paragraph, and the index links to the learner's copy of it", () => {
   const index = serializeNotebook(courseIndexNotebook(projectRoot));
   const files = courseNotebookFiles(path.join(projectRoot, "notebooks"));
   assert.ok(files.length >= 1);
   for (const file of files) {
     const entry = describeNotebook(file);
     assert.notEqual(entry.title, entry.slug, `${entry.file} starts with a "# Title" heading`);
+    assert.doesNotMatch(entry.title, /instructor/i, `${entry.file}: the title is the notebook's, not its instructor banner's`);
     assert.ok(entry.summary.length > 40, `${entry.file} says what it teaches in its first paragraph`);
-    assert.ok(index.includes(`(notebooks/${entry.file})`), `the index links to ${entry.file}`);
+    assert.ok(index.includes(`](exercises/${entry.file})`), `the index links to exercises/${entry.file}`);
   }
+  // The masters hold the solutions and the hidden tests: no link may lead a learner there.
+  assert.doesNotMatch(index, /\]\(notebooks\//, "the index links to no master in notebooks/");
+});
+
+test("the index opens Jupyter unchanged: it carries the course kernel's own kernelspec and language_info", () => {
+  const index = courseIndexNotebook(projectRoot);
+  assert.deepEqual(index.metadata, courseNotebookMetadata());
+  assert.equal(index.nbformat_minor, 5, "nbformat 4.5: cell ids, which Jupyter adds (and so changes the file) when they are missing");
+  assert.ok(index.cells.every((cell) => typeof cell.id === "string"));
 });
 
 test("the catalog reads title, summary and topics; the index is rewritten only when stale", () => {

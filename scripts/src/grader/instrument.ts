@@ -38,7 +38,7 @@ export function instrument(notebook: Notebook, testIds: readonly string[]): Inst
   const nonce = randomBytes(32).toString("hex");
   const endLabels = new Map<string, string>();
   const begin = newCodeCell(
-    `import { beginGradingRun as nncourseGraderBegin } from "nncourse/dist/grading";\nnncourseGraderBegin(${JSON.stringify(nonce)});\n`,
+    `import { beginGradingRun as nncourseGraderBegin } from "nncourse/grading";\nnncourseGraderBegin(${JSON.stringify(nonce)});\n`,
   );
   const cells = [begin, ...notebook.cells.map((cell) => structuredClone(cell))];
   const testCellIndex = new Map<string, number>();
@@ -53,16 +53,16 @@ export function instrument(notebook: Notebook, testIds: readonly string[]): Inst
     // Strict mode, on the first line for the same reason: tslab compiles cells in sloppy
     // mode, where a learner's function reads its caller (`f.caller`), which is the
     // compiled test cell with its hidden tests; a strict caller reads as null.
-    cell.source = `"use strict"; ${cellSource(cell).replace(/\s+$/, "")}\n;import { check as ${name} } from "nncourse/dist/grading";\n${name}.partial(1, ${JSON.stringify(label)});\n`;
+    cell.source = `"use strict"; ${cellSource(cell).replace(/\s+$/, "")}\n;import { check as ${name} } from "nncourse/grading";\n${name}.partial(1, ${JSON.stringify(label)});\n`;
   });
   // Master cells (locked or test) that come first run before the freeze: setup code may
   // need to patch built-ins (a library's polyfill), the learner's code may not.
   let firstLearnerCell = cells.findIndex((cell, index) => index > 0 && cell.cell_type === "code" && cellKind(cell) !== "locked" && cellKind(cell) !== "test");
   if (firstLearnerCell < 0) firstLearnerCell = cells.length;
-  const freeze = newCodeCell(`import { freezeIntrinsics as nncourseGraderFreeze } from "nncourse/dist/grading";\nnncourseGraderFreeze();\n`);
+  const freeze = newCodeCell(`import { freezeIntrinsics as nncourseGraderFreeze } from "nncourse/grading";\nnncourseGraderFreeze();\n`);
   cells.splice(firstLearnerCell, 0, freeze);
   for (const [id, index] of testCellIndex) if (index >= firstLearnerCell) testCellIndex.set(id, index + 1);
-  const finish = newCodeCell(`import { finishGradingRun as nncourseGraderFinish } from "nncourse/dist/grading";\nnncourseGraderFinish();\n`);
+  const finish = newCodeCell(`import { finishGradingRun as nncourseGraderFinish } from "nncourse/grading";\nnncourseGraderFinish();\n`);
   cells.push(finish);
   return { notebook: { ...notebook, cells }, nonce, endLabels, testCellIndex, beginIndex: 0, freezeIndex: firstLearnerCell, finishIndex: cells.length - 1 };
 }

@@ -23,6 +23,7 @@
  */
 import { cellSource } from "../notebook/cells";
 import type { Cell, Notebook } from "../notebook/model";
+import { isInstructorOnly } from "./instructor-cells";
 
 export type CellKind = "answer" | "test" | "locked" | "manual" | "task" | "plain";
 
@@ -150,6 +151,9 @@ export function validateMaster(notebook: Notebook, name: string): Finding[] {
       findings.push({ severity: "error", ...where, ...(line !== undefined ? { line } : {}), message, ...(fix ? { fix } : {}) });
     const warn = (message: string, fix?: string) => findings.push({ severity: "warning", ...where, message, ...(fix ? { fix } : {}) });
 
+    if (meta !== undefined && isInstructorOnly(cell)) {
+      error("an instructor-only cell (nncourse.instructor_only) with nbgrader metadata: learners never get it, so it cannot be graded or answered.", "remove one of the two from the cell's metadata.");
+    }
     if (meta !== undefined) {
       const raw = cell.metadata.nbgrader;
       if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {

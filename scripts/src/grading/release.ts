@@ -15,6 +15,9 @@
  * handed to learners, and hidden tests only work while learners have not seen them
  * (nbgrader's release keeps none either).
  *
+ * Instructor-only cells (instructor-cells.ts: the master's banner, notes for
+ * instructors) are left out of both versions.
+ *
  * nbgrader metadata stays on every cell in both versions: the grader and `course check`
  * find cells by grade_id. A notebook without nbgrader metadata is copied to both
  * folders with its outputs cleared. Everything here is a pure function of the master,
@@ -23,6 +26,7 @@
 import type { Cell, Notebook } from "../notebook/model";
 import { cellSource } from "../notebook/cells";
 import { cellKind, gradeIdOf, regionsOf, sourceLines } from "./authoring";
+import { isInstructorOnly } from "./instructor-cells";
 
 export type Version = "exercise" | "solution";
 
@@ -32,7 +36,7 @@ export function stubLines(gradeId: string, indent: string): string[] {
 }
 
 export function releaseNotebook(master: Notebook, version: Version): Notebook {
-  const cells = master.cells.map((cell, index) => releaseCell(cell, index, version));
+  const cells = master.cells.flatMap((cell, index) => (isInstructorOnly(cell) ? [] : [releaseCell(cell, index, version)]));
   return { ...structuredClone(master), cells };
 }
 

@@ -1,6 +1,7 @@
 /** Building and inspecting cells and notebooks. */
 import { randomBytes } from "node:crypto";
 import type { Cell, CodeCell, JsonObject, MarkdownCell, Notebook, Output } from "./model";
+import { courseNotebookMetadata } from "./kernel-metadata";
 import { joinText } from "./text";
 
 /** A cell id as Jupyter makes them: 8 random hex characters, valid for nbformat 4.5. */
@@ -16,23 +17,9 @@ export function newMarkdownCell(source: string, metadata: JsonObject = {}): Mark
   return { cell_type: "markdown", id: newCellId(), metadata, source };
 }
 
-/** An empty notebook for the tslab kernel, with the metadata Jupyter shows it by. */
+/** An empty notebook for the course kernel, with the metadata the kernel reports (so Jupyter does not mark it changed on opening). */
 export function newNotebook(cells: Cell[] = []): Notebook {
-  return {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {
-      kernelspec: { display_name: "TypeScript", language: "typescript", name: "tslab" },
-      language_info: {
-        codemirror_mode: { mode: "typescript", name: "javascript", typescript: true },
-        file_extension: ".ts",
-        mimetype: "text/typescript",
-        name: "typescript",
-        version: "3.7.2",
-      },
-    },
-    cells,
-  };
+  return { nbformat: 4, nbformat_minor: 5, metadata: courseNotebookMetadata(), cells };
 }
 
 export function isCodeCell(cell: Cell): cell is CodeCell {

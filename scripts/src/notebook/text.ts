@@ -8,12 +8,19 @@ export function joinText(text: MultilineString | undefined): string {
 }
 
 /**
- * Splits text into lines that keep their "\n", the form Jupyter writes:
- * "a\nb\n" -> ["a\n", "b\n"], "a\nb" -> ["a\n", "b"], "" -> [].
+ * Where Python's str.splitlines() ends a line: \n, \r\n and \r, and also \v, \f, the
+ * file, group and record separators, NEL and the Unicode line and paragraph separators.
+ */
+const LINE = /[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]*(?:\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])|[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+$/g;
+
+/**
+ * Splits text into lines that keep their line ends, as nbformat does when it writes
+ * (Python's `text.splitlines(True)`, whose idea of a line end is wider than "\n"; a
+ * progress bar's "\r" ends a line too):
+ * "a\nb\n" -> ["a\n", "b\n"], "a\nb" -> ["a\n", "b"], "a\rb" -> ["a\r", "b"], "" -> [].
  */
 export function splitLines(text: string): string[] {
-  const lines = text.match(/[^\n]*\n|[^\n]+$/g);
-  return lines ?? [];
+  return text.match(LINE) ?? [];
 }
 
 /** The first line with something on it, for reports ("" if there is none). */

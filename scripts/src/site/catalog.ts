@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { isMaster } from "../grading/authoring";
+import { isInstructorOnly } from "../grading/instructor-cells";
 import { cellSource } from "../notebook/cells";
 import type { Notebook } from "../notebook/model";
 import { readNotebook } from "../notebook/read";
@@ -41,7 +42,8 @@ export function courseNotebookFiles(dir: string): string[] {
 /** The catalog entry of one notebook. */
 export function describeNotebook(file: string, notebook: Notebook = readNotebook(file)): CatalogEntry {
   const base = path.basename(file);
-  const markdown = notebook.cells.filter((c) => c.cell_type === "markdown").map(cellSource);
+  // Instructor-only cells (a master's banner) are not what the notebook teaches.
+  const markdown = notebook.cells.filter((c) => c.cell_type === "markdown" && !isInstructorOnly(c)).map(cellSource);
   const blocks = markdown.flatMap(markdownBlocks);
   const titleAt = blocks.findIndex((b) => /^#\s/.test(b));
   const title = titleAt >= 0 ? blocks[titleAt]!.replace(/^#\s+/, "").trim() : base.replace(/\.ipynb$/, "");

@@ -1,16 +1,19 @@
 /**
  * The course index notebook (index.ipynb in the course folder): what Jupyter opens
  * first. It lists every course notebook with its title, what it is about and its
- * topics, linking to the notebook (and, for graded notebooks, to the student version
- * and the reference solution). It is generated from the notebooks themselves, so it
- * cannot drift from them: `course start` rewrites it when it is out of date, and a
- * test fails when the committed copy differs from what would be generated.
+ * topics, linking to the learner's copy in exercises/ (and, for graded notebooks, to the
+ * reference solution). It never links to the masters in notebooks/: they hold the
+ * solutions and the hidden tests, and the obvious link is the one a learner clicks. It
+ * is generated from the notebooks themselves, so it cannot drift from them:
+ * `course start` rewrites it when it is out of date, and a test fails when the
+ * committed copy differs from what would be generated.
  *
  * It sits in the course folder rather than in notebooks/, because every notebook in
  * notebooks/ is a master that `course build` turns into exercises and solutions.
  */
 import fs from "node:fs";
 import path from "node:path";
+import { courseNotebookMetadata } from "../notebook/kernel-metadata";
 import type { MarkdownCell, Notebook } from "../notebook/model";
 import { serializeNotebook } from "../notebook/write";
 import { COURSE_TITLE } from "./build";
@@ -23,14 +26,20 @@ function cell(id: string, source: string): MarkdownCell {
   return { cell_type: "markdown", id, metadata: { editable: false, deletable: false }, source };
 }
 
-function entryMarkdown(entry: CatalogEntry, root: string): string {
-  const lines = [`## [${entry.title}](notebooks/${entry.file})`, "", entry.summary];
-  if (entry.sections.length > 0) lines.push("", `*Topics:* ${entry.sections.join("; ")}`);
+/** Where a learner opens a course notebook: their copy in exercises/, or the notebook itself in a course without a build. */
+function learnerCopy(entry: CatalogEntry, root: string): string {
   const exercise = `exercises/${entry.file}`;
+  return fs.existsSync(path.join(root, exercise)) ? exercise : `notebooks/${entry.file}`;
+}
+
+function entryMarkdown(entry: CatalogEntry, root: string): string {
+  const copy = learnerCopy(entry, root);
+  const lines = [`## [${entry.title}](${copy})`, "", entry.summary];
+  if (entry.sections.length > 0) lines.push("", `*Topics:* ${entry.sections.join("; ")}`);
   const solution = `solutions/${entry.file}`;
-  if (entry.assignment && fs.existsSync(path.join(root, exercise))) {
+  if (entry.assignment && copy.startsWith("exercises/")) {
     const reference = fs.existsSync(path.join(root, solution)) ? `; reference solution: [${solution}](${solution})` : "";
-    lines.push("", `**Graded exercises.** Work in your copy: [${exercise}](${exercise})${reference}.`);
+    lines.push("", `**Graded exercises.** Work in your copy, [${copy}](${copy}), and run each test cell to check your answer${reference}.`);
   }
   return lines.join("\n");
 }
@@ -44,19 +53,17 @@ export function courseIndexNotebook(root: string): Notebook {
     "Open a notebook below and run its cells from top to bottom: **Shift+Enter** runs one cell, *Cell › Run All* (Notebook) or *Run › Run All Cells* (JupyterLab) runs them all. " +
       'Every notebook uses the kernel **TypeScript (nncourse)**, which `npm start` registers; if Jupyter asks for a kernel, pick that one.',
     "",
-    "- `notebooks/` holds the course itself, in reading order;",
-    "- `exercises/` holds the student versions of the graded notebooks: work there, and run each test cell to check your answer;",
-    "- `solutions/` holds the reference solutions.",
+    "- `exercises/` is where you work: every notebook of the course, in reading order, with its graded exercises left for you to write. Run each test cell to check your answer, or `npx course check exercises/<notebook>.ipynb` for all of them at once;",
+    "- `solutions/` holds the reference solutions (try the exercises first);",
+    "- `notebooks/` holds the instructors' masters, with the solutions and the hidden tests that grading uses: instructors edit them, and `npx course build` makes `exercises/` and `solutions/` from them.",
   ].join("\n");
   const footer =
     "*This page is generated from the notebooks' titles and first paragraphs. `npm start` keeps it up to date; edit the notebooks, not this page.*";
   return {
     nbformat: 4,
     nbformat_minor: 5,
-    metadata: {
-      kernelspec: { display_name: "TypeScript (nncourse)", language: "typescript", name: "tslab" },
-      language_info: { name: "typescript", file_extension: ".ts", mimetype: "text/typescript" },
-    },
+    // The kernel's own metadata: anything else and Jupyter marks the page changed on opening.
+    metadata: courseNotebookMetadata(),
     cells: [
       cell("course-index-intro", intro),
       ...entries.map((entry) => cell(`course-index-${entry.slug}`.slice(0, 64), entryMarkdown(entry, root))),
