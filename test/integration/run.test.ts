@@ -56,7 +56,10 @@ describe("course run", { concurrency: 2 }, () => {
     assert.equal(streamText(code(ran, 1), "stdout"), "hello from the kernel\n");
     assert.deepEqual(code(ran, 2).metadata, solution.metadata, "cell metadata is kept as it was");
     assert.deepEqual(code(ran, 3).outputs, [{ output_type: "display_data", data: { "text/html": ["<b>bold</b>"] }, metadata: {} }]);
-    assert.equal(streamText(code(ran, 4), "stdout"), "43\n", "tslab prints a cell's last value");
+    const result4 = code(ran, 4).outputs.find((o) => o.output_type === "execute_result");
+    assert.ok(result4 && result4.output_type === "execute_result", "a cell's last value is its execute_result");
+    assert.deepEqual(result4.data["text/plain"], ["43"]);
+    assert.equal(result4.execution_count, code(ran, 4).execution_count);
     const progress = code(ran, 5).outputs;
     assert.equal(progress.length, 1, "updates replace the display instead of adding outputs");
     assert.deepEqual(progress[0], { output_type: "display_data", data: { "text/plain": ["step 5"] }, metadata: {} });

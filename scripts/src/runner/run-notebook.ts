@@ -4,10 +4,8 @@
  *
  * Each cell is judged only by its execute_reply status, never by printed text. The
  * course's kernel reports a failure as Jupyter's `error` message, which becomes the
- * cell's error output. Two habits of tslab's own front are still handled, for a kernel
- * spec that starts it: after an error reply it answers "abort" to any request arriving
- * within ~200 ms (so after a failure we wait past that window and resend on abort), and
- * its errors come as stderr text, from which we build the error output.
+ * cell's error output (from a kernel that only prints its errors, as tslab's own front
+ * does, the error output is built from its stderr text).
  */
 import { dirname, resolve } from "node:path";
 import { Kernel, type KernelExit, type KernelLauncher } from "../kernel/kernel";
@@ -28,7 +26,7 @@ export type CellStatus =
   | "timeout"
   /** the kernel process exited while the cell ran */
   | "kernel-died"
-  /** tslab kept answering "abort" (never counts as a pass) */
+  /** the kernel skipped it for an earlier failure (never counts as a pass) */
   | "aborted"
   /** not run: an earlier cell failed, the kernel is gone, or the notebook ran out of time */
   | "not-run"
@@ -47,8 +45,6 @@ export interface CellResult {
   error?: string;
   /** True when some output was dropped by the size cap. */
   truncated: boolean;
-  /** How often the cell was sent: more than 1 when tslab aborted it (see the abort window). */
-  attempts: number;
 }
 
 export interface RunOptions {
@@ -76,12 +72,6 @@ export interface RunOptions {
   allowErrors?: boolean;
   /** Output size caps (default 1 MiB per cell, 20 MiB per notebook). */
   limits?: Partial<OutputLimits>;
-  /**
-   * How long to wait after a failed cell before sending the next one (default 250 ms),
-   * to let tslab finish its 200 ms abort window. Cells that are aborted anyway are
-   * re-sent, so this only saves round trips.
-   */
-  afterErrorDelayMs?: number;
   /** How long to wait for the kernel to start (default 30 s). */
   startTimeoutMs?: number;
   /** Called as each cell starts and ends, for progress display. */
@@ -114,9 +104,6 @@ export function headlessEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...env, NNCOURSE_PLOTLY: env.NNCOURSE_PLOTLY ?? "omit" };
 }
 
-/** Time after an error reply during which tslab aborts new requests (200 ms, plus margin). */
-const ABORT_WINDOW_MS = 250;
-const ABORT_RETRIES = 4;
 const DEFAULT_GRACE_MS = 5000;
 
 /**
@@ -156,14 +143,13 @@ export async function runNotebook(notebook: Notebook, options: RunOptions & { pa
     if (message.header.msg_type === "update_display_data") outputs.updateDisplay(message);
   });
   let stopReason: string | undefined;
-  let lastErrorAt = -Infinity;
   let kernelGoneEarly = false;
 
   try {
     await options.onKernelReady?.(kernel);
     for (const { index, cell } of cells) {
       const source = cellSource(cell);
-      const base = { index, firstLine: firstLine(source), executionCount: null, durationMs: 0, truncated: false, attempts: 0 };
+      const base = { index, firstLine: firstLine(source), executionCount: null, durationMs: 0, truncated: false };
       if (stopReason !== undefined) {
         results.push({ ...base, status: "not-run" });
         continue;
@@ -182,7 +168,6 @@ export async function runNotebook(notebook: Notebook, options: RunOptions & { pa
       const run = await runCell(kernel, source, collector, {
         deadline: cellDeadline,
         graceMs: options.interruptGraceMs ?? DEFAULT_GRACE_MS,
-        notBefore: lastErrorAt + (options.afterErrorDelayMs ?? ABORT_WINDOW_MS),
       });
       const result: CellResult = {
         ...base,
@@ -190,11 +175,9 @@ export async function runNotebook(notebook: Notebook, options: RunOptions & { pa
         executionCount: run.executionCount,
         durationMs: Date.now() - cellStart,
         truncated: collector.truncated,
-        attempts: run.attempts,
       };
       cell.execution_count = run.executionCount;
       if (run.status !== "ok") {
-        lastErrorAt = Date.now();
         const notebookOutOfTime = run.status === "timeout" && cellDeadline === notebookDeadline;
         result.error = describeFailure(run, collector, {
           limitMs: notebookOutOfTime ? options.notebookTimeoutMs! : options.cellTimeoutMs ?? 0,
@@ -228,7 +211,7 @@ export async function runNotebook(notebook: Notebook, options: RunOptions & { pa
 }
 
 function emptyResult(index: number, source: string): CellResult {
-  return { index, status: "empty", firstLine: firstLine(source), executionCount: null, durationMs: 0, truncated: false, attempts: 0 };
+  return { index, status: "empty", firstLine: firstLine(source), executionCount: null, durationMs: 0, truncated: false };
 }
 
 interface CellRun {
@@ -237,33 +220,26 @@ interface CellRun {
   exit?: KernelExit;
   /** True when the kernel had to be killed because it ignored the interrupt. */
   killed?: boolean;
-  attempts: number;
 }
 
-/** Sends one cell, handling tslab's abort window, the time limit and a dying kernel. */
-async function runCell(
-  kernel: Kernel,
-  code: string,
-  collector: CellOutputs,
-  limits: { deadline: number; graceMs: number; notBefore: number },
-): Promise<CellRun> {
-  for (let attempt = 1; attempt <= 1 + ABORT_RETRIES; attempt++) {
-    const wait = attempt === 1 ? limits.notBefore - Date.now() : ABORT_WINDOW_MS;
-    if (wait > 0) await sleep(wait);
-    const execution = kernel.execute(code, { onIopub: (message) => collector.handle(message) });
-    const outcome = await withDeadline(kernel, execution, limits);
-    if (outcome.kind === "timeout") return { ...outcome.run, attempts: attempt };
-    if (outcome.kind === "died") return { status: "kernel-died", executionCount: null, exit: outcome.exit, attempts: attempt };
-    const { status, execution_count } = outcome.reply;
-    const executionCount = typeof execution_count === "number" ? execution_count : null;
-    if (status === "ok") return { status: "ok", executionCount, attempts: attempt };
-    if (status === "error") return { status: "error", executionCount, attempts: attempt };
-    // "abort"/"aborted": the kernel skipped it after an earlier error; try again.
-  }
-  return { status: "aborted", executionCount: null, attempts: 1 + ABORT_RETRIES };
+/**
+ * Sends one cell, handling the time limit and a dying kernel. The cell is sent with
+ * stop_on_error false, so the kernel never skips it for an earlier failure; a kernel
+ * that does anyway ("aborted", or tslab's own front's "abort") fails the cell.
+ */
+async function runCell(kernel: Kernel, code: string, collector: CellOutputs, limits: { deadline: number; graceMs: number }): Promise<CellRun> {
+  const execution = kernel.execute(code, { onIopub: (message) => collector.handle(message) });
+  const outcome = await withDeadline(kernel, execution, limits);
+  if (outcome.kind === "timeout") return outcome.run;
+  if (outcome.kind === "died") return { status: "kernel-died", executionCount: null, exit: outcome.exit };
+  const { status, execution_count } = outcome.reply;
+  const executionCount = typeof execution_count === "number" ? execution_count : null;
+  if (status === "ok") return { status: "ok", executionCount };
+  if (status === "error") return { status: "error", executionCount };
+  return { status: "aborted", executionCount: null };
 }
 
-type Bounded = ExecuteOutcome | { kind: "timeout"; run: Omit<CellRun, "attempts"> };
+type Bounded = ExecuteOutcome | { kind: "timeout"; run: CellRun };
 
 /**
  * Waits for the execution until the deadline; then interrupts (SIGINT) and waits the
@@ -342,7 +318,7 @@ function describeFailure(
       return [text, ...detail].join("\n");
     }
     case "aborted": {
-      const text = "the kernel kept aborting this cell (it was still recovering from an earlier error).";
+      const text = "the kernel skipped this cell because an earlier one failed.";
       collector.addError("Aborted", text, [`Aborted: ${text}`]);
       return text;
     }
