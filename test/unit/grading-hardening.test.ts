@@ -42,6 +42,19 @@ if (process.env.WITH_TSLAB === "1") {
     runInThisContext: vm.runInThisContext,
     stringify: JSON.stringify,
   };
+  // The course's kernel, which sends the replies in a real graded run.
+  const kernelDir = path.join(path.dirname(lib), "..", "kernel");
+  const server = require(path.join(kernelDir, "server.js"));
+  const iopub = require(path.join(kernelDir, "iopub.js"));
+  const wire = require(path.join(kernelDir, "wire.js"));
+  Object.assign(originals, {
+    server,
+    execute: server.KernelServer.prototype.execute,
+    reply: server.KernelServer.prototype.reply,
+    publish: iopub.IopubQueue.prototype.publish,
+    wire,
+    encodeMessage: wire.encodeMessage,
+  });
 }
 globalThis.__tslab__ = { exports: {}, require: Module.createRequire(path.join(root, "notebooks", "cell.js")) };
 
@@ -94,6 +107,10 @@ if (originals) {
     add: originals.util.TaskQueue.prototype.add === originals.add,
     runInThisContext: vm.runInThisContext === originals.runInThisContext,
     stringify: JSON.stringify === originals.stringify,
+    execute: originals.server.KernelServer.prototype.execute === originals.execute,
+    reply: originals.server.KernelServer.prototype.reply === originals.reply,
+    publish: require(path.join(path.dirname(lib), "..", "kernel", "iopub.js")).IopubQueue.prototype.publish === originals.publish,
+    encodeMessage: originals.wire.encodeMessage === originals.encodeMessage,
   };
 }
 write("RESULT " + stringify(result) + "\n");
@@ -330,7 +347,7 @@ test("the inspector, which could read the run's nonce, is refused once sealed", 
   assertFailsWith(outcome, /refused: require\(\\"inspector\\"\) is disabled while notebooks are graded/);
 });
 
-test("tslab's reply path, vm.runInThisContext and JSON cannot be patched", () => {
+test("the kernel's reply path (the course's and tslab's), vm.runInThisContext and JSON cannot be patched", () => {
   const outcome = attackThenTest(
     [
       'const j = require("tslab/dist/jupyter"); j.JupyterHandlerImpl.prototype.handleExecute = async () => ({ status: "ok" });',
@@ -341,6 +358,12 @@ test("tslab's reply path, vm.runInThisContext and JSON cannot be patched", () =>
       'globalThis.JSON = { stringify: () => "{}", parse: () => ({}) };',
       'const M = require("module"); const k = Object.keys(M._cache).find((k) => k.endsWith("/tslab/dist/jupyter.js")); delete M._cache[k];',
       'const j = require("tslab/dist/jupyter"); Object.defineProperty(j, "lastWriteDisplayData", { get: () => () => {} });',
+      'const s = require(require("path").join(process.env.LIB, "..", "..", "kernel", "server.js")); s.KernelServer.prototype.execute = async () => {};',
+      'const s = require(require("path").join(process.env.LIB, "..", "..", "kernel", "server.js")); s.KernelServer.prototype.reply = async () => {};',
+      'const s = require(require("path").join(process.env.LIB, "..", "..", "kernel", "server.js")); s.KernelServer = class {};',
+      'const q = require(require("path").join(process.env.LIB, "..", "..", "kernel", "iopub.js")); q.IopubQueue.prototype.publish = () => {};',
+      'const w = require(require("path").join(process.env.LIB, "..", "..", "kernel", "wire.js")); w.encodeMessage = () => [];',
+      'const M = require("module"); const k = Object.keys(M._cache).find((k) => k.endsWith("/kernel/iopub.js")); delete M._cache[k];',
     ],
     wrongSigmoid,
     rightSigmoid,
@@ -354,6 +377,10 @@ test("tslab's reply path, vm.runInThisContext and JSON cannot be patched", () =>
     add: true,
     runInThisContext: true,
     stringify: true,
+    execute: true,
+    reply: true,
+    publish: true,
+    encodeMessage: true,
   });
 });
 
