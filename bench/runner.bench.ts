@@ -13,6 +13,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { newCodeCell, newNotebook, writeNotebook } from "../scripts/src/notebook";
+import { kernelJsonFor } from "../scripts/src/jupyter/kernelspec";
+import { locateKernel } from "../scripts/src/kernel/locate";
 import { runNotebook } from "../scripts/src/runner";
 
 const root = resolve(__dirname, "..");
@@ -20,7 +22,7 @@ const runsArg = process.argv.indexOf("--runs");
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
 const CELLS = 20;
 
-// Notebooks live inside the project so that tslab finds its packages from their folder.
+// Inside the project's cache folder, removed at exit.
 const work = join(root, ".cache", `bench-runner-${randomBytes(4).toString("hex")}`);
 mkdirSync(work, { recursive: true });
 process.on("exit", () => rmSync(work, { recursive: true, force: true }));
@@ -72,16 +74,12 @@ function findOnPath(name: string): string | undefined {
   return undefined;
 }
 
-/** A kernelspec for nbconvert that starts this project's tslab, in a throwaway JUPYTER_PATH. */
+/** A kernelspec for nbconvert that starts this project's kernel (as `course setup` registers it), in a throwaway JUPYTER_PATH. */
 function benchKernelspec(): { env: NodeJS.ProcessEnv; name: string } {
-  const name = "nncourse-bench-tslab";
+  const name = "nncourse-bench";
   const dir = join(work, "jupyter", "kernels", name);
   mkdirSync(dir, { recursive: true });
-  const tslab = join(root, "node_modules", ".bin", "tslab");
-  writeFileSync(
-    join(dir, "kernel.json"),
-    JSON.stringify({ argv: [tslab, "kernel", "--config-path", "{connection_file}"], display_name: "TypeScript", language: "typescript" }),
-  );
+  writeFileSync(join(dir, "kernel.json"), JSON.stringify(kernelJsonFor(process.execPath, locateKernel().script)));
   return { env: { ...process.env, JUPYTER_PATH: join(work, "jupyter") }, name };
 }
 

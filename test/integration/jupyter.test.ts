@@ -75,7 +75,7 @@ test("course doctor fails without a kernel spec and passes once `course setup` h
 
     assert.equal((await runCourse(["setup"], { env })).code, 0);
     const after = await runCourse(["doctor"], { env });
-    assert.match(after.stdout, /\[ok  \] kernel +kernel "tslab" is registered at .* and starts this project's tslab/);
+    assert.match(after.stdout, /\[ok  \] kernel +kernel "tslab" is registered at .* and starts this project's kernel/);
     assert.match(after.stdout, /\[ok  \] kernel +the kernel starts and runs a cell that imports nncourse/);
     assert.match(after.stdout, /\[ok  \] tfjs +TensorFlow.js will use /);
     assert.equal(after.code, 0, after.stdout);

@@ -32,26 +32,26 @@ test("JUPYTER_PATH comes first in the kernel search path, then the user, then th
 test("installing is idempotent and says whether it created, kept or updated the spec", () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kernels-"));
   try {
-    const spec = kernelJsonFor(process.execPath, "/project/node_modules/tslab/bin/tslab");
+    const spec = kernelJsonFor(process.execPath, "/project/lib/dist/kernel/main.js");
     assert.equal(installKernelSpec(tmp, spec).outcome, "created");
     assert.equal(installKernelSpec(tmp, spec).outcome, "unchanged");
-    const moved = kernelJsonFor(process.execPath, "/elsewhere/node_modules/tslab/bin/tslab");
+    const moved = kernelJsonFor(process.execPath, "/elsewhere/lib/dist/kernel/main.js");
     const result = installKernelSpec(tmp, moved);
     assert.equal(result.outcome, "updated");
-    assert.equal(result.previous?.argv[1], "/project/node_modules/tslab/bin/tslab");
+    assert.equal(result.previous?.argv[1], "/project/lib/dist/kernel/main.js");
     // Jupyter looks in <entry>/kernels of each JUPYTER_PATH entry: a spec elsewhere is not found.
     assert.equal(findKernelSpec("tslab", { JUPYTER_PATH: path.join(tmp, "elsewhere"), JUPYTER_DATA_DIR: "/nonexistent" }), undefined);
     const viaPath = path.join(tmp, "data");
     installKernelSpec(path.join(viaPath, "kernels"), moved);
     const hit = findKernelSpec("tslab", { JUPYTER_PATH: viaPath, JUPYTER_DATA_DIR: "/nonexistent" });
-    assert.equal(hit?.spec?.argv[1], "/elsewhere/node_modules/tslab/bin/tslab");
+    assert.equal(hit?.spec?.argv[1], "/elsewhere/lib/dist/kernel/main.js");
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });
 
 test("a spec whose program is gone is reported as broken", () => {
-  const problems = kernelSpecProblems(kernelJsonFor("/no/such/node", "/no/such/node_modules/tslab/bin/tslab"));
+  const problems = kernelSpecProblems(kernelJsonFor("/no/such/node", "/no/such/lib/dist/kernel/main.js"));
   assert.equal(problems.length, 2);
   assert.match(problems[0], /program \/no\/such\/node does not exist/);
   assert.deepEqual(kernelSpecProblems(kernelJsonFor(process.execPath, process.execPath)), []);

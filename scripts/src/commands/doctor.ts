@@ -248,7 +248,7 @@ Checks everything the course needs and says how to fix what is wrong:
   addons     the native addons (better-sqlite3, zeromq) load in this Node, or how to rebuild them
   library    the nncourse library is built
   tslab      the project's tslab runs
-  kernel     a Jupyter kernel spec "${KERNEL_NAME}" is registered and starts this project's tslab
+  kernel     a Jupyter kernel spec "${KERNEL_NAME}" is registered and starts this project's kernel
   jupyter    JupyterLab / Notebook / nbconvert found or not, and how to get them
   tfjs       the TensorFlow.js backend that will be used, and why faster ones are not
   data       the datasets are present and their checksums verify

@@ -116,7 +116,7 @@ export function kernelSpecProblems(spec: KernelJson): string[] {
   if (!Array.isArray(spec.argv) || spec.argv.length < 2) return ["its argv is empty"];
   const [program, script] = spec.argv;
   if (path.isAbsolute(program) && !fs.existsSync(program)) problems.push(`its program ${program} does not exist`);
-  if (script && script.endsWith(path.join("bin", "tslab")) && !fs.existsSync(script)) problems.push(`its tslab script ${script} does not exist`);
+  if (script && path.isAbsolute(script) && /\.js$|[\\/]bin[\\/]tslab$/.test(script) && !fs.existsSync(script)) problems.push(`its kernel script ${script} does not exist`);
   if (!spec.argv.includes("{connection_file}")) problems.push("its argv lacks {connection_file}");
   return problems;
 }
