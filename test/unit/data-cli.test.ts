@@ -20,9 +20,9 @@ test("wrong command lines exit 2 and say what to do", async () => {
   const cases: [string[], RegExp][] = [
     [["data"], /say what to do: list, fetch or verify/],
     [["data", "download"], /unknown subcommand "download"/],
-    [["data", "fetch", "--bogus"], /Unknown option '--bogus'/],
+    [["data", "fetch", "--bogus"], /unknown option "--bogus"\./],
     [["data", "fetch", "--from"], /--from/],
-    [["data", "verify", "--force"], /Unknown option '--force'/],
+    [["data", "verify", "--force"], /unknown option "--force"\./],
     [["data", "fetch", "mnist"], /unknown dataset "mnist"[\s\S]*use one of: fashion-mnist, california-housing, iris/],
     [["data", "verify", "iris", "cifar", "imagenet"], /unknown datasets "cifar", "imagenet"/],
     [["data", "list", "iris"], /list takes no dataset names/],

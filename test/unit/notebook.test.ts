@@ -160,3 +160,32 @@ test("readNotebook names a missing file", () => {
     assert.throws(() => readNotebook(join(dir, "broken.ipynb")), /broken\.ipynb: is not valid JSON/);
   });
 });
+
+test("the fix fits the problem: a missing file, a file that is no notebook, a saved web page", () => {
+  withTempDir((dir) => {
+    const fixOf = (file: string) => {
+      try {
+        readNotebook(file);
+      } catch (error) {
+        assert.ok(error instanceof NotebookError);
+        return { message: error.message, fix: error.fix ?? "" };
+      }
+      assert.fail(`${file} was read`);
+    };
+    // A relative name is shown with the full path it was looked for at; nothing to repair.
+    const missing = fixOf(join("no-such-folder", "02-perceptron.ipynb"));
+    assert.match(missing.message, /02-perceptron\.ipynb: no such file \(looked at \/.*no-such-folder\/02-perceptron\.ipynb\)/);
+    assert.match(missing.fix, /check the path/);
+    assert.doesNotMatch(missing.fix, /repair/);
+
+    writeFileSync(join(dir, "README.md"), "# Notes\n");
+    const markdown = fixOf(join(dir, "README.md"));
+    assert.match(markdown.message, /README\.md: a \.md file, not a notebook; the course tools read Jupyter notebooks \(\.ipynb files\)/);
+    assert.doesNotMatch(markdown.message + markdown.fix, /JSON|repair/);
+
+    writeFileSync(join(dir, "page.ipynb"), "<!DOCTYPE html>\n<html>...");
+    const page = fixOf(join(dir, "page.ipynb"));
+    assert.match(page.message, /holds an HTML page, not a notebook/);
+    assert.match(page.fix, /raw \.ipynb/);
+  });
+});

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseCommandArgs } from "../args";
 import type { Command } from "../command";
-import { EXIT, UsageError } from "../errors";
+import { CourseError, EXIT, UsageError } from "../errors";
 import { Gradebook } from "../gradebook/gradebook";
 import { gradebookCsv } from "../gradebook/export-csv";
 import { projectRoot } from "../project";
@@ -30,13 +30,23 @@ const MODES: ExportMode[] = [
     summary: "per-student totals per assignment, for an LMS (from the gradebook)",
     defaultOut: path.join("grading", "grades.csv"),
     async run({ gradebook: file, out, root }) {
-      const gradebook = Gradebook.open(path.resolve(file ?? path.join(root, "grading", "gradebook.sqlite")), { create: false });
+      const where = path.resolve(file ?? path.join(root, "grading", "gradebook.sqlite"));
+      const gradebook = Gradebook.open(where, { create: false });
       try {
+        // A blank gradebook (a first grading run stopped before it stored anything) is no
+        // gradebook to an LMS: a CSV of headers alone would upload as "no grades" and,
+        // written over an earlier export, lose it.
+        if (gradebook.students().length === 0) {
+          throw new CourseError(`the gradebook ${where} holds no grades yet; no CSV was written.`, "grade the submissions first (`course grade DIR`), or pass the right --gradebook FILE.", EXIT.missing);
+        }
         const csv = gradebookCsv(gradebook);
         if (out === "-") process.stdout.write(csv);
         else {
           fs.mkdirSync(path.dirname(out), { recursive: true });
-          fs.writeFileSync(out, csv);
+          // Temp file and rename: an interrupted export never leaves half a CSV in place of the last one.
+          const temp = `${out}.${process.pid}.tmp`;
+          fs.writeFileSync(temp, csv);
+          fs.renameSync(temp, out);
         }
         return `${csv.split("\r\n").length - 2} student(s)`;
       } finally {
@@ -60,7 +70,7 @@ Options:
 
 ${MODES.map((m) => (m.optionsHelp ? `${m.optionsHelp}\n\n` : "")).join("")}Exit codes: 0 written, 1 the gradebook cannot be read or written (permissions),
 2 wrong command line (no mode, or two, or a --gradebook that is not a gradebook),
-3 no gradebook.
+3 no gradebook, or one with no grades yet (nothing is written then).
 
 Example:
   course export --csv --out grades.csv`;

@@ -85,7 +85,7 @@ export const gradeCommand: Command = {
       unsandboxed: { type: "boolean" },
       quiet: { type: "boolean", short: "q" },
     });
-    if (positionals.length > 1) throw new UsageError(`course grade takes one submissions folder, got ${positionals.length}.`, "see `course grade --help`.");
+    if (positionals.length > 1) throw new UsageError(`one submissions folder at a time, got ${positionals.length}: ${positionals.map((p) => `"${p}"`).join(", ")}.`, "see `course grade --help`.");
     const root = projectRoot();
     const memory = intOption("grade", "memory", values.memory, 160);
     const given = {

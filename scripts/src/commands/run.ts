@@ -4,6 +4,8 @@ import { intOption, parseCommandArgs, secondsOption } from "../args";
 import type { Command } from "../command";
 import { CourseError, EXIT, UsageError } from "../errors";
 import { locateTslab } from "../kernel/locate";
+import { holdsInstructorContent } from "../grading/authoring";
+import type { Notebook } from "../notebook/model";
 import { readNotebook } from "../notebook/read";
 import { DEFAULT_LIMITS } from "../runner/outputs";
 import { mapWithConcurrency } from "../runner/pool";
@@ -17,9 +19,15 @@ and saves each one with its outputs. Each notebook gets its own fresh kernel, st
 in the notebook's folder. A folder stands for the .ipynb files directly inside it.
 
 Where the executed notebook goes (pick one):
-  --in-place               overwrite each input (the default)
+  --in-place               overwrite each input (the default, except for masters)
   --output PATH            write to PATH (one notebook only)
   --output-dir DIR         write each notebook into DIR under its own name
+
+An instructor master (a notebook with solution regions, hidden tests or
+instructor-only cells, like those in notebooks/) is not overwritten unless
+--in-place is given: its outputs, the hidden tests' included, would end up in the
+file that course build makes the learners' versions from. Without a destination,
+course run stops before running anything when it is given a master.
 
 Limits:
   --timeout SECONDS        time limit per cell (default: none). A cell over it is
@@ -52,7 +60,7 @@ Exit codes: 0 all cells passed, 1 a cell failed, 2 wrong command line,
 3 a notebook is missing or not a valid notebook, or tslab is not installed.
 
 Examples:
-  course run notebooks/01-mcculloch-pitts.ipynb
+  course run exercises/01-mcculloch-pitts.ipynb
   course run notebooks --output-dir out --timeout 120 -j 4
   course run exercise.ipynb --output /tmp/run.ipynb --allow-errors`;
 
@@ -96,21 +104,26 @@ export const runCommand: Command = {
 
     // Check everything that can be checked before starting any kernel: a typo in the
     // last of ten notebook names should not cost the time of running the first nine.
-    const problems: string[] = [];
+    const problems: CourseError[] = [];
+    const notebooks = new Map<string, Notebook>();
     for (const file of files) {
       try {
-        readNotebook(file);
+        notebooks.set(file, readNotebook(file));
       } catch (error) {
-        problems.push(error instanceof Error ? error.message : String(error));
+        if (!(error instanceof CourseError)) throw error;
+        problems.push(error);
       }
     }
     if (problems.length > 0) {
+      // Each problem keeps its own fix: a missing file needs its path checked, a broken one repairing.
+      const fixes = [...new Set(problems.map((p) => p.fix).filter((fix): fix is string => fix !== undefined))];
       throw new CourseError(
-        problems.length === 1 ? problems[0]! : `${problems.length} notebooks cannot be run:\n  ${problems.join("\n  ")}`,
-        "check the names, or repair the notebooks (open them in Jupyter, or restore them from version control).",
+        problems.length === 1 ? problems[0]!.message : `${problems.length} notebooks cannot be run:\n  ${problems.map((p) => p.message).join("\n  ")}`,
+        fixes.map((fix) => fix.replace(/\.$/, "")).join("; ") + ".",
         EXIT.missing,
       );
     }
+    if (destinations.length === 0) refuseMastersInPlace(notebooks);
     locateTslab(resolve(files[0]!, ".."));
 
     const started = Date.now();
@@ -143,6 +156,26 @@ export const runCommand: Command = {
     return failed ? EXIT.failed : EXIT.ok;
   },
 };
+
+/**
+ * Running in place is the default, for a learner's own notebook. A master is refused
+ * unless --in-place says so: what decides is the content (solutions, hidden tests,
+ * instructor-only cells), not the folder, because an instructor's private masters may
+ * live anywhere (`course build --source DIR`), and a learner's copy of an exercise in
+ * notebooks/ of their own is theirs to overwrite.
+ */
+function refuseMastersInPlace(notebooks: Map<string, Notebook>): void {
+  const masters = [...notebooks].filter(([, notebook]) => holdsInstructorContent(notebook)).map(([file]) => file);
+  if (masters.length === 0) return;
+  const what =
+    masters.length === 1
+      ? `${masters[0]} is an instructor master (it holds solutions or hidden tests)`
+      : `${masters.length} of the notebooks are instructor masters (they hold solutions or hidden tests): ${masters.slice(0, 3).join(", ")}${masters.length > 3 ? ", …" : ""}`;
+  throw new UsageError(
+    `${what}; running ${masters.length === 1 ? "it" : "them"} in place would write the outputs, the hidden tests' included, into the master${masters.length === 1 ? "" : "s"}. Nothing was run.`,
+    "write the executed copies elsewhere with --output-dir DIR (or --output FILE), or pass --in-place to overwrite the masters on purpose. Learners run their copies in exercises/.",
+  );
+}
 
 /** Notebook files named on the command line; a folder stands for the notebooks in it. */
 function expandInputs(inputs: string[]): string[] {

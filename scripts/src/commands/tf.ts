@@ -14,7 +14,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import type { Command } from "../command";
 import { parseCommandArgs } from "../args";
-import { CourseError, EXIT } from "../errors";
+import { EXIT, UsageError } from "../errors";
 import { projectPath } from "../project";
 
 /** The version of the native packages: the one matching the installed @tensorflow/tfjs. */
@@ -77,7 +77,10 @@ exit codes: 0 installed, 1 npm failed, 2 wrong command line`,
     const { values, positionals } = parseCommandArgs("tf", argv, { "dry-run": { type: "boolean" } });
     const [action, rung] = positionals;
     if (action !== "install" || (rung !== "node" && rung !== "gpu") || positionals.length !== 2) {
-      throw new CourseError(`unknown use "course tf ${positionals.join(" ")}".`, "write `course tf install node` or `course tf install gpu`.", EXIT.usage);
+      throw new UsageError(
+        positionals.length === 0 ? "say what to install: `course tf install node` or `course tf install gpu`." : `expected "install node" or "install gpu", got "${positionals.join(" ")}".`,
+        "see `course tf --help`.",
+      );
     }
     const file = projectPath("package.json");
     const { text, pkg } = readPackageJson(file);

@@ -115,6 +115,18 @@ export function isMaster(notebook: Notebook): boolean {
   return notebook.cells.some((cell) => nbgraderOf(cell) !== undefined);
 }
 
+/**
+ * Whether a notebook holds what only instructors may see: a solution region or hidden
+ * tests (a marker line in a code cell), or an instructor-only cell. These are the
+ * notebooks `course build` makes learners' versions from; the versions themselves hold
+ * none of it, though they keep their nbgrader metadata (so isMaster is true for them).
+ */
+export function holdsInstructorContent(notebook: Notebook): boolean {
+  return notebook.cells.some(
+    (cell) => isInstructorOnly(cell) || (cell.cell_type === "code" && sourceLines(cellSource(cell)).some((line) => markerOf(line) !== undefined)),
+  );
+}
+
 /** The marker regions of a cell, assuming it passed validation. */
 export function regionsOf(source: string): Region[] {
   const regions: Region[] = [];

@@ -3,6 +3,7 @@
  * tools rely on, with an error that names the file, the place and the fix.
  */
 import { readFileSync } from "node:fs";
+import { extname, resolve } from "node:path";
 import { CourseError, EXIT } from "../errors";
 import type { Cell, Notebook } from "./model";
 
@@ -24,7 +25,11 @@ export function readNotebook(file: string): Notebook {
     text = readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new NotebookError(file, "no such file.", "check the path and the name of the notebook.");
+    // Nothing to repair: say so, with the full path, since a relative one depends on where the command ran.
+    if (code === "ENOENT" || code === "ENOTDIR") {
+      const full = resolve(file);
+      throw new NotebookError(file, `no such file${full !== file ? ` (looked at ${full})` : ""}.`, "check the path and the file name (notebooks end in .ipynb).");
+    }
     if (code === "EISDIR") throw new NotebookError(file, "is a folder, not a notebook file.", "name the .ipynb files inside it.");
     throw new NotebookError(file, `cannot be read (${code ?? String(error)}).`, "check the file's permissions.");
   }
@@ -37,11 +42,27 @@ export function parseNotebook(text: string, file = "<notebook>"): Notebook {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new NotebookError(file, `is not valid JSON (${detail}).`);
+    throw notJson(file, text, error);
   }
   validateNotebook(json, file);
   return json;
+}
+
+/**
+ * Why a file that should be a notebook is not JSON. "Repair it in Jupyter" only helps a
+ * notebook that broke: a Markdown file named by mistake, or the HTML page a browser
+ * saved instead of the raw .ipynb, needs another file.
+ */
+function notJson(file: string, text: string, error: unknown): NotebookError {
+  const extension = extname(file).toLowerCase();
+  if (file !== "<notebook>" && extension !== ".ipynb") {
+    return new NotebookError(file, `${extension ? `a ${extension} file` : "a file without the .ipynb extension"}, not a notebook; the course tools read Jupyter notebooks (.ipynb files).`, "name a .ipynb notebook instead.");
+  }
+  if (/^\s*</.test(text)) {
+    return new NotebookError(file, "holds an HTML page, not a notebook (a browser's \"Save page\" of a notebook's web page looks like this).", "download the raw .ipynb file instead (on GitHub: the Download raw file button).");
+  }
+  const detail = error instanceof Error ? error.message : String(error);
+  return new NotebookError(file, `is not valid JSON (${detail}).`);
 }
 
 /** Checks the structure in place, filling the two fields Jupyter itself tolerates missing on code cells. */
