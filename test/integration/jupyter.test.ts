@@ -20,6 +20,7 @@ interface Output {
 interface Cell {
   cell_type: string;
   id: string;
+  execution_count?: number | null;
   outputs?: Output[];
 }
 
@@ -51,6 +52,9 @@ test("the kernel registered by `course setup` runs notebook 01 under real Jupyte
     const executed = JSON.parse(fs.readFileSync(path.join(tmp, "01-mcculloch-pitts.ipynb"), "utf8")) as { cells: Cell[] };
     const outputs = executed.cells.flatMap((c) => c.outputs ?? []);
     assert.equal(outputs.filter((o) => o.output_type === "error").length, 0);
+    // The kernel sends execute_input: every code cell has its count (an export --from reads them).
+    const counts = executed.cells.filter((c) => c.cell_type === "code").map((c) => c.execution_count);
+    assert.deepEqual(counts, counts.map((_, i) => i + 1));
     const tables = outputs.filter((o) => o.output_type === "display_data" && html(o)?.startsWith("<table"));
     assert.ok(tables.length >= 8, `expected the truth tables as HTML, got ${tables.length} HTML tables`);
     const andTable = html(executed.cells.find((c) => c.id === "and-code")?.outputs?.[0]) ?? "";
