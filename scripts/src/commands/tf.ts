@@ -78,8 +78,8 @@ exit codes: 0 installed, 1 npm failed, 2 wrong command line`,
     const [action, rung] = positionals;
     if (action !== "install" || (rung !== "node" && rung !== "gpu") || positionals.length !== 2) {
       throw new UsageError(
-        positionals.length === 0 ? "say what to install: `course tf install node` or `course tf install gpu`." : `expected "install node" or "install gpu", got "${positionals.join(" ")}".`,
-        "see `course tf --help`.",
+        positionals.length === 0 ? "say what to install." : `expected "install node" or "install gpu", got "${positionals.join(" ")}".`,
+        "write `course tf install node` or `course tf install gpu` (see `course tf --help`).",
       );
     }
     const file = projectPath("package.json");
