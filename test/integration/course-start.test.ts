@@ -116,7 +116,9 @@ test(
       const token = new URL(url!).searchParams.get("token");
       const contents = (await (await fetch(`http://127.0.0.1:${port}/api/contents/index.ipynb?token=${token}`)).json()) as { content: { cells: { source: string }[] } };
       const text = contents.content.cells.map((c) => c.source).join("\n");
-      for (const notebook of courseNotebooks()) assert.ok(text.includes(`notebooks/${path.basename(notebook)}`), `the index lists ${path.basename(notebook)}`);
+      // Learners land on their copies: the index links exercises/, never the masters.
+      for (const notebook of courseNotebooks()) assert.ok(text.includes(`](exercises/${path.basename(notebook)})`), `the index links exercises/${path.basename(notebook)}`);
+      assert.doesNotMatch(text, /\]\(notebooks\//, "no link to a master");
       const unauthorised = await fetch(`http://127.0.0.1:${port}/api/contents/index.ipynb`);
       assert.equal(unauthorised.status, 403, "without the token the server refuses");
 

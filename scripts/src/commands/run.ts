@@ -119,7 +119,7 @@ export const runCommand: Command = {
       const fixes = [...new Set(problems.map((p) => p.fix).filter((fix): fix is string => fix !== undefined))];
       throw new CourseError(
         problems.length === 1 ? problems[0]!.message : `${problems.length} notebooks cannot be run:\n  ${problems.map((p) => p.message).join("\n  ")}`,
-        fixes.map((fix) => fix.replace(/\.$/, "")).join("; ") + ".",
+        fixes.length > 0 ? fixes.map((fix) => fix.replace(/\.$/, "")).join("; ") + "." : undefined,
         EXIT.missing,
       );
     }
