@@ -28,7 +28,7 @@ async function standInKernel(): Promise<{ connection: ConnectionInfo; close(): v
   const shell = new zmq.Router({ linger: 0 });
   const control = new zmq.Router({ linger: 0 });
   const iopub = new zmq.Publisher({ linger: 0 });
-  await Promise.all([shell.bind(`ipc://${connection.ip}:1`), iopub.bind(`ipc://${connection.ip}:2`), control.bind(`ipc://${connection.ip}:4`)]);
+  await Promise.all([shell.bind(`ipc://${connection.ip}-1`), iopub.bind(`ipc://${connection.ip}-2`), control.bind(`ipc://${connection.ip}-4`)]);
   void (async () => {
     try {
       for await (const frames of shell) {
@@ -58,7 +58,7 @@ function launched(connection: ConnectionInfo, reconnect: boolean): KernelProcess
     connection,
     signal: (signal) => child.kill(signal),
     cleanup: () => {},
-    listening: (timeoutMs) => socketsListening([1, 2, 4].map((port) => `${connection.ip}:${port}`), timeoutMs),
+    listening: (timeoutMs) => socketsListening([1, 2, 4].map((port) => `${connection.ip}-${port}`), timeoutMs),
     reconnect,
   };
 }
@@ -85,8 +85,8 @@ async function redirectAfterStart(reconnect: boolean, target: string): Promise<v
   try {
     fake.close();
     await delay(100);
-    fs.rmSync(`${fake.connection.ip}:1`, { force: true });
-    fs.symlinkSync(target, `${fake.connection.ip}:1`);
+    fs.rmSync(`${fake.connection.ip}-1`, { force: true });
+    fs.symlinkSync(target, `${fake.connection.ip}-1`);
     await delay(1500); // zeromq's reconnect interval is 100 ms by default
   } finally {
     kernel.kill();
@@ -120,8 +120,8 @@ describe("a client that must not reconnect", () => {
     const dir = path.join(work, "links");
     fs.mkdirSync(dir);
     try {
-      for (const port of [1, 2, 4]) fs.symlinkSync(host.file, path.join(dir, `k:${port}`));
-      await assert.rejects(socketsListening([1, 2, 4].map((p) => path.join(dir, `k:${p}`)), 300), /did not listen/);
+      for (const port of [1, 2, 4]) fs.symlinkSync(host.file, path.join(dir, `k-${port}`));
+      await assert.rejects(socketsListening([1, 2, 4].map((p) => path.join(dir, `k-${p}`)), 300), /did not listen/);
       assert.equal(host.connections(), 0);
     } finally {
       host.close();
