@@ -14,6 +14,7 @@
  * reported as integrity findings, and the submission is flagged for review.
  */
 import type { PartialRecord, RunEndRecord } from "nncourse/dist/grading";
+import { partialCredit } from "../grading/partial-credit";
 import { cellSource } from "../notebook/cells";
 import type { CellResult, NotebookRunResult } from "../runner/run-notebook";
 import type { Assignment } from "./masters";
@@ -106,15 +107,13 @@ export function scoreRun(assignment: Assignment, instrumented: Instrumented, run
     if (partials.length > 1) {
       integrity.push({ gradeId: spec.gradeId, message: `the partial-credit test "${spec.gradeId}" emitted ${partials.length} score records; the lowest was used.` });
     }
-    let lowest = partials[0]!;
-    for (const p of partials) if (p.fraction < lowest.fraction) lowest = p;
-    const fraction = Math.min(1, Math.max(0, Number(lowest.fraction) || 0));
+    const credit = partialCredit(spec.points, partials)!;
     cells.push({
       ...base,
-      fraction,
-      earned: round(spec.points * fraction),
-      status: fraction >= 1 ? "passed" : fraction > 0 ? "partial" : "failed",
-      message: redactHidden(lowest.messages.join("\n"), hidden),
+      fraction: credit.fraction,
+      earned: credit.earned,
+      status: credit.status,
+      message: redactHidden(credit.messages.join("\n"), hidden),
     });
   }
 
@@ -156,8 +155,4 @@ function failureStatus(result: CellResult): ScoreStatus {
 function failureMessage(result: CellResult): string {
   if (result.status === "not-run") return "this test did not run: an earlier cell stopped the notebook (the kernel died or the time ran out).";
   return result.error ?? `the test cell ended with status ${result.status}.`;
-}
-
-function round(n: number): number {
-  return Math.round(n * 1e6) / 1e6;
 }

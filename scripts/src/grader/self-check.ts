@@ -8,6 +8,7 @@
 import { GRADE_MIME, type PartialRecord } from "nncourse/dist/grading";
 import { CourseError, EXIT } from "../errors";
 import { cellKind, gradeIdOf } from "../grading/authoring";
+import { partialCredit } from "../grading/partial-credit";
 import { cellSource } from "../notebook/cells";
 import { declaredTimeLimits, effectiveTimeLimits, type TimeLimits } from "../grading/time-limits";
 import { readNotebook } from "../notebook/read";
@@ -55,10 +56,9 @@ export async function checkNotebook(
     } else if (run.status !== "ok") {
       exercises.push({ gradeId, points, earned: 0, status: "failed", message: redactHidden(run.error ?? run.status, hidden) });
     } else if (partials.length > 0) {
-      let lowest = partials[0]!;
-      for (const p of partials) if (p.fraction < lowest.fraction) lowest = p;
-      const earned = Math.round(points * lowest.fraction * 100) / 100;
-      exercises.push({ gradeId, points, earned, status: lowest.fraction >= 1 ? "passed" : "partial", message: redactHidden(lowest.messages.join("\n"), hidden) });
+      // The grader's own rule, so that a learner is told the score they will be given.
+      const credit = partialCredit(points, partials)!;
+      exercises.push({ gradeId, points, earned: credit.earned, status: credit.status, message: redactHidden(credit.messages.join("\n"), hidden) });
     } else {
       exercises.push({ gradeId, points, earned: points, status: "passed", message: "" });
     }
