@@ -46,8 +46,22 @@ function ensureDatasets() {
   }
 }
 
+/**
+ * NNCOURSE_TEST_SKIP=REGEX leaves out the test files whose path matches, and says so:
+ * CI's second full run on another Node leaves out the checks that do not depend on
+ * Node's version (what Chromium renders), which the first run has made.
+ */
+function withoutSkipped(list) {
+  const pattern = process.env.NNCOURSE_TEST_SKIP;
+  if (!pattern) return list;
+  const skip = new RegExp(pattern);
+  const left = list.filter((f) => !skip.test(path.relative(root, f)));
+  for (const f of list) if (!left.includes(f)) console.log(`run-tests: skipping ${path.relative(root, f)} (NNCOURSE_TEST_SKIP=${pattern})`);
+  return left;
+}
+
 let failed = false;
-const runs = files.length > 0 ? [["files", files]] : suites.map((s) => [s, testFiles(s)]);
+const runs = files.length > 0 ? [["files", files]] : suites.map((s) => [s, withoutSkipped(testFiles(s))]);
 if (runs.some(([name]) => name === "integration")) ensureDatasets();
 for (const [name, list] of runs) {
   if (list.length === 0) {
@@ -55,7 +69,9 @@ for (const [name, list] of runs) {
     process.exit(1);
   }
   console.log(`\n=== ${name} tests (${list.length} files) ===`);
-  const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", ...list], {
+  // A test that hangs fails after 30 minutes (the longest, grading every solution, takes
+  // a few) instead of holding the whole run until an outer limit kills it unreported.
+  const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", "--test-timeout=1800000", ...list], {
     cwd: root,
     stdio: "inherit",
     env: { ...process.env, NNCOURSE_TEST: "1" },
