@@ -8,16 +8,10 @@
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import type { KernelConnection } from "nncourse/dist/kernel/server";
 
-export interface ConnectionInfo {
-  transport: "tcp" | "ipc";
-  ip: string;
-  shell_port: number;
-  iopub_port: number;
-  stdin_port: number;
-  control_port: number;
-  hb_port: number;
-  key: string;
+/** A connection file as the course tools write it: the kernel's own shape (lib/kernel/server.ts), always signed. */
+export interface ConnectionInfo extends KernelConnection {
   signature_scheme: "hmac-sha256";
   kernel_name?: string;
 }
