@@ -353,9 +353,11 @@ function errorMessage(error: unknown): string {
 
 /**
  * `fn()` throws. With `expected`, the error's message must contain that text or match
- * that regular expression. Returns what was thrown.
+ * that regular expression. Like every check it returns nothing when it passes: a test
+ * cell that ends with it shows no value (it once showed the caught error, which read
+ * like a failure).
  */
-function throws(fn: () => unknown, expected?: string | RegExp, options?: string | CheckOptions): unknown {
+function throws(fn: () => unknown, expected?: string | RegExp, options?: string | CheckOptions): void {
   const s = settings(options, "your code");
   if (typeof fn !== "function") throw new $Error(`check.throws needs a function to call, got ${describe(fn)}. (This is a problem in the test, not in your code.)`);
   let returned: unknown;
@@ -364,13 +366,13 @@ function throws(fn: () => unknown, expected?: string | RegExp, options?: string 
   } catch (error) {
     if (expected === undefined) {
       pass();
-      return error;
+      return;
     }
     const message = errorMessage(error);
     const ok = $isRegExp(expected) ? $regexpMatches(expected, message) : $includes(message, $String(expected));
     if (ok) {
       pass();
-      return error;
+      return;
     }
     fail(`${s.label} threw as it should, but its message ${describe(message)} does not ${$isRegExp(expected) ? "match" : "mention"} ${$isRegExp(expected) ? $String(expected.source) : describe(expected)}.`, s.hint);
   }
