@@ -18,7 +18,6 @@ import {
   $toPrecision,
   $typedLength,
   $isInteger,
-  $abs,
   $Number,
   $DataView,
   $put,
@@ -27,16 +26,15 @@ import {
 const MAX_ITEMS = 8;
 const MAX_DEPTH = 3;
 
-/** A number as a learner would write it: integers in full, others to 6 significant digits. */
+/**
+ * A number as a learner would write it: integers in full, others to 6 significant
+ * digits, tiny ones too ("6.01e-7", not "6.009999999999999e-7").
+ */
 export function formatNumber(n: number): string {
   if ($is(n, -0)) return "-0";
   if ($isInteger(n) || n !== n || n === Infinity || n === -Infinity) return $String(n);
-  const abs = $abs(n);
-  if (abs >= 1e-4 && abs < 1e15) {
-    // toPrecision keeps 6 significant digits; Number() drops the trailing zeros again.
-    return $String($Number($toPrecision(n, 6)));
-  }
-  return $String(n);
+  // toPrecision keeps 6 significant digits; Number() drops the trailing zeros again.
+  return $String($Number($toPrecision(n, 6)));
 }
 
 export function describe(value: unknown, depth = 0): string {

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { check, CheckFailure, canonicalJson, recordTag, GRADE_LINE_PREFIX, type PartialRecord } from "../../lib/grading";
+import { formatNumber } from "../../lib/grading/describe";
 
 /** The message of the CheckFailure that `fn` throws; fails the test if it throws nothing or something else. */
 function failure(fn: () => unknown): string {
@@ -202,4 +203,12 @@ test("the check API is frozen", () => {
   assert.throws(() => {
     (check as { equal: unknown }).equal = () => undefined;
   }, TypeError);
+});
+
+test("numbers in messages read as a person writes them, tiny ones too", () => {
+  assert.equal(formatNumber(6.009999999999999e-7), "6.01e-7");
+  assert.equal(formatNumber(0.1 + 0.2), "0.3");
+  assert.equal(formatNumber(-2.5e-12), "-2.5e-12");
+  assert.equal(formatNumber(1234567), "1234567");
+  assert.match(failure(() => check.close(1e-6, 2e-6, { label: "the gradient", atol: 1e-7, rtol: 0 })), /^the gradient should be 0\.000002 \(within 1e-7\) but your code gave 0\.000001\./);
 });
