@@ -62,7 +62,7 @@ export function describeRuntime(root: string, workDir: string): Runtime {
   const guard = path.join(workDir, "guard.js");
   fs.writeFileSync(guard, GUARD_SOURCE, { mode: 0o644 });
   const entries: RuntimeEntry[] = [
-    { source: fs.realpathSync(process.execPath), target: RUNTIME_PATHS.node },
+    { source: runningNode(), target: RUNTIME_PATHS.node },
     { source: guard, target: RUNTIME_PATHS.guard },
   ];
   const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
@@ -76,6 +76,19 @@ export function describeRuntime(root: string, workDir: string): Runtime {
   );
   entries.push(...datasetEntries(root));
   return { entries };
+}
+
+/** The node binary running the course tools, by its real path: the sandbox mounts it as bin/node. */
+function runningNode(): string {
+  try {
+    return fs.realpathSync(process.execPath);
+  } catch (error) {
+    throw new CourseError(
+      `the Node running the course tools (${process.execPath}) cannot be read by this user (${(error as NodeJS.ErrnoException).code ?? String(error)}), so the sandbox cannot run it.`,
+      "install Node where this user can read it, or grade as the user who installed it.",
+      EXIT.missing,
+    );
+  }
 }
 
 /**
