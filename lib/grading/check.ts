@@ -7,8 +7,10 @@
  *
  * A check that passes returns quietly; one that fails throws a CheckFailure whose
  * message is written for the learner: what was expected, what their code gave, and
- * where (`weights[1][0]`). A failing check makes the cell fail, and the grader scores
- * a test cell by its reply status alone. For partial credit see `check.score()`.
+ * where (`weights[1][0]`). A test cell wraps its checks in `check.test()` (all or
+ * nothing) or `check.score()` (points per part), which catch the failure, show it once
+ * in place and emit the grade record the graders score; the cell itself does not fail,
+ * so a notebook runs to the end with unsolved exercises.
  *
  * Everything here runs with the built-ins captured in intrinsics.ts, never with the
  * globals of the moment: student code runs in the same process before the tests.
@@ -34,6 +36,7 @@ import {
   $typedLength,
   $freeze,
   $DataView,
+  $getPrototypeOf,
   $put,
 } from "./intrinsics";
 import { emitPartial, noteCheck } from "./record";
@@ -438,24 +441,26 @@ function that(condition: boolean, message: string, hint?: string): void {
   fail(message, hint);
 }
 
-// ------------------------------------------------------------------- partial credit
+// ------------------------------------------------------------ a test cell's result
+
+// A test cell reports its result and never throws: "Restart & Run All" on an exercise
+// notebook runs to the end and shows every exercise's result in place, solved or not.
+// The graders score the record each test emits (record.ts), not whether the cell threw.
 
 export interface Score {
   /**
    * Runs one part of the test: `checks` calls other checks. Earns `weight` when it
-   * passes; when a check in it fails, its message is kept and the test goes on.
-   * Returns whether the part passed.
+   * passes; when a check in it fails, or the code under test throws, its message is
+   * kept and the test goes on. Returns whether the part passed.
    */
   part(weight: number, label: string, checks: () => void): boolean;
-  /**
-   * Ends the test: reports the fraction earned to the grader (see record.ts). Throws,
-   * failing the cell, when nothing was earned; prints what was missed otherwise.
-   */
+  /** Ends the test: reports the points earned, in the notebook and to the grader (see record.ts). */
   finish(): void;
 }
 
 /**
- * A score for a test cell that gives partial credit.
+ * A score for a test cell that gives partial credit. The weights are the exercise's
+ * points: `course build` checks that they add up to the points its heading shows.
  *
  *   const score = check.score("training loop");
  *   score.part(1, "returns one weight per input", () => check.shape(w, [3]));
@@ -474,50 +479,102 @@ function score(label = "this test"): Score {
         throw new $Error(`score.part: the weight must be a positive number, got ${describe(weight)}. (This is a problem in the test, not in your code.)`);
       }
       possible += weight;
-      try {
-        $call(checks, undefined, []);
+      const problem = problemIn(checks);
+      if (problem === undefined) {
         earned += weight;
         return true;
-      } catch (error) {
-        const text = error instanceof CheckFailure ? errorMessage(error) : `your code threw an error: ${errorMessage(error)}`;
-        $put(messages, messages.length, `${partLabel}: ${text}`);
-        return false;
       }
+      // Said once: an unwritten exercise fails every part with the same words.
+      const message = problem.startsWith(STUB_SAYS) ? problem : `${partLabel}: ${problem}`;
+      if (!listHas(messages, message)) $put(messages, messages.length, message);
+      return false;
     },
     finish(): void {
       if (finished) throw new $Error("score.finish: called twice. (This is a problem in the test, not in your code.)");
       finished = true;
       if (possible === 0) throw new $Error("score.finish: no parts were run. (This is a problem in the test, not in your code.)");
-      report(label, earned / possible, earned, possible, messages);
+      report(label, earned, possible, messages);
     },
   };
   return $freeze(api);
 }
 
-function report(label: string, fraction: number, earned: number, possible: number, messages: string[]): void {
-  const copy: string[] = [];
-  for (let i = 0; i < messages.length; i++) $put(copy, i, messages[i]!);
-  let text = `${label}: ${formatNumber(earned)} of ${formatNumber(possible)} (${$round(fraction * 100)}%)`;
-  for (let i = 0; i < copy.length; i++) text += `\n  ✗ ${copy[i]!}`;
-  emitPartial({ fraction, earned, possible, label, messages: $freeze(copy) as string[] }, text);
-  if (fraction <= 0) fail(`${label}: no part passed.${joinMessages(copy)}`);
+/**
+ * An all-or-nothing test cell: runs `checks` and reports whether every check in it
+ * passed, with the first failure's message. Like every test cell it does not throw.
+ *
+ *   check.test("the step functions", () => {
+ *     check.equal(heavisideStep(0), 1, "heavisideStep(0)");
+ *   });
+ */
+function test(label: string, checks: () => void): boolean {
+  if (typeof label !== "string" || typeof checks !== "function") {
+    throw new $Error(`check.test(label, checks) needs a label and a function, got ${describe(label)} and ${describe(checks)}. (This is a problem in the test, not in your code.)`);
+  }
+  const problem = problemIn(checks);
+  report(label, problem === undefined ? 1 : 0, 1, problem === undefined ? [] : [problem], true);
+  return problem === undefined;
 }
 
-function joinMessages(messages: readonly string[]): string {
-  let text = "";
-  for (let i = 0; i < messages.length; i++) text += `\n  ✗ ${messages[i]!}`;
-  return text;
+/** The stub an exercise's answer region holds until it is solved (see the build's release.ts). */
+const STUB_PREFIX = "not implemented yet: ";
+const STUB_SAYS = "not written yet:";
+
+/** Runs `checks`; undefined when all passed, else what went wrong, in one line for the learner. */
+function problemIn(checks: () => void): string | undefined {
+  try {
+    $call(checks, undefined, []);
+    return undefined;
+  } catch (error) {
+    if (error instanceof CheckFailure) return errorMessage(error);
+    const message = errorMessage(error);
+    if (typeof message === "string" && message.startsWith(STUB_PREFIX)) {
+      return `${STUB_SAYS} the exercise "${message.slice(STUB_PREFIX.length)}" still holds its stub (// YOUR CODE HERE).`;
+    }
+    noteCheck(false);
+    return `your code threw ${errorName(error)}: ${message}`;
+  }
+}
+
+function errorName(error: unknown): string {
+  const name = typeof error === "object" && error !== null ? ownData(error, "name") ?? ownData($getPrototypeOf(error) ?? {}, "name") : undefined;
+  return typeof name === "string" && name !== "" ? `a ${name}` : "an error";
+}
+
+// A plain loop: Array.prototype.includes may have been replaced by the code under test.
+function listHas(list: readonly string[], item: string): boolean {
+  for (let i = 0; i < list.length; i++) if (list[i] === item) return true;
+  return false;
+}
+
+const MARK = { passed: "✓", partial: "◐", failed: "✗" } as const;
+
+/**
+ * Shows the result once, as one display output that is also the grade record: a line
+ * per problem, no stack trace, and the points as the exercise's heading counts them.
+ */
+function report(label: string, earned: number, possible: number, messages: string[], allOrNothing = false): void {
+  const copy: string[] = [];
+  for (let i = 0; i < messages.length; i++) $put(copy, i, messages[i]!);
+  const fraction = earned / possible;
+  const mark = fraction >= 1 ? MARK.passed : fraction > 0 ? MARK.partial : MARK.failed;
+  let text = allOrNothing
+    ? `${mark} ${label}: ${fraction >= 1 ? "passed" : "not yet"}`
+    : `${mark} ${label}: ${formatNumber(earned)} of ${formatNumber(possible)} points`;
+  if (allOrNothing && copy.length === 1) text += `\n  ${copy[0]!}`;
+  else for (let i = 0; i < copy.length; i++) text += `\n  ✗ ${copy[i]!}`;
+  emitPartial({ fraction, earned, possible, label, messages: $freeze(copy) as string[] }, text);
 }
 
 /**
  * Reports a fraction of the points directly (0 to 1), e.g. from a score the test
- * computed itself. A fraction of 0 fails the cell.
+ * computed itself.
  */
 function partial(fraction: number, message = "partial credit"): void {
   if (typeof fraction !== "number" || !(fraction >= 0 && fraction <= 1)) {
     throw new $Error(`check.partial: the fraction must be a number from 0 to 1, got ${describe(fraction)}. (This is a problem in the test, not in your code.)`);
   }
-  report(message, fraction, fraction, 1, fraction < 1 ? [message] : []);
+  report(message, fraction, 1, fraction < 1 ? [message] : []);
 }
 
 export const check = {
@@ -528,6 +585,7 @@ export const check = {
   throws,
   truthTable,
   that,
+  test,
   score,
   partial,
 };

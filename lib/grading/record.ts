@@ -4,18 +4,17 @@
  *
  * The protocol (the grader's side is in the `course grade` command):
  *
- * 1. A test cell passes or fails by its execute reply status alone: a check that fails
- *    throws, the cell replies "error", the cell earns 0 points. A cell that replies
- *    "ok" and emits no grade record earns all its points.
- * 2. A partial-credit cell (one that calls `check.score()` / `check.partial()`) emits
- *    exactly one display_data output whose data holds
+ * 1. A test cell written with `check.test()` or `check.score()` never throws: it shows
+ *    its result in place and emits exactly one display_data output whose data holds
  *      "application/vnd.nncourse.grade+json": { version: 1, kind: "partial",
  *         fraction, earned, possible, label, messages, seq, tag }
- *    and a text/plain line for people. It earns `fraction` of its points if its reply
- *    is "ok". A fraction of 0 throws instead, so the reply is "error".
- *    The grader knows from the master which test cells call check.score/check.partial;
- *    if such a cell replies "ok" without a valid record, the grader treats that as
- *    tampering (the record was suppressed), never as full marks.
+ *    and a text/plain line for people. The cell earns `fraction` of its points (all or
+ *    nothing for check.test), so a notebook with unsolved exercises still runs to the end.
+ *    The grader knows from the master which test cells report this way; if such a cell
+ *    replies "ok" without a valid record, the grader treats that as tampering (the
+ *    record was suppressed), never as full marks.
+ * 2. A test cell of bare checks (an instructor's own) passes or fails by its execute
+ *    reply status: a failing check throws, the cell replies "error" and earns 0 points.
  * 3. Before any student cell, the grader sends its own first cell, which calls
  *    `beginGradingRun(nonce)` with a fresh random nonce the notebook never contains.
  *    From then on every record carries `tag` = HMAC-SHA256(nonce, record without tag)

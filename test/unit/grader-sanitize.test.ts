@@ -25,11 +25,11 @@ const at = (nb: Notebook, id: string) => nb.cells.find((c) => gradeIdOf(c) === i
 const masterIds = master.cells.map((c) => gradeIdOf(c)).filter((id): id is string => id !== undefined);
 
 describe("loading the masters", () => {
-  test("test cells, their points and which report partial credit come from the master", () => {
+  test("test cells, their points and which report their result in a record come from the master", () => {
     const tests = master.cells.filter((c) => cellKind(c) === "test");
     assert.deepEqual(assignment.tests.map((t) => t.gradeId), tests.map((c) => gradeIdOf(c)));
     assert.equal(assignment.maxPoints, tests.reduce((s, c) => s + Number((c.metadata.nbgrader as { points: number }).points), 0));
-    for (const t of assignment.tests) assert.equal(t.partial, /check\.(score|partial)\(/.test(cellSource(at(master, t.gradeId))), t.gradeId);
+    for (const t of assignment.tests) assert.equal(t.partial, /check\.(test|score|partial)\(/.test(cellSource(at(master, t.gradeId))), t.gradeId);
     assert.ok(assignment.tests.some((t) => t.partial));
   });
 });

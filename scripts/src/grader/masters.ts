@@ -16,7 +16,7 @@ import { declaredTimeLimits, type TimeLimits } from "../grading/time-limits";
 export interface TestCellSpec {
   gradeId: string;
   points: number;
-  /** True when the test reports partial credit (calls check.score or check.partial). */
+  /** True when the test reports its result in a record (calls check.test, check.score or check.partial). */
   partial: boolean;
 }
 
@@ -33,8 +33,13 @@ export interface Assignment {
   timeLimits: TimeLimits;
 }
 
-/** Partial credit is declared by calling the check API's score or partial functions. */
-const PARTIAL_CALL = /\bcheck\s*\.\s*(score|partial)\s*\(/;
+/**
+ * A test that reports its result in a grade record: check.test (all or nothing),
+ * check.score or check.partial. Such a cell never earns points for merely replying
+ * "ok"; a test cell written with bare checks (an instructor's own notebook) still earns
+ * its points by an "ok" reply that reached its end.
+ */
+const PARTIAL_CALL = /\bcheck\s*\.\s*(test|score|partial)\s*\(/;
 
 export function loadAssignments(dir: string): Map<string, Assignment> {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
