@@ -33,9 +33,10 @@ For each submission the grader
     submissions and your home folder are not in its view at all. Node's permission
     model and a guard run inside it as a second layer. Time limits per cell and per
     notebook, an output cap and a memory cap apply too;
-  - scores each test cell by its execute reply AND a tagged end-of-test record only
-    the grader can make valid (partial credit from check.score/check.partial), and
-    flags submissions that look tampered with for review.
+  - scores each test cell by the tagged grade record its checks emit (check.test,
+    check.score), which only the grader can make valid, AND a tagged end-of-test
+    record; a test cell of bare checks by its execute reply and that end record. A
+    submission that looks tampered with is flagged for review.
 Each submission is stored in one transaction: an interrupted run loses nothing, and
 the next run grades only what is missing or changed.
 

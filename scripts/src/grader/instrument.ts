@@ -9,9 +9,11 @@
  *    uses, so that learner code cannot patch them (see lib/grading/seal.ts);
  *  - at the end of every test cell: a call that emits a tagged record whose label holds
  *    the cell's grade_id and a second secret, fresh per cell. The record can only be
- *    emitted by running that line, and the line only runs when every check above it
- *    passed. A test cell therefore earns its points only with an "ok" reply AND its
- *    end record: a learner who patched tslab's reply into "ok" still gets nothing;
+ *    emitted by running that line, so it shows the cell ran to its end. A test cell of
+ *    bare checks only gets there when every check above it passed, so it earns its
+ *    points only with an "ok" reply AND its end record: a learner who patched tslab's
+ *    reply into "ok" still gets nothing. A test wrapped in check.test / check.score
+ *    always gets there; it earns what its own tagged record says (score.ts);
  *  - last: `finishGradingRun()`, a tagged summary (how many records were issued), so
  *    that records dropped on the way show as a gap.
  */

@@ -4,7 +4,8 @@
  * A test cell earns its points when, and only when:
  *   1. its execute reply was "ok" (never judged by printed text), and
  *   2. its end record (instrument.ts) arrived during the cell, authentic and in sequence;
- * and, for a partial-credit cell (one that calls check.score / check.partial), it earns
+ * and, for a cell that reports its result (one that calls check.test, check.score or
+ * check.partial: every test cell of the course), it earns
  *   3. the smallest fraction among the authentic partial records it emitted, which
  *      must be at least one: a missing record is never read as full marks, and a
  *      learner's own extra record (check.partial called from their function) can only
