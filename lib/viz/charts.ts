@@ -292,7 +292,9 @@ export function decisionBoundary(
   // The axes end where the grid does, so that the regions fill the plot.
   const layout = baseLayout({ xTitle: "x₁", yTitle: "x₂", ...options });
   layout.xaxis = { ...(layout.xaxis as object), range: [x0, x1] };
-  layout.yaxis = { ...(layout.yaxis as object), range: [y0, y1] };
+  // A log axis (baseLayout gives it powers-of-ten labels) takes its range in log10 units.
+  const yRange = !options.logY ? { range: [y0, y1] } : y0 > 0 ? { range: [Math.log10(y0), Math.log10(y1)] } : {};
+  layout.yaxis = { ...(layout.yaxis as object), ...yRange };
   return { data: [regions, ...pointTraces(X, y, options.classNames)], layout };
 }
 

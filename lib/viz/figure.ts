@@ -1,8 +1,9 @@
 /**
  * Plotly figures in notebooks, offline.
  *
- * A figure is plain plotly JSON ({ data, layout }). `show(figure)` sends it to the
- * notebook in two forms at once, and the front end picks the one it can draw:
+ * A figure is plain plotly JSON ({ data, layout }, plus `frames` for an animation).
+ * `show(figure)` sends it to the notebook in two forms at once, and the front end picks
+ * the one it can draw:
  *
  *   - application/vnd.plotly.v1+json: the figure itself, for front ends with a plotly
  *     renderer (VS Code, JupyterLab with the plotly extension) and for `course export`,
@@ -27,6 +28,11 @@ export interface Figure {
   data: Record<string, unknown>[];
   layout: Record<string, unknown>;
   config?: Record<string, unknown>;
+  /**
+   * Animation frames (plotly's own `frames`: each `{ name, data, traces?, layout? }`),
+   * played by a slider or play button in the layout. Both outputs of `show` carry them.
+   */
+  frames?: Record<string, unknown>[];
 }
 
 export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
@@ -45,6 +51,12 @@ export interface ChartOptions {
   height?: number;
 }
 
+/**
+ * A logarithmic axis labelled in powers of ten (10⁻⁴, 10⁻⁸). Plotly's default labels
+ * log axes with SI prefixes ("100µ", "10n"), which read badly for gradients and losses.
+ */
+export const LOG_AXIS = { type: "log", exponentformat: "power", showexponent: "all" } as const;
+
 /** The layout every chart starts from: a title, labelled axes and a readable size. */
 export function baseLayout(options: ChartOptions, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -53,7 +65,7 @@ export function baseLayout(options: ChartOptions, extra: Record<string, unknown>
     height: options.height ?? DEFAULT_SIZE.height,
     margin: { l: 70, r: 30, t: options.title ? 60 : 30, b: 60 },
     xaxis: { title: { text: options.xTitle ?? "" }, zeroline: false },
-    yaxis: { title: { text: options.yTitle ?? "" }, zeroline: false, ...(options.logY ? { type: "log" } : {}) },
+    yaxis: { title: { text: options.yTitle ?? "" }, zeroline: false, ...(options.logY ? LOG_AXIS : {}) },
     legend: { orientation: "v" },
     ...extra,
   };
@@ -99,12 +111,16 @@ function figureHtml(figure: Figure, id: string): string {
   return (
     `<div id="${id}" class="nncourse-figure" style="width:${width}px;height:${height}px"></div>\n` +
     `<script type="text/javascript">(function () {\n` +
-    `  var spec = ${scriptJson({ data: figure.data, layout: figure.layout, config })};\n` +
+    `  var spec = ${scriptJson({ data: figure.data, layout: figure.layout, config, ...(figure.frames ? { frames: figure.frames } : {}) })};\n` +
     `  var tries = 0;\n` +
     `  function draw() {\n` +
     `    var el = document.getElementById(${JSON.stringify(id)});\n` +
     `    if (!el) return;\n` +
-    `    if (window.Plotly) { window.Plotly.newPlot(el, spec.data, spec.layout, spec.config); return; }\n` +
+    `    if (window.Plotly) {\n` +
+    `      var drawn = window.Plotly.newPlot(el, spec.data, spec.layout, spec.config);\n` +
+    `      if (spec.frames) drawn.then(function () { return window.Plotly.addFrames(el, spec.frames); });\n` +
+    `      return;\n` +
+    `    }\n` +
     `    if (tries++ < 150) { setTimeout(draw, 100); return; }\n` +
     `    el.style.height = "auto"; el.textContent = ${JSON.stringify(missing)};\n` +
     `  }\n` +
@@ -118,13 +134,14 @@ export function describeFigure(figure: Figure): string {
   const layoutTitle = figure.layout.title as { text?: string } | string | undefined;
   const title = typeof layoutTitle === "string" ? layoutTitle : layoutTitle?.text;
   const names = figure.data.map((t) => t.name).filter((n): n is string => typeof n === "string" && n !== "");
-  return `[figure${title ? `: ${title}` : ""}] ${figure.data.length} trace${figure.data.length === 1 ? "" : "s"}${names.length ? ` (${names.join(", ")})` : ""}`;
+  const frames = figure.frames?.length ? `, ${figure.frames.length} animation frame${figure.frames.length === 1 ? "" : "s"}` : "";
+  return `[figure${title ? `: ${title}` : ""}] ${figure.data.length} trace${figure.data.length === 1 ? "" : "s"}${names.length ? ` (${names.join(", ")})` : ""}${frames}`;
 }
 
 /**
  * The figure with its numbers cut to 5 significant digits: nobody reads a plot to more,
  * and full doubles make a decision boundary or an activation grid several times bigger
- * in the saved notebook.
+ * in the saved notebook. Animation frames are kept, their numbers cut the same way.
  */
 export function compactFigure(figure: Figure): Figure {
   const round = (value: unknown): unknown => {
@@ -132,12 +149,19 @@ export function compactFigure(figure: Figure): Figure {
     if (Array.isArray(value)) return value.map(round);
     return value;
   };
-  const data = figure.data.map((trace) => {
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(trace)) out[key] = Array.isArray(value) ? round(value) : value;
-    return out;
-  });
-  return { ...figure, data };
+  const compactTraces = (traces: Record<string, unknown>[]) =>
+    traces.map((trace) => {
+      const out: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(trace)) out[key] = Array.isArray(value) ? round(value) : value;
+      return out;
+    });
+  const data = compactTraces(figure.data);
+  if (!figure.frames) return { ...figure, data };
+  // Frames keep everything but have their traces' numbers cut the same way.
+  const frames = figure.frames.map((frame) =>
+    Array.isArray(frame.data) ? { ...frame, data: compactTraces(frame.data as Record<string, unknown>[]) } : { ...frame },
+  );
+  return { ...figure, data, frames };
 }
 
 /** Shows a figure in the notebook; prints a one-line description anywhere else. */
@@ -154,7 +178,12 @@ export function show(figure: Figure): void {
     bundleSent = true;
   }
   displayData({
-    [PLOTLY_MIME]: { data: figure.data, layout: figure.layout, ...(figure.config ? { config: figure.config } : {}) },
+    [PLOTLY_MIME]: {
+      data: figure.data,
+      layout: figure.layout,
+      ...(figure.config ? { config: figure.config } : {}),
+      ...(figure.frames ? { frames: figure.frames } : {}),
+    },
     "text/html": figureHtml(figure, id),
     "text/plain": describeFigure(figure),
   });

@@ -18,6 +18,7 @@ import {
   isKernelFrame,
   lineChart,
   matchesSeed,
+  matchesSource,
   networkDiagramSvg,
   printedDecimals,
   scatterClasses,
@@ -64,6 +65,27 @@ describe("line charts and histories", () => {
     assert.deepEqual((fig.layout.xaxis as { title: unknown }).title, { text: "epoch" });
     assert.equal((fig.layout.yaxis as { type?: string }).type, "log");
     assert.ok(Number(fig.layout.width) >= 600 && Number(fig.layout.height) >= 400, "a readable default size");
+  });
+
+  test("every chart with a log axis labels it in powers of ten, not SI prefixes", () => {
+    const X = [[0, 1], [1, 0]];
+    const y = [0, 1];
+    const run = { epochs: [1, 2].map((epoch) => ({ epoch, loss: 10 ** -epoch })) };
+    const charts = {
+      lineChart: (logY?: boolean) => lineChart({ name: "g", y: [1e-4, 1e-8] }, { logY }),
+      historyChart: (logY?: boolean) => historyChart({ r: run }, { logY }),
+      scatterClasses: (logY?: boolean) => scatterClasses(X, y, { logY }),
+      decisionBoundary: (logY?: boolean) => decisionBoundary((P) => P.map(() => 0), X, y, { logY, resolution: 5 }),
+    };
+    for (const [name, build] of Object.entries(charts)) {
+      const axis = build(true).layout.yaxis as Record<string, unknown>;
+      assert.equal(axis.type, "log", `${name}: a log axis`);
+      assert.equal(axis.exponentformat, "power", `${name}: powers of ten`);
+      assert.equal(axis.showexponent, "all", `${name}: every tick with its exponent`);
+      const linear = build(false).layout.yaxis as Record<string, unknown>;
+      assert.equal(linear.type, undefined, `${name}: linear unless asked`);
+      assert.equal(linear.exponentformat, undefined, `${name}: linear axes keep plotly's labels`);
+    }
   });
 
   test("bad series are refused with the series named", () => {
@@ -215,7 +237,41 @@ describe("trace tables", () => {
     showTrace(rows);
     const html = String(outputs[0].content.data["text/html"]);
     assert.equal((html.match(/background:#fdecea/g) ?? []).length, 1, "one row tinted");
-    assert.match(html, /1 value differs from the seed/);
+    assert.match(html, /1 value differs from the source column/);
+  });
+
+  test("the printed values' column is headed by the source's name, or \"source\"", () => {
+    const rows = [
+      { name: "z1", value: 1.3, source: 1.3 },
+      { name: "sum", value: 1, source: -1 },
+    ];
+    assert.deepEqual(traceMismatches(rows).map((r) => r.name), ["sum"]);
+    const header = (options: Parameters<typeof showTrace>[1]) => captureConsole(() => showTrace(rows, options)).lines.find((l) => /quantity/.test(l)) ?? "";
+    assert.match(header({}), /quantity +ours +source +check/);
+    assert.doesNotMatch(header({}), /seed/);
+    assert.match(header({ sourceLabel: "MSA 8650 slides" }), /ours +MSA 8650 slides +check/);
+    const { outputs } = captureNotebook();
+    showTrace(rows, { sourceLabel: "Arredondo's talk" });
+    const html = String(outputs[0].content.data["text/html"]);
+    assert.match(html, /<th[^>]*>Arredondo&#39;s talk<\/th>/);
+    assert.match(html, /1 value differs from the Arredondo&#39;s talk column/);
+  });
+
+  test("the older call signature (seed, seedLabel) still works", () => {
+    const rows = [
+      { name: "a", value: 0.7858, seed: 0.7858 },
+      { name: "b", value: 2, seed: 3 },
+    ];
+    assert.deepEqual(traceMismatches(rows).map((r) => r.name), ["b"]);
+    const text = captureConsole(() => showTrace(rows, { seedLabel: "printed" })).lines.join("\n");
+    assert.match(text, /quantity +ours +printed +check/);
+    assert.match(text, /a .*0\.7858 .*0\.7858 .*✓ matches/);
+    assert.match(text, /b .*2 .*3 .*✗ differs/);
+    // The new names win when both are given.
+    const both = captureConsole(() => showTrace([{ name: "c", value: 1, seed: 5, source: 1 }], { seedLabel: "old", sourceLabel: "new" })).lines.join("\n");
+    assert.match(both, /quantity +ours +new +check/);
+    assert.match(both, /c .*1 .*1 .*✓ matches/);
+    assert.ok(matchesSource(1, 1) && matchesSeed === matchesSource);
   });
 });
 
