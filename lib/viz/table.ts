@@ -6,7 +6,10 @@ export type Cell = string | number | boolean | null | undefined;
 
 export interface TableOptions {
   caption?: string;
-  /** Digits after the decimal point for non-integer numbers (default 4). */
+  /**
+   * Most digits after the decimal point (default 4). A column's numbers share one format:
+   * as many decimals as the column's most precise number needs, up to this many.
+   */
   digits?: number;
   /** Columns (by index) to highlight, e.g. the output of a truth table. */
   highlightColumns?: number[];
@@ -19,10 +22,45 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => escapes[c]);
 }
 
-function formatCell(value: Cell, digits: number): string {
+/** Decimals a number needs when shown with at most `digits` of them: 0.5 → 1, 2 → 0, 1/3 → digits. */
+function decimalsNeeded(value: number, digits: number): number {
+  if (!Number.isFinite(value) || Math.abs(value) >= 1e21) return 0;
+  const fixed = value.toFixed(digits);
+  const dot = fixed.indexOf(".");
+  return dot < 0 ? 0 : fixed.slice(dot + 1).replace(/0+$/, "").length;
+}
+
+/**
+ * The decimals each column's numbers are shown with: as many as its most precise number
+ * needs, at most `digits`. One column then reads in one format (-4.0, 0.5, 2.0, not
+ * -4, 0.50000000, 2), and a column of whole numbers stays whole.
+ */
+export function columnDecimals(rows: readonly (readonly Cell[])[], columns: number, digits: number): number[] {
+  const decimals = new Array<number>(columns).fill(0);
+  for (const row of rows) {
+    row.forEach((value, i) => {
+      if (typeof value === "number") decimals[i] = Math.max(decimals[i], decimalsNeeded(value, digits));
+    });
+  }
+  return decimals;
+}
+
+function formatCell(value: Cell, decimals: number): string {
   if (value === null || value === undefined) return "";
-  if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toFixed(digits);
+  if (typeof value === "number") {
+    if (!Number.isFinite(value) || Math.abs(value) >= 1e21) return String(value);
+    const text = value.toFixed(decimals);
+    // A value that rounds to zero shows no minus sign ("-0.0" reads like a value below zero).
+    return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
+  }
   return String(value);
+}
+
+/** Every cell as text, each column's numbers with that column's decimals (see columnDecimals). */
+export function formatRows(headers: readonly string[], rows: readonly (readonly Cell[])[], digits = 4): string[][] {
+  checkShape(headers, rows);
+  const decimals = columnDecimals(rows, headers.length, digits);
+  return rows.map((row) => row.map((value, i) => formatCell(value, decimals[i])));
 }
 
 function checkShape(headers: readonly string[], rows: readonly (readonly Cell[])[]): void {
@@ -43,19 +81,23 @@ export function htmlTable(headers: readonly string[], rows: readonly (readonly C
     if (highlightColumns.includes(i)) parts.push("background:#eef5ff", "font-weight:bold");
     return parts.join(";");
   };
+  const text = formatRows(headers, rows, digits);
   const head = headers.map((h, i) => `<th style="${style(i)}">${escapeHtml(h)}</th>`).join("");
   const body = rows
-    .map((row) => `<tr>${row.map((v, i) => `<td style="${style(i, v)}">${escapeHtml(formatCell(v, digits))}</td>`).join("")}</tr>`)
+    .map((row, r) => `<tr>${row.map((v, i) => `<td style="${style(i, v)}">${escapeHtml(text[r][i])}</td>`).join("")}</tr>`)
     .join("");
-  const cap = caption ? `<caption style="caption-side:top;font-weight:bold;padding:4px">${escapeHtml(caption)}</caption>` : "";
-  return `<table style="border-collapse:collapse;margin:6px 0">${cap}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+  if (!caption) return `<table style="border-collapse:collapse;margin:6px 0"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+  // The caption is a block above the table, not a <caption>: a <caption> is as narrow as
+  // its table, and a two-column table would fold a sentence into a column of words.
+  return (
+    `<figure style="margin:6px 0"><figcaption style="font-weight:bold;padding:4px 0;max-width:48em">${escapeHtml(caption)}</figcaption>` +
+    `<table style="border-collapse:collapse;margin:0"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></figure>`
+  );
 }
 
 /** The same table as plain text, aligned in columns (what a terminal or a test sees). */
 export function textTable(headers: readonly string[], rows: readonly (readonly Cell[])[], options: TableOptions = {}): string {
-  checkShape(headers, rows);
-  const digits = options.digits ?? 4;
-  const cells = [headers.map(String), ...rows.map((r) => r.map((v) => formatCell(v, digits)))];
+  const cells = [headers.map(String), ...formatRows(headers, rows, options.digits ?? 4)];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((c, i) => c.padStart(widths[i])).join("  ");
   const out = [line(cells[0]), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)];
