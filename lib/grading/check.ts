@@ -459,15 +459,39 @@ export interface Score {
 }
 
 /**
- * A score for a test cell that gives partial credit. The weights are the exercise's
- * points: `course build` checks that they add up to the points its heading shows.
+ * A test cell that gives partial credit. The weights are the exercise's points: `course
+ * build` checks that they add up to the points its heading shows.
  *
- *   const score = check.score("training loop");
- *   score.part(1, "returns one weight per input", () => check.shape(w, [3]));
- *   score.part(2, "separates the data", () => check.equal(errors, 0));
- *   score.finish();
+ *   check.score("training loop", (score) => {
+ *     const { w, errors } = train(X, y);
+ *     score.part(1, "returns one weight per input", () => check.shape(w, [3]));
+ *     score.part(2, "separates the data", () => check.equal(errors, 0));
+ *   });
+ *
+ * The body runs the code under test too: if it throws outside a part (an unwritten
+ * stub, a crash before any check), the test earns nothing and says why, and the cell
+ * still does not fail. Without a body, `check.score(label)` returns the score and the
+ * cell calls `score.finish()` itself; code outside its parts is then unprotected.
  */
-function score(label = "this test"): Score {
+function score(label?: string): Score;
+function score(label: string, body: (score: Score) => void): void;
+function score(label = "this test", body?: (score: Score) => void): Score | void {
+  if (body === undefined) return openScore(label).api;
+  if (typeof body !== "function") {
+    throw new $Error(`check.score(label, body): the body must be a function, got ${describe(body)}. (This is a problem in the test, not in your code.)`);
+  }
+  const opened = openScore(label);
+  const problem = problemIn(() => $call(body, undefined, [opened.api]));
+  if (problem === undefined) {
+    if (!opened.isFinished()) opened.api.finish();
+    return;
+  }
+  // Parts that never ran cannot be counted: a crash outside the parts earns nothing.
+  opened.abandon();
+  report(label, 0, 1, [problem], true);
+}
+
+function openScore(label: string): { api: Score; isFinished(): boolean; abandon(): void } {
   let earned = 0;
   let possible = 0;
   let finished = false;
@@ -485,7 +509,7 @@ function score(label = "this test"): Score {
         return true;
       }
       // Said once: an unwritten exercise fails every part with the same words.
-      const message = problem.startsWith(STUB_SAYS) ? problem : `${partLabel}: ${problem}`;
+      const message = problem.startsWith(STUB_PREFIX) ? problem : `${partLabel}: ${problem}`;
       if (!listHas(messages, message)) $put(messages, messages.length, message);
       return false;
     },
@@ -496,7 +520,14 @@ function score(label = "this test"): Score {
       report(label, earned, possible, messages);
     },
   };
-  return $freeze(api);
+  $freeze(api);
+  return $freeze({
+    api,
+    isFinished: () => finished,
+    abandon: () => {
+      finished = true;
+    },
+  });
 }
 
 /**
@@ -518,7 +549,6 @@ function test(label: string, checks: () => void): boolean {
 
 /** The stub an exercise's answer region holds until it is solved (see the build's release.ts). */
 const STUB_PREFIX = "not implemented yet: ";
-const STUB_SAYS = "not written yet:";
 
 /** Runs `checks`; undefined when all passed, else what went wrong, in one line for the learner. */
 function problemIn(checks: () => void): string | undefined {
@@ -529,7 +559,7 @@ function problemIn(checks: () => void): string | undefined {
     if (error instanceof CheckFailure) return errorMessage(error);
     const message = errorMessage(error);
     if (typeof message === "string" && message.startsWith(STUB_PREFIX)) {
-      return `${STUB_SAYS} the exercise "${message.slice(STUB_PREFIX.length)}" still holds its stub (// YOUR CODE HERE).`;
+      return `${message} (its answer cell still holds the stub // YOUR CODE HERE).`;
     }
     noteCheck(false);
     return `your code threw ${errorName(error)}: ${message}`;

@@ -1,8 +1,8 @@
 // The course itself, through the real tslab kernel: `course grade` gives the reference
 // solutions full marks with every cell passing (hidden tests included); it gives the
-// student versions zero, each test cell failing with the not-implemented message of its
-// own exercise while every other cell still runs; and the committed notebooks stay
-// small. (That every master runs with every cell passing is checked by the headless run
+// student versions zero, each test scored 0 with the not-implemented message of its own
+// exercise, while every cell runs to the end (test cells report, they do not fail); and
+// the committed notebooks stay small. (That every master runs with every cell passing is checked by the headless run
 // of `course start`, in course-start.test.ts.)
 //
 // NNCOURSE_TEST_NOTEBOOKS=REGEX limits the graded notebooks to those whose name matches,
@@ -42,8 +42,16 @@ interface CellRun {
   error: string | null;
 }
 
-/** Grades a folder into a gradebook of its own; returns the submissions and their cell runs. */
-async function grade(folder: string): Promise<{ submissions: Array<{ student: string; assignment: string; status: string; score: number; max_score: number; message: string }>; cells: CellRun[] }> {
+interface TestScore {
+  assignment: string;
+  grade_id: string;
+  status: string;
+  earned: number;
+  message: string;
+}
+
+/** Grades a folder into a gradebook of its own; returns the submissions, their cell runs and their tests' scores. */
+async function grade(folder: string): Promise<{ submissions: Array<{ student: string; assignment: string; status: string; score: number; max_score: number; message: string }>; cells: CellRun[]; scores: TestScore[] }> {
   const gradebook = path.join(work, `${folder}.sqlite`);
   // A copy of the folder (the student is named after it) with just the notebooks under test.
   const submissions = path.join(work, folder);
@@ -59,7 +67,10 @@ async function grade(folder: string): Promise<{ submissions: Array<{ student: st
     const cells = db
       .prepare("SELECT st.name AS student, a.name AS assignment, c.position, c.grade_id, c.status, c.error FROM cell_runs c JOIN submissions s ON s.id = c.submission_id JOIN students st ON st.id = s.student_id JOIN assignments a ON a.id = s.assignment_id ORDER BY a.name, c.position")
       .all() as CellRun[];
-    return { submissions, cells };
+    const scores = db
+      .prepare("SELECT a.name AS assignment, c.grade_id, c.status, c.earned, c.message FROM scores c JOIN submissions s ON s.id = c.submission_id JOIN assignments a ON a.id = s.assignment_id ORDER BY a.name, c.position")
+      .all() as TestScore[];
+    return { submissions, cells, scores };
   } finally {
     db.close();
   }
@@ -105,8 +116,8 @@ describe("the course notebooks", { concurrency: 1 }, () => {
     assert.deepEqual(failed.map((c) => `${c.assignment} cell ${c.position} (${c.grade_id ?? "-"}): ${c.status} ${(c.error ?? "").slice(0, 300)}`), []);
   });
 
-  test("course grade exercises/: zero, each test failing with its own not-implemented message, every other cell running", { timeout: 1_600_000 }, async () => {
-    const { submissions, cells } = await grade("exercises");
+  test("course grade exercises/: zero, each test scored 0 with its own not-implemented message, every cell running to the end", { timeout: 1_600_000 }, async () => {
+    const { submissions, cells, scores } = await grade("exercises");
     assert.deepEqual(submissions.map((s) => s.assignment), masters.map(assignmentOf));
     const problems: string[] = [];
     for (const s of submissions) {
@@ -115,12 +126,15 @@ describe("the course notebooks", { concurrency: 1 }, () => {
       const tests = testPoints(path.join(projectRoot, "notebooks", `${s.assignment}.ipynb`));
       assert.ok(tests.size >= (s.assignment.startsWith("00-") ? 1 : 3), `${s.assignment} has at least three graded exercises (has ${tests.size})`);
       for (const cell of cells.filter((c) => c.assignment === s.assignment)) {
-        const isTest = cell.grade_id !== null && tests.has(cell.grade_id);
-        if (isTest) {
-          // Each test names the exercise it tests, so that the learner knows which answer to write.
-          if (cell.status !== "error" || !/not implemented yet: [\w.-]+/.test(cell.error ?? "")) problems.push(`${s.assignment} ${cell.grade_id}: ${cell.status} ${(cell.error ?? "").slice(0, 200)}`);
-        } else if (cell.status !== "ok" && cell.status !== "empty") {
-          problems.push(`${s.assignment} cell ${cell.position} (${cell.grade_id ?? "-"}) is not a test but failed: ${(cell.error ?? "").slice(0, 300)}`);
+        if (cell.status !== "ok" && cell.status !== "empty") {
+          problems.push(`${s.assignment} cell ${cell.position} (${cell.grade_id ?? "-"}) failed, so "Run All" would stop there: ${(cell.error ?? "").slice(0, 300)}`);
+        }
+      }
+      for (const id of tests.keys()) {
+        const score = scores.find((c) => c.assignment === s.assignment && c.grade_id === id);
+        // Each test names the exercise it tests, so that the learner knows which answer to write.
+        if (score?.status !== "failed" || score.earned !== 0 || !/not implemented yet: [\w.-]+/.test(score.message)) {
+          problems.push(`${s.assignment} ${id}: ${score ? `${score.status} ${score.earned} ${score.message.slice(0, 200)}` : "no score"}`);
         }
       }
     }

@@ -198,7 +198,7 @@ test("an unwritten exercise's stub is said in one line, once per test, with no s
     score.finish();
   });
   const [record] = records(printed);
-  assert.deepEqual(record?.messages, ['not written yet: the exercise "perceptron-train" still holds its stub (// YOUR CODE HERE).']);
+  assert.deepEqual(record?.messages, ["not implemented yet: perceptron-train (its answer cell still holds the stub // YOUR CODE HERE)."]);
   assert.doesNotMatch(printed, /\bat \w|Error:/);
 });
 
@@ -252,4 +252,28 @@ test("numbers in messages read as a person writes them, tiny ones too", () => {
   assert.equal(formatNumber(-2.5e-12), "-2.5e-12");
   assert.equal(formatNumber(1234567), "1234567");
   assert.match(failure(() => check.close(1e-6, 2e-6, { label: "the gradient", atol: 1e-7, rtol: 0 })), /^the gradient should be 0\.000002 \(within 1e-7\) but your code gave 0\.000001\./);
+});
+
+test("check.score with a body: the code under test runs inside it, and a crash outside the parts earns nothing without failing the cell", () => {
+  const stub = (): number => {
+    throw new Error("not implemented yet: train");
+  };
+  const printed = captureStdout(() => {
+    check.score("with a body", (score) => {
+      score.part(1, "first", () => check.equal(1, 1));
+      score.part(2, "second", () => check.equal(2, 3, "the second"));
+    });
+    check.score("crashes before its parts", (score) => {
+      const trained = stub();
+      score.part(3, "uses it", () => check.equal(trained, 1));
+    });
+  });
+  const [finished, crashed] = records(printed);
+  assert.equal(finished?.earned, 1);
+  assert.equal(finished?.possible, 3);
+  assert.deepEqual(finished?.messages, ["second: the second should be 3 but your code gave 2."]);
+  assert.equal(crashed?.fraction, 0);
+  assert.deepEqual(crashed?.messages, ["not implemented yet: train (its answer cell still holds the stub // YOUR CODE HERE)."]);
+  assert.equal(records(printed).length, 2, "one record per test");
+  assert.throws(() => check.score("x", 5 as unknown as () => void), /the body must be a function/);
 });
