@@ -31,6 +31,47 @@ test("every course notebook has a title and a first paragraph, and the index lin
   assert.doesNotMatch(index, /\]\(notebooks\//, "the index links to no master in notebooks/");
 });
 
+test("the index names the course's four sources once each, in a Sources part, with what each is and what the course takes from it", () => {
+  const index = courseIndexNotebook(projectRoot);
+  const sources = index.cells.find((cell) => cell.id === "course-index-sources");
+  assert.ok(sources, "the index has a Sources cell");
+  const text = Array.isArray(sources.source) ? sources.source.join("") : sources.source;
+  assert.match(text, /^## Sources\n/);
+  const names = [
+    "*Neural Networks: Multi-layer Perceptron*",
+    "IIT Roorkee's *Introduction to Artificial Neural Networks with Keras*",
+    "Ryan Arredondo's talk *Introduction to Artificial Neural Networks*, PyData Denver, 2017",
+    "*MSA 8650 Deep Learning* slides, fall 2019",
+  ];
+  const items = text.split("\n").filter((line) => line.startsWith("- "));
+  assert.equal(items.length, names.length, "one line per source");
+  names.forEach((name, i) => {
+    assert.equal(text.split(name).length - 1, 1, `${name} is named once`);
+    assert.ok(items[i].includes(name), `line ${i + 1} names ${name}`);
+    assert.match(items[i], /The course takes from (it|them) .*\(\d\d/, `line ${i + 1} says what the course takes, with the notebooks`);
+  });
+  assert.doesNotMatch(text, /seed 00\d/i, "sources are named, not numbered");
+  const all = serializeNotebook(index);
+  assert.ok(all.indexOf("## Sources") > all.indexOf("](exercises/13-"), "the sources come after the lessons");
+});
+
+test("the sample assignment is listed for instructors, apart from the lessons, and not as the first lesson", () => {
+  const index = courseIndexNotebook(projectRoot);
+  const text = (id: string) => {
+    const cell = index.cells.find((c) => c.id === id);
+    assert.ok(cell, `the index has the cell ${id}`);
+    return Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+  };
+  const lessons = index.cells.filter((c) => /^course-index-\d\d-/.test(c.id ?? ""));
+  assert.ok(lessons.length > 0);
+  assert.match(text(lessons[0].id!), /\]\(exercises\/01-mcculloch-pitts\.ipynb\)/, "the first lesson is notebook 01");
+  assert.ok(lessons.every((c) => !/00-sample-assignment/.test(text(c.id!))), "the sample assignment is not among the lessons");
+  const instructors = text("course-index-for-instructors");
+  assert.match(instructors, /^## For instructors\n/);
+  assert.match(instructors, /### \[00 · Sample assignment[^\]]*\]\(exercises\/00-sample-assignment\.ipynb\)/);
+  assert.match(instructors, /01 and 02/, "it says what it assumes");
+});
+
 test("the index opens Jupyter unchanged: it carries the course kernel's own kernelspec and language_info", () => {
   const index = courseIndexNotebook(projectRoot);
   assert.deepEqual(index.metadata, courseNotebookMetadata());

@@ -24,6 +24,18 @@ export interface CatalogEntry {
   sections: string[];
   /** True when the notebook has graded exercises (nbgrader metadata). */
   assignment: boolean;
+  /**
+   * Who the notebook is for: "learners" (a lesson, the default) or "instructors" (notebook
+   * metadata `"nncourse": { "audience": "instructors" }`, e.g. the sample assignment).
+   */
+  audience: "learners" | "instructors";
+}
+
+/** Who a notebook is written for, from its metadata (`nncourse.audience`). */
+export function notebookAudience(notebook: Notebook): "learners" | "instructors" {
+  const own = notebook.metadata.nncourse;
+  const audience = typeof own === "object" && own !== null && !Array.isArray(own) ? (own as Record<string, unknown>).audience : undefined;
+  return audience === "instructors" ? "instructors" : "learners";
 }
 
 /** Course notebooks are the numbered ones ("01-....ipynb"); scratch files are not listed. */
@@ -50,7 +62,7 @@ export function describeNotebook(file: string, notebook: Notebook = readNotebook
   // The first real paragraph after the title: not a heading, list, table, code or math block.
   const summary = blocks.slice(titleAt + 1).find((b) => !/^(#|[-*+]\s|\d+\.\s|\||```|\$\$|<)/.test(b)) ?? "";
   const sections = blocks.filter((b) => /^##\s/.test(b)).map((b) => b.replace(/^##\s+/, "").trim());
-  return { file: base, slug: base.replace(/\.ipynb$/, ""), title, summary, sections, assignment: isMaster(notebook) };
+  return { file: base, slug: base.replace(/\.ipynb$/, ""), title, summary, sections, assignment: isMaster(notebook), audience: notebookAudience(notebook) };
 }
 
 /** The catalog of a folder of course notebooks. */
@@ -68,3 +80,27 @@ function markdownBlocks(text: string): string[] {
     .map((b) => b.trim())
     .filter((b) => b !== "");
 }
+
+/**
+ * The four documents the course takes its facts, examples and numbers from, each named
+ * as a reader would cite it, with what it is and what the course takes from it. The
+ * notebooks name them the same way (full name first, then the short form in brackets).
+ */
+export const COURSE_SOURCES = [
+  "## Sources",
+  "",
+  "The course takes its facts, worked examples and numbers from four documents. The notebooks are written in their own words, recompute every number they quote, and say so where a source is wrong.",
+  "",
+  "- The lecture *Neural Networks: Multi-layer Perceptron* (short: the Multi-layer Perceptron lecture): lecture slides on the history of neural networks and the multi-layer perceptron. " +
+    "The course takes from it the history, the perceptron's truth table with a bias column (02), the XOR table (03), the single-neuron backpropagation derivation (05), the gradient descent pseudocode (07) and its hyperparameters.",
+  "- IIT Roorkee's *Introduction to Artificial Neural Networks with Keras* (the IIT Roorkee slides): slides of IIT Roorkee's certificate course on artificial intelligence and deep learning. " +
+    "The course takes from them the McCulloch-Pitts logic circuits (01), the threshold unit and the perceptron on iris (02), the scalar backpropagation example (05), activations and losses (06), and the Keras-style models of Fashion-MNIST, California housing, the functional API, callbacks and tuning (09–13).",
+  "- Ryan Arredondo's talk *Introduction to Artificial Neural Networks*, PyData Denver, 2017 (Arredondo's talk): a talk that introduces neural networks and builds one as a Python `Network` class. " +
+    "The course takes from it the simplest network's sums (04), the four backpropagation equations, cross-entropy, L2 regularization and weight initialization (08).",
+  "- The *MSA 8650 Deep Learning* slides, fall 2019 (the MSA 8650 slides): slides of a graduate deep learning course. " +
+    "The course takes from them the universal approximation theorem (03), the forward pass in matrix form (04), Matt Mazur's 2-2-2 backpropagation example (05), the step conventions and activations (02, 06), and the moons, circles and three-class results (08).",
+].join("\n");
+
+/** What the "For instructors" part of the index says above the notebooks it lists. */
+export const FOR_INSTRUCTORS =
+  "Not a lesson: material for those who teach the course. The sample assignment shows, on exercises about notebooks 01 and 02, how an assignment is written (a master in `notebooks/` with solution regions and hidden tests), released (`npx course build`) and graded (`npx course grade`).";

@@ -8,6 +8,10 @@
  * `course start` rewrites it when it is out of date, and a test fails when the
  * committed copy differs from what would be generated.
  *
+ * Notebooks written for instructors (notebook metadata `"nncourse": { "audience":
+ * "instructors" }`, like the sample assignment) are listed apart, under "For
+ * instructors", not as lessons; a "Sources" part names the documents the course draws on.
+ *
  * It sits in the course folder rather than in notebooks/, because every notebook in
  * notebooks/ is a master that `course build` turns into exercises and solutions.
  */
@@ -17,7 +21,7 @@ import { courseNotebookMetadata } from "../notebook/kernel-metadata";
 import type { MarkdownCell, Notebook } from "../notebook/model";
 import { serializeNotebook } from "../notebook/write";
 import { COURSE_TITLE } from "./build";
-import { readCatalog, type CatalogEntry } from "./catalog";
+import { COURSE_SOURCES, FOR_INSTRUCTORS, readCatalog, type CatalogEntry } from "./catalog";
 
 export const INDEX_NOTEBOOK = "index.ipynb";
 
@@ -32,9 +36,9 @@ function learnerCopy(entry: CatalogEntry, root: string): string {
   return fs.existsSync(path.join(root, exercise)) ? exercise : `notebooks/${entry.file}`;
 }
 
-function entryMarkdown(entry: CatalogEntry, root: string): string {
+function entryMarkdown(entry: CatalogEntry, root: string, heading = "##"): string {
   const copy = learnerCopy(entry, root);
-  const lines = [`## [${entry.title}](${copy})`, "", entry.summary];
+  const lines = [`${heading} [${entry.title}](${copy})`, "", entry.summary];
   if (entry.sections.length > 0) lines.push("", `*Topics:* ${entry.sections.join("; ")}`);
   const solution = `solutions/${entry.file}`;
   if (entry.assignment && copy.startsWith("exercises/")) {
@@ -46,7 +50,9 @@ function entryMarkdown(entry: CatalogEntry, root: string): string {
 
 /** The index notebook for the course in `root` (its notebooks/ folder). */
 export function courseIndexNotebook(root: string): Notebook {
-  const entries = readCatalog(path.join(root, "notebooks"));
+  const catalog = readCatalog(path.join(root, "notebooks"));
+  const entries = catalog.filter((entry) => entry.audience === "learners");
+  const forInstructors = catalog.filter((entry) => entry.audience === "instructors");
   const intro = [
     `# ${COURSE_TITLE}: the course`,
     "",
@@ -67,6 +73,15 @@ export function courseIndexNotebook(root: string): Notebook {
     cells: [
       cell("course-index-intro", intro),
       ...entries.map((entry) => cell(`course-index-${entry.slug}`.slice(0, 64), entryMarkdown(entry, root))),
+      ...(forInstructors.length > 0
+        ? [
+            cell(
+              "course-index-for-instructors",
+              ["## For instructors", "", FOR_INSTRUCTORS, ...forInstructors.flatMap((entry) => ["", entryMarkdown(entry, root, "###")])].join("\n"),
+            ),
+          ]
+        : []),
+      cell("course-index-sources", COURSE_SOURCES),
       cell("course-index-footer", footer),
     ],
   };

@@ -2,7 +2,7 @@
 import type { Cell, Notebook } from "../notebook/model";
 import { cellSource } from "../notebook/cells";
 import { ASSETS } from "./assets";
-import type { CatalogEntry } from "./catalog";
+import { COURSE_SOURCES, FOR_INSTRUCTORS, type CatalogEntry } from "./catalog";
 import { highlightCode } from "./code";
 import { escapeHtml } from "./html";
 import { renderMarkdown, type MarkdownOptions } from "./markdown";
@@ -100,19 +100,35 @@ export interface IndexPageInput {
 }
 
 export function indexPage(input: IndexPageInput): string {
-  const items = input.entries.map((entry) => {
+  const item = (entry: CatalogEntry) => {
     const sections = entry.sections.length > 0 ? `<p class="sections">${entry.sections.map((s) => renderMarkdown(s, input.markdown).replace(/^<p>|<\/p>\s*$/g, "")).join("; ")}</p>` : "";
     const badge = entry.assignment ? '<span class="badge">graded exercises</span>' : "";
     return `<li data-notebook="${escapeHtml(entry.file)}">
 <h2><a href="${escapeHtml(entry.slug)}.html">${escapeHtml(entry.title)}</a>${badge}</h2>
 ${renderMarkdown(entry.summary, input.markdown)}${sections}
 </li>`;
-  });
+  };
+  // Lessons first, in reading order; material for instructors (the sample assignment) apart.
+  const lessons = input.entries.filter((e) => e.audience !== "instructors");
+  const forInstructors = input.entries.filter((e) => e.audience === "instructors");
+  const instructorsPart =
+    forInstructors.length > 0
+      ? `\n<section class="for-instructors">
+<h2 id="for-instructors">For instructors</h2>
+${renderMarkdown(FOR_INSTRUCTORS, input.markdown)}
+<ul class="course-list">
+${forInstructors.map(item).join("\n")}
+</ul>
+</section>`
+      : "";
   const body = `<h1>${escapeHtml(input.courseTitle)}</h1>
 <div class="course-intro">${renderMarkdown(input.intro, input.markdown)}</div>
 <ol class="course-list">
-${items.join("\n")}
-</ol>`;
+${lessons.map(item).join("\n")}
+</ol>${instructorsPart}
+<section class="course-sources">
+${renderMarkdown(COURSE_SOURCES, input.markdown)}
+</section>`;
   const header = `<header class="site-header"><a class="home" href="index.html">${escapeHtml(input.courseTitle)}</a></header>`;
   return layout({ title: input.courseTitle, body, plotly: false, header, footer: "" });
 }
