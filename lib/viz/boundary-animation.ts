@@ -12,8 +12,8 @@
  *
  * For two classes a frame shows the probability of class 1 (shaded from class 0's
  * colour through white at 0.5 to class 1's); for more classes it shows the predicted
- * class. The grid is coarse (40 × 40) and the values are rounded, so that a figure of
- * about 20 frames stays small in the saved notebook.
+ * class. The grid is coarse (40 × 40) and the figure carries probabilities as whole
+ * percentages, so that a figure of about 20 frames stays small in the saved notebook.
  */
 import { argmaxRows } from "../core/ops";
 import { linspace } from "../data/synthetic";
@@ -152,17 +152,19 @@ function checkRecording(recording: BoundaryRecording): void {
   });
 }
 
-function frameTitle(title: string | undefined, s: BoundarySnapshot): string {
+/** The line above the plot that each frame rewrites: epoch, loss and training accuracy. */
+function frameCaption(s: BoundarySnapshot): Record<string, unknown> {
   const parts = [`epoch ${s.epoch}`];
   if (s.loss !== undefined) parts.push(`loss ${s.loss.toFixed(3)}`);
   if (s.accuracy !== undefined) parts.push(`training accuracy ${(100 * s.accuracy).toFixed(1)}%`);
-  return title ? `${title}<br><sub>${parts.join(" · ")}</sub>` : parts.join(" · ");
+  return { text: parts.join(" · "), xref: "paper", yref: "paper", x: 0, y: 1, xanchor: "left", yanchor: "bottom", showarrow: false, font: { size: 13 } };
 }
 
 /**
  * The recording as an animated figure: the shaded grid (trace 0, the only trace that
- * frames change), the labelled points on top, one frame per snapshot, a slider with one
- * step per frame and a play/pause button.
+ * frames change; probabilities as whole percentages, 0–100), the labelled points on top,
+ * one frame per snapshot with its epoch, loss and accuracy above the plot, a slider with
+ * one step per frame and a play/pause button.
  */
 export function boundaryAnimation(
   recording: BoundaryRecording,
@@ -182,18 +184,30 @@ export function boundaryAnimation(
     colorscale = [];
     for (let k = 0; k < classes; k++) colorscale.push([k / classes, colour(k)], [(k + 1) / classes, colour(k)]);
   }
+  // Probabilities travel as whole percentages ("37" instead of "0.37"): a third less to save.
+  const values = (z: number[][]) => (binary ? z.map((row) => row.map((p) => Math.round(100 * p))) : z);
   const first = snapshots[0];
   const grid = {
     type: "heatmap",
     x: xs,
     y: ys,
-    z: first.z,
+    z: values(first.z),
     zmin: binary ? 0 : -0.5,
-    zmax: binary ? 1 : classes - 0.5,
+    zmax: binary ? 100 : classes - 0.5,
     colorscale,
     opacity: binary ? 0.6 : 0.35,
     showscale: binary,
-    ...(binary ? { colorbar: { title: { text: `P(${options.classNames?.[1] ?? "class 1"})` }, len: 0.6, thickness: 12 } } : {}),
+    ...(binary
+      ? {
+          colorbar: {
+            title: { text: `P(${options.classNames?.[1] ?? "class 1"})` },
+            tickvals: [0, 25, 50, 75, 100],
+            ticktext: ["0", "0.25", "0.5", "0.75", "1"],
+            len: 0.6,
+            thickness: 12,
+          },
+        }
+      : {}),
     hoverinfo: "skip",
     name: binary ? "probability" : "predicted class",
   };
@@ -213,17 +227,17 @@ export function boundaryAnimation(
   const frameMs = options.frameMs ?? 300;
   const frames = snapshots.map((s) => ({
     name: String(s.epoch),
-    data: [{ z: s.z }],
+    data: [{ z: values(s.z) }],
     traces: [0],
-    layout: { title: { text: frameTitle(options.title, s) } },
+    layout: { annotations: [frameCaption(s)] },
   }));
   const height = options.height ?? 520;
   const layout = baseLayout({ xTitle: "x₁", yTitle: "x₂", ...options, height }, {});
-  layout.title = { text: frameTitle(options.title, first) };
-  layout.margin = { l: 60, r: 30, t: 70, b: 130 };
+  layout.annotations = [frameCaption(first)];
+  layout.margin = { l: 60, r: 30, t: options.title ? 90 : 60, b: 130 };
   layout.xaxis = { ...(layout.xaxis as object), range: [xs[0], xs[xs.length - 1]] };
   layout.yaxis = { ...(layout.yaxis as object), range: [ys[0], ys[ys.length - 1]] };
-  layout.legend = { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" };
+  layout.legend = { orientation: "h", x: 1, xanchor: "right", y: 1, yanchor: "bottom" };
   const jump = { mode: "immediate", frame: { duration: 0, redraw: true }, transition: { duration: 0 } };
   layout.sliders = [
     {

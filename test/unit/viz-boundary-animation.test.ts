@@ -101,13 +101,20 @@ describe("boundaryAnimation", () => {
     const figure = boundaryAnimation(run, moons.X, moons.y, { title: "moons" });
     const frames = figure.frames as unknown as Frame[];
     assert.equal(frames.length, run.snapshots.length);
+    const percent = (z: number[][]) => z.map((row) => row.map((p) => Math.round(100 * p)));
     frames.forEach((f, k) => {
       assert.equal(f.name, String(run.snapshots[k].epoch));
       assert.deepEqual(f.traces, [0]);
-      assert.deepEqual(f.data[0].z, run.snapshots[k].z);
+      assert.deepEqual(f.data[0].z, percent(run.snapshots[k].z), "probabilities as whole percentages");
+      for (const v of f.data[0].z.flat()) assert.ok(Number.isInteger(v) && v >= 0 && v <= 100, `frame value ${v}`);
     });
+    for (let k = 1; k < frames.length; k++) assert.notDeepEqual(frames[k].data[0].z, frames[k - 1].data[0].z, `frame ${k} shows the same grid as frame ${k - 1}`);
     assert.equal(figure.data[0].type, "heatmap");
-    assert.deepEqual(figure.data[0].z, run.snapshots[0].z, "the figure opens on the first frame");
+    assert.deepEqual([figure.data[0].zmin, figure.data[0].zmax], [0, 100]);
+    assert.deepEqual(figure.data[0].z, frames[0].data[0].z, "the figure opens on the first frame");
+    const captions = frames.map((f) => ((f as unknown as { layout: { annotations: { text: string }[] } }).layout.annotations[0].text));
+    assert.match(captions[0], /^epoch 0$/);
+    assert.match(captions[frames.length - 1], /^epoch 60 · loss \d\.\d{3} · training accuracy \d+\.\d%$/);
     const steps = stepsOf(figure);
     assert.equal(steps.length, frames.length);
     steps.forEach((s, k) => {
@@ -143,7 +150,7 @@ describe("boundaryAnimation", () => {
     const figure = compactFigure(boundaryAnimation(run, circles.X, circles.y));
     assert.equal(figure.frames!.length, 21);
     const bytes = JSON.stringify(figure).length;
-    assert.ok(bytes < 200_000, `the figure is ${bytes} bytes of JSON`);
+    assert.ok(bytes < 150_000, `the figure is ${bytes} bytes of JSON`);
   });
 });
 
@@ -173,7 +180,7 @@ describe("show keeps the animation", () => {
       const data = outputs[0].data;
       const json = data[PLOTLY_MIME] as Figure;
       assert.equal(json.frames?.length, run.snapshots.length, "the plotly JSON output lost its frames");
-      assert.deepEqual((json.frames as unknown as Frame[]).map((f) => f.data[0].z), run.snapshots.map((s) => s.z));
+      assert.deepEqual((json.frames as unknown as Frame[]).map((f) => f.data[0].z), (figure.frames as unknown as Frame[]).map((f) => f.data[0].z));
       assert.equal(stepsOf(json).length, run.snapshots.length);
 
       // Run the HTML output's script against a stand-in for the page and plotly.js.
