@@ -6,7 +6,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { projectRoot, runCourse } from "../helpers/cli";
 import { cellKind, gradeIdOf } from "../../scripts/src/grading/authoring";
-import { readNotebook, writeNotebook } from "../../scripts/src/notebook";
+import { cellSource, readNotebook, writeNotebook } from "../../scripts/src/notebook";
+import Database from "better-sqlite3";
 
 const NAME = "00-sample-assignment";
 const solutionFile = path.join(projectRoot, "solutions", `${NAME}.ipynb`);
@@ -45,6 +46,44 @@ describe("course check", { concurrency: 1 }, () => {
     assert.equal(majority.status, "failed");
     assert.match(majority.message, /majority unit on inputs \[1, 0, 0\]/);
     assert.deepEqual(report!.exercises.filter((e) => e.status !== "passed").map((e) => e.gradeId), ["majority-tests"]);
+  });
+
+  test("a learner is told the score they are graded: course check and course grade agree on a partly right notebook that runs to the end", { timeout: 600_000 }, async () => {
+    const nb = structuredClone(solution);
+    // One exercise left as its stub, one training loop that never stops early (2 of its 3 parts).
+    const majority = nb.cells.find((c) => gradeIdOf(c) === "majority")!;
+    majority.source = 'function makeMajority(): McCullochPittsUnit {\n  // YOUR CODE HERE\n  throw new Error("not implemented yet: majority");\n}\n';
+    const train = nb.cells.find((c) => gradeIdOf(c) === "perceptron-train")!;
+    const trainSource = cellSource(train);
+    assert.match(trainSource, /if \(mistakes === 0\) break;/);
+    train.source = trainSource.replace(/\s*if \(mistakes === 0\) break;/, "");
+    const student = path.join(work, "submissions", "ann");
+    fs.mkdirSync(student, { recursive: true });
+    const file = path.join(student, `${NAME}.ipynb`);
+    writeNotebook(file, nb);
+
+    const checked = await runCourse(["check", file, "--json"], { timeoutMs: 180_000 });
+    assert.equal(checked.code, 1, checked.stdout + checked.stderr);
+    const [report] = JSON.parse(checked.stdout) as Array<{ earned: number; exercises: Array<{ gradeId: string; status: string; earned: number; message: string }> }>;
+    const told = new Map(report!.exercises.map((e) => [e.gradeId, e.earned]));
+    assert.equal(told.get("majority-tests"), 0);
+    assert.equal(told.get("perceptron-train-tests"), (2 / 3) * points("perceptron-train-tests"));
+    // The stub did not stop the notebook: the exercises after it were checked and pass.
+    assert.equal(told.get("perceptron-step-tests"), points("perceptron-step-tests"));
+    assert.match(report!.exercises.find((e) => e.gradeId === "majority-tests")!.message, /^not implemented yet: majority/);
+
+    const gradebook = path.join(work, "gradebook.sqlite");
+    const graded = await runCourse(["grade", path.join(work, "submissions"), "--gradebook", gradebook, "--quiet"], { timeoutMs: 300_000 });
+    assert.equal(graded.code, 0, graded.stdout + graded.stderr);
+    const db = new Database(gradebook, { readonly: true });
+    try {
+      const given = new Map((db.prepare("SELECT grade_id, earned FROM scores").all() as Array<{ grade_id: string; earned: number }>).map((r) => [r.grade_id, r.earned]));
+      assert.deepEqual(given, told, "course grade gives each exercise what course check told the learner");
+      const review = db.prepare("SELECT review FROM submissions").get() as { review: number };
+      assert.equal(review.review, 0, "an honest partly right notebook is not held for review");
+    } finally {
+      db.close();
+    }
   });
 
   test("a notebook without test cells is a usage error that says what to run instead", async () => {
