@@ -69,7 +69,7 @@ test("a part inside the hidden tests is an error, even when the visible parts ma
   assert.match(found[0]!.message, /inside the hidden tests/);
 });
 
-test("the build's validation reports these findings", { todo: "wired into validateMaster once 05 and 06 agree" }, () => {
+test("the build's validation reports these findings", () => {
   const found = validateMaster(notebookOf(testCell("a", 3, scored([1, 1]))), "nb.ipynb");
   assert.ok(found.some((f) => f.severity === "error" && /add up to 2/.test(f.message)));
 });

@@ -24,6 +24,7 @@
 import { cellSource } from "../notebook/cells";
 import type { Cell, Notebook } from "../notebook/model";
 import { isInstructorOnly } from "./instructor-cells";
+import { checkPoints } from "./points";
 
 export type CellKind = "answer" | "test" | "locked" | "manual" | "task" | "plain";
 
@@ -277,5 +278,6 @@ export function validateMaster(notebook: Notebook, name: string): Finding[] {
       warn("an answer cell without a solution region: the student version replaces the whole cell with a stub.", "mark the part to hide with // BEGIN SOLUTION and // END SOLUTION.");
     }
   });
+  findings.push(...checkPoints(notebook, name));
   return findings;
 }
