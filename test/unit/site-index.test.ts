@@ -10,6 +10,7 @@ import { serializeNotebook, writeNotebook } from "../../scripts/src/notebook/wri
 import { newCodeCell, newMarkdownCell, newNotebook } from "../../scripts/src/notebook/cells";
 import { courseNotebookMetadata } from "../../scripts/src/notebook/kernel-metadata";
 import { resolveUnder, serveSite } from "../../scripts/src/site/serve";
+import { buildSite } from "../../scripts/src/site/build";
 
 test("the committed course index is what the notebooks say (run `npx course start --index` after adding a notebook)", () => {
   const committed = fs.readFileSync(path.join(projectRoot, INDEX_NOTEBOOK), "utf8");
@@ -70,6 +71,34 @@ test("the sample assignment is listed for instructors, apart from the lessons, a
   assert.match(instructors, /^## For instructors\n/);
   assert.match(instructors, /### \[00 · Sample assignment[^\]]*\]\(exercises\/00-sample-assignment\.ipynb\)/);
   assert.match(instructors, /01 and 02/, "it says what it assumes");
+});
+
+test("the exported site's index lists lessons, then For instructors, then the Sources; lesson pages page through lessons only", () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-site-index-"));
+  try {
+    const sample = newNotebook([newMarkdownCell("# 00 · Sample assignment\n\nFor instructors: how an assignment is written, released and graded.")]);
+    sample.metadata = { ...sample.metadata, nncourse: { audience: "instructors" } };
+    const lesson = (n: string, title: string) => newNotebook([newMarkdownCell(`# ${n} · ${title}\n\nA lesson about ${title.toLowerCase()}, for learners.`)]);
+    buildSite(out, [
+      { file: "00-sample-assignment.ipynb", notebook: sample },
+      { file: "01-mcculloch-pitts.ipynb", notebook: lesson("01", "Neurons") },
+      { file: "02-perceptron.ipynb", notebook: lesson("02", "Perceptrons") },
+    ]);
+    const index = fs.readFileSync(path.join(out, "index.html"), "utf8");
+    const lessons = index.slice(index.indexOf('<ol class="course-list">'), index.indexOf("</ol>"));
+    assert.match(lessons, /01-mcculloch-pitts\.html/);
+    assert.doesNotMatch(lessons, /00-sample-assignment/, "the sample assignment is not a lesson");
+    const instructors = index.search(/<h2[^>]*>For instructors/);
+    assert.ok(instructors > index.indexOf("</ol>"), "For instructors comes after the lessons");
+    assert.ok(index.indexOf('href="00-sample-assignment.html"') > instructors, "and lists the sample assignment");
+    assert.ok(index.search(/<h2[^>]*>Sources/) > instructors, "the Sources come last");
+    assert.match(index, /MSA 8650 Deep Learning/);
+    const first = fs.readFileSync(path.join(out, "01-mcculloch-pitts.html"), "utf8");
+    assert.doesNotMatch(first, /rel="prev"/, "the first lesson has no previous page");
+    assert.match(first, /rel="next" href="02-perceptron\.html"/);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
 });
 
 test("the index opens Jupyter unchanged: it carries the course kernel's own kernelspec and language_info", () => {

@@ -68,7 +68,10 @@ export function buildSite(out: string, notebooks: SiteNotebook[], options: { cou
   prepareFolder(out);
   writeAssets(out);
   resetFigureIds();
-  const published = notebooks.map(({ file, notebook }) => ({ notebook: publishable(notebook), entry: describeNotebook(file, notebook) }));
+  // Lessons in reading order, then what is written for instructors (the sample assignment),
+  // so that a lesson's "previous" and "next" links lead to lessons.
+  const described = notebooks.map(({ file, notebook }) => ({ notebook: publishable(notebook), entry: describeNotebook(file, notebook) }));
+  const published = [...described.filter((p) => p.entry.audience !== "instructors"), ...described.filter((p) => p.entry.audience === "instructors")];
   const slugs = new Set(published.map((p) => p.entry.slug));
   const mathProblems: string[] = [];
   const markdownFor = (page: string): MarkdownOptions => ({
