@@ -196,6 +196,8 @@ export function boundaryAnimation(
     zmax: binary ? 100 : classes - 0.5,
     colorscale,
     opacity: binary ? 0.6 : 0.35,
+    // Probabilities blend smoothly between grid points; class labels must not (between 0 and 2 lies no class 1).
+    ...(binary ? { zsmooth: "best" } : {}),
     showscale: binary,
     ...(binary
       ? {

@@ -86,6 +86,10 @@ describe("recordBoundaryTraining", () => {
     assert.equal(run.classes, 3);
     const values = new Set(run.snapshots.flatMap((s) => s.z.flat()));
     assert.ok([...values].every((v) => v === 0 || v === 1 || v === 2), `labels ${[...values]}`);
+    const figure = boundaryAnimation(run, spirals.X, spirals.y);
+    assert.deepEqual([figure.data[0].zmin, figure.data[0].zmax], [-0.5, 2.5]);
+    assert.equal(figure.data[0].zsmooth, undefined, "class labels are not blended (between 0 and 2 lies no class 1)");
+    assert.deepEqual((figure.frames as unknown as Frame[]).at(-1)!.data[0].z, run.snapshots.at(-1)!.z, "labels are drawn as they are");
     assert.deepEqual(run.snapshots.at(-1)!.z.flat(), net.predictClasses(boundaryGrid(spirals.X, { resolution: 10 }).points));
   });
 
@@ -111,6 +115,7 @@ describe("boundaryAnimation", () => {
     for (let k = 1; k < frames.length; k++) assert.notDeepEqual(frames[k].data[0].z, frames[k - 1].data[0].z, `frame ${k} shows the same grid as frame ${k - 1}`);
     assert.equal(figure.data[0].type, "heatmap");
     assert.deepEqual([figure.data[0].zmin, figure.data[0].zmax], [0, 100]);
+    assert.equal(figure.data[0].zsmooth, "best", "probabilities are drawn smoothed");
     assert.deepEqual(figure.data[0].z, frames[0].data[0].z, "the figure opens on the first frame");
     const captions = frames.map((f) => ((f as unknown as { layout: { annotations: { text: string }[] } }).layout.annotations[0].text));
     assert.match(captions[0], /^epoch 0$/);
