@@ -532,19 +532,20 @@ function openScore(label: string): { api: Score; isFinished(): boolean; abandon(
 
 /**
  * An all-or-nothing test cell: runs `checks` and reports whether every check in it
- * passed, with the first failure's message. Like every test cell it does not throw.
+ * passed, with the first failure's message. Like every test cell it does not throw, and
+ * it returns nothing (tslab would print a returned value under the result).
  *
  *   check.test("the step functions", () => {
  *     check.equal(heavisideStep(0), 1, "heavisideStep(0)");
  *   });
  */
-function test(label: string, checks: () => void): boolean {
+function test(label: string, checks: () => void): void {
   if (typeof label !== "string" || typeof checks !== "function") {
     throw new $Error(`check.test(label, checks) needs a label and a function, got ${describe(label)} and ${describe(checks)}. (This is a problem in the test, not in your code.)`);
   }
   const problem = problemIn(checks);
   report(label, problem === undefined ? 1 : 0, 1, problem === undefined ? [] : [problem], true);
-  return problem === undefined;
+  // Nothing is returned: a test cell ending with check.test would show the value under its result.
 }
 
 /** The stub an exercise's answer region holds until it is solved (see the build's release.ts). */

@@ -162,7 +162,7 @@ test("check.score reports partial credit as a record, shown once, and never thro
 });
 
 test("check.test runs its checks, reports all or nothing as a record and never throws", () => {
-  let results: boolean[] = [];
+  let results: unknown[] = [];
   const printed = captureStdout(() => {
     results = [
       check.test("passes", () => check.equal(1, 1)),
@@ -175,7 +175,7 @@ test("check.test runs its checks, reports all or nothing as a record and never t
       }),
     ];
   });
-  assert.deepEqual(results, [true, false, false]);
+  assert.deepEqual(results, [undefined, undefined, undefined], "nothing returned, so a test cell shows no value under its result");
   const [pass, fail, thrown] = records(printed);
   assert.deepEqual([pass?.fraction, fail?.fraction, thrown?.fraction], [1, 0, 0]);
   assert.deepEqual(fail?.messages, ["the sum should be 3 but your code gave 2."]);
