@@ -569,13 +569,22 @@ function problemIn(checks: () => void): string | undefined {
 
 function errorName(error: unknown): string {
   const name = typeof error === "object" && error !== null ? ownData(error, "name") ?? ownData($getPrototypeOf(error) ?? {}, "name") : undefined;
-  return typeof name === "string" && name !== "" ? `a ${name}` : "an error";
+  if (typeof name !== "string" || name === "") return "an error";
+  return `${"AEIOUaeiou".indexOf(name[0]!) >= 0 ? "an" : "a"} ${name}`;
 }
 
 // A plain loop: Array.prototype.includes may have been replaced by the code under test.
 function listHas(list: readonly string[], item: string): boolean {
   for (let i = 0; i < list.length; i++) if (list[i] === item) return true;
   return false;
+}
+
+const MAX_LABEL = 200;
+const MAX_MESSAGE = 1000;
+const MAX_MESSAGES = 8;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 const MARK = { passed: "✓", partial: "◐", failed: "✗" } as const;
@@ -585,8 +594,12 @@ const MARK = { passed: "✓", partial: "◐", failed: "✗" } as const;
  * per problem, no stack trace, and the points as the exercise's heading counts them.
  */
 function report(label: string, earned: number, possible: number, messages: string[], allOrNothing = false): void {
+  // Bounded, so that a record stays small whatever a learner's code threw or returned: the
+  // grader drops a record over 16 KB, and a test without its record is held for review.
+  label = clip(label, MAX_LABEL);
   const copy: string[] = [];
-  for (let i = 0; i < messages.length; i++) $put(copy, i, messages[i]!);
+  for (let i = 0; i < messages.length && i < MAX_MESSAGES; i++) $put(copy, i, clip(messages[i]!, MAX_MESSAGE));
+  if (messages.length > MAX_MESSAGES) $put(copy, MAX_MESSAGES, `… and ${messages.length - MAX_MESSAGES} more.`);
   const fraction = earned / possible;
   const mark = fraction >= 1 ? MARK.passed : fraction > 0 ? MARK.partial : MARK.failed;
   let text = allOrNothing

@@ -75,7 +75,18 @@ const $hmacDigest = hmacProto.digest;
 const $process = process;
 const $stdoutWriteOwner = process.stdout;
 
-let runKey: string | undefined;
+// Captured now, before any student code: the nonce becomes bytes once, with these.
+const $encoder = new TextEncoder();
+const $encode = TextEncoder.prototype.encode;
+
+/**
+ * The run's key, as bytes of its own. Never kept or passed on as a string: createHmac
+ * turns a string key into bytes through Buffer.from, looked up when it runs, and a
+ * learner's cell that replaced Buffer.from once read the key there and tagged records of
+ * its own making. Not a Buffer either: a small Buffer shares its memory with others
+ * (Buffer.from("x").buffer is the whole pool), TextEncoder's array has its own.
+ */
+let runKey: Uint8Array | undefined;
 let seq = 0;
 let checksPassed = 0;
 let checksFailed = 0;
@@ -100,11 +111,11 @@ export function beginGradingRun(nonce: string): void {
     throw new $TypeError("beginGradingRun(nonce): the nonce must be a string of at least 16 characters.");
   }
   if (runKey !== undefined) throw new $Error("beginGradingRun: a graded run has already started in this kernel.");
-  runKey = nonce;
+  runKey = $call($encode, $encoder, [nonce]);
 }
 
-/** The tag of a record: HMAC-SHA256 over its JSON without the tag, keyed by the run's nonce. */
-export function recordTag(key: string, record: Omit<PartialRecord, "tag"> | Omit<RunEndRecord, "tag">): string {
+/** The tag of a record: HMAC-SHA256 over its JSON without the tag, keyed by the run's nonce (its UTF-8 bytes). */
+export function recordTag(key: string | Uint8Array, record: Omit<PartialRecord, "tag"> | Omit<RunEndRecord, "tag">): string {
   const h = $call($createHmac, undefined, ["sha256", key]);
   $call($hmacUpdate, h, [canonicalJson(record)]);
   return $call($hmacDigest, h, ["hex"]);

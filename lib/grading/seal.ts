@@ -204,17 +204,22 @@ export function sealGrading(): readonly string[] {
   }
 
   // 3. tslab's modules and the course's kernel (lib/kernel, which sends the replies):
-  //    pinned exports, frozen class prototypes. `lastWriteDisplayData` is reassigned by
-  //    tslab's own front for every cell, so it stays writable but cannot become a getter.
+  //    pinned exports, frozen class prototypes. tslab's display writer,
+  //    `lastWriteDisplayData`, carries the grade records: the course's kernel sets it once
+  //    when it starts, so it is pinned too (a learner's cell once wrapped it, from inside
+  //    the test cells, to rewrite failing records). tslab's own front reassigns it for
+  //    every cell, so under that front it stays writable but cannot become a getter.
   const kernelDir = path.join(libraryDir, "..", "kernel") + path.sep;
   const keys = $keys(M._cache);
+  let courseKernel = false;
+  for (let i = 0; i < keys.length; i++) if (keys[i]!.startsWith(kernelDir)) courseKernel = true;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     if (key.startsWith(kernelDir)) {
       sealModuleExports(key, []);
       done[done.length] = `kernel/${path.basename(key)}`;
     } else if (isTslabFile(key)) {
-      sealModuleExports(key, ["lastWriteDisplayData"]);
+      sealModuleExports(key, courseKernel ? [] : ["lastWriteDisplayData"]);
       done[done.length] = `tslab/${path.basename(key)}`;
     } else if (/[\\/]zeromq[\\/]lib[\\/](index|native)\.js$/.test(key)) {
       sealModuleExports(key, []);
@@ -298,7 +303,9 @@ export function freezeIntrinsics(): readonly string[] {
     "Object", "Array", "Function", "String", "Number", "Boolean", "Symbol", "BigInt", "Promise", "RegExp", "Map", "Set",
     "WeakMap", "WeakSet", "Date", "ArrayBuffer", "DataView", "Uint8Array", "Float32Array", "Float64Array", "Int32Array", "Buffer",
   ];
-  const statics = ["Object", "Array", "Function", "String", "Number", "Promise"];
+  // Buffer's statics too: Node's own code looks Buffer.from up when it runs (createHmac
+  // with a string key did, and a learner's replacement read the key).
+  const statics = ["Object", "Array", "Function", "String", "Number", "Promise", "Buffer"];
   const done: string[] = [];
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!;

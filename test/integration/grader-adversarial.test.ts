@@ -25,7 +25,7 @@ const exercise = readNotebook(path.join(projectRoot, "exercises", `${NAME}.ipynb
  * each is the student version (no exercise solved) with some answer cells replaced and
  * cells added after others, in test/integration/attacks/NAME.json.
  */
-const ATTACKS = ["apply-hook", "iterator-hook", "hash-replay"];
+const ATTACKS = ["apply-hook", "iterator-hook", "hash-replay", "key-spy-rewrite"];
 function attack(name: string): Notebook {
   const spec = JSON.parse(fs.readFileSync(path.join(__dirname, "attacks", `${name}.json`), "utf8")) as { answers: Record<string, string>; after: Record<string, string[]> };
   const nb = structuredClone(exercise);
@@ -412,7 +412,7 @@ describe("course grade: the adversarial batch", { concurrency: 1 }, () => {
     assert.equal(loopbackHits, 0, "a kernel reached a server on the grader's loopback");
   });
 
-  test("attacks on what tslab and its compiler call (Function.prototype.apply, the array iterator, crypto.createHash) earn nothing", () => {
+  test("attacks on what tslab and its compiler call (Function.prototype.apply, the array iterator, crypto.createHash, Buffer.from, the display writer) earn nothing", () => {
     for (const name of ATTACKS) {
       const g = get(name);
       const detail = [...g.scores.values()].map((s) => `${s.gradeId}: ${s.status} ${s.earned}/${s.points}`).join(", ");

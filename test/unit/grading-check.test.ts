@@ -277,3 +277,21 @@ test("check.score with a body: the code under test runs inside it, and a crash o
   assert.equal(records(printed).length, 2, "one record per test");
   assert.throws(() => check.score("x", 5 as unknown as () => void), /the body must be a function/);
 });
+
+test("a record stays small whatever the code under test threw: labels, messages and their number are bounded", () => {
+  const printed = captureStdout(() => {
+    check.test("huge", () => {
+      throw new Error("x".repeat(200_000));
+    });
+    check.score("many", (score) => {
+      for (let i = 0; i < 30; i++) score.part(1, `part ${i}`, () => check.equal(i, -1));
+    });
+  });
+  const [huge, many] = records(printed);
+  assert.ok(JSON.stringify(huge).length < 2_000, `${JSON.stringify(huge).length} bytes`);
+  assert.match(huge!.messages[0]!, /^your code threw an Error: x+…$/);
+  assert.equal(many!.messages.length, 9);
+  assert.equal(many!.messages[8], "… and 22 more.");
+  assert.equal(many!.possible, 30, "every part still counts");
+  assert.ok(JSON.stringify(many).length < 16 * 1024);
+});
