@@ -361,7 +361,7 @@ describe("course grade: the adversarial batch", { concurrency: 1 }, () => {
   test("the run finishes, processes every file and says so", () => {
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
     assert.match(run.stdout, /1 rejected file/);
-    assert.equal(graded.size, 26, [...graded.keys()].join(", "));
+    assert.equal(graded.size, 27, [...graded.keys()].join(", "));
     assert.match(run.stdout, /sandbox: bubblewrap/, "graded in the operating-system sandbox");
   });
 
