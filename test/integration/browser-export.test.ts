@@ -146,7 +146,10 @@ test("the HTML export in Chromium: pages load clean, figures draw, equations are
       assert.equal(code, 0, "every notebook ran");
       t.diagnostic(`export with a run of ${report.pages.length - 1} notebook(s): ${Math.round((Date.now() - started) / 1000)} s`);
       const notebooks = courseNotebookFiles(path.join(projectRoot, "notebooks"));
-      assert.deepEqual(report.pages, ["index.html", ...notebooks.map((f) => `${path.basename(f, ".ipynb")}.html`)], "an index and a page per course notebook");
+      // The index first; the lessons in order, the instructors' sample assignment after them.
+      assert.equal(report.pages[0], "index.html");
+      assert.deepEqual([...report.pages.slice(1)].sort(), notebooks.map((f) => `${path.basename(f, ".ipynb")}.html`).sort(), "an index and a page per course notebook");
+      assert.equal(report.pages[report.pages.length - 1], "00-sample-assignment.html", "the sample assignment comes after the lessons");
       assert.deepEqual(report.mathProblems, []);
       const server = await serveSite(out);
       try {
