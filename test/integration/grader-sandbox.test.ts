@@ -507,7 +507,9 @@ function childrenOf(pid: number): number[] {
     try {
       const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
       // "pid (comm) state ppid …": comm may hold spaces, so read after the last ")".
-      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) children.push(Number(name));
+      const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // A child that has exited and waits to be reaped (Z, X) is not running in the sandbox.
+      if (Number(ppid) === pid && state !== "Z" && state !== "X") children.push(Number(name));
     } catch {
       // gone
     }
@@ -1258,8 +1260,17 @@ await ready();
         whileRunning: async ({ childPid }) => {
           // childPid is bwrap's init, the sandbox's PID 1; the probe is its one child.
           initStatus = statusOf(childPid);
-          probes = childrenOf(childPid);
-          if (probes.length === 1) hostStatus = statusOf(probes[0]!);
+          // A short-lived child of PID 1 can vanish between the listing and the read: list again.
+          for (let tries = 0; tries < 5; tries++) {
+            probes = childrenOf(childPid);
+            try {
+              if (probes.length === 1) hostStatus = statusOf(probes[0]!);
+              break;
+            } catch (error) {
+              if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+              await new Promise((r) => setTimeout(r, 50));
+            }
+          }
         },
       });
       const report = reportOf(run);

@@ -55,7 +55,8 @@ test("the kernel registered by `course setup` runs notebook 01 under real Jupyte
     // The kernel sends execute_input: every code cell has its count (an export --from reads them).
     const counts = executed.cells.filter((c) => c.cell_type === "code").map((c) => c.execution_count);
     assert.deepEqual(counts, counts.map((_, i) => i + 1));
-    const tables = outputs.filter((o) => o.output_type === "display_data" && html(o)?.startsWith("<table"));
+    // A table with a caption comes as a <figure>: its caption above the table.
+    const tables = outputs.filter((o) => o.output_type === "display_data" && /^(<figure[^>]*><figcaption[^>]*>.*?<\/figcaption>)?<table/s.test(html(o) ?? ""));
     assert.ok(tables.length >= 8, `expected the truth tables as HTML, got ${tables.length} HTML tables`);
     const andTable = html(executed.cells.find((c) => c.id === "and-code")?.outputs?.[0]) ?? "";
     // The AND table's output column, read from the HTML: 0, 0, 0, 1.
