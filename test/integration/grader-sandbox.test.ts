@@ -1701,7 +1701,8 @@ ready()
             // The grader's path: bwrap's init (the --info-fd pid), then the kernel's folder.
             const root = `/proc/${childPid}/root`;
             host = { course: kind(`${root}/course`), kernel: kind(`${root}/course/kernel`) };
-            host.accepted = await socketsListening([`${root}/course/kernel/k:1`], 300).then(() => true, () => false);
+            // Long enough for a loaded machine: the control below must see the connection it expects.
+            host.accepted = await socketsListening([`${root}/course/kernel/k:1`], 3000).then(() => true, () => false);
           },
         });
         return { report: reportOf(run), host, seen };
