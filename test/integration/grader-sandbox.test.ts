@@ -1260,16 +1260,19 @@ await ready();
         whileRunning: async ({ childPid }) => {
           // childPid is bwrap's init, the sandbox's PID 1; the probe is its one child.
           initStatus = statusOf(childPid);
-          // A short-lived child of PID 1 can vanish between the listing and the read: list again.
-          for (let tries = 0; tries < 5; tries++) {
+          // Now and then the listing catches PID 1 between children (none, or one that is gone
+          // before its status is read): list again for up to a second.
+          for (let tries = 0; tries < 20; tries++) {
             probes = childrenOf(childPid);
             try {
-              if (probes.length === 1) hostStatus = statusOf(probes[0]!);
-              break;
+              if (probes.length === 1) {
+                hostStatus = statusOf(probes[0]!);
+                break;
+              }
             } catch (error) {
               if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-              await new Promise((r) => setTimeout(r, 50));
             }
+            await new Promise((r) => setTimeout(r, 50));
           }
         },
       });
@@ -1720,7 +1723,14 @@ ready()
     });
 
     test("control: as root without setpriv and the read-only /, the probe turns /course/kernel into a link, and the socket check follows it to the host", { skip: NO_PYTHON || (AS_ROOT ? false : "needs a probe with capabilities (root without setpriv)") }, async () => {
-      const { report, host, seen } = await wayIn((a) => dropSetpriv(dropPair(a, "--remount-ro", "/")));
+      // Now and then (about one run in five, on Node 20 and 24 alike) the check does not get
+      // through on a first sandbox although the link is in place; a control that must show
+      // the weakness tries up to three sandboxes before it says the check was not fooled.
+      let outcome = await wayIn((a) => dropSetpriv(dropPair(a, "--remount-ro", "/")));
+      for (let tries = 1; tries < 3 && !(outcome.host.accepted === true && outcome.seen > 0); tries++) {
+        outcome = await wayIn((a) => dropSetpriv(dropPair(a, "--remount-ro", "/")));
+      }
+      const { report, host, seen } = outcome;
       assert.equal(attemptOf(report, "put a link at /course/kernel").ok, true, `the probe could not replace /course/kernel: ${JSON.stringify(report.attempts)}`);
       assert.equal(host.kernel, "link");
       assert.equal(host.accepted, true, "the socket check did not reach the host's socket through a linked folder");
