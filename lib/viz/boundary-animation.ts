@@ -18,7 +18,9 @@
 import { argmaxRows } from "../core/ops";
 import { linspace } from "../data/synthetic";
 import type { Inputs, Network, Targets, TrainOptions, History } from "../nn/network";
-import { PALETTE } from "./charts";
+import { boundaryGrid, PALETTE, type BoundaryGridOptions } from "./charts";
+
+export { boundaryGrid, type BoundaryGridOptions };
 import { baseLayout, show, type ChartOptions, type Figure } from "./figure";
 
 /** The network's view of the plane at one moment of training. */
@@ -48,32 +50,6 @@ export interface BoundaryRecording {
   history?: History;
 }
 
-export interface BoundaryGridOptions {
-  /** Grid points along each axis (default 40). */
-  resolution?: number;
-  /** Margin around the points, as a fraction of their spread (default 0.1). */
-  padding?: number;
-}
-
-/** The grid over the points' bounding box (with a margin): xs, ys and the points row by row (y outer, x inner). */
-export function boundaryGrid(X: readonly (readonly number[])[], options: BoundaryGridOptions = {}): { xs: number[]; ys: number[]; points: number[][] } {
-  const n = options.resolution ?? 40;
-  if (!Number.isInteger(n) || n < 2) throw new RangeError(`boundaryGrid: resolution must be a whole number ≥ 2, got ${n}.`);
-  if (X.length === 0) throw new RangeError("boundaryGrid: there are no points to span.");
-  const pad = options.padding ?? 0.1;
-  const span = (d: 0 | 1) => {
-    const vs = X.map((p) => p[d]);
-    const lo = Math.min(...vs);
-    const hi = Math.max(...vs);
-    const m = (hi - lo || 1) * pad;
-    return linspace(lo - m, hi + m, n);
-  };
-  const xs = span(0);
-  const ys = span(1);
-  const points: number[][] = [];
-  for (const gy of ys) for (const gx of xs) points.push([gx, gy]);
-  return { xs, ys, points };
-}
 
 export interface RecordBoundaryOptions extends TrainOptions, BoundaryGridOptions {
   /** Epochs between snapshots (default: epochs / 20, rounded up, so about 20 frames). */

@@ -231,6 +231,33 @@ export interface DecisionBoundaryOptions extends ScatterOptions {
   padding?: number;
 }
 
+export interface BoundaryGridOptions {
+  /** Grid points along each axis (default 40). */
+  resolution?: number;
+  /** Margin around the points, as a fraction of their spread (default 0.1). */
+  padding?: number;
+}
+
+/** The grid over the points' bounding box (with a margin): xs, ys and the points row by row (y outer, x inner). */
+export function boundaryGrid(X: readonly (readonly number[])[], options: BoundaryGridOptions = {}): { xs: number[]; ys: number[]; points: number[][] } {
+  const n = options.resolution ?? 40;
+  if (!Number.isInteger(n) || n < 2) throw new RangeError(`boundaryGrid: resolution must be a whole number ≥ 2, got ${n}.`);
+  if (X.length === 0) throw new RangeError("boundaryGrid: there are no points to span.");
+  const pad = options.padding ?? 0.1;
+  const span = (d: 0 | 1) => {
+    const vs = X.map((p) => p[d]);
+    const lo = Math.min(...vs);
+    const hi = Math.max(...vs);
+    const m = (hi - lo || 1) * pad;
+    return linspace(lo - m, hi + m, n);
+  };
+  const xs = span(0);
+  const ys = span(1);
+  const points: number[][] = [];
+  for (const gy of ys) for (const gx of xs) points.push([gx, gy]);
+  return { xs, ys, points };
+}
+
 /**
  * The regions where a classifier predicts each class, shaded, with the points on top.
  * `predict` receives the grid as one batch of 2-D points (fast for networks) and returns
@@ -245,20 +272,9 @@ export function decisionBoundary(
   checkPoints("decisionBoundary", X, y);
   const n = options.resolution ?? 80;
   if (!Number.isInteger(n) || n < 2) throw new RangeError(`decisionBoundary: resolution must be a whole number ≥ 2, got ${n}.`);
-  const pad = options.padding ?? 0.1;
-  const range = (d: 0 | 1) => {
-    const vs = X.map((p) => p[d]);
-    const lo = Math.min(...vs);
-    const hi = Math.max(...vs);
-    const m = (hi - lo || 1) * pad;
-    return [lo - m, hi + m];
-  };
-  const [x0, x1] = range(0);
-  const [y0, y1] = range(1);
-  const xs = linspace(x0, x1, n);
-  const ys = linspace(y0, y1, n);
-  const grid: number[][] = [];
-  for (const gy of ys) for (const gx of xs) grid.push([gx, gy]);
+  const { xs, ys, points: grid } = boundaryGrid(X, { resolution: n, padding: options.padding });
+  const [x0, x1] = [xs[0], xs[n - 1]];
+  const [y0, y1] = [ys[0], ys[n - 1]];
   const labels = predict(grid);
   if (!labels || labels.length !== grid.length) {
     throw new RangeError(`decisionBoundary: predict returned ${labels?.length ?? "nothing"} labels for ${grid.length} points; it must return one class label per point.`);
