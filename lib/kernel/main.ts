@@ -21,6 +21,13 @@ import { createEngine } from "./engine";
 import { KernelServer, type KernelConnection } from "./server";
 import { installNotebookStackTraces } from "../viz/stack-traces";
 
+/**
+ * The process's own stderr, kept before captureOutput() routes stderr to the cell that is
+ * due: a kernel that cannot start (a port taken between the client choosing it and our
+ * bind) must say why where the client reads, not on an iopub nobody has joined yet.
+ */
+const processLog = process.stderr.write.bind(process.stderr);
+
 function usage(problem: string): never {
   process.stderr.write(`nncourse kernel: ${problem}\nusage: node ${path.relative(process.cwd(), __filename)} --config-path CONNECTION_FILE (Jupyter starts it so; see \`npx course setup\`)\n`);
   process.exit(2);
@@ -95,6 +102,5 @@ function describe(value: unknown): string {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`nncourse kernel: could not start: ${describe(error)}\n`);
-  process.exit(1);
+  processLog(`nncourse kernel: could not start: ${describe(error)}\n`, () => process.exit(1));
 });

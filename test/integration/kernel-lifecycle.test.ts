@@ -9,7 +9,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
+import { spawnSync } from "node:child_process";
+import net from "node:net";
+import { LOOPBACK, newConnectionInfo, writeConnectionFile } from "../../scripts/src/kernel/connection";
 import { Kernel } from "../../scripts/src/kernel/kernel";
+import { locateKernel } from "../../scripts/src/kernel/locate";
 
 test("a shutdown request ends the kernel cleanly, after outputs from a library that keeps timers", { timeout: 120_000 }, async () => {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-lifecycle-"));
@@ -23,6 +27,27 @@ test("a shutdown request ends the kernel cleanly, after outputs from a library t
     assert.deepEqual({ code: exit.code, signal: exit.signal }, { code: 0, signal: null }, exit.log);
     assert.doesNotMatch(exit.log, /EBADF|EBUSY|Socket is closed|Error/, exit.log);
   } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+test("a kernel whose port another process holds says so on its own stderr and exits 1", { timeout: 120_000 }, async () => {
+  // The client picks free ports, another process may take one before the kernel binds it:
+  // the kernel's reason must reach the client (Kernel.start then retries on fresh ports),
+  // not vanish into iopub, where its own output goes once it runs.
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-lifecycle-"));
+  const holder = net.createServer();
+  await new Promise<void>((ok) => holder.listen(0, LOOPBACK, ok));
+  try {
+    const connection = await newConnectionInfo();
+    connection.shell_port = (holder.address() as net.AddressInfo).port;
+    const file = path.join(folder, "connection.json");
+    writeConnectionFile(file, connection);
+    const kernel = spawnSync(process.execPath, [locateKernel().script, "--config-path", file], { cwd: folder, encoding: "utf8", timeout: 60_000 });
+    assert.equal(kernel.status, 1, kernel.stderr);
+    assert.match(kernel.stderr, /nncourse kernel: could not start: .*(EADDRINUSE|Address already in use)/);
+  } finally {
+    holder.close();
     fs.rmSync(folder, { recursive: true, force: true });
   }
 });

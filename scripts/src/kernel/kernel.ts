@@ -142,8 +142,23 @@ export class Kernel {
     }
   }
 
-  /** Starts a tslab kernel and resolves once it answers kernel_info on shell and iopub. */
+  /**
+   * Starts a tslab kernel and resolves once it answers kernel_info on shell and iopub.
+   * A local kernel whose port another process took between our choosing it and the
+   * kernel's bind (see freePorts) is started again on fresh ports, up to twice.
+   */
   static async start(options: KernelStartOptions): Promise<Kernel> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await Kernel.startOnce(options);
+      } catch (error) {
+        const portTaken = error instanceof CourseError && /EADDRINUSE|address already in use/i.test(error.message);
+        if (options.launch || !portTaken || attempt === 3) throw error;
+      }
+    }
+  }
+
+  private static async startOnce(options: KernelStartOptions): Promise<Kernel> {
     const launched = await (options.launch ? options.launch(options.env ?? process.env) : launchLocal(options));
     trackKernelProcess(launched.child, launched.cleanup);
     const kernel = new Kernel(launched);
@@ -285,6 +300,8 @@ export class Kernel {
 
   private startError(what: string): CourseError {
     const log = this.log.trim().split("\n").slice(-20).join("\n");
+    const exit = this.exitInfo;
+    if (exit && what.startsWith("exited")) what += exit.signal ? ` (killed by ${exit.signal})` : ` (exit code ${exit.code})`;
     const outOfMemory = /heap out of memory/.test(this.log);
     return new CourseError(
       `the tslab kernel ${what}.` + (log ? `\nKernel output (end):\n${log}` : ""),
