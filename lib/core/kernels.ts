@@ -161,6 +161,7 @@ export function maximumScalar(x: MatrixData, s: number, y: MatrixData): void {
   if (engine !== null && x.length >= WASM_MIN_ELEMENTS) i = Math.max(0, engine.map("max", [x], y, s));
   for (const n = x.length; i < n; i++) {
     const v = x[i]!;
+    // eslint-disable-next-line no-self-compare -- v !== v is NaN's test without a call in the hot loop
     y[i] = v > s || v !== v ? v : s;
   }
 }

@@ -32,6 +32,7 @@ const MAX_DEPTH = 3;
  */
 export function formatNumber(n: number): string {
   if ($is(n, -0)) return "-0";
+  // eslint-disable-next-line no-self-compare -- NaN's test that no learner's reassignment of a global can change
   if ($isInteger(n) || n !== n || n === Infinity || n === -Infinity) return $String(n);
   // toPrecision keeps 6 significant digits; Number() drops the trailing zeros again.
   return $String($Number($toPrecision(n, 6)));

@@ -42,7 +42,7 @@ const DIAGNOSTIC_FORMAT = "%s%d:%d - %s";
 /** Starts tslab's TypeScript converter (several hundred milliseconds) in the current folder. */
 export function createEngine(rootDir: string): Engine {
   const converters = lazyConverters();
-  converters.node; // compile-ready before the first cell, as tslab does
+  void converters.node; // compile-ready before the first cell, as tslab does
   let run: { diagnostics: CompileDiagnostic[]; thrown?: { value: unknown }; value?: { of: unknown } } = { diagnostics: [] };
   const executor = createExecutor(rootDir, converters, {
     log: (value: unknown) => {

@@ -76,7 +76,6 @@ export function seededBatches(inputs: readonly Tensor[], targets: readonly Tenso
 
 /** model.fit with a seeded shuffle: a new, reproducible order of the samples every epoch. */
 export async function fitSeeded(model: LayersModel, x: Tensor, y: Tensor, args: SeededFitArgs = {}): Promise<History> {
-  const tf = tfjs();
   const { seed = 42, validationSplit, ...rest } = args;
   const n = x.shape[0];
   if (y.shape[0] !== n) throw new RangeError(`fitSeeded: x has ${n} samples but y has ${y.shape[0]}; give one target per sample.`);

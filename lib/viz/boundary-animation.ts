@@ -16,7 +16,6 @@
  * percentages, so that a figure of about 20 frames stays small in the saved notebook.
  */
 import { argmaxRows } from "../core/ops";
-import { linspace } from "../data/synthetic";
 import type { Inputs, Network, Targets, TrainOptions, History } from "../nn/network";
 import { boundaryGrid, PALETTE, type BoundaryGridOptions } from "./charts";
 

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
-import { runCourse, projectRoot } from "../helpers/cli";
+import { runCourse } from "../helpers/cli";
 import { closedPort, startServer, type Route, type TestServer } from "./data-http-server";
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");

@@ -5,7 +5,6 @@
  * a broken file included, comes back as a SubmissionOutcome to be stored.
  */
 import { createHash } from "node:crypto";
-import fs from "node:fs";
 import { gradeIdOf } from "../grading/authoring";
 import type { StoredCellRun, StoredIssue, SubmissionOutcome } from "../gradebook/gradebook";
 import { parseNotebook } from "../notebook/read";

@@ -340,7 +340,3 @@ function summarize(error: { ename: string; evalue: string; traceback: string[] }
 function formatSeconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))} s`;
 }
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((ok) => setTimeout(ok, ms));
-}

@@ -14,6 +14,5 @@ export function scriptJson(value: unknown): string {
 
 /** Terminal colour codes (tslab's error text has them) would show as garbage in a page. */
 export function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "");
 }
