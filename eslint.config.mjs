@@ -34,7 +34,9 @@ export default tseslint.config(
       // node:test's test() and describe() return promises the runner itself awaits.
       "@typescript-eslint/no-floating-promises": [
         "error",
-        { allowForKnownSafeCalls: [{ from: "package", package: "node:test", name: ["test", "describe", "it", "suite", "before", "after"] }] },
+        {
+          allowForKnownSafeCalls: [{ from: "package", package: "node:test", name: ["test", "describe", "it", "suite", "before", "after"] }],
+        },
       ],
       "@typescript-eslint/no-misused-promises": "error",
       "@typescript-eslint/no-unused-expressions": "error",
@@ -43,7 +45,10 @@ export default tseslint.config(
   },
   {
     files: ["**/*.js"],
-    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly" } },
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly" },
+    },
     linterOptions: { reportUnusedDisableDirectives: "error" },
     rules: { ...bugRules, "no-unused-vars": ["error", { argsIgnorePattern: "^_", caughtErrors: "none" }], "no-undef": "error" },
   },

@@ -32,22 +32,40 @@ function timed(command: string, argv: string[], cwd: string): { seconds: number;
 const rows: { name: string; ours: number; peer?: number; note: string }[] = [];
 for (const file of notebooks) {
   const name = path.basename(file, ".ipynb");
-  const ours = timed(process.execPath, [path.join(root, "scripts", "bin", "course.js"), "run", file, "--output", path.join(out, `${name}.ipynb`), "-q"], root);
+  const ours = timed(
+    process.execPath,
+    [path.join(root, "scripts", "bin", "course.js"), "run", file, "--output", path.join(out, `${name}.ipynb`), "-q"],
+    root,
+  );
   const training = /trained in ([\d.]+) s/i.exec(ours.output)?.[1];
   let peer: number | undefined;
   if (nbconvert) {
-    const r = timed("jupyter-nbconvert", ["--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=900", "--output-dir", out, "--output", `${name}.nbconvert`, file], path.dirname(file));
+    const r = timed(
+      "jupyter-nbconvert",
+      ["--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=900", "--output-dir", out, "--output", `${name}.nbconvert`, file],
+      path.dirname(file),
+    );
     peer = r.ok ? r.seconds : undefined;
   }
   rows.push({ name, ours: ours.seconds, peer, note: `${ours.ok ? "" : "FAILED "}${training ? `training ${training} s` : ""}` });
-  console.log(`${name.padEnd(28)} course run ${ours.seconds.toFixed(1).padStart(6)} s${peer !== undefined ? `   nbconvert ${peer.toFixed(1).padStart(6)} s   ratio ${(ours.seconds / peer).toFixed(2)}` : ""}   ${rows[rows.length - 1]!.note}`);
+  console.log(
+    `${name.padEnd(28)} course run ${ours.seconds.toFixed(1).padStart(6)} s${peer !== undefined ? `   nbconvert ${peer.toFixed(1).padStart(6)} s   ratio ${(ours.seconds / peer).toFixed(2)}` : ""}   ${rows[rows.length - 1]!.note}`,
+  );
 }
 
 const total = (pick: (n: string) => boolean) => rows.filter((r) => pick(r.name)).reduce((s, r) => s + r.ours, 0);
 const part1 = total((n) => /^0[1-8]-/.test(n));
 const part2 = total((n) => /^(09|1[0-3])-/.test(n));
-console.log(`\nload average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} on ${os.cpus().length} cores`);
-if (rows.some((r) => /^0[1-8]-/.test(r.name))) console.log(`part 1 (01–08): ${part1.toFixed(0)} s in total — target under 300 s: ${part1 < 300 ? "met" : "MISSED"} (${(part1 / 300).toFixed(2)} of the budget)`);
+console.log(
+  `\nload average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")} on ${os.cpus().length} cores`,
+);
+if (rows.some((r) => /^0[1-8]-/.test(r.name)))
+  console.log(
+    `part 1 (01–08): ${part1.toFixed(0)} s in total — target under 300 s: ${part1 < 300 ? "met" : "MISSED"} (${(part1 / 300).toFixed(2)} of the budget)`,
+  );
 if (rows.some((r) => /^(09|1[0-3])-/.test(r.name))) console.log(`part 2 (09–13): ${part2.toFixed(0)} s in total`);
 if (nbconvert && rows.every((r) => r.peer !== undefined)) {
   const ours = rows.reduce((s, r) => s + r.ours, 0);

@@ -177,7 +177,13 @@ async function gradePass(sandbox: SandboxKind, jobs: number, count: number): Pro
       gradingMs: last - ready,
       closeMs: ended - last,
       totalMs: ended - started,
-      rows: rows.map((r) => ({ kind: kindOf.get(r.student)!, durationMs: r.durationMs, kernelStartMs: r.kernelStartMs, cellsMs: r.cellsMs, graderCellsMs: r.graderCellsMs })),
+      rows: rows.map((r) => ({
+        kind: kindOf.get(r.student)!,
+        durationMs: r.durationMs,
+        kernelStartMs: r.kernelStartMs,
+        cellsMs: r.cellsMs,
+        graderCellsMs: r.graderCellsMs,
+      })),
     };
   } finally {
     gradebook.close();
@@ -256,7 +262,9 @@ function split(total: number, rounds: number): number[] {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  console.log(`course grade on ${NAME}, sandboxed (bubblewrap) against unsandboxed (--unsandboxed): ${os.cpus().length} CPU(s), node ${process.version}`);
+  console.log(
+    `course grade on ${NAME}, sandboxed (bubblewrap) against unsandboxed (--unsandboxed): ${os.cpus().length} CPU(s), node ${process.version}`,
+  );
   console.log(
     `-j 1: ${ROUNDS} round(s) of ${SERIAL} submissions per side; -j 2: ${PARALLEL} submissions per side in ${PARALLEL_ROUNDS} round(s); ` +
       `sides interleaved ABBA; kinds in turn: ${KINDS.map((k) => k.name).join(", ")}`,
@@ -266,13 +274,19 @@ async function main(): Promise<void> {
     await interleaved("warm-up", 1, [WARMUP], true);
     console.log(`  warm-up: ${WARMUP} submission(s) per side graded and not counted`);
   }
-  const serial = await interleaved("-j 1", 1, Array.from({ length: ROUNDS }, () => SERIAL));
+  const serial = await interleaved(
+    "-j 1",
+    1,
+    Array.from({ length: ROUNDS }, () => SERIAL),
+  );
   const parallel = await interleaved("-j 2", 2, split(PARALLEL, PARALLEL_ROUNDS));
 
   const [sandboxed, unsandboxed] = SIDES.map((side) => figuresFor(side, serial.get(side.kind)!, parallel.get(side.kind)!));
 
   console.log("");
-  console.log(`per submission, -j 1 (median per kind over ${ROUNDS * SERIAL} submissions per side, averaged over the kinds; run setup excluded)`);
+  console.log(
+    `per submission, -j 1 (median per kind over ${ROUNDS * SERIAL} submissions per side, averaged over the kinds; run setup excluded)`,
+  );
   for (const side of [sandboxed, unsandboxed]) {
     const kinds = KINDS.map((k, i) => `${k.name} ${s(side.perKindMs[i]!)}`).join(", ");
     console.log(`  ${side.label.padEnd(11)} ${s(side.perSubmissionMs)} s   (${kinds})`);
@@ -297,8 +311,12 @@ async function main(): Promise<void> {
 
   console.log("");
   console.log(`run-level cost, once per course grade run (median of ${sandboxed.runs} runs per side; not in the figures above)`);
-  console.log(`  sandboxed   setup ${s(sandboxed.setupMs)} s (masters, discovery, probing bubblewrap with one empty sandbox), close ${s(sandboxed.closeMs)} s`);
-  console.log(`  unsandboxed setup ${s(unsandboxed.setupMs)} s (masters, discovery, copying the runtime), close ${s(unsandboxed.closeMs)} s (removing the copy)`);
+  console.log(
+    `  sandboxed   setup ${s(sandboxed.setupMs)} s (masters, discovery, probing bubblewrap with one empty sandbox), close ${s(sandboxed.closeMs)} s`,
+  );
+  console.log(
+    `  unsandboxed setup ${s(unsandboxed.setupMs)} s (masters, discovery, copying the runtime), close ${s(unsandboxed.closeMs)} s (removing the copy)`,
+  );
 
   console.log("");
   console.log("one -j 1 submission, in s (median per kind, averaged over the kinds)   sandboxed  unsandboxed  difference");
@@ -317,18 +335,28 @@ async function main(): Promise<void> {
     sums[1]! += b;
     line(label, a, b);
   }
-  line("the rest (sanitizing, instrumenting, shutdown, cleanup, scoring)", sandboxed.perSubmissionMs - sums[0]!, unsandboxed.perSubmissionMs - sums[1]!);
+  line(
+    "the rest (sanitizing, instrumenting, shutdown, cleanup, scoring)",
+    sandboxed.perSubmissionMs - sums[0]!,
+    unsandboxed.perSubmissionMs - sums[1]!,
+  );
   line("total", sandboxed.perSubmissionMs, unsandboxed.perSubmissionMs);
-  const contended = (side: SideFigures) => `kernel start ${s(typical(side.parallelRows, (r) => r.kernelStartMs))} s, whole submission ${s(typical(side.parallelRows, (r) => r.durationMs))} s`;
+  const contended = (side: SideFigures) =>
+    `kernel start ${s(typical(side.parallelRows, (r) => r.kernelStartMs))} s, whole submission ${s(typical(side.parallelRows, (r) => r.durationMs))} s`;
   console.log(`  at -j 2, for comparison (two at a time): sandboxed ${contended(sandboxed)}; unsandboxed ${contended(unsandboxed)}`);
 
   console.log("");
   const busiest = Math.max(...loads);
-  console.log(`benchmark wall time ${s(performance.now() - started, 0)} s; 1-minute load average after each pass: up to ${busiest.toFixed(1)} on ${os.cpus().length} CPU(s)`);
+  console.log(
+    `benchmark wall time ${s(performance.now() - started, 0)} s; 1-minute load average after each pass: up to ${busiest.toFixed(1)} on ${os.cpus().length} CPU(s)`,
+  );
   // Two kernels and the grader keep it near three (measured on a quiet machine); well
   // above that, something else was competing for the processors, and both sides'
   // figures then say more about it than about the sandbox.
-  if (busiest > 5) console.log("WARNING: other work was running on this machine during the benchmark; rerun it on a quiet machine before trusting these figures.");
+  if (busiest > 5)
+    console.log(
+      "WARNING: other work was running on this machine during the benchmark; rerun it on a quiet machine before trusting these figures.",
+    );
 }
 
 main().catch((error) => {

@@ -54,10 +54,15 @@ export class BenchMlp {
   readonly layers: Layer[] = [];
   private readonly buffers = new Map<number, Buffers>();
 
-  constructor(readonly sizes: readonly number[], readonly dtype: DType, seed = 1) {
+  constructor(
+    readonly sizes: readonly number[],
+    readonly dtype: DType,
+    seed = 1,
+  ) {
     const rand = seededRandom(seed);
     for (let l = 0; l + 1 < sizes.length; l++) {
-      const nIn = sizes[l]!, nOut = sizes[l + 1]!;
+      const nIn = sizes[l]!,
+        nOut = sizes[l + 1]!;
       // He-uniform initialization: variance 2/nIn suits ReLU.
       const limit = Math.sqrt(6 / nIn);
       const W = Matrix.generate(nIn, nOut, () => (2 * rand() - 1) * limit, dtype);
@@ -126,7 +131,10 @@ export class BenchMlp {
 
 /** Writes (softmax(Z) − onehot) / batch into dZ; returns the mean cross-entropy. */
 function softmaxCrossEntropyGrad(Z: Matrix, labels: Int32Array, order: Int32Array, start: number, dZ: Matrix): number {
-  const batch = Z.rows, k = Z.cols, z = Z.data, g = dZ.data;
+  const batch = Z.rows,
+    k = Z.cols,
+    z = Z.data,
+    g = dZ.data;
   let loss = 0;
   for (let r = 0; r < batch; r++) {
     const o = r * k;

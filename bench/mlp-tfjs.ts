@@ -14,7 +14,13 @@ export interface TfjsResult {
   loss: number;
 }
 
-export async function benchTfjsFit(options: { samples: number; batch: number; warmupEpochs: number; epochs: number; lr: number }): Promise<TfjsResult> {
+export async function benchTfjsFit(options: {
+  samples: number;
+  batch: number;
+  warmupEpochs: number;
+  epochs: number;
+  lr: number;
+}): Promise<TfjsResult> {
   const tf: typeof import("@tensorflow/tfjs") = require("@tensorflow/tfjs");
   const wasm: typeof import("@tensorflow/tfjs-backend-wasm") = require("@tensorflow/tfjs-backend-wasm");
   // In Node the .wasm binaries are read from the package's dist folder.
@@ -48,5 +54,11 @@ export async function benchTfjsFit(options: { samples: number; batch: number; wa
   x.dispose();
   y.dispose();
   model.dispose();
-  return { samplesPerSecond: (samples * options.epochs) / seconds, seconds, samples: samples * options.epochs, backend: tf.getBackend(), loss: losses[losses.length - 1]! };
+  return {
+    samplesPerSecond: (samples * options.epochs) / seconds,
+    seconds,
+    samples: samples * options.epochs,
+    backend: tf.getBackend(),
+    loss: losses[losses.length - 1]!,
+  };
 }

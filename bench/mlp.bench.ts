@@ -166,19 +166,38 @@ function benchOurs(samples: number, warmupEpochs: number, epochs: number): Throu
   const seconds = (performance.now() - t0) / 1000;
   if (!Number.isFinite(loss)) throw new Error(`our training diverged (loss ${loss})`);
   const sps = (samples * epochs) / seconds;
-  return { samplesPerSecond: sps, gflops: (sps * flopsPerSample(SIZES)) / 1e9, samples: samples * epochs, seconds, note: `loss ${loss.toFixed(3)}` };
+  return {
+    samplesPerSecond: sps,
+    gflops: (sps * flopsPerSample(SIZES)) / 1e9,
+    samples: samples * epochs,
+    seconds,
+    note: `loss ${loss.toFixed(3)}`,
+  };
 }
 
 function benchNumpy(samples: number, warmupEpochs: number, epochs: number, blasThreads?: number): Throughput | string {
   const script = path.join(__dirname, "mlp-numpy.py");
-  const env = blasThreads === undefined ? process.env : { ...process.env, OPENBLAS_NUM_THREADS: String(blasThreads), OMP_NUM_THREADS: String(blasThreads) };
-  const r = spawnSync("python3", [script, String(samples), String(BATCH), String(warmupEpochs), String(epochs)], { encoding: "utf8", timeout: 120_000, env });
+  const env =
+    blasThreads === undefined
+      ? process.env
+      : { ...process.env, OPENBLAS_NUM_THREADS: String(blasThreads), OMP_NUM_THREADS: String(blasThreads) };
+  const r = spawnSync("python3", [script, String(samples), String(BATCH), String(warmupEpochs), String(epochs)], {
+    encoding: "utf8",
+    timeout: 120_000,
+    env,
+  });
   if (r.error) return `python3 could not be run (${(r.error as NodeJS.ErrnoException).code ?? r.error.message})`;
   if (r.status !== 0) {
     if (/No module named .?numpy/.test(r.stderr)) return "numpy is not installed for python3";
     return `the NumPy run failed: ${r.stderr.trim().split("\n").pop()}`;
   }
-  const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as { samples_per_s: number; seconds: number; samples: number; loss: number; numpy: string };
+  const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as {
+    samples_per_s: number;
+    seconds: number;
+    samples: number;
+    loss: number;
+    numpy: string;
+  };
   return {
     samplesPerSecond: out.samples_per_s,
     gflops: (out.samples_per_s * flopsPerSample(SIZES)) / 1e9,
@@ -222,7 +241,13 @@ function benchNetwork(samples: number, epochs: number): Throughput {
   const seconds = (performance.now() - t0) / 1000;
   if (!Number.isFinite(loss)) throw new Error(`Network.train diverged (loss ${loss})`);
   const sps = (samples * epochs) / seconds;
-  return { samplesPerSecond: sps, gflops: (sps * flopsPerSample(SIZES)) / 1e9, samples: samples * epochs, seconds, note: `loss ${loss.toFixed(3)}` };
+  return {
+    samplesPerSecond: sps,
+    gflops: (sps * flopsPerSample(SIZES)) / 1e9,
+    samples: samples * epochs,
+    seconds,
+    note: `loss ${loss.toFixed(3)}`,
+  };
 }
 
 export async function runMlpBench(options: MlpBenchOptions = {}): Promise<MlpBenchResult> {
@@ -230,10 +255,17 @@ export async function runMlpBench(options: MlpBenchOptions = {}): Promise<MlpBen
   configureKernels(options.threads !== undefined ? { threads: options.threads } : {});
   const info = await kernelsReady();
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
   console.log(`MLP training benchmark: 784-300-100-10 ReLU/softmax, SGD, batch ${BATCH}, float32`);
-  console.log(`machine: ${cpu}, ${os.availableParallelism()} cores, Node ${process.versions.node} (V8 ${process.versions.v8}), load average ${load}`);
-  console.log(`our kernels: ${info.backend}${info.backend === "wasm" ? " SIMD" : ""}, ${info.threads} thread(s)${info.reason ? ` (${info.reason})` : ""}`);
+  console.log(
+    `machine: ${cpu}, ${os.availableParallelism()} cores, Node ${process.versions.node} (V8 ${process.versions.v8}), load average ${load}`,
+  );
+  console.log(
+    `our kernels: ${info.backend}${info.backend === "wasm" ? " SIMD" : ""}, ${info.threads} thread(s)${info.reason ? ` (${info.reason})` : ""}`,
+  );
 
   const gemm = gemmTable(quick, info.threads);
   const skipped: string[] = [];
@@ -281,10 +313,20 @@ export async function runMlpBench(options: MlpBenchOptions = {}): Promise<MlpBen
   printTable(
     "Training throughput (timed after warm-up)",
     ["program", "samples/s", "GFLOP/s", "timed samples", "seconds", "notes"],
-    results.map(([name, t]) => [name, Math.round(t.samplesPerSecond).toLocaleString("en-US"), t.gflops.toFixed(1), String(t.samples), t.seconds.toFixed(2), t.note ?? ""]),
+    results.map(([name, t]) => [
+      name,
+      Math.round(t.samplesPerSecond).toLocaleString("en-US"),
+      t.gflops.toFixed(1),
+      String(t.samples),
+      t.seconds.toFixed(2),
+      t.note ?? "",
+    ]),
   );
   console.log("");
-  for (const [name, t] of [["core loop", ours], ["Network.train", network]] as const) {
+  for (const [name, t] of [
+    ["core loop", ours],
+    ["Network.train", network],
+  ] as const) {
     if (numpy) {
       const ratio = t.samplesPerSecond / numpy.samplesPerSecond;
       console.log(`${name} / NumPy: ${ratio.toFixed(2)}   (target ≥ 0.33: ${ratio >= 1 / 3 ? "met" : "not met"})`);
@@ -315,7 +357,7 @@ if (require.main === module) {
   runMlpBench(parseArgs(process.argv.slice(2))).then(
     () => process.exit(0),
     (e: unknown) => {
-      console.error(e instanceof Error ? e.stack ?? e.message : String(e));
+      console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
       process.exit(1);
     },
   );

@@ -106,8 +106,15 @@ async function main(): Promise<void> {
   // Whole notebook as a user runs it: a fresh process each time, start to exit.
   const cli = join(root, "scripts", "dist", "cli.js");
   const ours = existsSync(cli)
-    ? (out: string) => timeCommand(process.execPath, [join(root, "scripts", "bin", "course.js"), "run", notebookPath, "--output", out, "--quiet"])
-    : (out: string) => timeCommand(process.execPath, ["--import", "tsx", "-e", `require(${JSON.stringify(join(root, "scripts/src/cli.ts"))}).main(["run", ${JSON.stringify(notebookPath)}, "--output", ${JSON.stringify(out)}, "--quiet"]).then((c) => process.exit(c))`]);
+    ? (out: string) =>
+        timeCommand(process.execPath, [join(root, "scripts", "bin", "course.js"), "run", notebookPath, "--output", out, "--quiet"])
+    : (out: string) =>
+        timeCommand(process.execPath, [
+          "--import",
+          "tsx",
+          "-e",
+          `require(${JSON.stringify(join(root, "scripts/src/cli.ts"))}).main(["run", ${JSON.stringify(notebookPath)}, "--output", ${JSON.stringify(out)}, "--quiet"]).then((c) => process.exit(c))`,
+        ]);
   if (!existsSync(cli)) console.log("  (scripts/dist is not built: timing `course run` through tsx, which adds its start-up)");
   const oursMs = median(Array.from({ length: runs }, (_, i) => ours(join(work, `ours-${i}.ipynb`))));
   row(`${CELLS}-cell notebook, course run`, ms(oursMs));
@@ -121,7 +128,17 @@ async function main(): Promise<void> {
   const theirs = (i: number) =>
     timeCommand(
       nbconvert,
-      ["--to", "notebook", "--execute", `--ExecutePreprocessor.kernel_name=${spec.name}`, "--output-dir", work, "--output", `nbconvert-${i}`, notebookPath],
+      [
+        "--to",
+        "notebook",
+        "--execute",
+        `--ExecutePreprocessor.kernel_name=${spec.name}`,
+        "--output-dir",
+        work,
+        "--output",
+        `nbconvert-${i}`,
+        notebookPath,
+      ],
       spec.env,
     );
   const theirsMs = median(Array.from({ length: runs }, (_, i) => theirs(i)));

@@ -39,7 +39,11 @@ function data(tf: Tf, n: number): { x: import("@tensorflow/tfjs").Tensor; y: imp
     for (let i = 0; i < pixels.length; i++) pixels[i] = split.images[i]! / 255;
     return { x: tf.tensor(pixels, [n, 28, 28]), y: tf.tensor1d(Float32Array.from(split.labels.subarray(0, n))), source: "Fashion-MNIST" };
   } catch {
-    return { x: tf.randomUniform([n, 28, 28], 0, 1, "float32", 1), y: tf.randomUniform([n], 0, 10, "int32", 2).cast("float32"), source: "random pixels (Fashion-MNIST is not in the cache)" };
+    return {
+      x: tf.randomUniform([n, 28, 28], 0, 1, "float32", 1),
+      y: tf.randomUniform([n], 0, 10, "int32", 2).cast("float32"),
+      source: "random pixels (Fashion-MNIST is not in the cache)",
+    };
   }
 }
 
@@ -56,14 +60,26 @@ function makeModel(tf: Tf) {
   return model;
 }
 
-async function epochRate(tf: Tf, model: ReturnType<typeof makeModel>, x: import("@tensorflow/tfjs").Tensor, y: import("@tensorflow/tfjs").Tensor, batch: number): Promise<number> {
+async function epochRate(
+  tf: Tf,
+  model: ReturnType<typeof makeModel>,
+  x: import("@tensorflow/tfjs").Tensor,
+  y: import("@tensorflow/tfjs").Tensor,
+  batch: number,
+): Promise<number> {
   const t0 = performance.now();
   await model.fit(x, y, { batchSize: batch, epochs: 1, verbose: 0, shuffle: true });
   return x.shape[0] / ((performance.now() - t0) / 1000);
 }
 
 /** Kernel time by kernel name for one trainOnBatch, as shares of the total. */
-async function profileStep(tf: Tf, model: ReturnType<typeof makeModel>, x: import("@tensorflow/tfjs").Tensor, y: import("@tensorflow/tfjs").Tensor, batch: number): Promise<{ totalMs: number; shares: [string, number][] }> {
+async function profileStep(
+  tf: Tf,
+  model: ReturnType<typeof makeModel>,
+  x: import("@tensorflow/tfjs").Tensor,
+  y: import("@tensorflow/tfjs").Tensor,
+  batch: number,
+): Promise<{ totalMs: number; shares: [string, number][] }> {
   const xb = x.slice(0, batch);
   const yb = y.slice(0, batch);
   await model.trainOnBatch(xb, yb);
@@ -75,7 +91,13 @@ async function profileStep(tf: Tf, model: ReturnType<typeof makeModel>, x: impor
   const total = [...by.values()].reduce((a, b) => a + b, 0);
   xb.dispose();
   yb.dispose();
-  return { totalMs: total, shares: [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, v]) => [k, v / total]) };
+  return {
+    totalMs: total,
+    shares: [...by.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([k, v]) => [k, v / total]),
+  };
 }
 
 async function main(): Promise<void> {
@@ -86,7 +108,12 @@ async function main(): Promise<void> {
   await kernelsReady();
   const n = quick ? 2048 : 8192;
   const { x, y, source } = data(tf, n);
-  console.log(`backend ${report.backend}; ${n} samples of ${source}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")} on ${os.cpus().length} cores`);
+  console.log(
+    `backend ${report.backend}; ${n} samples of ${source}; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")} on ${os.cpus().length} cores`,
+  );
   const rows: string[] = [];
   for (const batch of quick ? [128] : [32, 128]) {
     const rates = { stock: [] as number[], fast: [] as number[], fast1: [] as number[] };

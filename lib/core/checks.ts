@@ -12,7 +12,9 @@ export function shapeText(m: Matrix): string {
 /** Throws unless `m` is a Matrix. */
 export function checkMatrix(op: string, name: string, m: unknown): asserts m is Matrix {
   if (!(m instanceof Matrix)) {
-    throw new TypeError(`${op}: ${name} must be a Matrix (got ${m === null ? "null" : typeof m}); build one with Matrix.fromArray([[...], ...]).`);
+    throw new TypeError(
+      `${op}: ${name} must be a Matrix (got ${m === null ? "null" : typeof m}); build one with Matrix.fromArray([[...], ...]).`,
+    );
   }
 }
 
@@ -51,7 +53,9 @@ export function outMatrix(op: string, out: Matrix | undefined, rows: number, col
 /** Throws when `out` shares memory with an input (products cannot write over their inputs). */
 export function checkNoAlias(op: string, out: Matrix, a: Matrix, b: Matrix): void {
   if (sharesMemory(out, a) || sharesMemory(out, b)) {
-    throw new Error(`${op}: out must not be a or b (or share their memory); a product reads its inputs while writing out. Use a separate out matrix.`);
+    throw new Error(
+      `${op}: out must not be a or b (or share their memory); a product reads its inputs while writing out. Use a separate out matrix.`,
+    );
   }
 }
 

@@ -4,5 +4,18 @@
  */
 export { Matrix, type DType, type MatrixData } from "./matrix";
 export { matmul, matmulTransA, matmulTransB } from "./products";
-export { add, sub, hadamard, scale, addRowVector, sumColumns, transpose, apply, addScaledInPlace, argmaxRows, maximum, keepWherePositive } from "./ops";
+export {
+  add,
+  sub,
+  hadamard,
+  scale,
+  addRowVector,
+  sumColumns,
+  transpose,
+  apply,
+  addScaledInPlace,
+  argmaxRows,
+  maximum,
+  keepWherePositive,
+} from "./ops";
 export { configureKernels, kernelInfo, kernelsReady, type KernelOptions, type KernelInfo } from "./kernels";

@@ -91,9 +91,7 @@ export class Matrix {
     checkSize("new Matrix", rows, cols);
     dtypeOf(data);
     if (data.length !== rows * cols) {
-      throw new RangeError(
-        `new Matrix: a ${rows}×${cols} matrix needs ${rows * cols} numbers but data has ${data.length}.`,
-      );
+      throw new RangeError(`new Matrix: a ${rows}×${cols} matrix needs ${rows * cols} numbers but data has ${data.length}.`);
     }
     this.rows = rows;
     this.cols = cols;

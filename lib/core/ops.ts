@@ -21,7 +21,9 @@ function binaryChecks(op: string, a: Matrix, b: Matrix): void {
 export function add(a: Matrix, b: Matrix, out?: Matrix): Matrix {
   binaryChecks("add", a, b);
   const c = outMatrix("add", out, a.rows, a.cols, a.dtype);
-  const x = a.data, y = b.data, z = c.data;
+  const x = a.data,
+    y = b.data,
+    z = c.data;
   for (let i = 0, n = z.length; i < n; i++) z[i] = x[i]! + y[i]!;
   return c;
 }
@@ -30,7 +32,9 @@ export function add(a: Matrix, b: Matrix, out?: Matrix): Matrix {
 export function sub(a: Matrix, b: Matrix, out?: Matrix): Matrix {
   binaryChecks("sub", a, b);
   const c = outMatrix("sub", out, a.rows, a.cols, a.dtype);
-  const x = a.data, y = b.data, z = c.data;
+  const x = a.data,
+    y = b.data,
+    z = c.data;
   for (let i = 0, n = z.length; i < n; i++) z[i] = x[i]! - y[i]!;
   return c;
 }
@@ -39,7 +43,9 @@ export function sub(a: Matrix, b: Matrix, out?: Matrix): Matrix {
 export function hadamard(a: Matrix, b: Matrix, out?: Matrix): Matrix {
   binaryChecks("hadamard", a, b);
   const c = outMatrix("hadamard", out, a.rows, a.cols, a.dtype);
-  const x = a.data, y = b.data, z = c.data;
+  const x = a.data,
+    y = b.data,
+    z = c.data;
   for (let i = 0, n = z.length; i < n; i++) z[i] = x[i]! * y[i]!;
   return c;
 }
@@ -47,9 +53,11 @@ export function hadamard(a: Matrix, b: Matrix, out?: Matrix): Matrix {
 /** s·a: every entry multiplied by the number s. */
 export function scale(a: Matrix, s: number, out?: Matrix): Matrix {
   checkMatrix("scale", "a", a);
-  if (typeof s !== "number") throw new TypeError(`scale: s must be a number (got ${typeof s}); for an entrywise product use hadamard(a, b).`);
+  if (typeof s !== "number")
+    throw new TypeError(`scale: s must be a number (got ${typeof s}); for an entrywise product use hadamard(a, b).`);
   const c = outMatrix("scale", out, a.rows, a.cols, a.dtype);
-  const x = a.data, z = c.data;
+  const x = a.data,
+    z = c.data;
   for (let i = 0, n = z.length; i < n; i++) z[i] = s * x[i]!;
   return c;
 }
@@ -82,7 +90,10 @@ export function transpose(a: Matrix, out?: Matrix): Matrix {
   checkMatrix("transpose", "a", a);
   const c = outMatrix("transpose", out, a.cols, a.rows, a.dtype);
   if (c.data === a.data && a.data.length > 1) throw new Error("transpose: out must be a different matrix from a.");
-  const x = a.data, z = c.data, m = a.rows, n = a.cols;
+  const x = a.data,
+    z = c.data,
+    m = a.rows,
+    n = a.cols;
   // Blocks of 32×32 keep both the rows read and the rows written in cache.
   for (let i0 = 0; i0 < m; i0 += 32) {
     const i1 = Math.min(m, i0 + 32);
@@ -98,7 +109,8 @@ export function transpose(a: Matrix, out?: Matrix): Matrix {
 export function apply(m: Matrix, f: (value: number, i: number, j: number) => number): Matrix {
   checkMatrix("apply", "m", m);
   if (typeof f !== "function") throw new TypeError("apply: f must be a function like (v) => Math.max(0, v).");
-  const x = m.data, n = m.cols;
+  const x = m.data,
+    n = m.cols;
   for (let i = 0; i < m.rows; i++) {
     const o = i * n;
     for (let j = 0; j < n; j++) x[o + j] = f(x[o + j]!, i, j);
@@ -148,13 +160,19 @@ export function keepWherePositive(x: Matrix, mask: Matrix, out?: Matrix): Matrix
 export function argmaxRows(a: Matrix): number[] {
   checkMatrix("argmaxRows", "a", a);
   if (a.cols === 0) throw new RangeError(`argmaxRows: a is ${shapeText(a)}; rows need at least one column.`);
-  const x = a.data, n = a.cols, out: number[] = new Array(a.rows);
+  const x = a.data,
+    n = a.cols,
+    out: number[] = new Array(a.rows);
   for (let i = 0; i < a.rows; i++) {
     const o = i * n;
-    let best = 0, bestV = x[o]!;
+    let best = 0,
+      bestV = x[o]!;
     for (let j = 1; j < n; j++) {
       const v = x[o + j]!;
-      if (v > bestV) { bestV = v; best = j; }
+      if (v > bestV) {
+        bestV = v;
+        best = j;
+      }
     }
     out[i] = best;
   }

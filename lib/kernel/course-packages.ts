@@ -21,7 +21,13 @@ export interface CompilerFileSystem {
   directoryExists(dir: string): boolean;
   getDirectories(dir: string): string[];
   realpath?(file: string): string;
-  readDirectory(dir: string, extensions?: readonly string[], exclude?: readonly string[], include?: readonly string[], depth?: number): string[];
+  readDirectory(
+    dir: string,
+    extensions?: readonly string[],
+    exclude?: readonly string[],
+    include?: readonly string[],
+    depth?: number,
+  ): string[];
 }
 
 /**

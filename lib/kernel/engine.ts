@@ -16,8 +16,7 @@ import { describeDiagnostics, describeThrown, type CellError, type CompileDiagno
 
 export type CellOutcome =
   /** `value` is set when the cell ended with an expression whose value is not null or undefined. */
-  | { status: "ok"; value?: { of: unknown }; warnings: string[] }
-  | { status: "error"; error: CellError };
+  { status: "ok"; value?: { of: unknown }; warnings: string[] } | { status: "error"; error: CellError };
 
 export interface Completion {
   start: number;
@@ -68,11 +67,22 @@ export function createEngine(rootDir: string): Engine {
       run = { diagnostics: [] };
       if (ok) {
         // A %module cell is registered even when it has errors; those come as warnings.
-        return { status: "ok", ...(value ? { value } : {}), warnings: diagnostics.length > 0 ? describeDiagnostics(diagnostics).traceback : [] };
+        return {
+          status: "ok",
+          ...(value ? { value } : {}),
+          warnings: diagnostics.length > 0 ? describeDiagnostics(diagnostics).traceback : [],
+        };
       }
       if (diagnostics.length > 0) return { status: "error", error: describeDiagnostics(diagnostics) };
       if (thrown) return { status: "error", error: describeThrown(thrown.value) };
-      return { status: "error", error: { ename: "Error", evalue: "the cell failed without an error to show.", traceback: ["Error: the cell failed without an error to show."] } };
+      return {
+        status: "error",
+        error: {
+          ename: "Error",
+          evalue: "the cell failed without an error to show.",
+          traceback: ["Error: the cell failed without an error to show."],
+        },
+      };
     },
     complete(code, cursor) {
       const info = executor.complete(code, cursor);

@@ -51,7 +51,9 @@ export class History {
         found = found.slice(-Math.max(0, request.n ?? 10));
       }
     }
-    return found.map((cell): HistoryEntry => (request.output ? [SESSION, cell.line, [cell.input, cell.output]] : [SESSION, cell.line, cell.input]));
+    return found.map((cell): HistoryEntry =>
+      request.output ? [SESSION, cell.line, [cell.input, cell.output]] : [SESSION, cell.line, cell.input],
+    );
   }
 }
 
@@ -66,6 +68,9 @@ function lastOfEachInput<T extends { input: string }>(cells: T[]): T[] {
 
 /** IPython's history patterns are shell globs: `*` any text, `?` one character. */
 function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[\\s\\S]*").replace(/\?/g, "[\\s\\S]");
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, "[\\s\\S]*")
+    .replace(/\?/g, "[\\s\\S]");
   return new RegExp(`^${body}$`);
 }

@@ -29,7 +29,9 @@ import { installNotebookStackTraces } from "../viz/stack-traces";
 const processLog = process.stderr.write.bind(process.stderr);
 
 function usage(problem: string): never {
-  process.stderr.write(`nncourse kernel: ${problem}\nusage: node ${path.relative(process.cwd(), __filename)} --config-path CONNECTION_FILE (Jupyter starts it so; see \`npx course setup\`)\n`);
+  process.stderr.write(
+    `nncourse kernel: ${problem}\nusage: node ${path.relative(process.cwd(), __filename)} --config-path CONNECTION_FILE (Jupyter starts it so; see \`npx course setup\`)\n`,
+  );
   process.exit(2);
 }
 
@@ -63,7 +65,10 @@ async function main(): Promise<void> {
   const modules = courseModules();
   addRequireFallback(modules);
   const ts = require("@tslab/typescript-for-tslab") as { version: string; sys: CompilerFileSystem };
-  redirectCompilerReads(ts.sys, courseFallback(process.cwd(), modules, (dir) => fs.existsSync(dir)));
+  redirectCompilerReads(
+    ts.sys,
+    courseFallback(process.cwd(), modules, (dir) => fs.existsSync(dir)),
+  );
   // Learners read traces of their own code, not of the kernel's machinery.
   installNotebookStackTraces();
 

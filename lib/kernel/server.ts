@@ -109,7 +109,12 @@ export class KernelServer {
     process.stdout.write = route("stdout") as typeof process.stdout.write;
     process.stderr.write = route("stderr") as typeof process.stderr.write;
     tslabJupyter.lastWriteDisplayData = (content: Record<string, unknown>, update: boolean) => {
-      this.publish(this.outputParent, update ? "update_display_data" : "display_data", { data: {}, metadata: {}, transient: {}, ...content });
+      this.publish(this.outputParent, update ? "update_display_data" : "display_data", {
+        data: {},
+        metadata: {},
+        transient: {},
+        ...content,
+      });
     };
     setCellOutput({ clearOutput: (wait) => this.publish(this.outputParent, "clear_output", { wait }) });
   }
@@ -169,11 +174,22 @@ export class KernelServer {
         return this.reply(request, "kernel_info_reply", this.kernelInfo());
       case "complete_request": {
         const found = this.engine.complete(String(content.code ?? ""), Number(content.cursor_pos ?? 0));
-        return this.reply(request, "complete_reply", { status: "ok", matches: found.matches, cursor_start: found.start, cursor_end: found.end, metadata: {} });
+        return this.reply(request, "complete_reply", {
+          status: "ok",
+          matches: found.matches,
+          cursor_start: found.start,
+          cursor_end: found.end,
+          metadata: {},
+        });
       }
       case "inspect_request": {
         const text = this.engine.inspect(String(content.code ?? ""), Number(content.cursor_pos ?? 0));
-        return this.reply(request, "inspect_reply", { status: "ok", found: text !== undefined, data: text === undefined ? {} : { "text/plain": text }, metadata: {} });
+        return this.reply(request, "inspect_reply", {
+          status: "ok",
+          found: text !== undefined,
+          data: text === undefined ? {} : { "text/plain": text },
+          metadata: {},
+        });
       }
       case "is_complete_request":
         return this.reply(request, "is_complete_reply", this.engine.isComplete(String(content.code ?? "")));
@@ -274,7 +290,14 @@ export class KernelServer {
 
   private newMessage(parent: Message | undefined, msgType: string, content: Record<string, unknown>): Message {
     return {
-      header: { msg_id: randomUUID(), session: this.session, username: "kernel", date: new Date().toISOString(), msg_type: msgType, version: PROTOCOL_VERSION },
+      header: {
+        msg_id: randomUUID(),
+        session: this.session,
+        username: "kernel",
+        date: new Date().toISOString(),
+        msg_type: msgType,
+        version: PROTOCOL_VERSION,
+      },
       parent_header: parent ? parent.header : {},
       metadata: {},
       content,
@@ -290,9 +313,11 @@ export class KernelServer {
   private reply(request: Request, msgType: string, content: Record<string, unknown>): Promise<void> {
     const frames = encodeMessage(this.newMessage(request.message, msgType, content), this.connection.key, request.ids);
     const previous = this.replying.get(request.socket) ?? Promise.resolve();
-    const sent = previous.then(() => request.socket.send(frames)).catch(() => {
-      // The client is gone or the socket closed: there is no one to answer.
-    });
+    const sent = previous
+      .then(() => request.socket.send(frames))
+      .catch(() => {
+        // The client is gone or the socket closed: there is no one to answer.
+      });
     this.replying.set(request.socket, sent);
     return sent;
   }

@@ -35,7 +35,10 @@ export function confusionMatrix(yTrue: readonly number[], yPred: readonly number
   const C = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   yTrue.forEach((t, i) => {
     const p = yPred[i];
-    for (const [name, v] of [["true class", t], ["predicted class", p]] as const) {
+    for (const [name, v] of [
+      ["true class", t],
+      ["predicted class", p],
+    ] as const) {
       if (!Number.isInteger(v) || v < 0 || v >= k) {
         throw new RangeError(`confusionMatrix: sample ${i} has ${name} ${v}; classes must be whole numbers from 0 to ${k - 1}.`);
       }

@@ -64,7 +64,8 @@ export class Adaline {
 
   /** z = w · x + b: ADALINE's (linear) output. */
   netInput(x: readonly number[]): number {
-    if (x.length !== this.inputs) throw new RangeError(`Adaline: the sample has ${x.length} values but ADALINE takes ${this.inputs} inputs.`);
+    if (x.length !== this.inputs)
+      throw new RangeError(`Adaline: the sample has ${x.length} values but ADALINE takes ${this.inputs} inputs.`);
     return this.weights.reduce((s, w, i) => s + w * x[i], this.bias);
   }
 
@@ -89,8 +90,10 @@ export class Adaline {
     if (X.length === 0) throw new RangeError("Adaline.fit: the data is empty (0 samples).");
     if (X.length !== y.length) throw new RangeError(`Adaline.fit: X has ${X.length} samples but y has ${y.length} labels.`);
     X.forEach((x, i) => {
-      if (x.length !== this.inputs) throw new RangeError(`Adaline.fit: sample ${i} has ${x.length} values but ADALINE takes ${this.inputs} inputs.`);
-      if (!x.every(Number.isFinite) || !Number.isFinite(y[i])) throw new RangeError(`Adaline.fit: sample ${i} contains a value that is not a finite number.`);
+      if (x.length !== this.inputs)
+        throw new RangeError(`Adaline.fit: sample ${i} has ${x.length} values but ADALINE takes ${this.inputs} inputs.`);
+      if (!x.every(Number.isFinite) || !Number.isFinite(y[i]))
+        throw new RangeError(`Adaline.fit: sample ${i} contains a value that is not a finite number.`);
     });
     const rng = toRandom(options.seed);
     const eta = this.learningRate;

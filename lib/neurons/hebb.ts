@@ -41,7 +41,8 @@ export function trainHebb(
   let bias = 0;
   const steps: HebbStep[] = [];
   X.forEach((x, s) => {
-    if (x.length !== weights.length) throw new RangeError(`trainHebb: sample ${s} has ${x.length} values but sample 0 has ${weights.length}.`);
+    if (x.length !== weights.length)
+      throw new RangeError(`trainHebb: sample ${s} has ${x.length} values but sample 0 has ${weights.length}.`);
     const deltaW = x.map((xi) => learningRate * xi * y[s]);
     const deltaB = learningRate * y[s];
     weights = hebbUpdate(weights, x, y[s], learningRate);

@@ -86,7 +86,9 @@ export class McCullochPittsUnit {
 
   private checkInputs(inputs: readonly number[]): void {
     if (inputs.length !== this.arity) {
-      throw new RangeError(`McCulloch-Pitts unit "${this.name}" takes ${this.arity} inputs but got ${inputs.length}: [${inputs.join(", ")}].`);
+      throw new RangeError(
+        `McCulloch-Pitts unit "${this.name}" takes ${this.arity} inputs but got ${inputs.length}: [${inputs.join(", ")}].`,
+      );
     }
     inputs.forEach((x, i) => {
       if (x !== 0 && x !== 1) {
@@ -163,9 +165,12 @@ export class McCullochPittsNet {
       known.add(name);
     }
     for (const node of nodes) {
-      if (known.has(node.name)) throw new RangeError(`McCulloch-Pitts net: the name "${node.name}" is used twice; give each node its own name.`);
+      if (known.has(node.name))
+        throw new RangeError(`McCulloch-Pitts net: the name "${node.name}" is used twice; give each node its own name.`);
       if (node.from.length !== node.unit.arity) {
-        throw new RangeError(`McCulloch-Pitts net: node "${node.name}" listens to ${node.from.length} signals but its unit takes ${node.unit.arity}.`);
+        throw new RangeError(
+          `McCulloch-Pitts net: node "${node.name}" listens to ${node.from.length} signals but its unit takes ${node.unit.arity}.`,
+        );
       }
       for (const source of node.from) {
         if (!known.has(source)) {

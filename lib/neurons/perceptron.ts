@@ -106,7 +106,8 @@ export class Perceptron {
     const { inputs, outputs = 1, step = "heaviside", bias = "separate", learningRate = 1, init = "zeros" } = options;
     if (!Number.isInteger(inputs) || inputs < 1) throw new RangeError(`Perceptron: inputs must be a whole number ≥ 1, got ${inputs}.`);
     if (!Number.isInteger(outputs) || outputs < 1) throw new RangeError(`Perceptron: outputs must be a whole number ≥ 1, got ${outputs}.`);
-    if (step !== "heaviside" && step !== "sign") throw new RangeError(`Perceptron: step must be "heaviside" or "sign", got ${JSON.stringify(step)}.`);
+    if (step !== "heaviside" && step !== "sign")
+      throw new RangeError(`Perceptron: step must be "heaviside" or "sign", got ${JSON.stringify(step)}.`);
     if (bias !== "separate" && bias !== "x0" && bias !== "none") {
       throw new RangeError(`Perceptron: bias must be "separate", "x0" or "none", got ${JSON.stringify(bias)}.`);
     }
@@ -156,7 +157,11 @@ export class Perceptron {
    * mistakes (converged) or `epochs` passes. `y` holds one label per sample (one output
    * unit) or one row of labels per sample (several units).
    */
-  fit(X: readonly (readonly number[])[], y: readonly number[] | readonly (readonly number[])[], options: PerceptronFitOptions = {}): PerceptronFitResult {
+  fit(
+    X: readonly (readonly number[])[],
+    y: readonly number[] | readonly (readonly number[])[],
+    options: PerceptronFitOptions = {},
+  ): PerceptronFitResult {
     const { epochs = 100, shuffle = false, stopWhenConverged = true, recordSteps = false } = options;
     if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`Perceptron.fit: epochs must be a whole number ≥ 1, got ${epochs}.`);
     checkRate("Perceptron.fit", this.learningRate);

@@ -51,11 +51,7 @@ function target(Z: Matrix, out: Matrix | undefined): Matrix {
 }
 
 /** Builds an elementwise activation from φ and φ'. Use it for your own activations too. */
-export function elementwiseActivation(
-  name: string,
-  f: (z: number) => number,
-  df: (z: number, a: number) => number,
-): ElementwiseActivation {
+export function elementwiseActivation(name: string, f: (z: number) => number, df: (z: number, a: number) => number): ElementwiseActivation {
   return {
     name,
     f,
@@ -237,16 +233,7 @@ export const softmax: Activation = {
 
 /** The names accepted wherever an activation is expected. */
 export type ActivationName =
-  | "sigmoid"
-  | "tanh"
-  | "relu"
-  | "leaky-relu"
-  | "linear"
-  | "heaviside"
-  | "sign"
-  | "piecewise-linear"
-  | "ramp"
-  | "softmax";
+  "sigmoid" | "tanh" | "relu" | "leaky-relu" | "linear" | "heaviside" | "sign" | "piecewise-linear" | "ramp" | "softmax";
 
 const byName: Record<ActivationName, Activation> = {
   sigmoid,

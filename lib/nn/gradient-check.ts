@@ -81,12 +81,7 @@ export interface GradientCheckResult {
  *   const check = gradientCheck(net, X, y);
  *   check.relativeError   // < 1e-7 when backprop is right
  */
-export function gradientCheck(
-  net: Network,
-  X: Inputs,
-  y: Targets,
-  options: { loss?: Loss; epsilon?: number } = {},
-): GradientCheckResult {
+export function gradientCheck(net: Network, X: Inputs, y: Targets, options: { loss?: Loss; epsilon?: number } = {}): GradientCheckResult {
   const loss = options.loss ?? net.loss;
   const input = net.toInputs("gradientCheck", X);
   const target = net.toTargets("gradientCheck", y, input.rows, loss);

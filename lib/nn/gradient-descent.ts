@@ -46,7 +46,13 @@ function accumulate(into: Matrix[], gradient: Matrix[]): void {
   });
 }
 
-function rowsOf(where: string, net: Network, X: readonly (readonly number[])[], Y: readonly (readonly number[])[], options: DescentOptions): void {
+function rowsOf(
+  where: string,
+  net: Network,
+  X: readonly (readonly number[])[],
+  Y: readonly (readonly number[])[],
+  options: DescentOptions,
+): void {
   checkLearningRate(where, options.learningRate);
   if (X.length === 0) throw new RangeError(`${where}: the data is empty (0 samples).`);
   if (X.length !== Y.length) throw new RangeError(`${where}: X has ${X.length} samples but Y has ${Y.length} target rows.`);

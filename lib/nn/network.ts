@@ -31,14 +31,7 @@ import { matmul, matmulTransA, matmulTransB } from "../core/products";
 import { addRowVector, argmaxRows, sumColumns } from "../core/ops";
 import { Random, type SeedOrRandom, toRandom } from "../data/random";
 import { type Activation, type ActivationName, getActivation, sigmoid, softmax } from "./activations";
-import {
-  binaryCrossEntropy,
-  categoricalCrossEntropy,
-  getLoss,
-  halfSquaredError,
-  type Loss,
-  type LossName,
-} from "./losses";
+import { binaryCrossEntropy, categoricalCrossEntropy, getLoss, halfSquaredError, type Loss, type LossName } from "./losses";
 import { getInitializer, type Initializer, type InitializerName, zeros } from "./initializers";
 import { checkLearningRate, getOptimizer, type Optimizer, type OptimizerName } from "./optimizers";
 
@@ -242,7 +235,9 @@ export class Network {
     options: NetworkOptions = {},
   ) {
     if (!Array.isArray(sizes) || sizes.length < 2) {
-      throw new RangeError(`Network: sizes must list at least two layers (inputs and outputs), like [2, 3, 1]; got ${JSON.stringify(sizes)}.`);
+      throw new RangeError(
+        `Network: sizes must list at least two layers (inputs and outputs), like [2, 3, 1]; got ${JSON.stringify(sizes)}.`,
+      );
     }
     sizes.forEach((n, l) => {
       if (!Number.isInteger(n) || n < 1) throw new RangeError(`Network: layer ${l} has ${n} units; every layer needs a whole number ≥ 1.`);
@@ -264,7 +259,9 @@ export class Network {
 
     const rng = toRandom(options.seed);
     if (Array.isArray(options.init) && options.init.length !== L) {
-      throw new RangeError(`Network: init lists ${options.init.length} initializers but the network has ${L} layers; give one per layer or a single one.`);
+      throw new RangeError(
+        `Network: init lists ${options.init.length} initializers but the network has ${L} layers; give one per layer or a single one.`,
+      );
     }
     const inits = this.activations.map((act, l) => {
       const spec = Array.isArray(options.init) ? options.init[l] : options.init;
@@ -301,7 +298,8 @@ export class Network {
    * arrays: W[i][j] connects input unit i to unit j of layer l.
    */
   setLayer(l: number, W: readonly (readonly number[])[], b: readonly number[]): this {
-    if (!Number.isInteger(l) || l < 1 || l > this.depth) throw new RangeError(`setLayer: layers are numbered 1 to ${this.depth}, got ${l}.`);
+    if (!Number.isInteger(l) || l < 1 || l > this.depth)
+      throw new RangeError(`setLayer: layers are numbered 1 to ${this.depth}, got ${l}.`);
     const rows = this.sizes[l - 1];
     const cols = this.sizes[l];
     if (W.length !== rows || W.some((r) => r.length !== cols)) {
@@ -457,18 +455,16 @@ export class Network {
     const input = this.toInputs("train", X);
     const target = this.toTargets("train", y, input.rows, loss);
     const n = input.rows;
-    const {
-      epochs = 100,
-      shuffle = true,
-      l2 = 0,
-      l1 = 0,
-    } = options;
+    const { epochs = 100, shuffle = true, l2 = 0, l1 = 0 } = options;
     const batchSize = options.batchSize ?? Math.min(32, n);
     if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`Network.train: epochs must be a whole number ≥ 0, got ${epochs}.`);
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new RangeError(`Network.train: batchSize must be a whole number ≥ 1, got ${batchSize}.`);
     }
-    for (const [name, v] of [["l2", l2], ["l1", l1]] as const) {
+    for (const [name, v] of [
+      ["l2", l2],
+      ["l1", l1],
+    ] as const) {
       if (!Number.isFinite(v) || v < 0) throw new RangeError(`Network.train: ${name} (λ) must be a number ≥ 0, got ${v}.`);
     }
     if (options.learningRate !== undefined) checkLearningRate("Network.train", options.learningRate);
@@ -524,13 +520,23 @@ export class Network {
         const eta = optimizer.learningRate;
         if (l2 > 0) this.decayWeights(1 - (eta * l2) / n);
         if (l1 > 0) this.shrinkWeights((eta * l1) / n);
-        optimizer.step(params, ws.gradW.flatMap((gW, l) => [gW, ws.gradB[l]]));
+        optimizer.step(
+          params,
+          ws.gradW.flatMap((gW, l) => [gW, ws.gradB[l]]),
+        );
         seen += rows.length;
       }
       // The loss of the epoch's last step is only seen next epoch: check the weights now.
       if (params.some((p) => firstNonFinite(p) !== null)) {
         const batches = Math.ceil(n / batchSize);
-        this.diverged(epoch, batches - 1, order.slice((batches - 1) * batchSize), "the weights stopped being finite numbers", optimizer, last);
+        this.diverged(
+          epoch,
+          batches - 1,
+          order.slice((batches - 1) * batchSize),
+          "the weights stopped being finite numbers",
+          optimizer,
+          last,
+        );
       }
       const record: EpochRecord = { epoch, loss: lossSum / n, seconds: (Date.now() - epochStart) / 1000 };
       if (classification) record.accuracy = correct / n;
@@ -544,7 +550,11 @@ export class Network {
       const keepGoing = options.onEpochEnd?.(record, this);
       if (stopping && record.valLoss !== undefined) {
         if (record.valLoss < best.loss - stopping.minDelta) {
-          best = { loss: record.valLoss, epoch, weights: stopping.restoreBestWeights ? params.map((p) => Float64Array.from(p.data)) : null };
+          best = {
+            loss: record.valLoss,
+            epoch,
+            weights: stopping.restoreBestWeights ? params.map((p) => Float64Array.from(p.data)) : null,
+          };
           waited = 0;
         } else if (++waited >= stopping.patience) {
           history.stoppedEarly = true;
@@ -698,12 +708,19 @@ export class Network {
       }
       if (k === 1) {
         const toSign = loss.targets === "sign" && labels.every((v) => v === 0 || v === 1);
-        m = Matrix.fromData(rows, 1, labels.map((v) => (toSign ? 2 * v - 1 : v)), this.dtype);
+        m = Matrix.fromData(
+          rows,
+          1,
+          labels.map((v) => (toSign ? 2 * v - 1 : v)),
+          this.dtype,
+        );
       } else {
         m = Matrix.zeros(rows, k, this.dtype);
         labels.forEach((c, i) => {
           if (!Number.isInteger(c) || c < 0 || c >= k) {
-            throw new RangeError(`Network.${where}: label ${i} is ${c}, but the output layer has ${k} units, so labels must be whole numbers 0 to ${k - 1}.`);
+            throw new RangeError(
+              `Network.${where}: label ${i} is ${c}, but the output layer has ${k} units, so labels must be whole numbers 0 to ${k - 1}.`,
+            );
           }
           m.data[i * k + c] = 1;
         });
@@ -772,7 +789,9 @@ export function toMatrix(where: string, name: string, X: Matrix | readonly (read
   }
   X.forEach((row, i) => {
     if (row.length !== X[0].length) {
-      throw new RangeError(`${where}: ${name} row ${i} has ${row.length} entries but row 0 has ${X[0].length}; every row needs the same number.`);
+      throw new RangeError(
+        `${where}: ${name} row ${i} has ${row.length} entries but row 0 has ${X[0].length}; every row needs the same number.`,
+      );
     }
   });
   return Matrix.fromArray(X, dtype);

@@ -203,7 +203,9 @@ export function traceForwardPass(x: readonly number[], layers: readonly TraceLay
     const h = layer.activation ?? sigmoidOf;
     const z = layer.W.map((row, i) => {
       if (row.length !== a.length) {
-        throw new RangeError(`traceForwardPass: layer ${k + 2}, unit ${i + 1} has ${row.length} weights but the layer below has ${a.length} outputs.`);
+        throw new RangeError(
+          `traceForwardPass: layer ${k + 2}, unit ${i + 1} has ${row.length} weights but the layer below has ${a.length} outputs.`,
+        );
       }
       return row.reduce((s, w, j) => s + w * a[j], layer.b[i]);
     });

@@ -61,7 +61,9 @@ function forcedRung(): RungName | undefined {
   const value = process.env.NNCOURSE_TF_BACKEND?.trim().toLowerCase();
   if (!value) return undefined;
   if ((ORDER as string[]).includes(value)) return value as RungName;
-  throw new Error(`NNCOURSE_TF_BACKEND is "${process.env.NNCOURSE_TF_BACKEND}"; use one of ${ORDER.join(", ")}, or unset it to pick automatically.`);
+  throw new Error(
+    `NNCOURSE_TF_BACKEND is "${process.env.NNCOURSE_TF_BACKEND}"; use one of ${ORDER.join(", ")}, or unset it to pick automatically.`,
+  );
 }
 
 async function tryRung(tf: Tf, rung: RungName): Promise<void> {
@@ -129,5 +131,7 @@ async function selectBackend(): Promise<BackendReport> {
 
 /** One line per rung, for reports: what is in use, and why each faster rung is not. */
 export function describeBackendReport(report: BackendReport): string {
-  return report.rungs.map((r) => `${r.status === "in use" ? "→" : " "} ${r.label}: ${r.status}${r.detail ? ` — ${r.detail}` : ""}`).join("\n");
+  return report.rungs
+    .map((r) => `${r.status === "in use" ? "→" : " "} ${r.label}: ${r.status}${r.detail ? ` — ${r.detail}` : ""}`)
+    .join("\n");
 }

@@ -87,7 +87,12 @@ export function liveProgress(options: LiveProgressOptions = {}): FitCallback & {
       const steps = Number(this.params.steps) || Math.ceil(Number(this.params.samples) / Number(this.params.batchSize)) || this.counted;
       if (!this.display || steps <= 0) return;
       const loss = logs?.loss;
-      this.display.updateBatch({ epoch: this.epochIndex, batch: batch + 1, batches: steps, loss: typeof loss === "number" ? loss : undefined });
+      this.display.updateBatch({
+        epoch: this.epochIndex,
+        batch: batch + 1,
+        batches: steps,
+        loss: typeof loss === "number" ? loss : undefined,
+      });
     }
     override async onEpochEnd(epoch: number, logs?: Logs): Promise<void> {
       this.display?.update(epochRecord(epoch + 1, await resolveLogs(logs)));
@@ -121,7 +126,9 @@ function monitored(monitor: string, logs: Record<string, number>): number {
     const known = Object.keys(logs).join(", ") || "none";
     throw new Error(
       `the callback watches "${monitor}", but fit logged only: ${known}.` +
-        (monitor.startsWith("val_") ? " Pass validationData or validationSplit to fit, or watch a training metric." : " Check the metric's name (e.g. \"loss\", \"val_acc\")."),
+        (monitor.startsWith("val_")
+          ? " Pass validationData or validationSplit to fit, or watch a training metric."
+          : ' Check the metric\'s name (e.g. "loss", "val_acc").'),
     );
   }
   return value;
@@ -150,7 +157,8 @@ export function bestWeights(options: BestWeightsOptions = {}): BestWeightsCallba
   const tf = tfjs();
   const { monitor, better } = monitorOf(options);
   const patience = options.patience ?? 10;
-  if (!Number.isInteger(patience) || patience < 1) throw new RangeError(`bestWeights: patience must be a whole number of epochs ≥ 1, got ${patience}.`);
+  if (!Number.isInteger(patience) || patience < 1)
+    throw new RangeError(`bestWeights: patience must be a whole number of epochs ≥ 1, got ${patience}.`);
   const restore = options.restoreBestWeights ?? true;
   class BestWeights extends callbackBase(tf) {
     best: { epoch: number; value: number } | null = null;
@@ -217,7 +225,8 @@ export function bestCheckpoint(dir: string, options: MonitorOptions = {}): Check
 export const DEFAULT_RUNS_DIR = "runs";
 
 function runFile(dir: string, name: string): string {
-  if (!/^[\w.-]+$/.test(name)) throw new RangeError(`runLogger: the run name "${name}" may only have letters, digits, "-", "_" and "."; it becomes a file name.`);
+  if (!/^[\w.-]+$/.test(name))
+    throw new RangeError(`runLogger: the run name "${name}" may only have letters, digits, "-", "_" and "."; it becomes a file name.`);
   return path.join(dir, `${name}.jsonl`);
 }
 
@@ -232,7 +241,12 @@ export function runLogger(name: string, options: { dir?: string; params?: Record
   class RunLogger extends callbackBase(tf) {
     override async onTrainBegin(): Promise<void> {
       fs.mkdirSync(dir, { recursive: true });
-      const header = { run: name, started: new Date().toISOString(), params: options.params ?? {}, fit: { epochs: this.params.epochs, batchSize: this.params.batchSize, samples: this.params.samples } };
+      const header = {
+        run: name,
+        started: new Date().toISOString(),
+        params: options.params ?? {},
+        fit: { epochs: this.params.epochs, batchSize: this.params.batchSize, samples: this.params.samples },
+      };
       fs.writeFileSync(file, JSON.stringify({ header }) + "\n");
     }
     override async onEpochEnd(epoch: number, logs?: Logs): Promise<void> {
@@ -251,19 +265,27 @@ export interface LoggedRun {
 /** Every run logged in DIR (default runs/), by name, ready for showHistory. */
 export function readRuns(dir: string = DEFAULT_RUNS_DIR, names?: readonly string[]): Record<string, LoggedRun> {
   if (!fs.existsSync(dir)) throw new Error(`there are no logged runs in ${dir}: train with the callback runLogger("name") first.`);
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".jsonl")).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".jsonl"))
+    .sort();
   const runs: Record<string, LoggedRun> = {};
   for (const f of files) {
     const name = f.slice(0, -".jsonl".length);
     if (names && !names.includes(name)) continue;
-    const lines = fs.readFileSync(path.join(dir, f), "utf8").split("\n").filter((l) => l.trim() !== "");
+    const lines = fs
+      .readFileSync(path.join(dir, f), "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "");
     const run: LoggedRun = { name, params: {}, epochs: [] };
     lines.forEach((line, i) => {
       let value: { header?: { params?: Record<string, unknown> } } & Record<string, unknown>;
       try {
         value = JSON.parse(line);
       } catch {
-        throw new Error(`${path.join(dir, f)} line ${i + 1} is not JSON; the run's log is damaged (delete the file and train the run again).`);
+        throw new Error(
+          `${path.join(dir, f)} line ${i + 1} is not JSON; the run's log is damaged (delete the file and train the run again).`,
+        );
       }
       if (value.header) run.params = value.header.params ?? {};
       else run.epochs.push(value as never);
@@ -271,7 +293,10 @@ export function readRuns(dir: string = DEFAULT_RUNS_DIR, names?: readonly string
     runs[name] = run;
   }
   const missing = (names ?? []).filter((n) => !runs[n]);
-  if (missing.length > 0) throw new Error(`no logged run named ${missing.map((n) => `"${n}"`).join(", ")} in ${dir} (there are: ${Object.keys(runs).join(", ") || "none"}).`);
+  if (missing.length > 0)
+    throw new Error(
+      `no logged run named ${missing.map((n) => `"${n}"`).join(", ")} in ${dir} (there are: ${Object.keys(runs).join(", ") || "none"}).`,
+    );
   return runs;
 }
 

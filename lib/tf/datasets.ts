@@ -50,7 +50,9 @@ export function fashionMnistTensors(options: FashionMnistOptions = {}): FashionM
   const { train, test } = loadFashionMnist();
   const validation = options.validation ?? 5000;
   if (!Number.isInteger(validation) || validation < 0 || validation >= train.count) {
-    throw new RangeError(`fashionMnistTensors: validation must be a whole number of images from 0 to ${train.count - 1}, got ${validation}.`);
+    throw new RangeError(
+      `fashionMnistTensors: validation must be a whole number of images from 0 to ${train.count - 1}, got ${validation}.`,
+    );
   }
   const trainCount = Math.min(train.count - validation, options.limit ?? Infinity);
   const shape = (n: number): number[] => (options.flatten ? [n, 784] : [n, 28, 28]);
@@ -106,7 +108,15 @@ export function splitCaliforniaHousing(seed = 42): HousingSplit {
   const test = pick(order.slice(0, nTest));
   const valid = pick(rest.slice(0, nValid));
   const train = pick(rest.slice(nValid));
-  return { XTrain: train.X, yTrain: train.y, XValid: valid.X, yValid: valid.y, XTest: test.X, yTest: test.y, featureNames: CALIFORNIA_HOUSING_FEATURES };
+  return {
+    XTrain: train.X,
+    yTrain: train.y,
+    XValid: valid.X,
+    yValid: valid.y,
+    XTest: test.X,
+    yTest: test.y,
+    featureNames: CALIFORNIA_HOUSING_FEATURES,
+  };
 }
 
 type DataFrame = import("danfojs-node").DataFrame;
@@ -134,10 +144,14 @@ export function showFrame(frame: DataFrame, options: { rows?: number; caption?: 
   const head = frame.head(rows);
   const values = head.values as Cell[][];
   const index = head.index as (string | number)[];
-  showTable(["", ...(head.columns as string[])], values.map((r, i) => [index[i], ...r]), {
-    caption: options.caption ?? (rows < frame.shape[0] ? `first ${rows} of ${frame.shape[0]} rows` : undefined),
-    digits: options.digits ?? 3,
-  });
+  showTable(
+    ["", ...(head.columns as string[])],
+    values.map((r, i) => [index[i], ...r]),
+    {
+      caption: options.caption ?? (rows < frame.shape[0] ? `first ${rows} of ${frame.shape[0]} rows` : undefined),
+      digits: options.digits ?? 3,
+    },
+  );
 }
 
 /**

@@ -56,7 +56,11 @@ const ACCESS: Record<string, BackendAccess> = {
     view: (backend, t) => (backend as { data: { get(id: object): { values: Float32Array } } }).data.get(t.dataId).values,
     output: (backend, shape) => {
       const values = new Float32Array(shape.reduce((x, y) => x * y, 1));
-      return (backend as { makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo }).makeTensorInfo(shape, "float32", values);
+      return (backend as { makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo }).makeTensorInfo(
+        shape,
+        "float32",
+        values,
+      );
     },
   },
 };
@@ -98,7 +102,15 @@ function fastBatchMatMul(backendName: string, original: KernelFunc): KernelFunc 
     calls.fast++;
     const out = access.output(args.backend, rank === 2 ? [m, n] : [1, m, n]);
     // Views are taken after the output is allocated: allocating may grow (and so move) the wasm heap.
-    gemm(transposeA ? "tn" : transposeB ? "nt" : "nn", access.view(args.backend, a), access.view(args.backend, b), access.view(args.backend, out), m, n, k);
+    gemm(
+      transposeA ? "tn" : transposeB ? "nt" : "nn",
+      access.view(args.backend, a),
+      access.view(args.backend, b),
+      access.view(args.backend, out),
+      m,
+      n,
+      k,
+    );
     return out;
   };
 }

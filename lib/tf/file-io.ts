@@ -64,19 +64,28 @@ export function fileSystem(location: string): IOHandler {
       fs.writeFileSync(tmpJson, JSON.stringify(modelJson));
       fs.renameSync(tmpWeights, path.join(dir, WEIGHTS_BIN));
       fs.renameSync(tmpJson, path.join(dir, MODEL_JSON));
-      return { modelArtifactsInfo: io.getModelArtifactsInfoForJSON({ ...artifacts, weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) }) };
+      return {
+        modelArtifactsInfo: io.getModelArtifactsInfoForJSON({
+          ...artifacts,
+          weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
+        }),
+      };
     },
 
     async load(): Promise<ModelArtifacts> {
       const jsonPath = path.join(dir, MODEL_JSON);
       if (!fs.existsSync(jsonPath)) {
-        throw new Error(`there is no saved model at ${dir} (${MODEL_JSON} is missing); save one there first with model.save(fileSystem(${JSON.stringify(dir)})).`);
+        throw new Error(
+          `there is no saved model at ${dir} (${MODEL_JSON} is missing); save one there first with model.save(fileSystem(${JSON.stringify(dir)})).`,
+        );
       }
       let modelJson: { modelTopology?: object; weightsManifest?: { paths: string[]; weights: unknown[] }[] } & Record<string, unknown>;
       try {
         modelJson = JSON.parse(fs.readFileSync(jsonPath, "utf8"));
       } catch (e) {
-        throw new Error(`${jsonPath} is not valid JSON (${(e as Error).message}); the save that wrote it may have been cut short: save the model again.`);
+        throw new Error(
+          `${jsonPath} is not valid JSON (${(e as Error).message}); the save that wrote it may have been cut short: save the model again.`,
+        );
       }
       if (!modelJson.modelTopology) throw new Error(`${jsonPath} has no modelTopology: it is not a saved TensorFlow.js layers model.`);
       return io.getModelArtifactsForJSON(modelJson as never, async (manifest) => {
@@ -91,8 +100,14 @@ export function fileSystem(location: string): IOHandler {
           specs.push(...group.weights);
         }
         const all = Buffer.concat(parts);
-        const expected = (specs as { shape: number[]; dtype?: string }[]).reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (s.dtype === "float16" ? 2 : 4), 0);
-        if (all.length < expected) throw new Error(`the weights in ${dir} are ${all.length} bytes, but ${MODEL_JSON} describes ${expected}: the files do not belong together (or the save was cut short).`);
+        const expected = (specs as { shape: number[]; dtype?: string }[]).reduce(
+          (n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (s.dtype === "float16" ? 2 : 4),
+          0,
+        );
+        if (all.length < expected)
+          throw new Error(
+            `the weights in ${dir} are ${all.length} bytes, but ${MODEL_JSON} describes ${expected}: the files do not belong together (or the save was cut short).`,
+          );
         return [specs as never, all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength)];
       });
     },

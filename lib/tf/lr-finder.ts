@@ -60,7 +60,8 @@ export interface LrFinderResult extends LrSuggestion {
 
 /** The learning rate of each of `batches` batches, growing geometrically from minRate to maxRate. */
 export function exponentialRates(minRate: number, maxRate: number, batches: number): number[] {
-  if (!(minRate > 0) || !(maxRate > minRate)) throw new RangeError(`exponentialRates: need 0 < minRate < maxRate, got ${minRate} and ${maxRate}.`);
+  if (!(minRate > 0) || !(maxRate > minRate))
+    throw new RangeError(`exponentialRates: need 0 < minRate < maxRate, got ${minRate} and ${maxRate}.`);
   if (!Number.isInteger(batches) || batches < 2) throw new RangeError(`exponentialRates: need at least 2 batches, got ${batches}.`);
   return Array.from({ length: batches }, (_, i) => minRate * (maxRate / minRate) ** (i / (batches - 1)));
 }
@@ -79,9 +80,14 @@ export function smoothLosses(losses: readonly number[], smoothing = 0.8): number
  * The learning rate to use, read from a sweep: smooth the losses, take the rate where the
  * smoothed loss is lowest (the turning point, after which it climbs), divide by `divisor`.
  */
-export function suggestLearningRate(rates: readonly number[], losses: readonly number[], options: { smoothing?: number; divisor?: number } = {}): LrSuggestion {
+export function suggestLearningRate(
+  rates: readonly number[],
+  losses: readonly number[],
+  options: { smoothing?: number; divisor?: number } = {},
+): LrSuggestion {
   const { smoothing = 0.8, divisor = 10 } = options;
-  if (rates.length !== losses.length || rates.length === 0) throw new RangeError(`suggestLearningRate: need one loss per rate, got ${rates.length} rates and ${losses.length} losses.`);
+  if (rates.length !== losses.length || rates.length === 0)
+    throw new RangeError(`suggestLearningRate: need one loss per rate, got ${rates.length} rates and ${losses.length} losses.`);
   const smoothed = smoothLosses(losses, smoothing);
   let turningIndex = -1;
   smoothed.forEach((s, i) => {
@@ -109,7 +115,8 @@ export async function findLearningRate(model: LayersModel, x: Tensor, y: Tensor,
   const tf = tfjs();
   const { minRate = 1e-5, maxRate = 10, batchSize = 32, seed = 42, stopFactor = 4, smoothing = 0.8, divisor = 10 } = options;
   const optimizer = model.optimizer as unknown as { learningRate?: number } | undefined;
-  if (!optimizer || typeof optimizer.learningRate !== "number") throw new Error("findLearningRate: compile the model first, with an optimizer that has a learningRate (tf.train.sgd, adam, …).");
+  if (!optimizer || typeof optimizer.learningRate !== "number")
+    throw new Error("findLearningRate: compile the model first, with an optimizer that has a learningRate (tf.train.sgd, adam, …).");
   const schedule = exponentialRates(minRate, maxRate, Math.ceil(x.shape[0] / batchSize));
   const startRate = optimizer.learningRate;
   const saved = model.getWeights().map((w) => w.clone());

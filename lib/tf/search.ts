@@ -17,7 +17,8 @@ import { Random } from "../data/random";
 import { showTable } from "../viz/table";
 
 /** One hyperparameter's range: a list of choices, or a continuous or whole-number range. */
-export type ParamSpec = readonly unknown[] | { uniform: [number, number] } | { logUniform: [number, number] } | { intRange: [number, number] };
+export type ParamSpec =
+  readonly unknown[] | { uniform: [number, number] } | { logUniform: [number, number] } | { intRange: [number, number] };
 
 export interface Fold {
   /** 0-based fold number. */
@@ -103,13 +104,16 @@ export async function randomizedSearch<P extends Record<string, unknown>>(option
   const results: TrialResult<P>[] = [];
   for (let trial = 1; trial <= trials; trial++) {
     const params = {} as P;
-    for (const name of Object.keys(options.space) as (keyof P & string)[]) params[name] = draw(name, options.space[name], rng) as P[typeof name];
+    for (const name of Object.keys(options.space) as (keyof P & string)[])
+      params[name] = draw(name, options.space[name], rng) as P[typeof name];
     const started = Date.now();
     const scores: number[] = [];
     for (const fold of folds) {
       const score = await options.evaluate(params, fold);
       if (typeof score !== "number" || Number.isNaN(score)) {
-        throw new TypeError(`randomizedSearch: evaluate returned ${String(score)} for trial ${trial}, fold ${fold.index + 1}; it must return the fold's score as a number.`);
+        throw new TypeError(
+          `randomizedSearch: evaluate returned ${String(score)} for trial ${trial}, fold ${fold.index + 1}; it must return the fold's score as a number.`,
+        );
       }
       scores.push(score);
     }
@@ -131,13 +135,18 @@ function formatParam(v: unknown): string {
 }
 
 /** The trials as a table, best first. */
-export function showSearchResults<P extends Record<string, unknown>>(result: SearchResult<P>, options: { top?: number; caption?: string } = {}): void {
+export function showSearchResults<P extends Record<string, unknown>>(
+  result: SearchResult<P>,
+  options: { top?: number; caption?: string } = {},
+): void {
   const sorted = [...result.trials].sort((a, b) => (result.direction === "minimize" ? a.mean - b.mean : b.mean - a.mean));
   const shown = sorted.slice(0, options.top ?? sorted.length);
   const names = Object.keys(result.best.params);
   const rows = shown.map((r, i) => [i + 1, r.trial, ...names.map((n) => formatParam(r.params[n])), r.mean, r.std, r.seconds.toFixed(1)]);
   showTable(["rank", "trial", ...names, `mean ${result.scoreName}`, "std", "seconds"], rows, {
-    caption: options.caption ?? `Randomized search: ${result.trials.length} trials × ${result.best.scores.length} folds (${result.direction === "minimize" ? "lower" : "higher"} is better)`,
+    caption:
+      options.caption ??
+      `Randomized search: ${result.trials.length} trials × ${result.best.scores.length} folds (${result.direction === "minimize" ? "lower" : "higher"} is better)`,
     highlightColumns: [names.length + 2],
   });
 }

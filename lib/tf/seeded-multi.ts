@@ -56,10 +56,14 @@ function asList(t: Tensor | Tensor[]): Tensor[] {
 
 function checkRows(where: string, xs: Tensor[], ys: Tensor[], model: LayersModel): number {
   if (xs.length !== model.inputs.length) {
-    throw new RangeError(`${where}: the model has ${model.inputs.length} input(s) (${model.inputNames.join(", ")}) but was given ${xs.length} input tensor(s); pass one per input, in that order.`);
+    throw new RangeError(
+      `${where}: the model has ${model.inputs.length} input(s) (${model.inputNames.join(", ")}) but was given ${xs.length} input tensor(s); pass one per input, in that order.`,
+    );
   }
   if (ys.length !== model.outputs.length) {
-    throw new RangeError(`${where}: the model has ${model.outputs.length} output(s) (${model.outputNames.join(", ")}) but was given ${ys.length} target tensor(s); pass one per output, in that order (the same y twice for two outputs that predict the same thing).`);
+    throw new RangeError(
+      `${where}: the model has ${model.outputs.length} output(s) (${model.outputNames.join(", ")}) but was given ${ys.length} target tensor(s); pass one per output, in that order (the same y twice for two outputs that predict the same thing).`,
+    );
   }
   const rows = xs[0].shape[0];
   [...xs, ...ys].forEach((t, i) => {
@@ -75,7 +79,12 @@ function checkRows(where: string, xs: Tensor[], ys: Tensor[], model: LayersModel
  * The loss of each output on (x, y) with the model's own loss functions, and their sum:
  * what model.evaluate should return for a model with several outputs.
  */
-export function outputLosses(model: LayersModel, x: Tensor | Tensor[], y: Tensor | Tensor[], batchSize = 512): { total: number; perOutput: number[] } {
+export function outputLosses(
+  model: LayersModel,
+  x: Tensor | Tensor[],
+  y: Tensor | Tensor[],
+  batchSize = 512,
+): { total: number; perOutput: number[] } {
   const tf = tfjs();
   const xs = asList(x);
   const ys = asList(y);
@@ -91,7 +100,12 @@ export function outputLosses(model: LayersModel, x: Tensor | Tensor[], y: Tensor
 }
 
 /** fitSeeded for models with one tensor per input and per output (see the comment at the top). */
-export async function fitSeededMulti(model: LayersModel, x: Tensor | Tensor[], y: Tensor | Tensor[], args: SeededMultiFitArgs = {}): Promise<History> {
+export async function fitSeededMulti(
+  model: LayersModel,
+  x: Tensor | Tensor[],
+  y: Tensor | Tensor[],
+  args: SeededMultiFitArgs = {},
+): Promise<History> {
   const tf = tfjs();
   if ((args as { validationSplit?: unknown }).validationSplit !== undefined) {
     throw new RangeError("fitSeededMulti: validationSplit is not supported; pass validationData: [inputs, targets] instead.");
@@ -121,7 +135,11 @@ export async function fitSeededMulti(model: LayersModel, x: Tensor | Tensor[], y
   const isCallbackObject = (c: Callback) => typeof (c as { setParams?: unknown }).setParams === "function";
   const given = (args.callbacks === undefined ? [] : Array.isArray(args.callbacks) ? args.callbacks : [args.callbacks]) as Callback[];
   for (const c of given) {
-    callbacks.push(validationData && !isCallbackObject(c) ? (new tf.CustomCallback(c as import("@tensorflow/tfjs").CustomCallbackArgs, args.yieldEvery) as never) : c);
+    callbacks.push(
+      validationData && !isCallbackObject(c)
+        ? (new tf.CustomCallback(c as import("@tensorflow/tfjs").CustomCallbackArgs, args.yieldEvery) as never)
+        : c,
+    );
   }
   return model.fitDataset(dataset as never, {
     epochs,

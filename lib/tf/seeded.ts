@@ -27,7 +27,10 @@ function lowerFirst(s: string): string {
 /** Redraws every weight of `model` with its layer's own initializer, seeded. Returns the model. */
 export function seedWeights(model: LayersModel, seed: number): LayersModel {
   const tf = tfjs();
-  const makers = tf.initializers as unknown as Record<string, (config: Record<string, unknown>) => { apply(shape: number[], dtype?: string): Tensor }>;
+  const makers = tf.initializers as unknown as Record<
+    string,
+    (config: Record<string, unknown>) => { apply(shape: number[], dtype?: string): Tensor }
+  >;
   model.layers.forEach((layer, l) => {
     const withInit = layer as unknown as Record<string, { getClassName(): string; getConfig(): Record<string, unknown> } | undefined>;
     layer.weights.forEach((weight, w) => {
@@ -58,7 +61,12 @@ export interface SeededFitArgs extends Omit<ModelFitArgs, "shuffle"> {
  * over the dataset draws the next permutation. A single input or output is given to the
  * model as a tensor, several as a list.
  */
-export function seededBatches(inputs: readonly Tensor[], targets: readonly Tensor[], batchSize: number, seed: number): import("@tensorflow/tfjs").data.Dataset<import("@tensorflow/tfjs").TensorContainer> {
+export function seededBatches(
+  inputs: readonly Tensor[],
+  targets: readonly Tensor[],
+  batchSize: number,
+  seed: number,
+): import("@tensorflow/tfjs").data.Dataset<import("@tensorflow/tfjs").TensorContainer> {
   const tf = tfjs();
   const rows = inputs[0].shape[0];
   const rng = new Random(seed);

@@ -49,7 +49,6 @@ export interface BoundaryRecording {
   history?: History;
 }
 
-
 export interface RecordBoundaryOptions extends TrainOptions, BoundaryGridOptions {
   /** Epochs between snapshots (default: epochs / 20, rounded up, so about 20 frames). */
   every?: number;
@@ -74,13 +73,21 @@ export function boundaryValues(net: Network, points: number[][], digits = 2): nu
  * predictions on a grid before training and every `every` epochs (and after the last
  * epoch). Returns the recording, with the training history.
  */
-export function recordBoundaryTraining(net: Network, X: readonly (readonly number[])[], y: Targets, options: RecordBoundaryOptions = {}): BoundaryRecording {
+export function recordBoundaryTraining(
+  net: Network,
+  X: readonly (readonly number[])[],
+  y: Targets,
+  options: RecordBoundaryOptions = {},
+): BoundaryRecording {
   const { resolution, padding, every: everyOption, digits = 2, ...train } = options;
   const epochs = train.epochs ?? 100;
   const every = everyOption ?? Math.max(1, Math.ceil(epochs / 20));
-  if (!Number.isInteger(every) || every < 1) throw new RangeError(`recordBoundaryTraining: every must be a whole number ≥ 1, got ${every}.`);
-  if (!Number.isInteger(digits) || digits < 0) throw new RangeError(`recordBoundaryTraining: digits must be a whole number ≥ 0, got ${digits}.`);
-  if (net.sizes[0] !== 2) throw new RangeError(`recordBoundaryTraining: the network has ${net.sizes[0]} inputs; a boundary in the plane needs 2.`);
+  if (!Number.isInteger(every) || every < 1)
+    throw new RangeError(`recordBoundaryTraining: every must be a whole number ≥ 1, got ${every}.`);
+  if (!Number.isInteger(digits) || digits < 0)
+    throw new RangeError(`recordBoundaryTraining: digits must be a whole number ≥ 0, got ${digits}.`);
+  if (net.sizes[0] !== 2)
+    throw new RangeError(`recordBoundaryTraining: the network has ${net.sizes[0]} inputs; a boundary in the plane needs 2.`);
   const { xs, ys, points } = boundaryGrid(X, { resolution, padding });
   const rows = (values: number[]) => ys.map((_, j) => values.slice(j * xs.length, (j + 1) * xs.length));
   const outputs = net.sizes[net.depth];
@@ -92,7 +99,12 @@ export function recordBoundaryTraining(net: Network, X: readonly (readonly numbe
     epochs,
     onEpochEnd: (record, trained) => {
       if (record.epoch % every === 0 || record.epoch === epochs) {
-        snapshots.push({ epoch: record.epoch, z: rows(boundaryValues(trained, points, digits)), loss: record.loss, accuracy: record.accuracy });
+        snapshots.push({
+          epoch: record.epoch,
+          z: rows(boundaryValues(trained, points, digits)),
+          loss: record.loss,
+          accuracy: record.accuracy,
+        });
       }
       return userCallback?.(record, trained);
     },
@@ -114,15 +126,21 @@ export interface BoundaryAnimationOptions extends ChartOptions {
 
 function checkRecording(recording: BoundaryRecording): void {
   const { xs, ys, snapshots, classes } = recording;
-  if (!Array.isArray(snapshots) || snapshots.length === 0) throw new RangeError("boundaryAnimation: the recording has no snapshots to animate.");
-  if (!Number.isInteger(classes) || classes < 2) throw new RangeError(`boundaryAnimation: classes must be a whole number ≥ 2, got ${classes}.`);
+  if (!Array.isArray(snapshots) || snapshots.length === 0)
+    throw new RangeError("boundaryAnimation: the recording has no snapshots to animate.");
+  if (!Number.isInteger(classes) || classes < 2)
+    throw new RangeError(`boundaryAnimation: classes must be a whole number ≥ 2, got ${classes}.`);
   snapshots.forEach((s, k) => {
     if (s.z.length !== ys.length || s.z.some((row) => row.length !== xs.length)) {
-      throw new RangeError(`boundaryAnimation: snapshot ${k} (epoch ${s.epoch}) is not a ${ys.length} × ${xs.length} grid; every snapshot needs one row per y and one value per x.`);
+      throw new RangeError(
+        `boundaryAnimation: snapshot ${k} (epoch ${s.epoch}) is not a ${ys.length} × ${xs.length} grid; every snapshot needs one row per y and one value per x.`,
+      );
     }
     const bad = s.z.flat().find((v) => !Number.isFinite(v) || v < 0 || v > (classes === 2 ? 1 : classes - 1));
     if (bad !== undefined) {
-      throw new RangeError(`boundaryAnimation: snapshot ${k} (epoch ${s.epoch}) holds ${bad}; values must be probabilities in [0, 1] (two classes) or class labels 0 … ${classes - 1}.`);
+      throw new RangeError(
+        `boundaryAnimation: snapshot ${k} (epoch ${s.epoch}) holds ${bad}; values must be probabilities in [0, 1] (two classes) or class labels 0 … ${classes - 1}.`,
+      );
     }
   });
 }
@@ -132,7 +150,17 @@ function frameCaption(s: BoundarySnapshot): Record<string, unknown> {
   const parts = [`epoch ${s.epoch}`];
   if (s.loss !== undefined) parts.push(`loss ${s.loss.toFixed(3)}`);
   if (s.accuracy !== undefined) parts.push(`training accuracy ${(100 * s.accuracy).toFixed(1)}%`);
-  return { text: parts.join(" · "), xref: "paper", yref: "paper", x: 0, y: 1, xanchor: "left", yanchor: "bottom", showarrow: false, font: { size: 13 } };
+  return {
+    text: parts.join(" · "),
+    xref: "paper",
+    yref: "paper",
+    x: 0,
+    y: 1,
+    xanchor: "left",
+    yanchor: "bottom",
+    showarrow: false,
+    font: { size: 13 },
+  };
 }
 
 /**
@@ -148,13 +176,18 @@ export function boundaryAnimation(
   options: BoundaryAnimationOptions = {},
 ): Figure {
   checkRecording(recording);
-  if (X.length !== y.length) throw new RangeError(`boundaryAnimation: ${X.length} points but ${y.length} labels; give one label per point.`);
+  if (X.length !== y.length)
+    throw new RangeError(`boundaryAnimation: ${X.length} points but ${y.length} labels; give one label per point.`);
   const { xs, ys, classes, snapshots } = recording;
   const binary = classes === 2;
   const colour = (k: number) => PALETTE[k % PALETTE.length];
   let colorscale: [number, string][];
   if (binary) {
-    colorscale = [[0, colour(0)], [0.5, "#ffffff"], [1, colour(1)]];
+    colorscale = [
+      [0, colour(0)],
+      [0.5, "#ffffff"],
+      [1, colour(1)],
+    ];
   } else {
     colorscale = [];
     for (let k = 0; k < classes; k++) colorscale.push([k / classes, colour(k)], [(k + 1) / classes, colour(k)]);
@@ -239,7 +272,11 @@ export function boundaryAnimation(
       yanchor: "top",
       pad: { t: 62, r: 10 },
       buttons: [
-        { label: "▶ play", method: "animate", args: [null, { mode: "immediate", fromcurrent: true, frame: { duration: frameMs, redraw: true }, transition: { duration: 0 } }] },
+        {
+          label: "▶ play",
+          method: "animate",
+          args: [null, { mode: "immediate", fromcurrent: true, frame: { duration: frameMs, redraw: true }, transition: { duration: 0 } }],
+        },
         { label: "❚❚ pause", method: "animate", args: [[null], jump] },
       ],
     },

@@ -95,18 +95,29 @@ export function historyChart(
     const x = epochs.map((e) => e.epoch);
     const train = epochs.map((e) => (metric === "loss" ? e.loss : e.accuracy));
     if (train.some((v) => v === undefined)) {
-      throw new RangeError(`historyChart: the run "${name}" has no ${metric} in its epochs; accuracy is only recorded for classification losses.`);
+      throw new RangeError(
+        `historyChart: the run "${name}" has no ${metric} in its epochs; accuracy is only recorded for classification losses.`,
+      );
     }
     series.push({ name: names.length === 1 ? `training ${metric}` : name, x, y: train as number[], color: colour(i) });
     const val = epochs.map((e) => (metric === "loss" ? e.valLoss : e.valAccuracy));
     if (val.every((v) => v !== undefined)) {
-      series.push({ name: names.length === 1 ? `validation ${metric}` : `${name} (validation)`, x, y: val as number[], color: colour(i), dash: true });
+      series.push({
+        name: names.length === 1 ? `validation ${metric}` : `${name} (validation)`,
+        x,
+        y: val as number[],
+        color: colour(i),
+        dash: true,
+      });
     }
   });
   return lineChart(series, { title: metric === "loss" ? "Learning curves" : "Accuracy", yTitle: metric, ...options });
 }
 
-export function showHistory(runs: Readonly<Record<string, { epochs: readonly EpochLike[] }>>, options: ChartOptions & { metric?: "loss" | "accuracy" } = {}): void {
+export function showHistory(
+  runs: Readonly<Record<string, { epochs: readonly EpochLike[] }>>,
+  options: ChartOptions & { metric?: "loss" | "accuracy" } = {},
+): void {
   show(historyChart(runs, options));
 }
 
@@ -119,7 +130,9 @@ function elementwise(spec: ActivationName | "step" | ElementwiseActivation): Ele
   if (typeof spec !== "string") return spec;
   const act = getActivation(ACTIVATION_ALIASES[spec] ?? (spec as ActivationName)) as Partial<ElementwiseActivation>;
   if (typeof act.f !== "function" || typeof act.df !== "function") {
-    throw new RangeError(`activationGrid: "${spec}" does not act on each number separately (softmax mixes a whole row), so it has no curve to draw; plot it with lineChart instead.`);
+    throw new RangeError(
+      `activationGrid: "${spec}" does not act on each number separately (softmax mixes a whole row), so it has no curve to draw; plot it with lineChart instead.`,
+    );
   }
   return act as ElementwiseActivation;
 }
@@ -132,7 +145,7 @@ export function activationGrid(
   list: readonly (ActivationName | "step" | ElementwiseActivation)[],
   options: { range?: [number, number]; title?: string; columns?: number; points?: number } = {},
 ): Figure {
-  if (list.length === 0) throw new RangeError("activationGrid: no activations given; e.g. activationGrid([\"sigmoid\", \"tanh\", \"relu\"]).");
+  if (list.length === 0) throw new RangeError('activationGrid: no activations given; e.g. activationGrid(["sigmoid", "tanh", "relu"]).');
   const [lo, hi] = options.range ?? [-5, 5];
   if (!(hi > lo)) throw new RangeError(`activationGrid: range [${lo}, ${hi}] is empty; give [low, high] with low < high.`);
   const points = options.points ?? 121;
@@ -157,7 +170,16 @@ export function activationGrid(
     const y1 = 1 - row * (h + gap * 1.5);
     layout[`xaxis${axis}`] = { domain: [x0, x0 + w], anchor: `y${axis}`, zeroline: true, zerolinecolor: "#ccc" };
     layout[`yaxis${axis}`] = { domain: [y1 - h, y1], anchor: `x${axis}`, zeroline: true, zerolinecolor: "#ccc" };
-    annotations.push({ text: `<b>${act.name}</b>`, showarrow: false, xref: "paper", yref: "paper", x: x0 + w / 2, y: y1 + 0.01, xanchor: "center", yanchor: "bottom" });
+    annotations.push({
+      text: `<b>${act.name}</b>`,
+      showarrow: false,
+      xref: "paper",
+      yref: "paper",
+      x: x0 + w / 2,
+      y: y1 + 0.01,
+      xanchor: "center",
+      yanchor: "bottom",
+    });
   });
   return {
     data,
@@ -173,7 +195,10 @@ export function activationGrid(
   };
 }
 
-export function showActivations(list: readonly (ActivationName | "step" | ElementwiseActivation)[], options: { range?: [number, number]; title?: string; columns?: number } = {}): void {
+export function showActivations(
+  list: readonly (ActivationName | "step" | ElementwiseActivation)[],
+  options: { range?: [number, number]; title?: string; columns?: number } = {},
+): void {
   show(activationGrid(list, options));
 }
 
@@ -192,7 +217,8 @@ function checkPoints(where: string, X: readonly (readonly number[])[], y: readon
     if (p.length < 2) throw new RangeError(`${where}: point ${i} has ${p.length} coordinate(s); a 2-D plot needs two (x and y).`);
   });
   y.forEach((label, i) => {
-    if (!Number.isInteger(label) || label < 0) throw new RangeError(`${where}: label ${i} is ${label}; labels must be class numbers 0, 1, 2, …`);
+    if (!Number.isInteger(label) || label < 0)
+      throw new RangeError(`${where}: label ${i} is ${label}; labels must be class numbers 0, 1, 2, …`);
   });
 }
 
@@ -239,7 +265,10 @@ export interface BoundaryGridOptions {
 }
 
 /** The grid over the points' bounding box (with a margin): xs, ys and the points row by row (y outer, x inner). */
-export function boundaryGrid(X: readonly (readonly number[])[], options: BoundaryGridOptions = {}): { xs: number[]; ys: number[]; points: number[][] } {
+export function boundaryGrid(
+  X: readonly (readonly number[])[],
+  options: BoundaryGridOptions = {},
+): { xs: number[]; ys: number[]; points: number[][] } {
   const n = options.resolution ?? 40;
   if (!Number.isInteger(n) || n < 2) throw new RangeError(`boundaryGrid: resolution must be a whole number ≥ 2, got ${n}.`);
   if (X.length === 0) throw new RangeError("boundaryGrid: there are no points to span.");
@@ -277,11 +306,15 @@ export function decisionBoundary(
   const [y0, y1] = [ys[0], ys[n - 1]];
   const labels = predict(grid);
   if (!labels || labels.length !== grid.length) {
-    throw new RangeError(`decisionBoundary: predict returned ${labels?.length ?? "nothing"} labels for ${grid.length} points; it must return one class label per point.`);
+    throw new RangeError(
+      `decisionBoundary: predict returned ${labels?.length ?? "nothing"} labels for ${grid.length} points; it must return one class label per point.`,
+    );
   }
   const bad = labels.findIndex((l) => !Number.isInteger(l) || l < 0);
   if (bad >= 0) {
-    throw new RangeError(`decisionBoundary: predict returned ${labels[bad]} for point [${grid[bad].map((v) => v.toFixed(2))}]; it must return class labels 0, 1, 2, … (round probabilities first).`);
+    throw new RangeError(
+      `decisionBoundary: predict returned ${labels[bad]} for point [${grid[bad].map((v) => v.toFixed(2))}]; it must return class labels 0, 1, 2, … (round probabilities first).`,
+    );
   }
   const classes = Math.max(Math.max(...labels), Math.max(...y)) + 1;
   const z = ys.map((_, j) => xs.map((_, i) => labels[j * n + i]));
@@ -345,10 +378,13 @@ export interface ImageGridOptions {
 export function imageGrid(images: readonly ArrayLike<number>[], labels: readonly string[], options: ImageGridOptions = {}): Figure {
   const { width = 28, height = 28, title, cellSize = 96 } = options;
   if (images.length === 0) throw new RangeError("imageGrid: no images to show.");
-  if (labels.length !== images.length) throw new RangeError(`imageGrid: ${images.length} images but ${labels.length} labels; give one label per image.`);
+  if (labels.length !== images.length)
+    throw new RangeError(`imageGrid: ${images.length} images but ${labels.length} labels; give one label per image.`);
   images.forEach((img, i) => {
     if (img.length !== width * height) {
-      throw new RangeError(`imageGrid: image ${i} has ${img.length} pixels, not ${width}×${height} = ${width * height}; pass width and height if your images have another size.`);
+      throw new RangeError(
+        `imageGrid: image ${i} has ${img.length} pixels, not ${width}×${height} = ${width * height}; pass width and height if your images have another size.`,
+      );
     }
   });
   const columns = Math.min(options.columns ?? 8, images.length);
@@ -369,12 +405,35 @@ export function imageGrid(images: readonly ArrayLike<number>[], labels: readonly
     const row = Math.floor(i / columns);
     const z: number[][] = [];
     for (let r = 0; r < height; r++) z.push(Array.from({ length: width }, (_, c) => img[r * width + c] / scale));
-    data.push({ type: "heatmap", z, xaxis: `x${axis}`, yaxis: `y${axis}`, colorscale: [[0, "#ffffff"], [1, "#000000"]], zmin: 0, zmax: 1, showscale: false, hovertemplate: `${labels[i].replace(/%/g, "%%")}<extra></extra>` });
+    data.push({
+      type: "heatmap",
+      z,
+      xaxis: `x${axis}`,
+      yaxis: `y${axis}`,
+      colorscale: [
+        [0, "#ffffff"],
+        [1, "#000000"],
+      ],
+      zmin: 0,
+      zmax: 1,
+      showscale: false,
+      hovertemplate: `${labels[i].replace(/%/g, "%%")}<extra></extra>`,
+    });
     const x0 = col * (w + gapX);
     const y1 = 1 - row * (h + gapY);
     layout[`xaxis${axis}`] = { domain: [x0, x0 + w], anchor: `y${axis}`, visible: false };
     layout[`yaxis${axis}`] = { domain: [y1 - h, y1], anchor: `x${axis}`, visible: false, autorange: "reversed", scaleanchor: `x${axis}` };
-    annotations.push({ text: labels[i], showarrow: false, xref: "paper", yref: "paper", x: x0 + w / 2, y: y1 - h, xanchor: "center", yanchor: "top", font: { size: 11 } });
+    annotations.push({
+      text: labels[i],
+      showarrow: false,
+      xref: "paper",
+      yref: "paper",
+      x: x0 + w / 2,
+      y: y1 - h,
+      xanchor: "center",
+      yanchor: "top",
+      font: { size: 11 },
+    });
   });
   return {
     data,
@@ -397,22 +456,45 @@ export function showImages(images: readonly ArrayLike<number>[], labels: readonl
  * A confusion matrix as a heatmap: rows are the true classes, columns the predicted
  * ones, every cell labelled with its count; the diagonal is what the model got right.
  */
-export function confusionHeatmap(matrix: readonly (readonly number[])[], classNames: readonly string[], options: { title?: string; width?: number; height?: number } = {}): Figure {
+export function confusionHeatmap(
+  matrix: readonly (readonly number[])[],
+  classNames: readonly string[],
+  options: { title?: string; width?: number; height?: number } = {},
+): Figure {
   const k = matrix.length;
   if (k === 0) throw new RangeError("confusionHeatmap: the matrix is empty.");
   matrix.forEach((row, i) => {
-    if (row.length !== k) throw new RangeError(`confusionHeatmap: row ${i} has ${row.length} counts; a confusion matrix of ${k} classes is ${k}×${k}.`);
+    if (row.length !== k)
+      throw new RangeError(`confusionHeatmap: row ${i} has ${row.length} counts; a confusion matrix of ${k} classes is ${k}×${k}.`);
   });
-  if (classNames.length !== k) throw new RangeError(`confusionHeatmap: ${classNames.length} class names for ${k} classes; give one name per class.`);
+  if (classNames.length !== k)
+    throw new RangeError(`confusionHeatmap: ${classNames.length} class names for ${k} classes; give one name per class.`);
   const total = matrix.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
   const correct = matrix.reduce((s, row, i) => s + row[i], 0);
   const max = Math.max(...matrix.flat());
   const annotations = matrix.flatMap((row, i) =>
-    row.map((count, j) => ({ x: classNames[j], y: classNames[i], text: String(count), showarrow: false, font: { color: count > max / 2 ? "white" : "black", size: 11 } })),
+    row.map((count, j) => ({
+      x: classNames[j],
+      y: classNames[i],
+      text: String(count),
+      showarrow: false,
+      font: { color: count > max / 2 ? "white" : "black", size: 11 },
+    })),
   );
   const size = Math.max(420, 60 * k + 160);
   return {
-    data: [{ type: "heatmap", x: [...classNames], y: [...classNames], z: matrix.map((r) => [...r]), colorscale: "Blues", reversescale: true, showscale: true, hovertemplate: "true %{y}, predicted %{x}: %{z}<extra></extra>" }],
+    data: [
+      {
+        type: "heatmap",
+        x: [...classNames],
+        y: [...classNames],
+        z: matrix.map((r) => [...r]),
+        colorscale: "Blues",
+        reversescale: true,
+        showscale: true,
+        hovertemplate: "true %{y}, predicted %{x}: %{z}<extra></extra>",
+      },
+    ],
     layout: {
       title: { text: options.title ?? `Confusion matrix (accuracy ${((100 * correct) / Math.max(total, 1)).toFixed(1)}%)` },
       width: options.width ?? size + 80,
@@ -425,6 +507,10 @@ export function confusionHeatmap(matrix: readonly (readonly number[])[], classNa
   };
 }
 
-export function showConfusionMatrix(matrix: readonly (readonly number[])[], classNames: readonly string[], options: { title?: string } = {}): void {
+export function showConfusionMatrix(
+  matrix: readonly (readonly number[])[],
+  classNames: readonly string[],
+  options: { title?: string } = {},
+): void {
   show(confusionHeatmap(matrix, classNames, options));
 }

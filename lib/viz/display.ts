@@ -13,7 +13,10 @@ interface TslabDisplay {
 }
 
 /** tslab's writer for the cell that is running (null outside the kernel): it sends one display_data (or update_display_data) message. */
-type DisplayWriter = (content: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient?: { display_id?: string } }, update: boolean) => void;
+type DisplayWriter = (
+  content: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient?: { display_id?: string } },
+  update: boolean,
+) => void;
 
 function displayWriter(): DisplayWriter | undefined {
   try {

@@ -40,7 +40,12 @@ function fmt(v: number | undefined, digits = 4): string {
 }
 
 /** A polyline chart of one or two curves, as SVG. */
-export function sparklineSvg(curves: { values: readonly number[]; color: string; dash?: boolean }[], width = 420, height = 150, xMax?: number): string {
+export function sparklineSvg(
+  curves: { values: readonly number[]; color: string; dash?: boolean }[],
+  width = 420,
+  height = 150,
+  xMax?: number,
+): string {
   const all = curves.flatMap((c) => c.values.filter(Number.isFinite));
   const pad = { l: 48, r: 8, t: 8, b: 20 };
   if (all.length === 0) return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"></svg>`;
@@ -52,7 +57,10 @@ export function sparklineSvg(curves: { values: readonly number[]; color: string;
   const py = (v: number) => pad.t + (height - pad.t - pad.b) * (1 - (v - lo) / span);
   const lines = curves
     .map((c) => {
-      const pts = c.values.map((v, i) => (Number.isFinite(v) ? `${px(i).toFixed(1)},${py(v).toFixed(1)}` : "")).filter(Boolean).join(" ");
+      const pts = c.values
+        .map((v, i) => (Number.isFinite(v) ? `${px(i).toFixed(1)},${py(v).toFixed(1)}` : ""))
+        .filter(Boolean)
+        .join(" ");
       return `<polyline fill="none" stroke="${c.color}" stroke-width="1.8"${c.dash ? ' stroke-dasharray="5,3"' : ""} points="${pts}"/>`;
     })
     .join("");
@@ -141,7 +149,8 @@ export class LiveTraining {
       : [];
     const state = this.finished ? "done" : "training…";
     const curves: { values: number[]; color: string; dash?: boolean }[] = [{ values: this.records.map((r) => r.loss), color: PALETTE[0] }];
-    if (this.records.some((r) => r.valLoss !== undefined)) curves.push({ values: this.records.map((r) => r.valLoss ?? NaN), color: PALETTE[1], dash: true });
+    if (this.records.some((r) => r.valLoss !== undefined))
+      curves.push({ values: this.records.map((r) => r.valLoss ?? NaN), color: PALETTE[1], dash: true });
     return (
       `<div class="nncourse-live" style="font-family:sans-serif;max-width:440px">` +
       (this.options.title ? `<div style="font-weight:bold;margin-bottom:4px">${escapeHtml(this.options.title)}</div>` : "") +

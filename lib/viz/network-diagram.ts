@@ -50,7 +50,9 @@ function checkSpec(spec: NetworkDiagramSpec): void {
   });
   if (weights) {
     if (weights.length !== layers.length - 1) {
-      throw new RangeError(`networkDiagram: ${layers.length} layers need ${layers.length - 1} weight matrices, but ${weights.length} were given.`);
+      throw new RangeError(
+        `networkDiagram: ${layers.length} layers need ${layers.length - 1} weight matrices, but ${weights.length} were given.`,
+      );
     }
     weights.forEach((W, l) => {
       const [rows, cols] = [layers[l + 1].nodes.length, layers[l].nodes.length];
@@ -62,9 +64,13 @@ function checkSpec(spec: NetworkDiagramSpec): void {
     });
   }
   if (biases) {
-    if (biases.length !== layers.length - 1) throw new RangeError(`networkDiagram: ${layers.length} layers need ${layers.length - 1} bias vectors, but ${biases.length} were given.`);
+    if (biases.length !== layers.length - 1)
+      throw new RangeError(
+        `networkDiagram: ${layers.length} layers need ${layers.length - 1} bias vectors, but ${biases.length} were given.`,
+      );
     biases.forEach((b, l) => {
-      if (b.length !== layers[l + 1].nodes.length) throw new RangeError(`networkDiagram: biases[${l}] has ${b.length} values for ${layers[l + 1].nodes.length} nodes.`);
+      if (b.length !== layers[l + 1].nodes.length)
+        throw new RangeError(`networkDiagram: biases[${l}] has ${b.length} values for ${layers[l + 1].nodes.length} nodes.`);
     });
   }
 }
@@ -89,7 +95,8 @@ export function networkDiagramSvg(spec: NetworkDiagramSpec): string {
     }),
   );
   const parts: string[] = [];
-  const text = (x: number, y: number, s: string, attrs = "") => `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attrs}>${escapeHtml(s)}</text>`;
+  const text = (x: number, y: number, s: string, attrs = "") =>
+    `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attrs}>${escapeHtml(s)}</text>`;
   if (spec.title) parts.push(text(width / 2, 26, spec.title, 'text-anchor="middle" font-size="16" font-weight="bold"'));
   // Edges first, so that nodes sit on top of them.
   for (let l = 0; l + 1 < spec.layers.length; l++) {
@@ -97,7 +104,9 @@ export function networkDiagramSvg(spec: NetworkDiagramSpec): string {
     const to = pos[l + 1];
     to.forEach((b, j) => {
       from.forEach((a, k) => {
-        parts.push(`<line x1="${(a.x + r).toFixed(1)}" y1="${a.y.toFixed(1)}" x2="${(b.x - r).toFixed(1)}" y2="${b.y.toFixed(1)}" stroke="#8a9bb0" stroke-width="1.4"/>`);
+        parts.push(
+          `<line x1="${(a.x + r).toFixed(1)}" y1="${a.y.toFixed(1)}" x2="${(b.x - r).toFixed(1)}" y2="${b.y.toFixed(1)}" stroke="#8a9bb0" stroke-width="1.4"/>`,
+        );
         const w = spec.weights?.[l][j][k];
         if (w !== undefined) {
           // Label near the start of the edge, where edges from one node have fanned out.
@@ -105,7 +114,9 @@ export function networkDiagramSvg(spec: NetworkDiagramSpec): string {
           const lx = a.x + r + (b.x - r - (a.x + r)) * t;
           const ly = a.y + (b.y - a.y) * t;
           const label = format(w, digits);
-          parts.push(`<rect x="${(lx - 4 * label.length - 4).toFixed(1)}" y="${(ly - 9).toFixed(1)}" width="${(8 * label.length + 8).toFixed(1)}" height="16" rx="3" fill="white" fill-opacity="0.9"/>`);
+          parts.push(
+            `<rect x="${(lx - 4 * label.length - 4).toFixed(1)}" y="${(ly - 9).toFixed(1)}" width="${(8 * label.length + 8).toFixed(1)}" height="16" rx="3" fill="white" fill-opacity="0.9"/>`,
+          );
           parts.push(text(lx, ly + 4, label, 'text-anchor="middle" font-size="12" fill="#2b4a6f"'));
         }
       });
@@ -121,7 +132,10 @@ export function networkDiagramSvg(spec: NetworkDiagramSpec): string {
       if (value) parts.push(text(x, y + 14, value, 'text-anchor="middle" font-size="12" fill="#a0522d"'));
       const b = l > 0 ? spec.biases?.[l - 1][j] : undefined;
       // A number is labelled "b = …"; a string is the whole label (e.g. "b1 = 0.35").
-      if (b !== undefined) parts.push(text(x, y + r + 15, typeof b === "number" ? `b = ${format(b, digits)}` : b, 'text-anchor="middle" font-size="12" fill="#555"'));
+      if (b !== undefined)
+        parts.push(
+          text(x, y + r + 15, typeof b === "number" ? `b = ${format(b, digits)}` : b, 'text-anchor="middle" font-size="12" fill="#555"'),
+        );
     });
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">${parts.join("")}</svg>`;
@@ -133,9 +147,13 @@ export function networkDiagramText(spec: NetworkDiagramSpec): string {
   const digits = spec.digits ?? 3;
   const lines: string[] = spec.title ? [spec.title] : [];
   spec.layers.forEach((layer, l) => {
-    lines.push(`${layer.name ?? `layer ${l}`}: ${layer.nodes.map((n) => (n.value === undefined ? n.label : `${n.label}=${format(n.value, digits)}`)).join(", ")}`);
+    lines.push(
+      `${layer.name ?? `layer ${l}`}: ${layer.nodes.map((n) => (n.value === undefined ? n.label : `${n.label}=${format(n.value, digits)}`)).join(", ")}`,
+    );
     if (l + 1 < spec.layers.length && spec.weights) {
-      lines.push(`  weights to layer ${l + 1}: ${spec.weights[l].map((row) => `[${row.map((w) => format(w, digits)).join(", ")}]`).join(" ")}`);
+      lines.push(
+        `  weights to layer ${l + 1}: ${spec.weights[l].map((row) => `[${row.map((w) => format(w, digits)).join(", ")}]`).join(" ")}`,
+      );
     }
   });
   return lines.join("\n");

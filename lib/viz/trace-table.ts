@@ -107,6 +107,9 @@ export function showTrace(rows: readonly TraceRow[], options: TraceOptions = {})
     let i = -1;
     html = html.replace(/<tr>(?=<td)/g, () => (bad.has(++i) ? '<tr style="background:#fdecea">' : "<tr>"));
   }
-  const mismatches = bad.size > 0 ? `<div style="color:#a33;font-size:90%">${escapeHtml(`${bad.size} value${bad.size === 1 ? "" : "s"} differ${bad.size === 1 ? "s" : ""} from the ${sourceHeader(options)} column.`)}</div>` : "";
+  const mismatches =
+    bad.size > 0
+      ? `<div style="color:#a33;font-size:90%">${escapeHtml(`${bad.size} value${bad.size === 1 ? "" : "s"} differ${bad.size === 1 ? "s" : ""} from the ${sourceHeader(options)} column.`)}</div>`
+      : "";
   displayHtml(html + mismatches, textTable(headers, cells, { caption: options.caption, digits }));
 }

@@ -7,7 +7,9 @@ const fs = require("node:fs");
 const compiled = path.join(__dirname, "..", "dist", "cli.js");
 if (!fs.existsSync(compiled)) {
   console.error(
-    "course: the command line is not built yet (" + compiled + " is missing).\n" +
+    "course: the command line is not built yet (" +
+      compiled +
+      " is missing).\n" +
       "Fix: run `npm install` (or `npm run build`) in the project folder.",
   );
   process.exit(3);

@@ -41,7 +41,9 @@ function ensureDatasets() {
   console.log("run-tests: the integration tests need the course's datasets; fetching the missing ones (course data fetch).");
   const fetch = spawnSync(process.execPath, [course, "data", "fetch"], { cwd: root, stdio: "inherit" });
   if (fetch.status !== 0) {
-    console.error("run-tests: the datasets could not be fetched, so the notebooks that load them cannot run.\nFix: run `npx course data fetch` where the network allows, or `npx course data fetch --from DIR` from an offline copy, then run the tests again.");
+    console.error(
+      "run-tests: the datasets could not be fetched, so the notebooks that load them cannot run.\nFix: run `npx course data fetch` where the network allows, or `npx course data fetch --from DIR` from an offline copy, then run the tests again.",
+    );
     process.exit(1);
   }
 }

@@ -31,7 +31,11 @@ export function parseProblem(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   const quoted = /'([^']*)'/.exec(message)?.[1] ?? "";
   // "-j, --jobs <value>" or "--out <value>" or "--flag": the long name is what the help lists.
-  const option = quoted.replace(/ <value>$/, "").split(", ").pop() ?? quoted;
+  const option =
+    quoted
+      .replace(/ <value>$/, "")
+      .split(", ")
+      .pop() ?? quoted;
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `unknown option "${option}".`;
   if (code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") return `unexpected argument "${quoted}"; this command takes options only.`;
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {

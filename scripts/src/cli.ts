@@ -27,7 +27,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command: Command | undefined = commands.find((c) => c.name === name);
   if (!command) {
-    console.error(`course: unknown command "${name}".\nFix: use one of the commands below (\`course --help\` lists them too).\n\n${usage()}`);
+    console.error(
+      `course: unknown command "${name}".\nFix: use one of the commands below (\`course --help\` lists them too).\n\n${usage()}`,
+    );
     return EXIT.usage;
   }
   if (wantsHelp(rest)) {

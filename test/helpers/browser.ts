@@ -15,7 +15,15 @@ import { courseBin, projectRoot } from "./cli";
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 /** Flags for a headless Chromium in a container: no sandbox, no GPU, no phoning home. */
-export const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"];
+export const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-dev-shm-usage",
+];
 
 /** Why the browser tests cannot run here, or undefined when they can. */
 export function browserMissing(): string | undefined {
@@ -69,7 +77,9 @@ export interface NotebookServer {
 export const JUPYTER_NOTEBOOK = process.env.JUPYTER_NOTEBOOK ?? "/usr/bin/jupyter-notebook";
 
 export function notebookMissing(): string | undefined {
-  return fs.existsSync(JUPYTER_NOTEBOOK) ? undefined : `Jupyter Notebook is not installed at ${JUPYTER_NOTEBOOK} (apt-get install jupyter-notebook)`;
+  return fs.existsSync(JUPYTER_NOTEBOOK)
+    ? undefined
+    : `Jupyter Notebook is not installed at ${JUPYTER_NOTEBOOK} (apt-get install jupyter-notebook)`;
 }
 
 /**
@@ -90,7 +100,14 @@ export async function startNotebookServer(root: string, home: string, options: {
     JUPYTER_CONFIG_DIR: path.join(home, "config"),
     JUPYTER_RUNTIME_DIR: path.join(home, "runtime"),
   };
-  const args = ["--no-browser", "--ip=127.0.0.1", `--port=${port}`, "--port-retries=0", `--NotebookApp.token=${token}`, `--notebook-dir=${root}`];
+  const args = [
+    "--no-browser",
+    "--ip=127.0.0.1",
+    `--port=${port}`,
+    "--port-retries=0",
+    `--NotebookApp.token=${token}`,
+    `--notebook-dir=${root}`,
+  ];
   if (process.getuid?.() === 0) args.push("--allow-root");
   const child = spawn(JUPYTER_NOTEBOOK, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   let log = "";

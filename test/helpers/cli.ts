@@ -24,7 +24,9 @@ export function runCourse(args: string[], options: { env?: NodeJS.ProcessEnv; cw
     child.stderr.on("data", (d) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`course ${args.join(" ")} did not finish within ${options.timeoutMs ?? 60000} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+      reject(
+        new Error(`course ${args.join(" ")} did not finish within ${options.timeoutMs ?? 60000} ms\nstdout: ${stdout}\nstderr: ${stderr}`),
+      );
     }, options.timeoutMs ?? 60000);
     child.on("exit", (code) => {
       clearTimeout(timer);

@@ -28,12 +28,17 @@ const skip = browserMissing();
 
 /** Equations in a notebook's Markdown, as the export finds them. */
 function mathSpans(notebook: Notebook): number {
-  return notebook.cells.filter((c) => c.cell_type === "markdown").reduce((n, c) => n + extractMath(cellSource(c)).math.filter((m) => !m.startsWith("@@")).length, 0);
+  return notebook.cells
+    .filter((c) => c.cell_type === "markdown")
+    .reduce((n, c) => n + extractMath(cellSource(c)).math.filter((m) => !m.startsWith("@@")).length, 0);
 }
 
 /** A notebook whose outputs are every kind the export must show. */
 function probeNotebook(): Notebook {
-  const figure = { data: [{ x: [1, 2, 3], y: [3, 1, 2], type: "scatter", name: "loss" }], layout: { title: { text: "plotly JSON output" }, height: 320 } };
+  const figure = {
+    data: [{ x: [1, 2, 3], y: [3, 1, 2], type: "scatter", name: "loss" }],
+    layout: { title: { text: "plotly JSON output" }, height: 320 },
+  };
   const requireHtml = `<div id="fig-require" style="height:300px"></div><script>require(["plotly"], function (Plotly) { Plotly.newPlot("fig-require", [{ "y": [1, 4, 9], "type": "bar" }], { "title": { "text": "HTML output using require" } }); });</script>`;
   const cdnHtml = `<script src="https://cdn.plot.ly/plotly-2.35.2.min.js"></script><div id="fig-cdn" style="height:300px"></div><script>Plotly.newPlot("fig-cdn", [{ "y": [2, 2, 5], "type": "scatter" }], { "title": { "text": "HTML output with a CDN copy" } });</script>`;
   const outputs: Output[][] = [
@@ -41,12 +46,18 @@ function probeNotebook(): Notebook {
     [{ output_type: "display_data", data: { "text/html": requireHtml, "text/plain": "" }, metadata: {} }],
     [{ output_type: "display_data", data: { "text/html": cdnHtml }, metadata: {} }],
     [
-      { output_type: "display_data", data: { "text/latex": "$$\\frac{\\partial E}{\\partial w_5} = 0.082167041$$", "text/plain": "dE/dw5" }, metadata: {} },
+      {
+        output_type: "display_data",
+        data: { "text/latex": "$$\\frac{\\partial E}{\\partial w_5} = 0.082167041$$", "text/plain": "dE/dw5" },
+        metadata: {},
+      },
       { output_type: "stream", name: "stdout", text: "epoch 5/5, loss 0.200\n" },
     ],
   ];
   const notebook = newNotebook([
-    newMarkdownCell("# 99 · Probe\n\nOutputs of every kind: inline math $\\sigma(z) = 1/(1 + e^{-z})$, and a `$not math$` code span.\n\n$$\nE = \\tfrac{1}{2}\\sum_k (t_k - o_k)^2\n$$"),
+    newMarkdownCell(
+      "# 99 · Probe\n\nOutputs of every kind: inline math $\\sigma(z) = 1/(1 + e^{-z})$, and a `$not math$` code span.\n\n$$\nE = \\tfrac{1}{2}\\sum_k (t_k - o_k)^2\n$$",
+    ),
     ...outputs.map((o, i) => ({ ...newCodeCell(`// output ${i + 1}`), execution_count: i + 1, outputs: o })),
   ]);
   return notebook;
@@ -66,7 +77,16 @@ interface PageCheck {
 /** Opens one page and collects what the assertions need. */
 async function checkPage(browser: Browser, url: string, screenshot: string): Promise<PageCheck> {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  const check: PageCheck = { consoleErrors: [], failedRequests: [], outsideRequests: [], figuresWanted: 0, figuresDrawn: 0, katex: 0, katexErrors: 0, plotlyScripts: [] };
+  const check: PageCheck = {
+    consoleErrors: [],
+    failedRequests: [],
+    outsideRequests: [],
+    figuresWanted: 0,
+    figuresDrawn: 0,
+    katex: 0,
+    katexErrors: 0,
+    plotlyScripts: [],
+  };
   page.on("console", (m) => {
     if (m.type() === "error") check.consoleErrors.push(m.text());
   });
@@ -108,7 +128,8 @@ function assertPage(name: string, check: PageCheck, math: number): void {
   assert.equal(check.figuresDrawn, check.figuresWanted, `${name}: ${check.figuresWanted} figure(s) to draw, ${check.figuresDrawn} drawn`);
   assert.ok(check.katex >= math, `${name}: ${math} equation(s) in the Markdown, ${check.katex} typeset`);
   assert.equal(check.katexErrors, 0, `${name}: equations KaTeX could not typeset`);
-  if (check.figuresWanted > 0) assert.deepEqual(check.plotlyScripts, ["assets/plotly.min.js"], `${name}: plotly.js loaded once, from the site's copy`);
+  if (check.figuresWanted > 0)
+    assert.deepEqual(check.plotlyScripts, ["assets/plotly.min.js"], `${name}: plotly.js loaded once, from the site's copy`);
   else assert.ok(check.plotlyScripts.length <= 1, `${name}: plotly.js at most once`);
 }
 
@@ -148,7 +169,11 @@ test("the HTML export in Chromium: pages load clean, figures draw, equations are
       const notebooks = courseNotebookFiles(path.join(projectRoot, "notebooks"));
       // The index first; the lessons in order, the instructors' sample assignment after them.
       assert.equal(report.pages[0], "index.html");
-      assert.deepEqual([...report.pages.slice(1)].sort(), notebooks.map((f) => `${path.basename(f, ".ipynb")}.html`).sort(), "an index and a page per course notebook");
+      assert.deepEqual(
+        [...report.pages.slice(1)].sort(),
+        notebooks.map((f) => `${path.basename(f, ".ipynb")}.html`).sort(),
+        "an index and a page per course notebook",
+      );
       assert.equal(report.pages[report.pages.length - 1], "00-sample-assignment.html", "the sample assignment comes after the lessons");
       assert.deepEqual(report.mathProblems, []);
       const server = await serveSite(out);

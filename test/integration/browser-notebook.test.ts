@@ -24,7 +24,14 @@ import os from "node:os";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { projectRoot } from "../helpers/cli";
-import { artifactsDir, browserMissing, launchChromium, notebookMissing, startNotebookServer, type NotebookServer } from "../helpers/browser";
+import {
+  artifactsDir,
+  browserMissing,
+  launchChromium,
+  notebookMissing,
+  startNotebookServer,
+  type NotebookServer,
+} from "../helpers/browser";
 import { extractMath } from "../../scripts/src/site/math";
 import { courseNotebookFiles } from "../../scripts/src/site/catalog";
 import { newCodeCell, newMarkdownCell, newNotebook } from "../../scripts/src/notebook/cells";
@@ -70,7 +77,11 @@ function watchKernel(page: Page): KernelTraffic {
     });
     ws.on("framereceived", (frame) => {
       if (typeof frame.payload !== "string") return;
-      const msg = JSON.parse(frame.payload) as { header?: { msg_type?: string }; parent_header?: { msg_id?: string }; content?: { status?: string; data?: Record<string, unknown>; transient?: { display_id?: string } } };
+      const msg = JSON.parse(frame.payload) as {
+        header?: { msg_type?: string };
+        parent_header?: { msg_id?: string };
+        content?: { status?: string; data?: Record<string, unknown>; transient?: { display_id?: string } };
+      };
       const type = msg.header?.msg_type;
       if (type === "execute_reply") traffic.replies.push({ parent: msg.parent_header?.msg_id ?? "", status: msg.content?.status ?? "?" });
       if (type === "update_display_data") {
@@ -85,7 +96,11 @@ function watchKernel(page: Page): KernelTraffic {
 /** Opens a notebook and waits for its kernel; autosave off (the run must not write the file). */
 async function openNotebook(page: Page, server: NotebookServer, relative: string): Promise<void> {
   await page.goto(server.notebookUrl(relative));
-  await page.waitForFunction("window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected() && document.querySelector('#kernel_indicator_icon.kernel_idle_icon') !== null", null, { timeout: 90_000 });
+  await page.waitForFunction(
+    "window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected() && document.querySelector('#kernel_indicator_icon.kernel_idle_icon') !== null",
+    null,
+    { timeout: 90_000 },
+  );
   await page.evaluate("Jupyter.notebook.set_autosave_interval(0)");
 }
 
@@ -152,11 +167,20 @@ function assertRanClean(name: string, cells: CellReport[], traffic: KernelTraffi
   assert.deepEqual(
     failed.map((r) => `${r.status}: ${(traffic.requests.get(r.parent) ?? "?").split("\n")[0]}`),
     [],
-    `${name}: cells failed in the browser:\n${cells.map(outputText).filter((t) => /error|Error/.test(t)).join("\n---\n")}`,
+    `${name}: cells failed in the browser:\n${cells
+      .map(outputText)
+      .filter((t) => /error|Error/.test(t))
+      .join("\n---\n")}`,
   );
   const code = cells.filter((c) => c.type === "code" && c.source.trim() !== "");
-  assert.ok(code.every((c) => typeof c.prompt === "number"), `${name}: every code cell ran (prompts: ${code.map((c) => String(c.prompt)).join(", ")})`);
-  assert.ok(traffic.replies.length >= code.length, `${name}: a reply for each of the ${code.length} code cells (got ${traffic.replies.length})`);
+  assert.ok(
+    code.every((c) => typeof c.prompt === "number"),
+    `${name}: every code cell ran (prompts: ${code.map((c) => String(c.prompt)).join(", ")})`,
+  );
+  assert.ok(
+    traffic.replies.length >= code.length,
+    `${name}: a reply for each of the ${code.length} code cells (got ${traffic.replies.length})`,
+  );
   for (const cell of cells) {
     const errors = cell.outputs.filter((o) => o.output_type === "error");
     assert.equal(errors.length, 0, `${name}: an error output under: ${cell.source.split("\n")[0]}`);
@@ -168,14 +192,22 @@ function assertRanClean(name: string, cells: CellReport[], traffic: KernelTraffi
     cell.outputs.forEach((output, i) => {
       const want = expectedFigures(output);
       figures += want;
-      if (want > 0) assert.ok((cell.plotContainers[i] ?? 0) >= want, `${name}: ${want} plotly figure(s) expected in output ${i + 1} of "${cell.source.split("\n")[0]}", ${cell.plotContainers[i] ?? 0} drawn`);
+      if (want > 0)
+        assert.ok(
+          (cell.plotContainers[i] ?? 0) >= want,
+          `${name}: ${want} plotly figure(s) expected in output ${i + 1} of "${cell.source.split("\n")[0]}", ${cell.plotContainers[i] ?? 0} drawn`,
+        );
     });
   }
 
   let displays = 0;
   for (const [id, updates] of traffic.updates) {
     const shown = cells.flatMap((c) => c.outputs.filter((o) => o.transient?.display_id === id).map((o) => ({ cell: c, o })));
-    assert.equal(shown.length, 1, `${name}: display ${id} was updated ${updates.length} times and must stay one output, found ${shown.length}`);
+    assert.equal(
+      shown.length,
+      1,
+      `${name}: display ${id} was updated ${updates.length} times and must stay one output, found ${shown.length}`,
+    );
     assert.deepEqual(shown[0]!.o.data, updates[updates.length - 1], `${name}: display ${id} shows its last update`);
     displays++;
   }
@@ -192,7 +224,10 @@ function assertRanClean(name: string, cells: CellReport[], traffic: KernelTraffi
 
 /** Lets the whole notebook show in a full-page screenshot (Notebook scrolls an inner box). */
 async function screenshot(page: Page, file: string): Promise<void> {
-  await page.addStyleTag({ content: "#site { height: auto !important; overflow: visible !important; } body, html { overflow: visible !important; height: auto !important; }" });
+  await page.addStyleTag({
+    content:
+      "#site { height: auto !important; overflow: visible !important; } body, html { overflow: visible !important; height: auto !important; }",
+  });
   await page.screenshot({ path: file, fullPage: true });
 }
 
@@ -205,9 +240,13 @@ function writeProbe(file: string): void {
   const figure = JSON.stringify([{ x: [1, 2, 3], y: [2, 1, 3], type: "scatter" }]);
   const html = `<div id="probe-figure" style="height:300px"></div><script>require.config({ paths: { plotly: "/files/assets/plotly.min" }, shim: { plotly: { exports: "Plotly" } } }); require(["plotly"], function (Plotly) { Plotly.newPlot("probe-figure", ${figure}, { title: "probe" }); });</script>`;
   const notebook = newNotebook([
-    newMarkdownCell("# Probe\n\nThe loss $L(w) = \\frac{1}{2}(y - \\hat y)^2$ and its gradient:\n\n$$\n\\frac{\\partial L}{\\partial w} = -(y - \\hat y)\\,x\n$$"),
+    newMarkdownCell(
+      "# Probe\n\nThe loss $L(w) = \\frac{1}{2}(y - \\hat y)^2$ and its gradient:\n\n$$\n\\frac{\\partial L}{\\partial w} = -(y - \\hat y)\\,x\n$$",
+    ),
     newCodeCell(`import * as tslab from "tslab";\ntslab.display.html(${JSON.stringify(html)});`),
-    newCodeCell(`const live = tslab.newDisplay();\nfor (let epoch = 1; epoch <= 5; epoch++) {\n  live.text(\`epoch \${epoch}/5, loss \${(1 / epoch).toFixed(3)}\`);\n  await new Promise((r) => setTimeout(r, 50));\n}`),
+    newCodeCell(
+      `const live = tslab.newDisplay();\nfor (let epoch = 1; epoch <= 5; epoch++) {\n  live.text(\`epoch \${epoch}/5, loss \${(1 / epoch).toFixed(3)}\`);\n  await new Promise((r) => setTimeout(r, 50));\n}`,
+    ),
   ]);
   notebook.metadata.kernelspec = { display_name: "TypeScript (nncourse)", language: "typescript", name: "tslab" };
   writeNotebook(file, notebook);
@@ -216,8 +255,12 @@ function writeProbe(file: string): void {
 /** Two figures from the library, for the save-and-reopen check. */
 function writeFiguresProbe(file: string): void {
   const notebook = newNotebook([
-    newCodeCell('import { showLineChart, showDecisionBoundary } from "nncourse";\nshowLineChart([{ name: "loss", y: [1, 0.5, 0.3] }], { title: "probe loss" });'),
-    newCodeCell("showDecisionBoundary((P) => P.map((p) => (p[0] + p[1] > 0 ? 1 : 0)), [[-1, -1], [1, 1], [-1, 0.5], [0.5, 1]], [0, 1, 0, 1], { title: \"probe regions\", resolution: 20 });"),
+    newCodeCell(
+      'import { showLineChart, showDecisionBoundary } from "nncourse";\nshowLineChart([{ name: "loss", y: [1, 0.5, 0.3] }], { title: "probe loss" });',
+    ),
+    newCodeCell(
+      'showDecisionBoundary((P) => P.map((p) => (p[0] + p[1] > 0 ? 1 : 0)), [[-1, -1], [1, 1], [-1, 0.5], [0.5, 1]], [0, 1, 0, 1], { title: "probe regions", resolution: 20 });',
+    ),
   ]);
   notebook.metadata.kernelspec = { display_name: "TypeScript (nncourse)", language: "typescript", name: "tslab" };
   writeNotebook(file, notebook);
@@ -234,10 +277,16 @@ const NOT_IN_BROWSER = new Set(["09-fashion-mnist.ipynb", "11-functional-api.ipy
 
 /** The notebooks to run: every solution (but NOT_IN_BROWSER), plus any course notebook that solutions/ lacks. */
 function notebooksToRun(): { from: string; as: string }[] {
-  const solutions = fs.existsSync(path.join(projectRoot, "solutions")) ? fs.readdirSync(path.join(projectRoot, "solutions")).filter((f) => f.endsWith(".ipynb") && !NOT_IN_BROWSER.has(f)).sort() : [];
+  const solutions = fs.existsSync(path.join(projectRoot, "solutions"))
+    ? fs
+        .readdirSync(path.join(projectRoot, "solutions"))
+        .filter((f) => f.endsWith(".ipynb") && !NOT_IN_BROWSER.has(f))
+        .sort()
+    : [];
   const picked = solutions.map((f) => ({ from: path.join(projectRoot, "solutions", f), as: path.join("solutions", f) }));
   for (const file of courseNotebookFiles(path.join(projectRoot, "notebooks"))) {
-    if (!solutions.includes(path.basename(file)) && !NOT_IN_BROWSER.has(path.basename(file))) picked.push({ from: file, as: path.join("notebooks", path.basename(file)) });
+    if (!solutions.includes(path.basename(file)) && !NOT_IN_BROWSER.has(path.basename(file)))
+      picked.push({ from: file, as: path.join("notebooks", path.basename(file)) });
   }
   return picked;
 }
@@ -261,7 +310,11 @@ test("notebooks run clean in Jupyter Notebook in Chromium", { skip, timeout: 900
   writeProbe(path.join(work, "probe", "probe.ipynb"));
   writeFiguresProbe(path.join(work, "probe", "figures.ipynb"));
   const exercise = fs.existsSync(path.join(projectRoot, "exercises"))
-    ? fs.readdirSync(path.join(projectRoot, "exercises")).filter((f) => f.endsWith(".ipynb")).sort().find((f) => fs.readFileSync(path.join(projectRoot, "exercises", f), "utf8").includes("not implemented yet"))
+    ? fs
+        .readdirSync(path.join(projectRoot, "exercises"))
+        .filter((f) => f.endsWith(".ipynb"))
+        .sort()
+        .find((f) => fs.readFileSync(path.join(projectRoot, "exercises", f), "utf8").includes("not implemented yet"))
     : undefined;
   if (exercise) place(path.join(projectRoot, "exercises", exercise), path.join("exercises", exercise));
 
@@ -282,7 +335,9 @@ test("notebooks run clean in Jupyter Notebook in Chromium", { skip, timeout: 900
       await page.click("#celllink");
       await page.click("#run_all_cells");
       await settle(page);
-      await page.waitForFunction("document.querySelectorAll('.plot-container').length > 0", null, { timeout: 30_000 }).catch(() => undefined);
+      await page
+        .waitForFunction("document.querySelectorAll('.plot-container').length > 0", null, { timeout: 30_000 })
+        .catch(() => undefined);
       const cells = await report(page);
       await screenshot(page, path.join(shots, "probe.png"));
       const seen = assertRanClean("probe", cells, traffic);
@@ -297,7 +352,9 @@ test("notebooks run clean in Jupyter Notebook in Chromium", { skip, timeout: 900
       await page.click("#celllink");
       await page.click("#run_all_cells");
       await settle(page);
-      await page.waitForFunction("document.querySelectorAll('.nncourse-figure .plot-container').length >= 2", null, { timeout: 30_000 }).catch(() => undefined);
+      await page
+        .waitForFunction("document.querySelectorAll('.nncourse-figure .plot-container').length >= 2", null, { timeout: 30_000 })
+        .catch(() => undefined);
       const cells = await report(page);
       const seen = assertRanClean("figures", cells, traffic);
       assert.equal(seen.figures, 2, "two library figures were expected and drawn");
@@ -309,7 +366,9 @@ test("notebooks run clean in Jupyter Notebook in Chromium", { skip, timeout: 900
       await page.waitForFunction("!Jupyter.notebook.dirty", null, { timeout: 30_000 });
       await page.reload();
       await page.waitForFunction("window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded", null, { timeout: 60_000 });
-      await page.waitForFunction("document.querySelectorAll('.nncourse-figure .plot-container').length >= 2", null, { timeout: 30_000 }).catch(() => undefined);
+      await page
+        .waitForFunction("document.querySelectorAll('.nncourse-figure .plot-container').length >= 2", null, { timeout: 30_000 })
+        .catch(() => undefined);
       const drawn = (await page.evaluate("document.querySelectorAll('.nncourse-figure .plot-container').length")) as number;
       await screenshot(page, path.join(shots, "figures-reopened.png"));
       assert.equal(drawn, 2, "both figures are drawn again from the saved notebook");
@@ -335,34 +394,42 @@ test("notebooks run clean in Jupyter Notebook in Chromium", { skip, timeout: 900
         await screenshot(page, path.join(shots, `${path.basename(run.as, ".ipynb")}.png`));
         const seen = assertRanClean(run.as, cells, traffic);
         assert.deepEqual(pageErrors, [], `${run.as}: scripts failed in the page`);
-        t.diagnostic(`${run.as}: ${Math.round((Date.now() - started) / 100) / 10} s, ${seen.figures} figure(s), ${seen.displays} live display(s), ${seen.math} equation(s)`);
+        t.diagnostic(
+          `${run.as}: ${Math.round((Date.now() - started) / 100) / 10} s, ${seen.figures} figure(s), ${seen.displays} live display(s), ${seen.math} equation(s)`,
+        );
         await page.close();
       });
     }
 
-    await t.test(`an exercise notebook shows its learner-facing failures${exercise ? ` (${exercise})` : ""}`, { skip: exercise ? false : "no exercise notebook with stubs in exercises/" }, async () => {
-      const { page, traffic } = await open(path.join("exercises", exercise!));
-      // Run All, as a learner does: test cells report their result instead of failing,
-      // so every cell runs (a failing cell would stop the rest, and their tests would
-      // show nothing). The menu's own command, called directly: the menu item is hidden
-      // until the menu opens.
-      await page.evaluate("Jupyter.notebook.execute_all_cells()");
-      await settle(page);
-      const cells = await report(page);
-      await screenshot(page, path.join(shots, `exercise-${path.basename(exercise!, ".ipynb")}.png`));
-      const tests = cells.filter((c) => c.type === "code" && c.grade);
-      assert.ok(tests.length >= 1, "the exercise notebook has test cells");
-      // The message must be on screen, not only in the notebook's data.
-      const silent = tests.filter((c) => !/not implemented yet: [\w-]+/.test(c.shownText));
-      assert.deepEqual(
-        silent.map((c) => `${c.source.split("\n").find((l) => l.trim() && !l.startsWith("import")) ?? ""} -> ${c.shownText.slice(0, 200)}`),
-        [],
-        'every test cell of an untouched exercise shows "not implemented yet: <exercise>"',
-      );
-      const errors = traffic.replies.filter((r) => r.status === "error").length;
-      assert.equal(errors, 0, "no cell of an untouched exercise fails: Run All reaches the end");
-      await page.close();
-    });
+    await t.test(
+      `an exercise notebook shows its learner-facing failures${exercise ? ` (${exercise})` : ""}`,
+      { skip: exercise ? false : "no exercise notebook with stubs in exercises/" },
+      async () => {
+        const { page, traffic } = await open(path.join("exercises", exercise!));
+        // Run All, as a learner does: test cells report their result instead of failing,
+        // so every cell runs (a failing cell would stop the rest, and their tests would
+        // show nothing). The menu's own command, called directly: the menu item is hidden
+        // until the menu opens.
+        await page.evaluate("Jupyter.notebook.execute_all_cells()");
+        await settle(page);
+        const cells = await report(page);
+        await screenshot(page, path.join(shots, `exercise-${path.basename(exercise!, ".ipynb")}.png`));
+        const tests = cells.filter((c) => c.type === "code" && c.grade);
+        assert.ok(tests.length >= 1, "the exercise notebook has test cells");
+        // The message must be on screen, not only in the notebook's data.
+        const silent = tests.filter((c) => !/not implemented yet: [\w-]+/.test(c.shownText));
+        assert.deepEqual(
+          silent.map(
+            (c) => `${c.source.split("\n").find((l) => l.trim() && !l.startsWith("import")) ?? ""} -> ${c.shownText.slice(0, 200)}`,
+          ),
+          [],
+          'every test cell of an untouched exercise shows "not implemented yet: <exercise>"',
+        );
+        const errors = traffic.replies.filter((r) => r.status === "error").length;
+        assert.equal(errors, 0, "no cell of an untouched exercise fails: Run All reaches the end");
+        await page.close();
+      },
+    );
   } finally {
     await browser.close();
     await server.stop();

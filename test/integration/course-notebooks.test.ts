@@ -51,24 +51,35 @@ interface TestScore {
 }
 
 /** Grades a folder into a gradebook of its own; returns the submissions, their cell runs and their tests' scores. */
-async function grade(folder: string): Promise<{ submissions: Array<{ student: string; assignment: string; status: string; score: number; max_score: number; message: string }>; cells: CellRun[]; scores: TestScore[] }> {
+async function grade(folder: string): Promise<{
+  submissions: Array<{ student: string; assignment: string; status: string; score: number; max_score: number; message: string }>;
+  cells: CellRun[];
+  scores: TestScore[];
+}> {
   const gradebook = path.join(work, `${folder}.sqlite`);
   // A copy of the folder (the student is named after it) with just the notebooks under test.
   const submissions = path.join(work, folder);
   fs.mkdirSync(submissions, { recursive: true });
-  for (const master of masters) fs.copyFileSync(path.join(projectRoot, folder, path.basename(master)), path.join(submissions, path.basename(master)));
+  for (const master of masters)
+    fs.copyFileSync(path.join(projectRoot, folder, path.basename(master)), path.join(submissions, path.basename(master)));
   const result = await runCourse(["grade", submissions, "--gradebook", gradebook, "-j", "2", "--quiet"], { timeoutMs: 1_500_000 });
   assert.equal(result.code, 0, result.stdout + result.stderr);
   const db = new Database(gradebook, { readonly: true });
   try {
     const submissions = db
-      .prepare("SELECT st.name AS student, a.name AS assignment, s.status, s.score, s.max_score, s.message FROM submissions s JOIN students st ON st.id = s.student_id JOIN assignments a ON a.id = s.assignment_id ORDER BY a.name")
+      .prepare(
+        "SELECT st.name AS student, a.name AS assignment, s.status, s.score, s.max_score, s.message FROM submissions s JOIN students st ON st.id = s.student_id JOIN assignments a ON a.id = s.assignment_id ORDER BY a.name",
+      )
       .all() as Array<{ student: string; assignment: string; status: string; score: number; max_score: number; message: string }>;
     const cells = db
-      .prepare("SELECT st.name AS student, a.name AS assignment, c.position, c.grade_id, c.status, c.error FROM cell_runs c JOIN submissions s ON s.id = c.submission_id JOIN students st ON st.id = s.student_id JOIN assignments a ON a.id = s.assignment_id ORDER BY a.name, c.position")
+      .prepare(
+        "SELECT st.name AS student, a.name AS assignment, c.position, c.grade_id, c.status, c.error FROM cell_runs c JOIN submissions s ON s.id = c.submission_id JOIN students st ON st.id = s.student_id JOIN assignments a ON a.id = s.assignment_id ORDER BY a.name, c.position",
+      )
       .all() as CellRun[];
     const scores = db
-      .prepare("SELECT a.name AS assignment, c.grade_id, c.status, c.earned, c.message FROM scores c JOIN submissions s ON s.id = c.submission_id JOIN assignments a ON a.id = s.assignment_id ORDER BY a.name, c.position")
+      .prepare(
+        "SELECT a.name AS assignment, c.grade_id, c.status, c.earned, c.message FROM scores c JOIN submissions s ON s.id = c.submission_id JOIN assignments a ON a.id = s.assignment_id ORDER BY a.name, c.position",
+      )
       .all() as TestScore[];
     return { submissions, cells, scores };
   } finally {
@@ -82,7 +93,10 @@ describe("the course notebooks", { concurrency: 1 }, () => {
   test("there is a course: the masters 00–13", () => {
     const names = allMasters.map(assignmentOf);
     for (const prefix of ["00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13"]) {
-      assert.ok(names.some((n) => n.startsWith(`${prefix}-`)), `notebooks/${prefix}-*.ipynb exists (found ${names.join(", ")})`);
+      assert.ok(
+        names.some((n) => n.startsWith(`${prefix}-`)),
+        `notebooks/${prefix}-*.ipynb exists (found ${names.join(", ")})`,
+      );
     }
   });
 
@@ -104,7 +118,11 @@ describe("the course notebooks", { concurrency: 1 }, () => {
 
   test("course grade solutions/: full marks for every notebook, every cell passing", { timeout: 1_600_000 }, async () => {
     const { submissions, cells } = await grade("solutions");
-    assert.deepEqual(submissions.map((s) => s.assignment), masters.map(assignmentOf), "one graded submission per master");
+    assert.deepEqual(
+      submissions.map((s) => s.assignment),
+      masters.map(assignmentOf),
+      "one graded submission per master",
+    );
     for (const s of submissions) {
       const points = [...testPoints(path.join(projectRoot, "notebooks", `${s.assignment}.ipynb`)).values()].reduce((a, b) => a + b, 0);
       assert.equal(s.status, "graded", `${s.assignment}: ${s.message}`);
@@ -113,31 +131,48 @@ describe("the course notebooks", { concurrency: 1 }, () => {
       assert.equal(s.score, s.max_score, `${s.assignment}: the reference solution earns full marks`);
     }
     const failed = cells.filter((c) => c.status !== "ok" && c.status !== "empty");
-    assert.deepEqual(failed.map((c) => `${c.assignment} cell ${c.position} (${c.grade_id ?? "-"}): ${c.status} ${(c.error ?? "").slice(0, 300)}`), []);
+    assert.deepEqual(
+      failed.map((c) => `${c.assignment} cell ${c.position} (${c.grade_id ?? "-"}): ${c.status} ${(c.error ?? "").slice(0, 300)}`),
+      [],
+    );
   });
 
-  test("course grade exercises/: zero, each test scored 0 with its own not-implemented message, every cell running to the end", { timeout: 1_600_000 }, async () => {
-    const { submissions, cells, scores } = await grade("exercises");
-    assert.deepEqual(submissions.map((s) => s.assignment), masters.map(assignmentOf));
-    const problems: string[] = [];
-    for (const s of submissions) {
-      assert.equal(s.status, "graded", `${s.assignment}: ${s.message}`);
-      assert.equal(s.score, 0, `${s.assignment}: an untouched exercise earns nothing`);
-      const tests = testPoints(path.join(projectRoot, "notebooks", `${s.assignment}.ipynb`));
-      assert.ok(tests.size >= (s.assignment.startsWith("00-") ? 1 : 3), `${s.assignment} has at least three graded exercises (has ${tests.size})`);
-      for (const cell of cells.filter((c) => c.assignment === s.assignment)) {
-        if (cell.status !== "ok" && cell.status !== "empty") {
-          problems.push(`${s.assignment} cell ${cell.position} (${cell.grade_id ?? "-"}) failed, so "Run All" would stop there: ${(cell.error ?? "").slice(0, 300)}`);
+  test(
+    "course grade exercises/: zero, each test scored 0 with its own not-implemented message, every cell running to the end",
+    { timeout: 1_600_000 },
+    async () => {
+      const { submissions, cells, scores } = await grade("exercises");
+      assert.deepEqual(
+        submissions.map((s) => s.assignment),
+        masters.map(assignmentOf),
+      );
+      const problems: string[] = [];
+      for (const s of submissions) {
+        assert.equal(s.status, "graded", `${s.assignment}: ${s.message}`);
+        assert.equal(s.score, 0, `${s.assignment}: an untouched exercise earns nothing`);
+        const tests = testPoints(path.join(projectRoot, "notebooks", `${s.assignment}.ipynb`));
+        assert.ok(
+          tests.size >= (s.assignment.startsWith("00-") ? 1 : 3),
+          `${s.assignment} has at least three graded exercises (has ${tests.size})`,
+        );
+        for (const cell of cells.filter((c) => c.assignment === s.assignment)) {
+          if (cell.status !== "ok" && cell.status !== "empty") {
+            problems.push(
+              `${s.assignment} cell ${cell.position} (${cell.grade_id ?? "-"}) failed, so "Run All" would stop there: ${(cell.error ?? "").slice(0, 300)}`,
+            );
+          }
+        }
+        for (const id of tests.keys()) {
+          const score = scores.find((c) => c.assignment === s.assignment && c.grade_id === id);
+          // Each test names the exercise it tests, so that the learner knows which answer to write.
+          if (score?.status !== "failed" || score.earned !== 0 || !/not implemented yet: [\w.-]+/.test(score.message)) {
+            problems.push(
+              `${s.assignment} ${id}: ${score ? `${score.status} ${score.earned} ${score.message.slice(0, 200)}` : "no score"}`,
+            );
+          }
         }
       }
-      for (const id of tests.keys()) {
-        const score = scores.find((c) => c.assignment === s.assignment && c.grade_id === id);
-        // Each test names the exercise it tests, so that the learner knows which answer to write.
-        if (score?.status !== "failed" || score.earned !== 0 || !/not implemented yet: [\w.-]+/.test(score.message)) {
-          problems.push(`${s.assignment} ${id}: ${score ? `${score.status} ${score.earned} ${score.message.slice(0, 200)}` : "no score"}`);
-        }
-      }
-    }
-    assert.deepEqual(problems, []);
-  });
+      assert.deepEqual(problems, []);
+    },
+  );
 });

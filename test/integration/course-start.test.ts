@@ -14,7 +14,15 @@ interface Cell {
 }
 
 /** `course start` as a learner runs it, left running, with what it prints collected. */
-function startCourse(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcessWithoutNullStreams; output: () => string; waitFor: (re: RegExp, ms: number) => Promise<RegExpMatchArray>; exit: Promise<number | null> } {
+function startCourse(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): {
+  child: ChildProcessWithoutNullStreams;
+  output: () => string;
+  waitFor: (re: RegExp, ms: number) => Promise<RegExpMatchArray>;
+  exit: Promise<number | null>;
+} {
   const child = spawn(process.execPath, [courseBin, "start", ...args], { cwd: projectRoot, env, stdio: ["pipe", "pipe", "pipe"] });
   let out = "";
   child.stdout.on("data", (d) => (out += d));
@@ -46,60 +54,80 @@ function jupyterEnv(tmp: string, PATH: string): NodeJS.ProcessEnv {
   };
 }
 
-test("with no Jupyter on PATH, `course start` says how to get one, runs the course headless and serves its pages", { timeout: 1_200_000 }, async () => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-start-"));
-  // An empty PATH hides every Jupyter; node itself is started by absolute path.
-  const run = startCourse(["--output-dir", path.join(tmp, "executed"), "--site-dir", path.join(tmp, "site")], jupyterEnv(tmp, path.join(tmp, "empty-bin")));
-  try {
-    const [, url] = await run.waitFor(/served at:\s+(http:\/\/127\.0\.0\.1:\d+\/)/, 1_100_000);
-    const out = run.output();
-    assert.match(out, /Registered kernel "tslab"/);
-    assert.match(out, /Datasets: /);
-    assert.match(out, /No Jupyter found/);
-    assert.match(out, /pip install jupyterlab/);
-    assert.match(out, /conda install/);
-    assert.match(out, /apt install jupyter-notebook/);
-    assert.match(out, /VS Code/);
-    assert.match(out, /runs headless/);
-    // Every cell of every notebook passed (judged by the kernel's replies, in the run's report).
-    const summary = /summary: (\d+) notebooks?, (\d+) passed, (\d+) failed; (\d+) cells run, (\d+) failed/.exec(out);
-    assert.ok(summary, `the headless run printed its summary:\n${out}`);
-    assert.deepEqual([summary[2], summary[3], summary[5]], [summary[1], "0", "0"], `every notebook and cell passed:\n${out.split("\n").filter((l) => /FAIL|failed/.test(l)).join("\n")}`);
-    assert.doesNotMatch(out, /Some cells failed/);
+test(
+  "with no Jupyter on PATH, `course start` says how to get one, runs the course headless and serves its pages",
+  { timeout: 1_200_000 },
+  async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-start-"));
+    // An empty PATH hides every Jupyter; node itself is started by absolute path.
+    const run = startCourse(
+      ["--output-dir", path.join(tmp, "executed"), "--site-dir", path.join(tmp, "site")],
+      jupyterEnv(tmp, path.join(tmp, "empty-bin")),
+    );
+    try {
+      const [, url] = await run.waitFor(/served at:\s+(http:\/\/127\.0\.0\.1:\d+\/)/, 1_100_000);
+      const out = run.output();
+      assert.match(out, /Registered kernel "tslab"/);
+      assert.match(out, /Datasets: /);
+      assert.match(out, /No Jupyter found/);
+      assert.match(out, /pip install jupyterlab/);
+      assert.match(out, /conda install/);
+      assert.match(out, /apt install jupyter-notebook/);
+      assert.match(out, /VS Code/);
+      assert.match(out, /runs headless/);
+      // Every cell of every notebook passed (judged by the kernel's replies, in the run's report).
+      const summary = /summary: (\d+) notebooks?, (\d+) passed, (\d+) failed; (\d+) cells run, (\d+) failed/.exec(out);
+      assert.ok(summary, `the headless run printed its summary:\n${out}`);
+      assert.deepEqual(
+        [summary[2], summary[3], summary[5]],
+        [summary[1], "0", "0"],
+        `every notebook and cell passed:\n${out
+          .split("\n")
+          .filter((l) => /FAIL|failed/.test(l))
+          .join("\n")}`,
+      );
+      assert.doesNotMatch(out, /Some cells failed/);
 
-    const notebooks = courseNotebooks();
-    assert.ok(notebooks.length >= 1);
-    const index = await fetch(url!);
-    assert.equal(index.status, 200);
-    const indexHtml = await index.text();
-    for (const source of notebooks) {
-      const name = path.basename(source, ".ipynb");
-      const executed = path.join(tmp, "executed", path.basename(source));
-      assert.ok(fs.existsSync(executed), `${executed} was written`);
-      const cells = (JSON.parse(fs.readFileSync(executed, "utf8")) as { cells: Cell[] }).cells.filter((c) => c.cell_type === "code");
-      assert.ok(cells.every((c) => typeof c.execution_count === "number"), `every code cell of ${name} ran`);
-      assert.equal(cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === "error").length, 0);
-      assert.ok(indexHtml.includes(`href="${name}.html"`), `the served index links to ${name}`);
-      const page = await fetch(`${url}${name}.html`);
-      assert.equal(page.status, 200, `${name}.html is served`);
-      assert.match(await page.text(), /class="cell code-cell"/);
+      const notebooks = courseNotebooks();
+      assert.ok(notebooks.length >= 1);
+      const index = await fetch(url!);
+      assert.equal(index.status, 200);
+      const indexHtml = await index.text();
+      for (const source of notebooks) {
+        const name = path.basename(source, ".ipynb");
+        const executed = path.join(tmp, "executed", path.basename(source));
+        assert.ok(fs.existsSync(executed), `${executed} was written`);
+        const cells = (JSON.parse(fs.readFileSync(executed, "utf8")) as { cells: Cell[] }).cells.filter((c) => c.cell_type === "code");
+        assert.ok(
+          cells.every((c) => typeof c.execution_count === "number"),
+          `every code cell of ${name} ran`,
+        );
+        assert.equal(cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === "error").length, 0);
+        assert.ok(indexHtml.includes(`href="${name}.html"`), `the served index links to ${name}`);
+        const page = await fetch(`${url}${name}.html`);
+        assert.equal(page.status, 200, `${name}.html is served`);
+        assert.match(await page.text(), /class="cell code-cell"/);
+      }
+      assert.equal((await fetch(`${url}assets/site.css`)).headers.get("content-type"), "text/css; charset=utf-8");
+
+      run.child.kill("SIGINT");
+      assert.equal(await run.exit, 0, run.output());
+      assert.match(run.output(), /Stopped\./);
+    } finally {
+      run.child.kill("SIGKILL");
+      fs.rmSync(tmp, { recursive: true, force: true });
     }
-    assert.equal((await fetch(`${url}assets/site.css`)).headers.get("content-type"), "text/css; charset=utf-8");
-
-    run.child.kill("SIGINT");
-    assert.equal(await run.exit, 0, run.output());
-    assert.match(run.output(), /Stopped\./);
-  } finally {
-    run.child.kill("SIGKILL");
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-});
+  },
+);
 
 const notebookProgram = "/usr/bin/jupyter-notebook";
 
 test(
   "with Jupyter Notebook installed, `course start` opens it at the course index and prints the address",
-  { timeout: 120_000, skip: fs.existsSync(notebookProgram) ? false : `${notebookProgram} is not installed (apt-get install jupyter-notebook)` },
+  {
+    timeout: 120_000,
+    skip: fs.existsSync(notebookProgram) ? false : `${notebookProgram} is not installed (apt-get install jupyter-notebook)`,
+  },
   async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-start-jupyter-"));
     // Only the classic Notebook on PATH: JupyterLab, if this machine had it, would win.
@@ -108,16 +136,22 @@ test(
     fs.symlinkSync(notebookProgram, path.join(bin, "jupyter-notebook"));
     const run = startCourse(["--no-browser"], jupyterEnv(tmp, bin));
     try {
-      const [, url, port] = await run.waitFor(/The course is open at:\s+(http:\/\/127\.0\.0\.1:(\d+)\/notebooks\/index\.ipynb\?token=[0-9a-f]+)/, 90_000);
+      const [, url, port] = await run.waitFor(
+        /The course is open at:\s+(http:\/\/127\.0\.0\.1:(\d+)\/notebooks\/index\.ipynb\?token=[0-9a-f]+)/,
+        90_000,
+      );
       assert.match(run.output(), /Datasets: /);
       const page = await fetch(url!);
       assert.equal(page.status, 200, "the printed address opens (the token in it is valid)");
       assert.match(await page.text(), /data-notebook-path="index\.ipynb"/);
       const token = new URL(url!).searchParams.get("token");
-      const contents = (await (await fetch(`http://127.0.0.1:${port}/api/contents/index.ipynb?token=${token}`)).json()) as { content: { cells: { source: string }[] } };
+      const contents = (await (await fetch(`http://127.0.0.1:${port}/api/contents/index.ipynb?token=${token}`)).json()) as {
+        content: { cells: { source: string }[] };
+      };
       const text = contents.content.cells.map((c) => c.source).join("\n");
       // Learners land on their copies: the index links exercises/, never the masters.
-      for (const notebook of courseNotebooks()) assert.ok(text.includes(`](exercises/${path.basename(notebook)})`), `the index links exercises/${path.basename(notebook)}`);
+      for (const notebook of courseNotebooks())
+        assert.ok(text.includes(`](exercises/${path.basename(notebook)})`), `the index links exercises/${path.basename(notebook)}`);
       assert.doesNotMatch(text, /\]\(notebooks\//, "no link to a master");
       const unauthorised = await fetch(`http://127.0.0.1:${port}/api/contents/index.ipynb`);
       assert.equal(unauthorised.status, 403, "without the token the server refuses");

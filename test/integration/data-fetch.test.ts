@@ -47,7 +47,9 @@ function setup(name: string, files: object[]): Case {
     manifest,
     JSON.stringify({
       manifestVersion: 1,
-      datasets: [{ name: "tiny", title: "Tiny", description: "test data", license: "MIT", homepage: "http://127.0.0.1/", citation: "none", files }],
+      datasets: [
+        { name: "tiny", title: "Tiny", description: "test data", license: "MIT", homepage: "http://127.0.0.1/", citation: "none", files },
+      ],
     }),
   );
   // An empty system folder, so an installed Debian package cannot stand in for a download.
@@ -82,7 +84,13 @@ test("fetch downloads over HTTP (following a redirect), verifies, and skips it t
     const dest = path.join(c.cache, "tiny", "images.gz");
     assert.deepEqual(gunzipSync(fs.readFileSync(dest)), payload);
     assert.deepEqual(fs.readdirSync(path.dirname(dest)), ["images.gz"], "no .part left behind");
-    assert.deepEqual(server.requests.map((q) => [q.path, q.status]), [["/old/images.gz", 302], ["/files/images.gz", 200]]);
+    assert.deepEqual(
+      server.requests.map((q) => [q.path, q.status]),
+      [
+        ["/old/images.gz", 302],
+        ["/files/images.gz", 200],
+      ],
+    );
 
     const again = await c.run(["data", "fetch", "tiny"]);
     assert.equal(again.code, 0, again.stderr);
@@ -150,7 +158,10 @@ test("a corrupted download fails its checksum, is named, and leaves nothing unde
     const c = setup("corrupt", [gzFile(`${server.url}/images.gz`)]);
     const r = await c.run(["data", "fetch"]);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /tiny\/images\.gz: FAILED: checksum mismatch for images\.gz \(downloaded from http:\/\/127\.0\.0\.1:\d+\/images\.gz\)/);
+    assert.match(
+      r.stderr,
+      /tiny\/images\.gz: FAILED: checksum mismatch for images\.gz \(downloaded from http:\/\/127\.0\.0\.1:\d+\/images\.gz\)/,
+    );
     assert.ok(r.stderr.includes(`expected sha256 ${sha256(payload)}`), r.stderr);
     assert.ok(r.stderr.includes(`got sha256 ${sha256(corrupt)}`), r.stderr);
     assert.match(r.stderr, /The bad file was deleted/);
@@ -176,35 +187,44 @@ test("an unreachable server or a missing file exits 3 and suggests --from", asyn
 
 const hasTar = spawnSync("tar", ["--version"]).status === 0;
 
-test("a tar.gz archive is checked, its member extracted into the cache, the archive dropped", { skip: hasTar ? false : "no tar command" }, async () => {
-  const src = path.join(tmp, "archive-src");
-  fs.mkdirSync(path.join(src, "Tiny"), { recursive: true });
-  const table = Buffer.from(Array.from({ length: 500 }, (_, i) => `${i},${i * 0.5},${i % 7}`).join("\n") + "\n");
-  fs.writeFileSync(path.join(src, "Tiny", "table.data"), table);
-  fs.writeFileSync(path.join(src, "Tiny", "table.domain"), "a, b, c\n");
-  const tgz = spawnSync("tar", ["-czf", "-", "-C", src, "Tiny"]).stdout;
-  const member = (url: string, archiveSha: string) => ({
-    name: "table.data",
-    url,
-    size: tgz.length,
-    sha256: archiveSha,
-    compression: "tar.gz",
-    archive: "tiny.tgz",
-    member: "Tiny/table.data",
-    payload: { size: table.length, sha256: sha256(table) },
-  });
-  await withServer({ "/files/1": { body: tgz } }, async (server) => {
-    const c = setup("tgz", [member(`${server.url}/files/1`, sha256(tgz))]);
-    const r = await c.run(["data", "fetch"]);
-    assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(fs.readdirSync(path.join(c.cache, "tiny")), ["table.data"]);
-    assert.deepEqual(fs.readFileSync(path.join(c.cache, "tiny", "table.data")), table);
+test(
+  "a tar.gz archive is checked, its member extracted into the cache, the archive dropped",
+  { skip: hasTar ? false : "no tar command" },
+  async () => {
+    const src = path.join(tmp, "archive-src");
+    fs.mkdirSync(path.join(src, "Tiny"), { recursive: true });
+    const table = Buffer.from(Array.from({ length: 500 }, (_, i) => `${i},${i * 0.5},${i % 7}`).join("\n") + "\n");
+    fs.writeFileSync(path.join(src, "Tiny", "table.data"), table);
+    fs.writeFileSync(path.join(src, "Tiny", "table.domain"), "a, b, c\n");
+    const tgz = spawnSync("tar", ["-czf", "-", "-C", src, "Tiny"]).stdout;
+    const member = (url: string, archiveSha: string) => ({
+      name: "table.data",
+      url,
+      size: tgz.length,
+      sha256: archiveSha,
+      compression: "tar.gz",
+      archive: "tiny.tgz",
+      member: "Tiny/table.data",
+      payload: { size: table.length, sha256: sha256(table) },
+    });
+    await withServer({ "/files/1": { body: tgz } }, async (server) => {
+      const c = setup("tgz", [member(`${server.url}/files/1`, sha256(tgz))]);
+      const r = await c.run(["data", "fetch"]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(fs.readdirSync(path.join(c.cache, "tiny")), ["table.data"]);
+      assert.deepEqual(fs.readFileSync(path.join(c.cache, "tiny", "table.data")), table);
 
-    const wrong = "0".repeat(64);
-    const bad = setup("tgz-bad", [member(`${server.url}/files/1`, wrong)]);
-    const rb = await bad.run(["data", "fetch"]);
-    assert.equal(rb.code, 1, rb.stderr);
-    assert.ok(rb.stderr.includes(`checksum mismatch for tiny.tgz (downloaded from ${server.url}/files/1): expected sha256 ${wrong}, got ${sha256(tgz)}`), rb.stderr);
-    assert.deepEqual(fs.readdirSync(path.join(bad.cache, "tiny")), []);
-  });
-});
+      const wrong = "0".repeat(64);
+      const bad = setup("tgz-bad", [member(`${server.url}/files/1`, wrong)]);
+      const rb = await bad.run(["data", "fetch"]);
+      assert.equal(rb.code, 1, rb.stderr);
+      assert.ok(
+        rb.stderr.includes(
+          `checksum mismatch for tiny.tgz (downloaded from ${server.url}/files/1): expected sha256 ${wrong}, got ${sha256(tgz)}`,
+        ),
+        rb.stderr,
+      );
+      assert.deepEqual(fs.readdirSync(path.join(bad.cache, "tiny")), []);
+    });
+  },
+);

@@ -56,7 +56,11 @@ export async function startServer(routes: Record<string, Route>): Promise<TestSe
         return;
       }
       log(206);
-      res.writeHead(206, { "content-length": body.length - start, "content-range": `bytes ${start}-${body.length - 1}/${body.length}`, "accept-ranges": "bytes" });
+      res.writeHead(206, {
+        "content-length": body.length - start,
+        "content-range": `bytes ${start}-${body.length - 1}/${body.length}`,
+        "accept-ranges": "bytes",
+      });
       res.end(body.subarray(start));
       return;
     }

@@ -60,7 +60,8 @@ test("fetch --from the mirror into an empty cache, then verify passes and a load
     assert.equal((await runCourse(["data", "verify", "california-housing"], { env })).code, 0);
 
     // The library reads the fetched cache.
-    const script = `const d = require(${JSON.stringify(path.join(projectRoot, "lib", "data"))});` +
+    const script =
+      `const d = require(${JSON.stringify(path.join(projectRoot, "lib", "data"))});` +
       "const h = d.loadCaliforniaHousing(); const f = d.loadFashionMnistSplit('test');" +
       "console.log(JSON.stringify([h.rows, h.cols, f.shape]));";
     const { spawnSync } = await import("node:child_process");
@@ -76,7 +77,9 @@ test("a mirror that lacks a dataset exits 3 and says where it looked", { skip },
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-mirror-"));
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-cache-"));
   try {
-    const r = await runCourse(["data", "fetch", "california-housing", "--from", empty], { env: { ...process.env, NNCOURSE_DATA_DIR: cache } });
+    const r = await runCourse(["data", "fetch", "california-housing", "--from", empty], {
+      env: { ...process.env, NNCOURSE_DATA_DIR: cache },
+    });
     assert.equal(r.code, 3);
     assert.ok(r.stderr.includes(path.join(empty, "california-housing", "cal_housing.data")), r.stderr);
     assert.ok(r.stderr.includes(path.join(empty, "cal_housing.tgz")), r.stderr);

@@ -27,13 +27,20 @@ const exercise = readNotebook(path.join(projectRoot, "exercises", `${NAME}.ipynb
  */
 const ATTACKS = ["apply-hook", "iterator-hook", "hash-replay", "key-spy-rewrite"];
 function attack(name: string): Notebook {
-  const spec = JSON.parse(fs.readFileSync(path.join(__dirname, "attacks", `${name}.json`), "utf8")) as { answers: Record<string, string>; after: Record<string, string[]> };
+  const spec = JSON.parse(fs.readFileSync(path.join(__dirname, "attacks", `${name}.json`), "utf8")) as {
+    answers: Record<string, string>;
+    after: Record<string, string[]>;
+  };
   const nb = structuredClone(exercise);
   for (const [id, source] of Object.entries(spec.answers)) setSource(nb, id, source);
   for (const [id, sources] of Object.entries(spec.after)) for (const source of [...sources].reverse()) insertAfter(nb, id, source);
   return nb;
 }
-const points = new Map(master.cells.filter((c) => cellKind(c) === "test").map((c) => [gradeIdOf(c)!, Number((c.metadata.nbgrader as { points: number }).points)]));
+const points = new Map(
+  master.cells
+    .filter((c) => cellKind(c) === "test")
+    .map((c) => [gradeIdOf(c)!, Number((c.metadata.nbgrader as { points: number }).points)]),
+);
 const FULL = [...points.values()].reduce((a, b) => a + b, 0);
 const pts = (id: string) => points.get(id)!;
 
@@ -64,8 +71,9 @@ function put(relative: string, content: Notebook | string): void {
   fs.writeFileSync(file, typeof content === "string" ? content : serializeNotebook(content));
 }
 
-const WRONG_NOR = 'function makeNor(): McCullochPittsUnit {\n  return mcpOr();\n}\n';
-const WRONG_MAJORITY = 'function makeMajority(): McCullochPittsUnit {\n  return new McCullochPittsUnit({ name: "any", excitatory: [1, 1, 1], threshold: 1 });\n}\n';
+const WRONG_NOR = "function makeNor(): McCullochPittsUnit {\n  return mcpOr();\n}\n";
+const WRONG_MAJORITY =
+  'function makeMajority(): McCullochPittsUnit {\n  return new McCullochPittsUnit({ name: "any", excitatory: [1, 1, 1], threshold: 1 });\n}\n';
 
 /** A server on this machine's loopback: no graded kernel may reach it. */
 let loopbackHits = 0;
@@ -172,7 +180,8 @@ for (const dir of [process.cwd(), os.homedir(), os.tmpdir()]) { try { fs.readFil
 for (const f of [require.resolve("nncourse/dist/grading"), require.resolve("nncourse")]) { if (fs.readFileSync(f, "utf8").includes("POISON")) found.push(f); }
 `;
 }
-const FAIL_NOR_IF_FOUND = 'function makeNor(): McCullochPittsUnit {\n  if (found.length > 0) throw new Error("POISONED: " + found.join("; "));\n  return new McCullochPittsUnit({ name: "NOR", excitatory: [0, 0], inhibitory: [true, true], threshold: 0 });\n}\n';
+const FAIL_NOR_IF_FOUND =
+  'function makeNor(): McCullochPittsUnit {\n  if (found.length > 0) throw new Error("POISONED: " + found.join("; "));\n  return new McCullochPittsUnit({ name: "NOR", excitatory: [0, 0], inhibitory: [true, true], threshold: 0 });\n}\n';
 
 before(async () => {
   const port = await loopbackReady;
@@ -182,10 +191,17 @@ before(async () => {
     `caller-leak/${NAME}.ipynb`,
     variant((nb) =>
       // A learner's function reads its caller: in a sloppy test cell, that is the compiled cell, hidden tests and all.
-      setSource(nb, "nor", 'function makeNor(): McCullochPittsUnit {\n  const caller = String((makeNor as any).caller);\n  if (/nncourse-grader-end|check\\./.test(caller)) throw new Error("LEAKED: " + caller.slice(0, 200));\n  return new McCullochPittsUnit({ name: "NOR", excitatory: [0, 0], inhibitory: [true, true], threshold: 0 });\n}\n'),
+      setSource(
+        nb,
+        "nor",
+        'function makeNor(): McCullochPittsUnit {\n  const caller = String((makeNor as any).caller);\n  if (/nncourse-grader-end|check\\./.test(caller)) throw new Error("LEAKED: " + caller.slice(0, 200));\n  return new McCullochPittsUnit({ name: "NOR", excitatory: [0, 0], inhibitory: [true, true], threshold: 0 });\n}\n',
+      ),
     ),
   );
-  put(`poison/${NAME}.ipynb`, variant((nb) => insertAfter(nb, "setup", poisonCode())));
+  put(
+    `poison/${NAME}.ipynb`,
+    variant((nb) => insertAfter(nb, "setup", poisonCode())),
+  );
   put(
     `zz-victim/${NAME}.ipynb`,
     variant((nb) => {
@@ -215,9 +231,24 @@ before(async () => {
       );
     }),
   );
-  put(`loop/${NAME}.ipynb`, variant((nb) => setSource(nb, "nor", "function makeNor(): McCullochPittsUnit {\n  while (true) {}\n}\n")));
-  put(`exception/${NAME}.ipynb`, variant((nb) => setSource(nb, "xor", 'const andNot = mcpAndNot();\nconst or = mcpOr();\nfunction xor(a: number, b: number): number {\n  throw new Error("boom");\n}\n')));
-  put(`deleted-test/${NAME}.ipynb`, variant((nb) => nb.cells.splice(indexOf(nb, "nor-tests"), 1)));
+  put(
+    `loop/${NAME}.ipynb`,
+    variant((nb) => setSource(nb, "nor", "function makeNor(): McCullochPittsUnit {\n  while (true) {}\n}\n")),
+  );
+  put(
+    `exception/${NAME}.ipynb`,
+    variant((nb) =>
+      setSource(
+        nb,
+        "xor",
+        'const andNot = mcpAndNot();\nconst or = mcpOr();\nfunction xor(a: number, b: number): number {\n  throw new Error("boom");\n}\n',
+      ),
+    ),
+  );
+  put(
+    `deleted-test/${NAME}.ipynb`,
+    variant((nb) => nb.cells.splice(indexOf(nb, "nor-tests"), 1)),
+  );
   put(
     `edited/${NAME}.ipynb`,
     variant((nb) => {
@@ -225,7 +256,12 @@ before(async () => {
       setSource(nb, "majority-tests", "// every test passes, trust me\n");
       setSource(nb, "setup", `${nb.cells[indexOf(nb, "setup")]!.source}\nconst extra = 1;\n`);
       const xorTests = nb.cells[indexOf(nb, "xor-tests")]!;
-      nb.cells[indexOf(nb, "xor-tests")] = { cell_type: "markdown", id: "retyped1", metadata: xorTests.metadata, source: "no tests here" } as Cell;
+      nb.cells[indexOf(nb, "xor-tests")] = {
+        cell_type: "markdown",
+        id: "retyped1",
+        metadata: xorTests.metadata,
+        source: "no tests here",
+      } as Cell;
       const copy = structuredClone(nb.cells[indexOf(nb, "perceptron-step-tests")]!);
       copy.source = "// a second copy";
       nb.cells.push(copy);
@@ -260,17 +296,35 @@ try { g.Error = function FakeError() { return {}; }; } catch {}
       );
     }),
   );
-  put(`exit/${NAME}.ipynb`, variant((nb) => insertAfter(nb, "majority-tests", "process.exit(0);\n")));
+  put(
+    `exit/${NAME}.ipynb`,
+    variant((nb) => insertAfter(nb, "majority-tests", "process.exit(0);\n")),
+  );
   put(
     `parent-kill/${NAME}.ipynb`,
-    variant((nb) => insertAfter(nb, "nor", 'for (const signal of ["SIGKILL", "SIGTERM"]) {\n  try { process.kill(process.ppid, signal); } catch {}\n  try { process.kill(-process.ppid, signal); } catch {}\n  try { (process as any)._kill(process.ppid, 9); } catch {}\n}\n')),
+    variant((nb) =>
+      insertAfter(
+        nb,
+        "nor",
+        'for (const signal of ["SIGKILL", "SIGTERM"]) {\n  try { process.kill(process.ppid, signal); } catch {}\n  try { process.kill(-process.ppid, signal); } catch {}\n  try { (process as any)._kill(process.ppid, 9); } catch {}\n}\n',
+      ),
+    ),
   );
-  put(`kill/${NAME}.ipynb`, variant((nb) => setSource(nb, "xor", 'function xor(a: number, b: number): number {\n  process.kill(process.pid, "SIGKILL");\n  return 0;\n}\n')));
+  put(
+    `kill/${NAME}.ipynb`,
+    variant((nb) =>
+      setSource(nb, "xor", 'function xor(a: number, b: number): number {\n  process.kill(process.pid, "SIGKILL");\n  return 0;\n}\n'),
+    ),
+  );
   put(
     `snoop/${NAME}.ipynb`,
     variant((nb) => {
       insertAfter(nb, "setup", snoopCode(port));
-      setSource(nb, "nor", 'function makeNor(): McCullochPittsUnit {\n  if (leaks.length > 0) throw new Error("LEAKED: " + leaks.join("; "));\n  return new McCullochPittsUnit({ name: "NOR", excitatory: [0, 0], inhibitory: [true, true], threshold: 0 });\n}\n');
+      setSource(
+        nb,
+        "nor",
+        'function makeNor(): McCullochPittsUnit {\n  if (leaks.length > 0) throw new Error("LEAKED: " + leaks.join("; "));\n  return new McCullochPittsUnit({ name: "NOR", excitatory: [0, 0], inhibitory: [true, true], threshold: 0 });\n}\n',
+      );
     }),
   );
   put(
@@ -295,8 +349,14 @@ try { g.Error = function FakeError() { return {}; }; } catch {}
       insertAfter(nb, "perceptron-train-tests", 'console.log("All tests passed! Score: 8/8");\n');
     }),
   );
-  put(`flood/${NAME}.ipynb`, variant((nb) => insertAfter(nb, "nor", 'const line = "y".repeat(1 << 20);\nfor (let i = 0; i < 100; i++) console.log(line);\n')));
-  put(`memory/${NAME}.ipynb`, variant((nb) => insertAfter(nb, "nor-tests", "const hog: number[][] = [];\nwhile (true) hog.push(new Array(1 << 20).fill(1.5));\n")));
+  put(
+    `flood/${NAME}.ipynb`,
+    variant((nb) => insertAfter(nb, "nor", 'const line = "y".repeat(1 << 20);\nfor (let i = 0; i < 100; i++) console.log(line);\n')),
+  );
+  put(
+    `memory/${NAME}.ipynb`,
+    variant((nb) => insertAfter(nb, "nor-tests", "const hog: number[][] = [];\nwhile (true) hog.push(new Array(1 << 20).fill(1.5));\n")),
+  );
   put(`malformed/${NAME}.ipynb`, '{ "cells": [ { "cell_type": "code", ');
   put(`nbformat3/${NAME}.ipynb`, JSON.stringify({ nbformat: 3, nbformat_minor: 0, metadata: {}, worksheets: [] }));
   put(
@@ -327,16 +387,39 @@ describe("course grade: the adversarial batch", { concurrency: 1 }, () => {
 
   before(async () => {
     run = await runCourse(
-      ["grade", submissions, "--gradebook", gradebookFile, "-j", "2", "--timeout", "8", "--notebook-timeout", "120", "--memory", "400", "--output-cap", "200000"],
+      [
+        "grade",
+        submissions,
+        "--gradebook",
+        gradebookFile,
+        "-j",
+        "2",
+        "--timeout",
+        "8",
+        "--notebook-timeout",
+        "120",
+        "--memory",
+        "400",
+        "--output-cap",
+        "200000",
+      ],
       { timeoutMs: 540_000 },
     );
     const gradebook = Gradebook.open(gradebookFile, { create: false });
     for (const row of gradebook.submissions()) {
-      graded.set(row.student, { row, scores: new Map(gradebook.scores(row.id).map((s) => [s.gradeId, s])), issues: gradebook.issues(row.id) });
+      graded.set(row.student, {
+        row,
+        scores: new Map(gradebook.scores(row.id).map((s) => [s.gradeId, s])),
+        issues: gradebook.issues(row.id),
+      });
     }
     rejected = gradebook.rejectedFiles();
     truncatedStudents = (
-      gradebook.database.prepare("SELECT DISTINCT st.name FROM cell_runs c JOIN submissions s ON s.id = c.submission_id JOIN students st ON st.id = s.student_id WHERE c.truncated = 1").all() as Array<{ name: string }>
+      gradebook.database
+        .prepare(
+          "SELECT DISTINCT st.name FROM cell_runs c JOIN submissions s ON s.id = c.submission_id JOIN students st ON st.id = s.student_id WHERE c.truncated = 1",
+        )
+        .all() as Array<{ name: string }>
     ).map((r) => r.name);
     gradebook.close();
   });
@@ -348,7 +431,9 @@ describe("course grade: the adversarial batch", { concurrency: 1 }, () => {
   }
   function expectScore(student: string, expected: number, failing: string[]): Graded {
     const g = get(student);
-    const detail = [...g.scores.values()].map((s) => `${s.gradeId}: ${s.status} ${s.earned}/${s.points} ${s.message.slice(0, 300)}`).join("\n");
+    const detail = [...g.scores.values()]
+      .map((s) => `${s.gradeId}: ${s.status} ${s.earned}/${s.points} ${s.message.slice(0, 300)}`)
+      .join("\n");
     assert.equal(g.row.status, "graded", `${student}: ${g.row.message}`);
     assert.equal(g.row.score, expected, `${student}:\n${detail}`);
     for (const [id, s] of g.scores) {
@@ -367,7 +452,10 @@ describe("course grade: the adversarial batch", { concurrency: 1 }, () => {
 
   test("a correct submission earns every point; a partly correct one earns its share, partial credit included", () => {
     expectScore("correct", FULL, []);
-    const g = expectScore("partial", FULL - pts("majority-tests") - pts("perceptron-train-tests") / 3, ["majority-tests", "perceptron-train-tests"]);
+    const g = expectScore("partial", FULL - pts("majority-tests") - pts("perceptron-train-tests") / 3, [
+      "majority-tests",
+      "perceptron-train-tests",
+    ]);
     assert.equal(g.scores.get("perceptron-train-tests")!.status, "partial");
     assert.match(g.scores.get("perceptron-train-tests")!.message, /stopping/);
   });
@@ -384,10 +472,14 @@ describe("course grade: the adversarial batch", { concurrency: 1 }, () => {
 
   test("deleted, edited, retyped and duplicated graded cells are restored and reported", () => {
     const deleted = expectScore("deleted-test", FULL, []);
-    assert.ok(deleted.issues.some((i) => i.kind === "deleted" && i.gradeId === "nor-tests"), JSON.stringify(deleted.issues));
+    assert.ok(
+      deleted.issues.some((i) => i.kind === "deleted" && i.gradeId === "nor-tests"),
+      JSON.stringify(deleted.issues),
+    );
     const edited = expectScore("edited", FULL - pts("majority-tests"), ["majority-tests"]);
     const kinds = edited.issues.map((i) => `${i.kind}:${i.gradeId}`);
-    for (const expected of ["edited:majority-tests", "edited:setup", "retyped:xor-tests", "duplicated:perceptron-step-tests"]) assert.ok(kinds.includes(expected), `${expected} in ${kinds.join(", ")}`);
+    for (const expected of ["edited:majority-tests", "edited:setup", "retyped:xor-tests", "duplicated:perceptron-step-tests"])
+      assert.ok(kinds.includes(expected), `${expected} in ${kinds.join(", ")}`);
   });
 
   test("redefining the checks, Error, Math, Object.prototype and console does not make a wrong answer pass", () => {
@@ -395,9 +487,17 @@ describe("course grade: the adversarial batch", { concurrency: 1 }, () => {
   });
 
   test("process.exit and a killed kernel end the run; the tests after them earn nothing", () => {
-    const exit = expectScore("exit", pts("nor-tests") + pts("majority-tests"), ["xor-tests", "perceptron-step-tests", "perceptron-train-tests"]);
+    const exit = expectScore("exit", pts("nor-tests") + pts("majority-tests"), [
+      "xor-tests",
+      "perceptron-step-tests",
+      "perceptron-train-tests",
+    ]);
     assert.equal(exit.scores.get("xor-tests")!.status, "not-run");
-    const kill = expectScore("kill", pts("nor-tests") + pts("majority-tests"), ["xor-tests", "perceptron-step-tests", "perceptron-train-tests"]);
+    const kill = expectScore("kill", pts("nor-tests") + pts("majority-tests"), [
+      "xor-tests",
+      "perceptron-step-tests",
+      "perceptron-train-tests",
+    ]);
     assert.equal(kill.scores.get("xor-tests")!.status, "kernel-died");
   });
 
@@ -428,13 +528,17 @@ describe("course grade: the adversarial batch", { concurrency: 1 }, () => {
     expectScore("poison", FULL, []);
     assert.deepEqual(hashAll(), hashesBefore, "a file of the project changed during grading");
     // Nothing it started lives on, and nothing it wrote is on this machine's disk.
-    const survivors = fs.readdirSync("/proc").filter((pid) => /^\d+$/.test(pid) && (() => {
-      try {
-        return fs.readFileSync(`/proc/${pid}/cmdline`, "latin1").includes(MARKER);
-      } catch {
-        return false;
-      }
-    })());
+    const survivors = fs.readdirSync("/proc").filter(
+      (pid) =>
+        /^\d+$/.test(pid) &&
+        (() => {
+          try {
+            return fs.readFileSync(`/proc/${pid}/cmdline`, "latin1").includes(MARKER);
+          } catch {
+            return false;
+          }
+        })(),
+    );
     assert.deepEqual(survivors, [], "a process started by a graded kernel outlived it");
     const planted: string[] = [];
     const search = (dir: string, depth: number) => {
@@ -464,7 +568,10 @@ describe("course grade: the adversarial batch", { concurrency: 1 }, () => {
 
   test("fake 'passed' output and a forged grade record earn nothing and flag the submission", () => {
     const g = expectScore("fake", FULL - pts("perceptron-train-tests") + pts("perceptron-train-tests") / 3, ["perceptron-train-tests"]);
-    assert.ok(g.issues.some((i) => i.kind === "integrity" && /invalid tag/.test(i.message)), JSON.stringify(g.issues));
+    assert.ok(
+      g.issues.some((i) => i.kind === "integrity" && /invalid tag/.test(i.message)),
+      JSON.stringify(g.issues),
+    );
     assert.equal(g.row.review, 1);
   });
 
@@ -501,7 +608,10 @@ describe("course grade: the adversarial batch", { concurrency: 1 }, () => {
   test("odd names: spaces and unicode in folders and LMS file names; unmatched files are reported", () => {
     expectScore("Zoë Ångström (2nd try)", FULL, []);
     expectScore("Jürgen Müller", FULL, []);
-    assert.deepEqual(rejected.map((r) => r.path), ["notes about the course.ipynb"]);
+    assert.deepEqual(
+      rejected.map((r) => r.path),
+      ["notes about the course.ipynb"],
+    );
     assert.match(rejected[0]!.reason, /_<assignment>\.ipynb/);
   });
 
@@ -518,7 +628,13 @@ describe("course grade: the adversarial batch", { concurrency: 1 }, () => {
       .filter((l) => l.length > 20 && !l.startsWith("//") && !l.startsWith("import"));
     for (const page of pages) {
       const html = fs.readFileSync(path.join(out, page), "utf8");
-      for (const line of hidden) assert.ok(!html.includes(line.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;")), `${page} shows source: ${line}`);
+      for (const line of hidden)
+        assert.ok(
+          !html.includes(
+            line.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;"),
+          ),
+          `${page} shows source: ${line}`,
+        );
       assert.ok(!/BEGIN (HIDDEN TESTS|SOLUTION)/.test(html), page);
     }
     const partialPage = fs.readFileSync(path.join(out, "partial", `${NAME}.html`), "utf8");
@@ -527,6 +643,9 @@ describe("course grade: the adversarial batch", { concurrency: 1 }, () => {
     assert.equal(csv.code, 0, csv.stderr);
     const lines = csv.stdout.trim().split("\r\n");
     assert.equal(lines.length, graded.size + 1);
-    assert.ok(lines.some((l) => l.startsWith(`correct,${FULL},${FULL},`)), csv.stdout);
+    assert.ok(
+      lines.some((l) => l.startsWith(`correct,${FULL},${FULL},`)),
+      csv.stdout,
+    );
   });
 });

@@ -13,7 +13,9 @@ import { readNotebook } from "../../scripts/src/notebook";
 
 const NAME = "00-sample-assignment";
 const master = readNotebook(path.join(projectRoot, "notebooks", `${NAME}.ipynb`));
-const FULL = master.cells.filter((c) => cellKind(c) === "test").reduce((sum, c) => sum + Number((c.metadata.nbgrader as { points: number }).points), 0);
+const FULL = master.cells
+  .filter((c) => cellKind(c) === "test")
+  .reduce((sum, c) => sum + Number((c.metadata.nbgrader as { points: number }).points), 0);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "grader-resume-"));
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 

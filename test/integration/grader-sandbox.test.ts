@@ -23,7 +23,15 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { projectRoot } from "../helpers/cli";
-import { findSandboxTools, SANDBOX_UID, sandboxCommand, socketsListening, type SandboxLimits, type SandboxSpec, type SandboxTools } from "../../scripts/src/grader/bubblewrap";
+import {
+  findSandboxTools,
+  SANDBOX_UID,
+  sandboxCommand,
+  socketsListening,
+  type SandboxLimits,
+  type SandboxSpec,
+  type SandboxTools,
+} from "../../scripts/src/grader/bubblewrap";
 import { describeRuntime, type Runtime, type RuntimeEntry } from "../../scripts/src/grader/runtime";
 import { createRunFolder, GradingSandbox } from "../../scripts/src/grader/sandbox";
 
@@ -84,13 +92,18 @@ const asPid1: Mutation = (argv) => {
   assert.ok(i >= 0, 'the sandbox argv has no "--new-session" (bubblewrap.ts changed?)');
   return [...argv.slice(0, i + 1), "--as-pid-1", ...argv.slice(i + 1)];
 };
-const dropRlimit = (name: string): Mutation => (argv) => argv.filter((a) => !a.startsWith(`--${name}=`));
+const dropRlimit =
+  (name: string): Mutation =>
+  (argv) =>
+    argv.filter((a) => !a.startsWith(`--${name}=`));
 /** /course/work as a folder of this machine instead of the sandbox's own tmpfs. */
-const scratchOnHost = (dir: string): Mutation => (argv) => {
-  const i = opIndex(argv, "--tmpfs", "/course/work");
-  const start = withModifiers(argv, i);
-  return [...argv.slice(0, start), "--bind", dir, "/course/work", ...argv.slice(i + 2)];
-};
+const scratchOnHost =
+  (dir: string): Mutation =>
+  (argv) => {
+    const i = opIndex(argv, "--tmpfs", "/course/work");
+    const start = withModifiers(argv, i);
+    return [...argv.slice(0, start), "--bind", dir, "/course/work", ...argv.slice(i + 2)];
+  };
 const dropScratchSize: Mutation = (argv) => {
   const i = opIndex(argv, "--tmpfs", "/course/work");
   const start = withModifiers(argv, i);
@@ -100,8 +113,10 @@ const dropScratchSize: Mutation = (argv) => {
   return [...argv.slice(0, start), ...kept, ...argv.slice(i)];
 };
 /** Every --ro-bind of `target` (or of every target) becomes a writable --bind. */
-const writableBind = (target?: string): Mutation => (argv) =>
-  argv.map((a, j) => (a === "--ro-bind" && (target === undefined || argv[j + 2] === target) ? "--bind" : a));
+const writableBind =
+  (target?: string): Mutation =>
+  (argv) =>
+    argv.map((a, j) => (a === "--ro-bind" && (target === undefined || argv[j + 2] === target) ? "--bind" : a));
 
 let globalScratch = "";
 const MUTATIONS: Record<string, Mutation> = {
@@ -120,7 +135,8 @@ const MUTATIONS: Record<string, Mutation> = {
   "no-rlimit-fsize": dropRlimit("fsize"),
 };
 const GLOBAL_MUTATIONS = (process.env.NNCOURSE_SANDBOX_TEST_MUTATION ?? "").split(",").filter(Boolean);
-for (const name of GLOBAL_MUTATIONS) if (!MUTATIONS[name]) throw new Error(`NNCOURSE_SANDBOX_TEST_MUTATION: unknown "${name}" (known: ${Object.keys(MUTATIONS).join(", ")})`);
+for (const name of GLOBAL_MUTATIONS)
+  if (!MUTATIONS[name]) throw new Error(`NNCOURSE_SANDBOX_TEST_MUTATION: unknown "${name}" (known: ${Object.keys(MUTATIONS).join(", ")})`);
 
 // ---------------------------------------------------------------------------------------
 // Probes: a prelude that gives every script attempt(), ready() and done().
@@ -294,11 +310,21 @@ function sandboxArgv(command: string[], options: RunOptions): string[] {
 function probeCommand(script: string, language: "node" | "python" = "node"): string[] {
   return language === "node"
     ? // The interval keeps node alive while the script awaits something without a handle of its own (fetch with an unref'd timeout).
-      ["/course/bin/node", "-e", `${NODE_PRELUDE}\nconst hold = setInterval(() => undefined, 1 << 30);\n(async () => {\n${script}\n})().then(done, (e) => { report.crash = String((e && e.stack) || e); done(); process.exitCode = 70; }).finally(() => clearInterval(hold));`]
+      [
+        "/course/bin/node",
+        "-e",
+        `${NODE_PRELUDE}\nconst hold = setInterval(() => undefined, 1 << 30);\n(async () => {\n${script}\n})().then(done, (e) => { report.crash = String((e && e.stack) || e); done(); process.exitCode = 70; }).finally(() => clearInterval(hold));`,
+      ]
     : [PYTHON, "-c", `${PYTHON_PRELUDE}\n${script}\ndone()\n`];
 }
 function probeEnv(input: unknown): NodeJS.ProcessEnv {
-  return { PATH: "/usr/bin:/bin", HOME: "/course/work", LANG: "C.UTF-8", PYTHONDONTWRITEBYTECODE: "1", PROBE_INPUT: JSON.stringify(input ?? {}) };
+  return {
+    PATH: "/usr/bin:/bin",
+    HOME: "/course/work",
+    LANG: "C.UTF-8",
+    PYTHONDONTWRITEBYTECODE: "1",
+    PROBE_INPUT: JSON.stringify(input ?? {}),
+  };
 }
 /** The report a probe printed among other output, if any. */
 function parseReport(stdout: string, marker = "@@REPORT@@"): Report | undefined {
@@ -318,7 +344,12 @@ function runInSandbox(script: string, options: RunOptions = {}): Promise<Sandbox
   return new Promise((resolve, reject) => {
     // fd 3 takes bwrap's --info-fd report; without it bwrap fails and hangs.
     const child = options.viaGrader
-      ? spawn(process.execPath, ["-e", GRADER_SHIM], { cwd: "/", env: { ...env, SANDBOX_ARGV: JSON.stringify(argv) }, stdio: ["pipe", "pipe", "pipe", "pipe"], detached: true })
+      ? spawn(process.execPath, ["-e", GRADER_SHIM], {
+          cwd: "/",
+          env: { ...env, SANDBOX_ARGV: JSON.stringify(argv) },
+          stdio: ["pipe", "pipe", "pipe", "pipe"],
+          detached: true,
+        })
       : spawn(argv[0]!, argv.slice(1), { cwd: "/", env, stdio: ["pipe", "pipe", "pipe", "pipe"], detached: true });
     let stdout = "";
     let stderr = "";
@@ -391,7 +422,10 @@ interface FdGrader {
  * stdio hands it over as such, with the fds from 3 up closed). With `argv`, the sandbox runs a probe whose report comes back in
  * `run`; with `probe`, FD_GRADER calls probeSandbox() instead.
  */
-function viaFdGrader(task: { close: boolean; argv?: string[]; probe?: boolean }, file: string): Promise<{ grader: FdGrader; run: SandboxRun }> {
+function viaFdGrader(
+  task: { close: boolean; argv?: string[]; probe?: boolean },
+  file: string,
+): Promise<{ grader: FdGrader; run: SandboxRun }> {
   const fd = fs.openSync(file, "r+");
   const workDir = fs.mkdtempSync(path.join(runFolder, "fd-grader-"));
   const started = Date.now();
@@ -422,10 +456,26 @@ function viaFdGrader(task: { close: boolean; argv?: string[]; probe?: boolean },
       fs.rmSync(workDir, { recursive: true, force: true });
       const grader = parseReport(stdout, "@@GRADER@@") as unknown as FdGrader | undefined;
       if (!grader) {
-        reject(new Error(`the stand-in grader printed nothing of its own (exit ${code ?? signal}${timedOut ? ", timed out" : ""})\nstdout: ${stdout.slice(-2000)}\nstderr: ${stderr.slice(-2000)}`));
+        reject(
+          new Error(
+            `the stand-in grader printed nothing of its own (exit ${code ?? signal}${timedOut ? ", timed out" : ""})\nstdout: ${stdout.slice(-2000)}\nstderr: ${stderr.slice(-2000)}`,
+          ),
+        );
         return;
       }
-      resolve({ grader, run: { code: grader.code ?? null, signal: null, stdout, stderr, report: parseReport(stdout), childPid: undefined, timedOut, ms: Date.now() - started } });
+      resolve({
+        grader,
+        run: {
+          code: grader.code ?? null,
+          signal: null,
+          stdout,
+          stderr,
+          report: parseReport(stdout),
+          childPid: undefined,
+          timedOut,
+          ms: Date.now() - started,
+        },
+      });
     });
   });
 }
@@ -447,7 +497,10 @@ function killPid(pid: number): void {
 
 /** The report, or a failure that shows what the sandbox printed. */
 function reportOf(run: SandboxRun): Report {
-  assert.ok(run.report, `the probe printed no report (exit ${run.code ?? run.signal}${run.timedOut ? ", timed out" : ""})\nstdout: ${run.stdout.slice(-2000)}\nstderr: ${run.stderr.slice(-2000)}`);
+  assert.ok(
+    run.report,
+    `the probe printed no report (exit ${run.code ?? run.signal}${run.timedOut ? ", timed out" : ""})\nstdout: ${run.stdout.slice(-2000)}\nstderr: ${run.stderr.slice(-2000)}`,
+  );
   assert.equal(run.report.crash, undefined, `the probe crashed: ${run.report.crash}`);
   return run.report;
 }
@@ -562,7 +615,8 @@ describe("grading sandbox: the operating-system boundary alone (no permission fl
   });
   after(() => {
     for (const pid of cleanupPids) killPid(pid);
-    for (const dir of [runFolder, secretsDir, decoyDir, globalScratch, usrHidden?.dir]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    for (const dir of [runFolder, secretsDir, decoyDir, globalScratch, usrHidden?.dir])
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   // -------------------------------------------------------------------------------------
@@ -606,8 +660,20 @@ describe("grading sandbox: the operating-system boundary alone (no permission fl
         `/course/${DECOY_TARGET}/world-writable.txt`,
       ];
       const dirs = [
-        "/", "/etc", "/usr", "/usr/bin", "/dev", "/dev/shm", "/course", "/course/bin", "/course/data", "/course/node_modules",
-        "/course/node_modules/tslab", "/course/node_modules/nncourse", "/course/node_modules/nncourse/dist", `/course/${DECOY_TARGET}`,
+        "/",
+        "/etc",
+        "/usr",
+        "/usr/bin",
+        "/dev",
+        "/dev/shm",
+        "/course",
+        "/course/bin",
+        "/course/data",
+        "/course/node_modules",
+        "/course/node_modules/tslab",
+        "/course/node_modules/nncourse",
+        "/course/node_modules/nncourse/dist",
+        `/course/${DECOY_TARGET}`,
       ];
       const indirect = [
         "/course/work/../node_modules/tslab/package.json",
@@ -698,30 +764,54 @@ attempt("open_by_handle_at(2) of a runtime file, read-write", shocker)
       assert.deepEqual(report.missing, [], "the probe could not find every target inside the sandbox, so it did not try them");
       assertAllFailed(report, "writes outside /course/work and /course/kernel");
       const expected = new Set(["EROFS", "EACCES", "EPERM", "EXDEV", "EBUSY", "ETXTBSY", "ENOENT", "ENOTEMPTY"]);
-      const odd = Object.entries(report.attempts).filter(([, a]) => !expected.has(a.code ?? "")).map(([n, a]) => `${n}: ${a.code} ${a.message}`);
+      const odd = Object.entries(report.attempts)
+        .filter(([, a]) => !expected.has(a.code ?? ""))
+        .map(([n, a]) => `${n}: ${a.code} ${a.message}`);
       assert.deepEqual(odd, [], "writes failed for a reason other than the sandbox's (the probe may be broken)");
-      const allowed = new Set(["/course/work", "/course/kernel", "/proc", "/dev/pts", "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty"]);
+      const allowed = new Set([
+        "/course/work",
+        "/course/kernel",
+        "/proc",
+        "/dev/pts",
+        "/dev/null",
+        "/dev/zero",
+        "/dev/full",
+        "/dev/random",
+        "/dev/urandom",
+        "/dev/tty",
+      ]);
       const writable = (report.writableMounts as string[]).filter((m) => !allowed.has(m));
       assert.deepEqual(writable, [], "mounts inside the sandbox that are not read-only");
       assert.deepEqual(fingerprint(), before, "a file of the project (or the run folder, or the decoy) changed while the probe ran");
     });
 
-    test("native code (python + ctypes) can neither reopen, remount, unmount nor re-root its way to a write", { skip: NO_PYTHON }, async () => {
-      const before = fingerprint();
-      const run = await runInSandbox(NATIVE_WRITE_PROBE, { language: "python", input: writeTargets() });
-      const report = reportOf(run);
-      assertAllFailed(report, "native write attempts");
-      assert.deepEqual(fingerprint(), before, "a file of the project changed while the probe ran");
-    });
+    test(
+      "native code (python + ctypes) can neither reopen, remount, unmount nor re-root its way to a write",
+      { skip: NO_PYTHON },
+      async () => {
+        const before = fingerprint();
+        const run = await runInSandbox(NATIVE_WRITE_PROBE, { language: "python", input: writeTargets() });
+        const report = reportOf(run);
+        assertAllFailed(report, "native write attempts");
+        assert.deepEqual(fingerprint(), before, "a file of the project changed while the probe ran");
+      },
+    );
 
     test("control: with the decoy's --ro-bind turned into --bind, the same probe does write it", async () => {
       const before = hashFile(decoyFile);
       try {
-        const run = await runInSandbox(String.raw`attempt("append to the decoy", () => { fs.appendFileSync(INPUT.decoy, "written from the sandbox"); return "appended"; });`, {
-          input: writeTargets(),
-          mutate: writableBind(`/course/${DECOY_TARGET}`),
-        });
-        assert.equal(attemptOf(reportOf(run), "append to the decoy").ok, true, "the decoy stayed unwritable without its read-only mount: the write test could not tell");
+        const run = await runInSandbox(
+          String.raw`attempt("append to the decoy", () => { fs.appendFileSync(INPUT.decoy, "written from the sandbox"); return "appended"; });`,
+          {
+            input: writeTargets(),
+            mutate: writableBind(`/course/${DECOY_TARGET}`),
+          },
+        );
+        assert.equal(
+          attemptOf(reportOf(run), "append to the decoy").ok,
+          true,
+          "the decoy stayed unwritable without its read-only mount: the write test could not tell",
+        );
         assert.notEqual(hashFile(decoyFile), before);
       } finally {
         fs.writeFileSync(decoyFile, "decoy\n");
@@ -729,9 +819,12 @@ attempt("open_by_handle_at(2) of a runtime file, read-write", shocker)
     });
 
     test("control: without setpriv and --remount-ro /, the same probe can write to the sandbox's /", async () => {
-      const run = await runInSandbox(String.raw`attempt("create a file in /", () => { fs.writeFileSync("/nncourse-probe", "x"); return "created"; });`, {
-        mutate: (a) => dropSetpriv(dropPair(a, "--remount-ro", "/")),
-      });
+      const run = await runInSandbox(
+        String.raw`attempt("create a file in /", () => { fs.writeFileSync("/nncourse-probe", "x"); return "created"; });`,
+        {
+          mutate: (a) => dropSetpriv(dropPair(a, "--remount-ro", "/")),
+        },
+      );
       assert.equal(attemptOf(reportOf(run), "create a file in /").ok, true);
     });
   });
@@ -799,8 +892,22 @@ report.tmp = fs.readdirSync("/tmp");
         os.homedir(),
         path.dirname(projectRoot),
       ];
-      const absolute = [projectRoot, secretsDir, runFolder, os.homedir(), ...(fs.realpathSync(projectRoot) !== projectRoot ? [fs.realpathSync(projectRoot)] : [])];
-      const names = [path.basename(runFolder), path.basename(kernelDir), path.basename(secretsDir), path.basename(gradebookFile), path.basename(otherSubmission), path.basename(mastersDir), path.basename(decoyDir)];
+      const absolute = [
+        projectRoot,
+        secretsDir,
+        runFolder,
+        os.homedir(),
+        ...(fs.realpathSync(projectRoot) !== projectRoot ? [fs.realpathSync(projectRoot)] : []),
+      ];
+      const names = [
+        path.basename(runFolder),
+        path.basename(kernelDir),
+        path.basename(secretsDir),
+        path.basename(gradebookFile),
+        path.basename(otherSubmission),
+        path.basename(mastersDir),
+        path.basename(decoyDir),
+      ];
       return { paths: [...new Set(paths)], absolute, names, usrHidden };
     }
 
@@ -810,12 +917,19 @@ report.tmp = fs.readdirSync("/tmp");
       const report = reportOf(run);
       const visible = Object.entries(report.paths as Record<string, { exists: boolean; read?: string; list?: string[] }>)
         .filter(([, r]) => r.exists || r.read !== undefined || r.list !== undefined)
-        .map(([p, r]) => `${p}${r.read !== undefined ? ` (read: ${JSON.stringify(r.read)})` : ""}${r.list ? ` (lists ${r.list.length} entries)` : ""}`);
+        .map(
+          ([p, r]) =>
+            `${p}${r.read !== undefined ? ` (read: ${JSON.stringify(r.read)})` : ""}${r.list ? ` (lists ${r.list.length} entries)` : ""}`,
+        );
       assert.deepEqual(visible, [], "host paths visible inside the sandbox");
       assert.ok(report.walk.count > 1000, `the walk of / saw only ${report.walk.count} entries: it did not really walk`);
       assert.deepEqual(report.walk.hits, [], "paths inside the sandbox that name the project or the grader's temp folders");
       const expectedRoot = new Set(["bin", "course", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "sbin", "tmp", "usr"]);
-      assert.deepEqual((report.root as string[]).filter((d) => !expectedRoot.has(d)), [], "unexpected top-level entries in the sandbox's /");
+      assert.deepEqual(
+        (report.root as string[]).filter((d) => !expectedRoot.has(d)),
+        [],
+        "unexpected top-level entries in the sandbox's /",
+      );
       assert.deepEqual(report.tmp, [], "/tmp inside is not a fresh, empty scratch folder");
       if (usrHidden) {
         assert.deepEqual(report.usrHidden.list, [], `${usrHidden.dir} (in /usr, hidden by the grader) is not empty inside`);
@@ -823,19 +937,23 @@ report.tmp = fs.readdirSync("/tmp");
       }
     });
 
-    test("control: without the tmpfs that `hide` puts over a folder in /usr, its secret is readable", { skip: AS_ROOT ? false : "needs root to make a folder in /usr" }, async (t) => {
-      if (!usrHidden) return t.skip("could not make a folder in /usr/local/share");
-      const dir = usrHidden.dir;
-      const run = await runInSandbox(String.raw`attempt("read the hidden secret", () => fs.readFileSync(INPUT.file, "utf8"));`, {
-        input: usrHidden,
-        mutate: (argv) => {
-          const i = opIndex(argv, "--tmpfs", dir);
-          const start = withModifiers(argv, i);
-          return dropPair([...argv.slice(0, start), ...argv.slice(i + 2)], "--remount-ro", dir);
-        },
-      });
-      assert.equal(attemptOf(reportOf(run), "read the hidden secret").ok, true);
-    });
+    test(
+      "control: without the tmpfs that `hide` puts over a folder in /usr, its secret is readable",
+      { skip: AS_ROOT ? false : "needs root to make a folder in /usr" },
+      async (t) => {
+        if (!usrHidden) return t.skip("could not make a folder in /usr/local/share");
+        const dir = usrHidden.dir;
+        const run = await runInSandbox(String.raw`attempt("read the hidden secret", () => fs.readFileSync(INPUT.file, "utf8"));`, {
+          input: usrHidden,
+          mutate: (argv) => {
+            const i = opIndex(argv, "--tmpfs", dir);
+            const start = withModifiers(argv, i);
+            return dropPair([...argv.slice(0, start), ...argv.slice(i + 2)], "--remount-ro", dir);
+          },
+        });
+        assert.equal(attemptOf(reportOf(run), "read the hidden secret").ok, true);
+      },
+    );
 
     test("control: the same probe notices the secrets folder once it is mounted", async () => {
       const run = await runInSandbox(HIDDEN_PROBE, {
@@ -880,7 +998,11 @@ report.workEntries = fs.readdirSync("/course/work");
     function hostFilesWith(marker: string, since: string): string[] {
       const roots = [os.tmpdir(), projectRoot, runFolder];
       const byName = spawnSync("find", [...roots, "-xdev", "-name", `*${marker}*`, "-print"], { encoding: "utf8", timeout: 30_000 });
-      const recent = spawnSync("find", [...roots, "-xdev", "-type", "f", "-newer", since, "-size", "-64M", "-print0"], { encoding: "utf8", timeout: 30_000, maxBuffer: 64 * MiB });
+      const recent = spawnSync("find", [...roots, "-xdev", "-type", "f", "-newer", since, "-size", "-64M", "-print0"], {
+        encoding: "utf8",
+        timeout: 30_000,
+        maxBuffer: 64 * MiB,
+      });
       const hits = byName.stdout.split("\n").filter(Boolean);
       for (const file of recent.stdout.split("\0").filter(Boolean)) {
         try {
@@ -908,7 +1030,11 @@ report.workEntries = fs.readdirSync("/course/work");
 
     test("markers written in /course/work, /tmp, /dev/shm and /course/kernel are gone in the next sandbox and were never on the host", async () => {
       const { marker, first, second, onHost } = await persistenceRound();
-      assert.equal(first.written[`/course/work/${marker}`], true, `the probe could not write its scratch folder at all: ${JSON.stringify(first.written)}`);
+      assert.equal(
+        first.written[`/course/work/${marker}`],
+        true,
+        `the probe could not write its scratch folder at all: ${JSON.stringify(first.written)}`,
+      );
       assert.notEqual(first.written[`/dev/shm/${marker}`], true, "/dev/shm is writable inside (it should be part of the read-only /dev)");
       assert.deepEqual(second.found, [], "the next sandbox found what the previous one wrote");
       assert.deepEqual(second.workEntries, [], "the next sandbox's scratch folder is not empty");
@@ -921,7 +1047,10 @@ report.workEntries = fs.readdirSync("/course/work");
       try {
         const { second, onHost } = await persistenceRound(scratchOnHost(dir));
         assert.ok(second.found.length > 0, "the second sandbox did not see the first one's files through a shared scratch folder");
-        assert.ok(onHost.some((f) => f.startsWith(dir)), `the host check did not find the marker in ${dir}: ${onHost.join(", ")}`);
+        assert.ok(
+          onHost.some((f) => f.startsWith(dir)),
+          `the host check did not find the marker in ${dir}: ${onHost.join(", ")}`,
+        );
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
@@ -1034,7 +1163,13 @@ report["if_nameindex"] = [n for _, n in socket.if_nameindex()]
       const run = await runInSandbox(language === "node" ? NET_PROBE : NATIVE_NET_PROBE, {
         language,
         mutate,
-        input: { token: servers.token, tcpPort: servers.tcpPort, udpPort: servers.udpPort, abstract: servers.abstract, hosts: servers.hosts },
+        input: {
+          token: servers.token,
+          tcpPort: servers.tcpPort,
+          udpPort: servers.udpPort,
+          abstract: servers.abstract,
+          hosts: servers.hosts,
+        },
       });
       await new Promise((r) => setTimeout(r, 300)); // let datagrams land
       return reportOf(run);
@@ -1049,7 +1184,10 @@ report["if_nameindex"] = [n for _, n in socket.if_nameindex()]
         assert.deepEqual(servers.udpSeen, [], "datagrams from inside the sandbox arrived at the host (UDP or DNS)");
         assert.equal(servers.abstractSeen, 0, "the host's abstract unix socket was reached from inside");
         assert.deepEqual(report.interfaces, ["lo"], "network interfaces inside the sandbox (/proc/net/dev)");
-        assert.ok((report.osInterfaces as string[]).every((n) => n === "lo"), `os.networkInterfaces() inside: ${report.osInterfaces}`);
+        assert.ok(
+          (report.osInterfaces as string[]).every((n) => n === "lo"),
+          `os.networkInterfaces() inside: ${report.osInterfaces}`,
+        );
       } finally {
         await servers.close();
       }
@@ -1122,7 +1260,12 @@ report.strays = [a.pid, fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile,
 `;
     function hostPidSample(): { pids: number[]; names: Record<number, string> } {
       const names: Record<number, string> = { [process.pid]: "this test (the grader)", [process.ppid]: "this test's parent" };
-      const others = fs.readdirSync("/proc").filter((n) => /^\d+$/.test(n)).map(Number).filter((p) => p > 50 && p !== process.pid && p !== process.ppid).slice(0, 40);
+      const others = fs
+        .readdirSync("/proc")
+        .filter((n) => /^\d+$/.test(n))
+        .map(Number)
+        .filter((p) => p > 50 && p !== process.pid && p !== process.ppid)
+        .slice(0, 40);
       for (const p of others) names[p] = "a host process";
       return { pids: [process.pid, process.ppid, ...others], names };
     }
@@ -1141,12 +1284,18 @@ report.strays = [a.pid, fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile,
       assert.notEqual(report.pid, 1, "the probe is the sandbox's PID 1: bwrap's own init is not there (--as-pid-1?)");
       assert.equal(report.ppid, 1, "the probe is not PID 1's child");
       assert.equal(report.init, tools.bwrap, "/proc/1 inside is not bwrap");
-      assert.deepEqual(report.procPids, [1, report.pid, report.childPid].sort((a, b) => a - b), `processes visible in /proc inside: ${report.procCmdlines.join("; ")}`);
+      assert.deepEqual(
+        report.procPids,
+        [1, report.pid, report.childPid].sort((a, b) => a - b),
+        `processes visible in /proc inside: ${report.procCmdlines.join("; ")}`,
+      );
       // The same from this machine: the sandbox's PID 1 (bwrap's --info-fd) runs bwrap and has one child, the probe.
       assert.equal(host?.exe, tools.bwrap, "the sandbox's PID 1, seen from this machine, is not bwrap");
       assert.equal(host?.children.length, 1, `the sandbox's PID 1 has children ${host?.children.join(", ")}`);
       assertAllFailed(report, "host processes reachable from inside");
-      const notEsrch = Object.entries(report.attempts).filter(([n, a]) => n.startsWith("kill(") && a.code !== "ESRCH").map(([n, a]) => `${n}: ${a.code}`);
+      const notEsrch = Object.entries(report.attempts)
+        .filter(([n, a]) => n.startsWith("kill(") && a.code !== "ESRCH")
+        .map(([n, a]) => `${n}: ${a.code}`);
       assert.deepEqual(notEsrch, [], "host processes must not even exist inside (EPERM means they are visible)");
     });
 
@@ -1222,20 +1371,30 @@ report.strays = [a.pid, fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile,
     // the kernel ends every process of its PID namespace.
     test("killing the bwrap process takes everything inside down (--die-with-parent)", async () => {
       const o = await killAndWatch("bwrap");
-      assert.ok(o.gone, `after bwrap was killed, pid 1 ${o.pid1Alive ? "still runs" : "is gone"} and these processes from inside still run: ${o.left.join(", ")}`);
+      assert.ok(
+        o.gone,
+        `after bwrap was killed, pid 1 ${o.pid1Alive ? "still runs" : "is gone"} and these processes from inside still run: ${o.left.join(", ")}`,
+      );
     });
 
     test("killing the grader (bwrap's parent) takes everything inside down", async () => {
       const o = await killAndWatch("grader");
-      assert.ok(o.gone, `after the grader was killed, pid 1 ${o.pid1Alive ? "still runs" : "is gone"} and these processes from inside still run: ${o.left.join(", ")}`);
+      assert.ok(
+        o.gone,
+        `after the grader was killed, pid 1 ${o.pid1Alive ? "still runs" : "is gone"} and these processes from inside still run: ${o.left.join(", ")}`,
+      );
     });
 
-    test("control: with the command as PID 1 again (--as-pid-1), the sandbox outlives a killed bwrap and a killed grader", { skip: AS_ROOT ? false : "only as root does setpriv (and its change of uid) run as PID 1" }, async () => {
-      const bwrap = await killAndWatch("bwrap", asPid1);
-      assert.ok(!bwrap.gone, "after bwrap was killed everything died anyway: the test could not tell");
-      const grader = await killAndWatch("grader", asPid1);
-      assert.ok(!grader.gone, "after the grader was killed everything died anyway: the test could not tell");
-    });
+    test(
+      "control: with the command as PID 1 again (--as-pid-1), the sandbox outlives a killed bwrap and a killed grader",
+      { skip: AS_ROOT ? false : "only as root does setpriv (and its change of uid) run as PID 1" },
+      async () => {
+        const bwrap = await killAndWatch("bwrap", asPid1);
+        assert.ok(!bwrap.gone, "after bwrap was killed everything died anyway: the test could not tell");
+        const grader = await killAndWatch("grader", asPid1);
+        assert.ok(!grader.gone, "after the grader was killed everything died anyway: the test could not tell");
+      },
+    );
 
     test("control: without --die-with-parent, the sandbox outlives a killed grader", async () => {
       const o = await killAndWatch("grader", (a) => dropFlag(a, "--die-with-parent"));
@@ -1252,7 +1411,13 @@ await ready();
 `;
     test("inside it runs as uid/gid 65534 with no capabilities and no_new_privs, and so does the host's view of it", async () => {
       const statusOf = (pid: number): Record<string, string> =>
-        Object.fromEntries(fs.readFileSync(`/proc/${pid}/status`, "utf8").split("\n").filter((l) => /^(Uid|Gid|CapEff|CapPrm|NoNewPrivs):/.test(l)).map((l) => l.split(":\t").map((s) => s.trim())));
+        Object.fromEntries(
+          fs
+            .readFileSync(`/proc/${pid}/status`, "utf8")
+            .split("\n")
+            .filter((l) => /^(Uid|Gid|CapEff|CapPrm|NoNewPrivs):/.test(l))
+            .map((l) => l.split(":\t").map((s) => s.trim())),
+        );
       let hostStatus: Record<string, string> = {};
       let initStatus: Record<string, string> = {};
       let probes: number[] = [];
@@ -1279,7 +1444,8 @@ await ready();
       const report = reportOf(run);
       assert.deepEqual(report.ids, { uid: SANDBOX_UID, euid: SANDBOX_UID, gid: SANDBOX_UID, egid: SANDBOX_UID }, "ids inside the sandbox");
       const zero = "0000000000000000";
-      for (const cap of ["CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"]) assert.equal(report.status[cap], zero, `${cap} inside is not empty`);
+      for (const cap of ["CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"])
+        assert.equal(report.status[cap], zero, `${cap} inside is not empty`);
       assert.equal(report.status.NoNewPrivs, "1", "no_new_privs is not set: a setuid program could raise privileges");
       assert.equal(probes.length, 1, `the sandbox's PID 1 has ${probes.length} children (${probes.join(", ")}), not the probe alone`);
       // bwrap's init keeps no capability either (as root it stays uid 0, which no kernel may signal or trace).
@@ -1289,19 +1455,27 @@ await ready();
       if (AS_ROOT) {
         assert.equal(report.status.Groups, "", "supplementary groups inside (setpriv --clear-groups)");
         // The host sees the kernel's process as the unprivileged user too: no user namespace maps it to root.
-        assert.equal(hostStatus.Uid, `${SANDBOX_UID}\t${SANDBOX_UID}\t${SANDBOX_UID}\t${SANDBOX_UID}`, "the host's /proc/<pid>/status of the probe (PID 1's child)");
+        assert.equal(
+          hostStatus.Uid,
+          `${SANDBOX_UID}\t${SANDBOX_UID}\t${SANDBOX_UID}\t${SANDBOX_UID}`,
+          "the host's /proc/<pid>/status of the probe (PID 1's child)",
+        );
         assert.equal(hostStatus.Gid, `${SANDBOX_UID}\t${SANDBOX_UID}\t${SANDBOX_UID}\t${SANDBOX_UID}`);
         assert.equal(hostStatus.CapEff, zero);
         assert.equal(hostStatus.NoNewPrivs, "1");
       }
     });
 
-    test("control: without setpriv the same probe runs as root with capabilities", { skip: AS_ROOT ? false : "setpriv is only used as root" }, async () => {
-      const run = await runInSandbox(IDENTITY_PROBE, { mutate: dropSetpriv });
-      const report = reportOf(run);
-      assert.equal(report.ids.uid, 0);
-      assert.notEqual(report.status.CapEff, "0000000000000000");
-    });
+    test(
+      "control: without setpriv the same probe runs as root with capabilities",
+      { skip: AS_ROOT ? false : "setpriv is only used as root" },
+      async () => {
+        const run = await runInSandbox(IDENTITY_PROBE, { mutate: dropSetpriv });
+        const report = reportOf(run);
+        assert.equal(report.ids.uid, 0);
+        assert.notEqual(report.status.CapEff, "0000000000000000");
+      },
+    );
 
     test("a nested user namespace, if the kernel allows one, gains nothing over the sandbox's mounts", { skip: NO_PYTHON }, async (t) => {
       // In root mode bwrap runs without --unshare-user, so --disable-userns (which needs it)
@@ -1343,14 +1517,21 @@ if r["ok"]:
       );
       const report = reportOf(run);
       const unshare = attemptOf(report, "unshare(CLONE_NEWUSER)");
-      const nested = Object.entries(report.attempts).filter(([n]) => n.startsWith("nested: ")).map(([n, a]) => `${n.slice("nested: ".length)}: ${a.ok ? "ok" : a.code}`);
-      t.diagnostic(`nested user namespace: ${unshare.ok ? `created (${report.nestedCapEff}); ${nested.join("; ")}` : `refused (${unshare.code})`}`);
+      const nested = Object.entries(report.attempts)
+        .filter(([n]) => n.startsWith("nested: "))
+        .map(([n, a]) => `${n.slice("nested: ".length)}: ${a.ok ? "ok" : a.code}`);
+      t.diagnostic(
+        `nested user namespace: ${unshare.ok ? `created (${report.nestedCapEff}); ${nested.join("; ")}` : `refused (${unshare.code})`}`,
+      );
       if (!AS_ROOT) assert.equal(unshare.ok, false, "--disable-userns should stop nested user namespaces when the sandbox has its own");
       if (report.nested) {
         const gained = succeeded(report, (n) => n.startsWith("nested: ") && n !== "nested: unshare(CLONE_NEWNS)");
         assert.deepEqual(gained, [], "what a nested user namespace got past the sandbox's mounts");
         // /proc/1 inside is still the sandbox's own PID 1, bwrap's init.
-        assert.ok(!report.nestedProc1.ok || String(report.nestedProc1.value).startsWith(`${tools.bwrap}\0`), `/proc/1 in the nested namespace: ${JSON.stringify(report.nestedProc1)}`);
+        assert.ok(
+          !report.nestedProc1.ok || String(report.nestedProc1.value).startsWith(`${tools.bwrap}\0`),
+          `/proc/1 in the nested namespace: ${JSON.stringify(report.nestedProc1)}`,
+        );
       }
     });
   });
@@ -1381,7 +1562,11 @@ report.workMount = fs.readFileSync("/proc/self/mountinfo", "utf8").split("\n").f
       const before = spawnSync("du", ["-sk", runFolder], { encoding: "utf8" }).stdout;
       const run = await runInSandbox(FILL_PROBE, { limits: { scratchMb }, input: { files: 4, perFile: 3 } });
       const report = reportOf(run);
-      assert.equal(report.manyFiles.error, "ENOSPC", `4 files of 3 MiB in an ${scratchMb} MiB scratch folder: ${JSON.stringify(report.manyFiles)}`);
+      assert.equal(
+        report.manyFiles.error,
+        "ENOSPC",
+        `4 files of 3 MiB in an ${scratchMb} MiB scratch folder: ${JSON.stringify(report.manyFiles)}`,
+      );
       assert.ok(report.manyFiles.totalMb <= scratchMb, `the scratch folder took ${report.manyFiles.totalMb} MiB`);
       assert.ok(["EFBIG", "ENOSPC"].includes(report.oneFile.error), `one 12 MiB file: ${JSON.stringify(report.oneFile)}`);
       assert.ok(report.oneFile.totalMb <= scratchMb);
@@ -1438,7 +1623,9 @@ report["allocatedMb"] = mb
     });
 
     test("control: without prlimit --data the same allocation succeeds", async () => {
-      const node = reportOf(await runInSandbox(NODE_ALLOC, { limits: { dataMb: 1024 }, input: { targetMb: 1536 }, mutate: dropRlimit("data") }));
+      const node = reportOf(
+        await runInSandbox(NODE_ALLOC, { limits: { dataMb: 1024 }, input: { targetMb: 1536 }, mutate: dropRlimit("data") }),
+      );
       assert.equal(Object.values(node.attempts)[0]!.ok, true);
     });
 
@@ -1457,22 +1644,39 @@ for i in range(INPUT["attempts"]):
 report["forks"] = ok
 report["errors"] = errors
 `;
-    test("a fork bomb is stopped by the process limit, far below 5000", { skip: AS_ROOT ? false : "RLIMIT_NPROC is only set when the grader runs as root" }, async () => {
-      const processes = 150;
-      const run = await runInSandbox(FORK_BOMB, { language: "python", limits: { processes }, input: { attempts: 5000 } });
-      const report = reportOf(run);
-      // RLIMIT_NPROC counts every process of uid 65534 on this machine, so other sandboxes running now lower it further.
-      assert.ok(report.forks < processes, `${report.forks} forks succeeded under a limit of ${processes}`);
-      assert.ok((report.errors.EAGAIN ?? 0) > 4000, `forks failed, but not with EAGAIN: ${JSON.stringify(report.errors)}`);
-    });
+    test(
+      "a fork bomb is stopped by the process limit, far below 5000",
+      { skip: AS_ROOT ? false : "RLIMIT_NPROC is only set when the grader runs as root" },
+      async () => {
+        const processes = 150;
+        const run = await runInSandbox(FORK_BOMB, { language: "python", limits: { processes }, input: { attempts: 5000 } });
+        const report = reportOf(run);
+        // RLIMIT_NPROC counts every process of uid 65534 on this machine, so other sandboxes running now lower it further.
+        assert.ok(report.forks < processes, `${report.forks} forks succeeded under a limit of ${processes}`);
+        assert.ok((report.errors.EAGAIN ?? 0) > 4000, `forks failed, but not with EAGAIN: ${JSON.stringify(report.errors)}`);
+      },
+    );
 
-    test("control: without prlimit --nproc the fork loop is not stopped", { skip: AS_ROOT ? false : "RLIMIT_NPROC is only set as root" }, async () => {
-      const run = await runInSandbox(FORK_BOMB, { language: "python", limits: { processes: 150 }, input: { attempts: 300 }, mutate: dropRlimit("nproc") });
-      assert.equal(reportOf(run).forks, 300);
-    });
+    test(
+      "control: without prlimit --nproc the fork loop is not stopped",
+      { skip: AS_ROOT ? false : "RLIMIT_NPROC is only set as root" },
+      async () => {
+        const run = await runInSandbox(FORK_BOMB, {
+          language: "python",
+          limits: { processes: 150 },
+          input: { attempts: 300 },
+          mutate: dropRlimit("nproc"),
+        });
+        assert.equal(reportOf(run).forks, 300);
+      },
+    );
 
     test("a busy loop is stopped by the CPU-time limit", { skip: NO_PYTHON }, async () => {
-      const run = await runInSandbox(`print("@@STARTED@@", flush=True)\nwhile True:\n    pass`, { language: "python", limits: { cpuSeconds: 1 }, timeoutMs: 15_000 });
+      const run = await runInSandbox(`print("@@STARTED@@", flush=True)\nwhile True:\n    pass`, {
+        language: "python",
+        limits: { cpuSeconds: 1 },
+        timeoutMs: 15_000,
+      });
       assert.ok(run.stdout.includes("@@STARTED@@"), `the loop never started: ${run.stderr}`);
       assert.equal(run.timedOut, false, "the busy loop ran until the test's own timeout");
       assert.equal(run.report, undefined);
@@ -1496,10 +1700,16 @@ report["errors"] = errors
       if (AS_ROOT) assert.deepEqual(row("Max processes"), [String(limits.processes), String(limits.processes)]);
     });
 
-    test("the data limit bounds the sandbox as a whole, not each of its processes", { todo: "RLIMIT_DATA is per process: N processes may each map dataMb (up to processes × dataMb in all); only a cgroup memory limit would cap the sandbox", skip: NO_PYTHON }, async () => {
-      const dataMb = 96;
-      const run = await runInSandbox(
-        String.raw`
+    test(
+      "the data limit bounds the sandbox as a whole, not each of its processes",
+      {
+        todo: "RLIMIT_DATA is per process: N processes may each map dataMb (up to processes × dataMb in all); only a cgroup memory limit would cap the sandbox",
+        skip: NO_PYTHON,
+      },
+      async () => {
+        const dataMb = 96;
+        const run = await runInSandbox(
+          String.raw`
 total = 0
 pids = []
 r, w = os.pipe()
@@ -1518,11 +1728,15 @@ for i in range(INPUT["children"]):
 got = b"".join(os.read(r, 1) for _ in pids)
 report["touchedMb"] = got.count(b"1") * INPUT["eachMb"]
 `,
-        { language: "python", limits: { dataMb }, input: { children: 4, eachMb: 64 } },
-      );
-      const report = reportOf(run);
-      assert.ok(report.touchedMb <= dataMb, `the sandbox's processes together touched ${report.touchedMb} MiB under a ${dataMb} MiB data limit`);
-    });
+          { language: "python", limits: { dataMb }, input: { children: 4, eachMb: 64 } },
+        );
+        const report = reportOf(run);
+        assert.ok(
+          report.touchedMb <= dataMb,
+          `the sandbox's processes together touched ${report.touchedMb} MiB under a ${dataMb} MiB data limit`,
+        );
+      },
+    );
   });
 
   // -------------------------------------------------------------------------------------
@@ -1554,7 +1768,11 @@ report.mode = (fs.statSync("/course/kernel/connection.json").mode & 0o777).toStr
       );
       const report = reportOf(run);
       assert.equal(report.mode, "644");
-      assert.deepEqual(attemptOf(report, "read /course/kernel/connection.json"), { ok: true, value: connectionText }, "the kernel cannot read its connection file");
+      assert.deepEqual(
+        attemptOf(report, "read /course/kernel/connection.json"),
+        { ok: true, value: connectionText },
+        "the kernel cannot read its connection file",
+      );
       assert.deepEqual(report.kernelDir, ["connection.json"], "/course/kernel holds more than this kernel's connection file");
     });
 
@@ -1570,7 +1788,10 @@ try { report.initCmdline = fs.readFileSync("/proc/1/cmdline", "latin1"); } catch
       // is bwrap's init, whose command line (any process may read it) is bwrap's: the same mounts'
       // sources, and nothing more.
       const report = reportOf(await runInSandbox(MOUNTINFO));
-      assert.ok(String(report.initCmdline).startsWith(`${tools.bwrap}\0`), `/proc/1/cmdline inside: ${String(report.initCmdline).slice(0, 80)}`);
+      assert.ok(
+        String(report.initCmdline).startsWith(`${tools.bwrap}\0`),
+        `/proc/1/cmdline inside: ${String(report.initCmdline).slice(0, 80)}`,
+      );
       for (const secret of [secretsDir, gradebookFile, mastersDir, submissionsDir, otherSubmission, path.basename(secretsDir)]) {
         assert.ok(!report.mountinfo.includes(secret), `/proc/self/mountinfo names ${secret}`);
         assert.ok(!report.mounts.includes(secret), `/proc/self/mounts names ${secret}`);
@@ -1581,11 +1802,17 @@ try { report.initCmdline = fs.readFileSync("/proc/1/cmdline", "latin1"); } catch
     // An information leak, not access: a kernel learns where the project and the grader's run
     // folder live on the host (runtime.ts goes out of its way to name nothing of the project).
     // Copying the runtime (or mounting it from a neutral path) would avoid it.
-    test("/proc/self/mountinfo names no host path of the project or the grader's run folder", { todo: "bind mounts show their host source in mountinfo's 4th field (e.g. /work/main/node_modules/tslab, /tmp/nncourse-grade-*/guard.js)" }, async () => {
-      const report = reportOf(await runInSandbox(MOUNTINFO));
-      const named = (report.mountinfo as string).split("\n").filter((l) => l.includes(projectRoot) || l.includes(runFolder));
-      assert.deepEqual(named.slice(0, 5), [], `${named.length} mountinfo lines name the project or the run folder`);
-    });
+    test(
+      "/proc/self/mountinfo names no host path of the project or the grader's run folder",
+      {
+        todo: "bind mounts show their host source in mountinfo's 4th field (e.g. /work/main/node_modules/tslab, /tmp/nncourse-grade-*/guard.js)",
+      },
+      async () => {
+        const report = reportOf(await runInSandbox(MOUNTINFO));
+        const named = (report.mountinfo as string).split("\n").filter((l) => l.includes(projectRoot) || l.includes(runFolder));
+        assert.deepEqual(named.slice(0, 5), [], `${named.length} mountinfo lines name the project or the run folder`);
+      },
+    );
 
     // Inherited file descriptors. Neither bwrap nor prlimit nor setpriv closes them, and node's
     // spawn() only sets close-on-exec on the fds node opened itself: whatever fd the grader's
@@ -1623,8 +1850,14 @@ for (const n of fs.readdirSync("/proc/self/fd")) {
       const { file } = graderSecretFile();
       const before = hashFile(file);
       const { grader, run } = await viaFdGrader({ close: true, argv: sandboxArgv(probeCommand(FD_PROBE), {}) }, file);
-      assert.ok(grader.heldBefore.includes(INHERITED_FD), `the stand-in grader did not hold fd ${INHERITED_FD} to start with (${grader.heldBefore.join(", ")}): the test could not tell`);
-      assert.ok(grader.closed.includes(INHERITED_FD), `closeInheritedDescriptors() closed ${grader.closed.join(", ") || "nothing"}, not fd ${INHERITED_FD}`);
+      assert.ok(
+        grader.heldBefore.includes(INHERITED_FD),
+        `the stand-in grader did not hold fd ${INHERITED_FD} to start with (${grader.heldBefore.join(", ")}): the test could not tell`,
+      );
+      assert.ok(
+        grader.closed.includes(INHERITED_FD),
+        `closeInheritedDescriptors() closed ${grader.closed.join(", ") || "nothing"}, not fd ${INHERITED_FD}`,
+      );
       assert.deepEqual(grader.heldAfter, [], "fds the grader still holds without close-on-exec after closeInheritedDescriptors()");
       const inside = reportOf(run);
       assert.deepEqual(inside.fds, {}, "host files open inside the sandbox through inherited fds");
@@ -1637,17 +1870,31 @@ for (const n of fs.readdirSync("/proc/self/fd")) {
       const { run } = await viaFdGrader({ close: false, argv: sandboxArgv(probeCommand(FD_PROBE), {}) }, file);
       const inside = reportOf(run);
       assert.deepEqual(inside.fds[INHERITED_FD], { read: text, wrote: true }, `fd ${INHERITED_FD} inside: ${JSON.stringify(inside.fds)}`);
-      assert.ok(inside.inherited.some((l: string) => l.startsWith(`${INHERITED_FD} -> `)), `inherited fds inside: ${inside.inherited.join(", ")}`);
+      assert.ok(
+        inside.inherited.some((l: string) => l.startsWith(`${INHERITED_FD} -> `)),
+        `inherited fds inside: ${inside.inherited.join(", ")}`,
+      );
       assert.match(fs.readFileSync(file, "utf8"), /written from the sandbox/);
     });
 
     test("probeSandbox() refuses a sandbox that sees a descriptor the grader inherited, and names it; after closeInheritedDescriptors() it passes", async () => {
       const { file } = graderSecretFile();
       const held = await viaFdGrader({ close: false, probe: true }, file);
-      assert.equal(held.grader.probe?.ok, false, `probeSandbox() passed while the grader held fd ${INHERITED_FD}: ${JSON.stringify(held.grader)}`);
-      assert.match(held.grader.probe?.problem ?? "", new RegExp(`^file descriptors .*\\b${INHERITED_FD}\\b.* of the grader reached the sandbox`));
+      assert.equal(
+        held.grader.probe?.ok,
+        false,
+        `probeSandbox() passed while the grader held fd ${INHERITED_FD}: ${JSON.stringify(held.grader)}`,
+      );
+      assert.match(
+        held.grader.probe?.problem ?? "",
+        new RegExp(`^file descriptors .*\\b${INHERITED_FD}\\b.* of the grader reached the sandbox`),
+      );
       const closed = await viaFdGrader({ close: true, probe: true }, file);
-      assert.deepEqual(closed.grader.probe, { ok: true, uid: SANDBOX_UID }, `probeSandbox() after closeInheritedDescriptors(): ${JSON.stringify(closed.grader)}`);
+      assert.deepEqual(
+        closed.grader.probe,
+        { ok: true, uid: SANDBOX_UID },
+        `probeSandbox() after closeInheritedDescriptors(): ${JSON.stringify(closed.grader)}`,
+      );
     });
 
     // The grader's way in. The grader reaches a kernel's ZeroMQ sockets as
@@ -1705,7 +1952,10 @@ ready()
             const root = `/proc/${childPid}/root`;
             host = { course: kind(`${root}/course`), kernel: kind(`${root}/course/kernel`) };
             // Long enough for a loaded machine: the control below must see the connection it expects.
-            host.accepted = await socketsListening([`${root}/course/kernel/k:1`], 3000).then(() => true, () => false);
+            host.accepted = await socketsListening([`${root}/course/kernel/k:1`], 3000).then(
+              () => true,
+              () => false,
+            );
           },
         });
         return { report: reportOf(run), host, seen };
@@ -1714,27 +1964,43 @@ ready()
       }
     }
 
-    test("on the grader's way in (/proc/<pid>/root/course/kernel/k:N) only the socket's name is the kernel's to change, and a link there is not taken for its socket", { skip: NO_PYTHON }, async () => {
-      const { report, host, seen } = await wayIn();
-      assertAllFailed(report, "changes to the folders on the grader's way in");
-      assert.equal(report.socketLink, true, `the probe could not put a link in /course/kernel (${report.socketLink}): the check below proves nothing`);
-      assert.deepEqual(host, { course: "folder", kernel: "folder", accepted: false }, "what the grader finds on its way in");
-      assert.equal(seen, 0, "the host's socket was reached through the kernel's link");
-    });
+    test(
+      "on the grader's way in (/proc/<pid>/root/course/kernel/k:N) only the socket's name is the kernel's to change, and a link there is not taken for its socket",
+      { skip: NO_PYTHON },
+      async () => {
+        const { report, host, seen } = await wayIn();
+        assertAllFailed(report, "changes to the folders on the grader's way in");
+        assert.equal(
+          report.socketLink,
+          true,
+          `the probe could not put a link in /course/kernel (${report.socketLink}): the check below proves nothing`,
+        );
+        assert.deepEqual(host, { course: "folder", kernel: "folder", accepted: false }, "what the grader finds on its way in");
+        assert.equal(seen, 0, "the host's socket was reached through the kernel's link");
+      },
+    );
 
-    test("control: as root without setpriv and the read-only /, the probe turns /course/kernel into a link, and the socket check follows it to the host", { skip: NO_PYTHON || (AS_ROOT ? false : "needs a probe with capabilities (root without setpriv)") }, async () => {
-      // Now and then (about one run in five, on Node 20 and 24 alike) the check does not get
-      // through on a first sandbox although the link is in place; a control that must show
-      // the weakness tries up to three sandboxes before it says the check was not fooled.
-      let outcome = await wayIn((a) => dropSetpriv(dropPair(a, "--remount-ro", "/")));
-      for (let tries = 1; tries < 3 && !(outcome.host.accepted === true && outcome.seen > 0); tries++) {
-        outcome = await wayIn((a) => dropSetpriv(dropPair(a, "--remount-ro", "/")));
-      }
-      const { report, host, seen } = outcome;
-      assert.equal(attemptOf(report, "put a link at /course/kernel").ok, true, `the probe could not replace /course/kernel: ${JSON.stringify(report.attempts)}`);
-      assert.equal(host.kernel, "link");
-      assert.equal(host.accepted, true, "the socket check did not reach the host's socket through a linked folder");
-      assert.ok(seen > 0);
-    });
+    test(
+      "control: as root without setpriv and the read-only /, the probe turns /course/kernel into a link, and the socket check follows it to the host",
+      { skip: NO_PYTHON || (AS_ROOT ? false : "needs a probe with capabilities (root without setpriv)") },
+      async () => {
+        // Now and then (about one run in five, on Node 20 and 24 alike) the check does not get
+        // through on a first sandbox although the link is in place; a control that must show
+        // the weakness tries up to three sandboxes before it says the check was not fooled.
+        let outcome = await wayIn((a) => dropSetpriv(dropPair(a, "--remount-ro", "/")));
+        for (let tries = 1; tries < 3 && !(outcome.host.accepted === true && outcome.seen > 0); tries++) {
+          outcome = await wayIn((a) => dropSetpriv(dropPair(a, "--remount-ro", "/")));
+        }
+        const { report, host, seen } = outcome;
+        assert.equal(
+          attemptOf(report, "put a link at /course/kernel").ok,
+          true,
+          `the probe could not replace /course/kernel: ${JSON.stringify(report.attempts)}`,
+        );
+        assert.equal(host.kernel, "link");
+        assert.equal(host.accepted, true, "the socket check did not reach the host's socket through a linked folder");
+        assert.ok(seen > 0);
+      },
+    );
   });
 });

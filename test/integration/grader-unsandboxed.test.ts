@@ -49,7 +49,10 @@ describe("course grade without the sandbox", { concurrency: 1 }, () => {
   });
 
   test("--unsandboxed grades anyway, and the summary, the gradebook and the CSV say so", async () => {
-    const r = await runCourse(["grade", submissions, "--gradebook", gradebook, "--unsandboxed"], { env: withoutBubblewrap, timeoutMs: 180_000 });
+    const r = await runCourse(["grade", submissions, "--gradebook", gradebook, "--unsandboxed"], {
+      env: withoutBubblewrap,
+      timeoutMs: 180_000,
+    });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /sandbox: NONE/);
     assert.match(r.stdout, /UNSANDBOXED: these grades were made without the operating-system sandbox/);
@@ -61,19 +64,26 @@ describe("course grade without the sandbox", { concurrency: 1 }, () => {
     assert.ok(lines[1]!.startsWith("ann,") && lines[1]!.endsWith(`,${NAME}`), lines[1]);
   });
 
-  test("the next run with the sandbox grades such a submission again and clears the mark", { skip: findSandboxTools().ok ? false : "bubblewrap is not installed here" }, async () => {
-    const r = await runCourse(["grade", submissions, "--gradebook", gradebook], { timeoutMs: 180_000 });
-    assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /1 graded, 0 skipped/);
-    assert.doesNotMatch(r.stdout, /UNSANDBOXED/);
-    assert.equal(stored(gradebook)[0]!.sandbox, "bubblewrap");
-    const lines = await csv(gradebook);
-    assert.ok(lines[1]!.endsWith(","), `no assignment is marked any more: ${lines[1]}`);
-    // And an unsandboxed run leaves that sandboxed grade alone.
-    const again = await runCourse(["grade", submissions, "--gradebook", gradebook, "--unsandboxed"], { env: withoutBubblewrap, timeoutMs: 60_000 });
-    assert.match(again.stdout, /0 graded, 1 skipped/);
-    assert.equal(stored(gradebook)[0]!.sandbox, "bubblewrap");
-  });
+  test(
+    "the next run with the sandbox grades such a submission again and clears the mark",
+    { skip: findSandboxTools().ok ? false : "bubblewrap is not installed here" },
+    async () => {
+      const r = await runCourse(["grade", submissions, "--gradebook", gradebook], { timeoutMs: 180_000 });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /1 graded, 0 skipped/);
+      assert.doesNotMatch(r.stdout, /UNSANDBOXED/);
+      assert.equal(stored(gradebook)[0]!.sandbox, "bubblewrap");
+      const lines = await csv(gradebook);
+      assert.ok(lines[1]!.endsWith(","), `no assignment is marked any more: ${lines[1]}`);
+      // And an unsandboxed run leaves that sandboxed grade alone.
+      const again = await runCourse(["grade", submissions, "--gradebook", gradebook, "--unsandboxed"], {
+        env: withoutBubblewrap,
+        timeoutMs: 60_000,
+      });
+      assert.match(again.stdout, /0 graded, 1 skipped/);
+      assert.equal(stored(gradebook)[0]!.sandbox, "bubblewrap");
+    },
+  );
 
   test("course doctor warns that course grade needs bubblewrap, and says how to get it", async () => {
     const r = await runCourse(["doctor"], { env: withoutBubblewrap, timeoutMs: 120_000 });

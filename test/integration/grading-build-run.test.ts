@@ -43,7 +43,9 @@ describe("the sample assignment in the kernel", { concurrency: 1 }, () => {
         [],
       );
       const partial = result.notebook.cells.flatMap((cell) =>
-        cell.cell_type === "code" ? cell.outputs.flatMap((o) => (o.output_type === "display_data" && GRADE_MIME in o.data ? [o.data[GRADE_MIME]] : [])) : [],
+        cell.cell_type === "code"
+          ? cell.outputs.flatMap((o) => (o.output_type === "display_data" && GRADE_MIME in o.data ? [o.data[GRADE_MIME]] : []))
+          : [],
       );
       assert.equal(partial.length, testCellIds(result.notebook).length, "one grade record per test cell");
       for (const record of partial) assert.equal((record as { fraction: number }).fraction, 1);
@@ -55,11 +57,14 @@ describe("the sample assignment in the kernel", { concurrency: 1 }, () => {
     const tests = testCellIds(result.notebook);
     assert.ok(tests.length >= 5);
     // No cell fails: a test cell shows its result instead of stopping "Run All".
-    for (const cell of result.cells) assert.ok(cell.status === "ok" || cell.status === "empty", `cell ${cell.index + 1}: ${cell.status} ${cell.error ?? ""}`);
+    for (const cell of result.cells)
+      assert.ok(cell.status === "ok" || cell.status === "empty", `cell ${cell.index + 1}: ${cell.status} ${cell.error ?? ""}`);
     result.notebook.cells.forEach((cell) => {
       const id = gradeIdOf(cell);
       if (id === undefined || !tests.includes(id) || cell.cell_type !== "code") return;
-      const records = cell.outputs.flatMap((o) => (o.output_type === "display_data" && GRADE_MIME in o.data ? [o.data[GRADE_MIME] as { fraction: number; messages: string[] }] : []));
+      const records = cell.outputs.flatMap((o) =>
+        o.output_type === "display_data" && GRADE_MIME in o.data ? [o.data[GRADE_MIME] as { fraction: number; messages: string[] }] : [],
+      );
       assert.equal(records.length, 1, `${id}: one grade record`);
       assert.equal(records[0]!.fraction, 0, `${id} earns nothing`);
       assert.match(records[0]!.messages.join("\n"), new RegExp(`not implemented yet: ${id.replace(/-tests$/, "")}`), id);
@@ -73,7 +78,8 @@ describe("the sample assignment in the kernel", { concurrency: 1 }, () => {
     // tests run. (More attacks on built-ins run in test/unit/grading-hardening.)
     const master = readNotebook(join(projectRoot, "notebooks", name));
     const nor = master.cells.find((cell) => gradeIdOf(cell) === "nor") as CodeCell;
-    nor.source = 'function makeNor(): McCullochPittsUnit {\n  return new McCullochPittsUnit({ name: "NOR", excitatory: [1, 1], threshold: 1 });\n}';
+    nor.source =
+      'function makeNor(): McCullochPittsUnit {\n  return new McCullochPittsUnit({ name: "NOR", excitatory: [1, 1], threshold: 1 });\n}';
     const attack = newCodeCell(
       [
         "const M = require('module');",
@@ -94,7 +100,13 @@ describe("the sample assignment in the kernel", { concurrency: 1 }, () => {
     master.cells.splice(norTestsIndex, 0, attack);
     // What the grader adds: after the setup cell, a run nonce and frozen built-ins; at the end, the run-end record.
     const setupIndex = master.cells.findIndex((cell) => gradeIdOf(cell) === "setup");
-    master.cells.splice(setupIndex + 1, 0, newCodeCell('{ const g = require("nncourse/dist/grading"); g.beginGradingRun("grading-run-nonce-0123456789"); g.freezeIntrinsics(); }'));
+    master.cells.splice(
+      setupIndex + 1,
+      0,
+      newCodeCell(
+        '{ const g = require("nncourse/dist/grading"); g.beginGradingRun("grading-run-nonce-0123456789"); g.freezeIntrinsics(); }',
+      ),
+    );
     master.cells.push(newCodeCell('require("nncourse/dist/grading").finishGradingRun();'));
     const file = join(workDir, "tampering.ipynb");
     writeNotebook(file, master);
@@ -107,7 +119,11 @@ describe("the sample assignment in the kernel", { concurrency: 1 }, () => {
     // Every test cell runs to its end and reports in a record; the record decides.
     const recordOf = (id: string) => {
       const cell = submission.cells.find((c) => gradeIdOf(c) === id) as CodeCell;
-      const records = cell.outputs.flatMap((o) => (o.output_type === "display_data" && GRADE_MIME in o.data ? [o.data[GRADE_MIME] as { fraction: number; messages: string[]; tag: string | null }] : []));
+      const records = cell.outputs.flatMap((o) =>
+        o.output_type === "display_data" && GRADE_MIME in o.data
+          ? [o.data[GRADE_MIME] as { fraction: number; messages: string[]; tag: string | null }]
+          : [],
+      );
       assert.equal(records.length, 1, `${id}: one record`);
       assert.ok(records[0]!.tag, `${id}: the record is tagged`);
       return records[0]!;
@@ -124,9 +140,9 @@ describe("the sample assignment in the kernel", { concurrency: 1 }, () => {
     }
     // The run-end record counts the failed check and carries a tag keyed by the nonce.
     const last = submission.cells[submission.cells.length - 1] as CodeCell;
-    const runEnd = last.outputs.flatMap((o) => (o.output_type === "display_data" && GRADE_MIME in o.data ? [o.data[GRADE_MIME]] : []))[0] as
-      | { kind: string; checksFailed: number; sealed: boolean; tag: string; records: number }
-      | undefined;
+    const runEnd = last.outputs.flatMap((o) =>
+      o.output_type === "display_data" && GRADE_MIME in o.data ? [o.data[GRADE_MIME]] : [],
+    )[0] as { kind: string; checksFailed: number; sealed: boolean; tag: string; records: number } | undefined;
     assert.ok(runEnd, "the grader's last cell emits a run-end record");
     assert.equal(runEnd.kind, "run-end");
     assert.equal(runEnd.sealed, true);

@@ -31,7 +31,13 @@ function runPythonCheck(script: string, module: string): string {
     const result = spawnSync(PYTHON, [path.join(__dirname, "kernel", script)], {
       cwd: work,
       encoding: "utf8",
-      env: { ...process.env, JUPYTER_PATH: home, JUPYTER_DATA_DIR: path.join(home, "data"), KERNEL_NAME: "nncourse-test", TYPESCRIPT_VERSION: typescript },
+      env: {
+        ...process.env,
+        JUPYTER_PATH: home,
+        JUPYTER_DATA_DIR: path.join(home, "data"),
+        KERNEL_NAME: "nncourse-test",
+        TYPESCRIPT_VERSION: typescript,
+      },
       timeout: 560_000,
     });
     const report = `${result.stdout}\n${result.stderr}`;

@@ -20,7 +20,9 @@ test("a shutdown request ends the kernel cleanly, after outputs from a library t
   try {
     const kernel = await Kernel.start({ cwd: folder, startTimeoutMs: 60_000 });
     // A timer that outlives its cell keeps the event loop busy; the kernel must still end.
-    const outcome = await kernel.execute('import { mcpAnd } from "nncourse";\nsetInterval(() => {}, 1000);\nconsole.log(mcpAnd().fire([1, 1]))');
+    const outcome = await kernel.execute(
+      'import { mcpAnd } from "nncourse";\nsetInterval(() => {}, 1000);\nconsole.log(mcpAnd().fire([1, 1]))',
+    );
     assert.equal(outcome.kind, "reply");
     assert.equal(outcome.kind === "reply" && outcome.reply.status, "ok");
     const exit = await kernel.shutdown(10_000);
@@ -43,7 +45,11 @@ test("a kernel whose port another process holds says so on its own stderr and ex
     connection.shell_port = (holder.address() as net.AddressInfo).port;
     const file = path.join(folder, "connection.json");
     writeConnectionFile(file, connection);
-    const kernel = spawnSync(process.execPath, [locateKernel().script, "--config-path", file], { cwd: folder, encoding: "utf8", timeout: 60_000 });
+    const kernel = spawnSync(process.execPath, [locateKernel().script, "--config-path", file], {
+      cwd: folder,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     assert.equal(kernel.status, 1, kernel.stderr);
     assert.match(kernel.stderr, /nncourse kernel: could not start: .*(EADDRINUSE|Address already in use)/);
   } finally {

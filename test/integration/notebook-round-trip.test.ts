@@ -46,8 +46,11 @@ function writtenByUs(): string {
     {
       output_type: "display_data",
       data: {
-        "application/vnd.plotly.v1+json": { data: [{ y: [0.1, 0.00001, 1.5e-7, 123456.789, 1e21, 2, -0.25, 9007199254740993] }], layout: { title: "loss – tiny steps" } },
-        "text/html": "<div id=\"p\"></div>\n<script>draw(\"p\")</script>",
+        "application/vnd.plotly.v1+json": {
+          data: [{ y: [0.1, 0.00001, 1.5e-7, 123456.789, 1e21, 2, -0.25, 9007199254740993] }],
+          layout: { title: "loss – tiny steps" },
+        },
+        "text/html": '<div id="p"></div>\n<script>draw("p")</script>',
         "image/png": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
         "application/javascript": "console.log(1);\nconsole.log(2);",
         "text/plain": "Figure",
@@ -70,77 +73,106 @@ async function saveAsJupyterDoes(server: NotebookServer, relative: string): Prom
   const got = await fetch(url);
   assert.equal(got.status, 200, `GET ${relative}`);
   const model = (await got.json()) as { content: unknown };
-  const put = await fetch(url, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ type: "notebook", format: "json", content: model.content }) });
+  const put = await fetch(url, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ type: "notebook", format: "json", content: model.content }),
+  });
   assert.equal(put.status, 200, `PUT ${relative}: ${await put.text()}`);
 }
 
-test("Jupyter's save changes no byte of the committed notebooks, nor of a notebook our writer made", { skip, timeout: 300_000 }, async () => {
-  // In a git-ignored copy: a save that changes a file must not touch the real one.
-  const work = path.join(projectRoot, ".cache", "notebook-round-trip");
-  fs.rmSync(work, { recursive: true, force: true });
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-round-trip-"));
-  const files = committedNotebooks();
-  const original = new Map<string, string>();
-  for (const file of files) {
-    fs.mkdirSync(path.dirname(path.join(work, file)), { recursive: true });
-    original.set(file, fs.readFileSync(path.join(projectRoot, file), "utf8"));
-    fs.writeFileSync(path.join(work, file), original.get(file)!);
-  }
-  original.set("probe/written-by-us.ipynb", writtenByUs());
-  fs.mkdirSync(path.join(work, "probe"));
-  fs.writeFileSync(path.join(work, "probe", "written-by-us.ipynb"), original.get("probe/written-by-us.ipynb")!);
-
-  const server = await startNotebookServer(work, home);
-  try {
-    const changed: string[] = [];
-    for (const [file, before] of original) {
-      await saveAsJupyterDoes(server, file);
-      const after = fs.readFileSync(path.join(work, file), "utf8");
-      if (after !== before) changed.push(`${file}: first difference at character ${[...after].findIndex((c, i) => c !== before[i])}`);
-    }
-    assert.deepEqual(changed, [], `a save in Jupyter rewrote these notebooks (write them with scripts/src/notebook):\n${server.log().slice(-2000)}`);
-  } finally {
-    await server.stop();
-    fs.rmSync(home, { recursive: true, force: true });
+test(
+  "Jupyter's save changes no byte of the committed notebooks, nor of a notebook our writer made",
+  { skip, timeout: 300_000 },
+  async () => {
+    // In a git-ignored copy: a save that changes a file must not touch the real one.
+    const work = path.join(projectRoot, ".cache", "notebook-round-trip");
     fs.rmSync(work, { recursive: true, force: true });
-  }
-});
-
-test("opened in Notebook with the course kernel, the index and the notebooks are not marked modified", { skip: skip ?? browserMissing(), timeout: 300_000 }, async () => {
-  const work = path.join(projectRoot, ".cache", "notebook-open");
-  fs.rmSync(work, { recursive: true, force: true });
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-open-"));
-  // The index, the master and the student version of the notebook the issue named, and the first assignment.
-  const files = ["index.ipynb", "notebooks/09-fashion-mnist.ipynb", "exercises/09-fashion-mnist.ipynb", "solutions/00-sample-assignment.ipynb"];
-  for (const file of files) {
-    fs.mkdirSync(path.dirname(path.join(work, file)), { recursive: true });
-    fs.copyFileSync(path.join(projectRoot, file), path.join(work, file));
-  }
-  const server = await startNotebookServer(work, home);
-  const browser = await launchChromium();
-  try {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-round-trip-"));
+    const files = committedNotebooks();
+    const original = new Map<string, string>();
     for (const file of files) {
-      const page = await browser.newPage();
-      await page.goto(server.notebookUrl(file));
-      await page.waitForFunction("window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded", null, { timeout: 60_000 });
-      // kernel_ready is when Notebook copies the kernel's language_info in (and marks the page dirty if it differs).
-      await page.waitForFunction("Jupyter.notebook.kernel && Jupyter.notebook.kernel.info_reply && Jupyter.notebook.kernel.info_reply.language_info", null, { timeout: 90_000 });
-      await page.waitForTimeout(500);
-      const state = (await page.evaluate(
-        "({ dirty: Jupyter.notebook.dirty, kernel: Jupyter.notebook.kernel.info_reply.language_info, notebook: Jupyter.notebook.metadata.language_info })",
-      )) as { dirty: boolean; kernel: unknown; notebook: unknown };
-      assert.equal(state.dirty, false, `${file} is marked modified on opening; the kernel reports ${JSON.stringify(state.kernel)}`);
-      // Saving it now (autosave would) writes the same bytes.
-      await page.evaluate("Jupyter.notebook.save_notebook()");
-      await page.waitForFunction("!Jupyter.notebook.dirty", null, { timeout: 30_000 });
-      await page.waitForTimeout(500);
-      assert.equal(fs.readFileSync(path.join(work, file), "utf8"), fs.readFileSync(path.join(projectRoot, file), "utf8"), `${file} changed when saved from Notebook`);
-      await page.close();
+      fs.mkdirSync(path.dirname(path.join(work, file)), { recursive: true });
+      original.set(file, fs.readFileSync(path.join(projectRoot, file), "utf8"));
+      fs.writeFileSync(path.join(work, file), original.get(file)!);
     }
-  } finally {
-    await browser.close();
-    await server.stop();
-    fs.rmSync(home, { recursive: true, force: true });
+    original.set("probe/written-by-us.ipynb", writtenByUs());
+    fs.mkdirSync(path.join(work, "probe"));
+    fs.writeFileSync(path.join(work, "probe", "written-by-us.ipynb"), original.get("probe/written-by-us.ipynb")!);
+
+    const server = await startNotebookServer(work, home);
+    try {
+      const changed: string[] = [];
+      for (const [file, before] of original) {
+        await saveAsJupyterDoes(server, file);
+        const after = fs.readFileSync(path.join(work, file), "utf8");
+        if (after !== before) changed.push(`${file}: first difference at character ${[...after].findIndex((c, i) => c !== before[i])}`);
+      }
+      assert.deepEqual(
+        changed,
+        [],
+        `a save in Jupyter rewrote these notebooks (write them with scripts/src/notebook):\n${server.log().slice(-2000)}`,
+      );
+    } finally {
+      await server.stop();
+      fs.rmSync(home, { recursive: true, force: true });
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  },
+);
+
+test(
+  "opened in Notebook with the course kernel, the index and the notebooks are not marked modified",
+  { skip: skip ?? browserMissing(), timeout: 300_000 },
+  async () => {
+    const work = path.join(projectRoot, ".cache", "notebook-open");
     fs.rmSync(work, { recursive: true, force: true });
-  }
-});
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-open-"));
+    // The index, the master and the student version of the notebook the issue named, and the first assignment.
+    const files = [
+      "index.ipynb",
+      "notebooks/09-fashion-mnist.ipynb",
+      "exercises/09-fashion-mnist.ipynb",
+      "solutions/00-sample-assignment.ipynb",
+    ];
+    for (const file of files) {
+      fs.mkdirSync(path.dirname(path.join(work, file)), { recursive: true });
+      fs.copyFileSync(path.join(projectRoot, file), path.join(work, file));
+    }
+    const server = await startNotebookServer(work, home);
+    const browser = await launchChromium();
+    try {
+      for (const file of files) {
+        const page = await browser.newPage();
+        await page.goto(server.notebookUrl(file));
+        await page.waitForFunction("window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded", null, { timeout: 60_000 });
+        // kernel_ready is when Notebook copies the kernel's language_info in (and marks the page dirty if it differs).
+        await page.waitForFunction(
+          "Jupyter.notebook.kernel && Jupyter.notebook.kernel.info_reply && Jupyter.notebook.kernel.info_reply.language_info",
+          null,
+          { timeout: 90_000 },
+        );
+        await page.waitForTimeout(500);
+        const state = (await page.evaluate(
+          "({ dirty: Jupyter.notebook.dirty, kernel: Jupyter.notebook.kernel.info_reply.language_info, notebook: Jupyter.notebook.metadata.language_info })",
+        )) as { dirty: boolean; kernel: unknown; notebook: unknown };
+        assert.equal(state.dirty, false, `${file} is marked modified on opening; the kernel reports ${JSON.stringify(state.kernel)}`);
+        // Saving it now (autosave would) writes the same bytes.
+        await page.evaluate("Jupyter.notebook.save_notebook()");
+        await page.waitForFunction("!Jupyter.notebook.dirty", null, { timeout: 30_000 });
+        await page.waitForTimeout(500);
+        assert.equal(
+          fs.readFileSync(path.join(work, file), "utf8"),
+          fs.readFileSync(path.join(projectRoot, file), "utf8"),
+          `${file} changed when saved from Notebook`,
+        );
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+      await server.stop();
+      fs.rmSync(home, { recursive: true, force: true });
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  },
+);

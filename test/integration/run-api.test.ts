@@ -61,9 +61,17 @@ describe("runNotebook", { concurrency: 2 }, () => {
     // 288 on 24, 192 on 26: the young generation is counted in), so it is compared with
     // what this Node reports for the same flag, and with its default (about 4 GiB).
     const heapMiB = Number(streamText(cells[1]!, "stdout"));
-    const heapLimit = (flags: string[]) => Number(spawnSync(process.execPath, [...flags, "-p", "Math.round(require('v8').getHeapStatistics().heap_size_limit / 2 ** 20)"], { encoding: "utf8" }).stdout);
+    const heapLimit = (flags: string[]) =>
+      Number(
+        spawnSync(process.execPath, [...flags, "-p", "Math.round(require('v8').getHeapStatistics().heap_size_limit / 2 ** 20)"], {
+          encoding: "utf8",
+        }).stdout,
+      );
     const [expected, unflagged] = [heapLimit(["--max-old-space-size=96"]), heapLimit([])];
-    assert.ok(expected > 0 && expected < unflagged / 4, `--max-old-space-size=96 gives ${expected} MiB here, against ${unflagged} MiB by default`);
+    assert.ok(
+      expected > 0 && expected < unflagged / 4,
+      `--max-old-space-size=96 gives ${expected} MiB here, against ${unflagged} MiB by default`,
+    );
     assert.equal(heapMiB, expected, `heap limit ${heapMiB} MiB follows --max-old-space-size`);
     assert.equal(streamText(cells[2]!, "stdout").trim(), workDir);
     assert.ok(kernelPid && !isAlive(kernelPid), "the kernel is shut down after the run");
@@ -73,7 +81,10 @@ describe("runNotebook", { concurrency: 2 }, () => {
     const notebook = newNotebook([newCodeCell("1")]);
     await assert.rejects(
       runNotebook(notebook, { cwd: workDir, nodeFlags: ["--no-such-node-flag"] }),
-      (error: unknown) => error instanceof CourseError && error.exitCode === EXIT.missing && /exited before it was ready[\s\S]*no-such-node-flag/.test(error.message),
+      (error: unknown) =>
+        error instanceof CourseError &&
+        error.exitCode === EXIT.missing &&
+        /exited before it was ready[\s\S]*no-such-node-flag/.test(error.message),
     );
   });
 
@@ -81,7 +92,10 @@ describe("runNotebook", { concurrency: 2 }, () => {
     const started = Date.now();
     const result = await runNotebook(newNotebook([newMarkdownCell("# just text"), newCodeCell("  \n")]), { cwd: workDir });
     assert.equal(result.passed, true);
-    assert.deepEqual(result.cells.map((c) => c.status), ["empty"]);
+    assert.deepEqual(
+      result.cells.map((c) => c.status),
+      ["empty"],
+    );
     assert.ok(Date.now() - started < 500);
   });
 
@@ -91,22 +105,38 @@ describe("runNotebook", { concurrency: 2 }, () => {
       newCodeCell("console.log('unreachable')"),
     ]);
     const result = await runNotebook(notebook, { cwd: workDir, nodeFlags: ["--max-old-space-size=256"] });
-    assert.deepEqual(result.cells.map((c) => c.status), ["kernel-died", "not-run"]);
+    assert.deepEqual(
+      result.cells.map((c) => c.status),
+      ["kernel-died", "not-run"],
+    );
     assert.match(result.cells[0]!.error!, /ran out of memory/);
     assert.ok(result.kernelExit, "the exit is reported");
   });
 
   test("a cell sent right after a failed one runs: the runner's cells never stop on an earlier error", async () => {
-    const notebook = newNotebook([newCodeCell("throw new Error('first');"), newCodeCell("console.log('second ran')"), newCodeCell("console.log('third ran')")]);
+    const notebook = newNotebook([
+      newCodeCell("throw new Error('first');"),
+      newCodeCell("console.log('second ran')"),
+      newCodeCell("console.log('third ran')"),
+    ]);
     const result = await runNotebook(notebook, { cwd: workDir, allowErrors: true });
-    assert.deepEqual(result.cells.map((c) => c.status), ["error", "ok", "ok"]);
+    assert.deepEqual(
+      result.cells.map((c) => c.status),
+      ["error", "ok", "ok"],
+    );
     const cells = notebook.cells as CodeCell[];
     assert.equal(streamText(cells[1]!, "stdout"), "second ran\n");
     assert.equal(streamText(cells[2]!, "stdout"), "third ran\n");
-    assert.deepEqual(cells.map((c) => c.execution_count), [1, 2, 3]);
+    assert.deepEqual(
+      cells.map((c) => c.execution_count),
+      [1, 2, 3],
+    );
     const error = cells[0]!.outputs.filter((o) => o.output_type === "error");
     assert.equal(error.length, 1, "one error output: the kernel's, not a second one built from stderr");
-    assert.deepEqual(error.map((o) => o.output_type === "error" && [o.ename, o.evalue]), [["Error", "first"]]);
+    assert.deepEqual(
+      error.map((o) => o.output_type === "error" && [o.ename, o.evalue]),
+      [["Error", "first"]],
+    );
     assert.equal(result.cells[0]!.error, "Error: first");
   });
 
@@ -140,10 +170,19 @@ describe("runNotebook", { concurrency: 2 }, () => {
         newCodeCell(sleepCell(60_000)),
       ]),
     );
-    const runner = spawn(process.execPath, ["--import", "tsx", "-e", `require(${JSON.stringify(join(projectRoot, "scripts/src/cli.ts"))}).main(["run", ${JSON.stringify(file)}])`], {
-      cwd: projectRoot,
-      stdio: "ignore",
-    });
+    const runner = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "-e",
+        `require(${JSON.stringify(join(projectRoot, "scripts/src/cli.ts"))}).main(["run", ${JSON.stringify(file)}])`,
+      ],
+      {
+        cwd: projectRoot,
+        stdio: "ignore",
+      },
+    );
     try {
       assert.ok(await waitFor(() => existsSync(pidFile), 30_000), "the kernel started and wrote its pid");
       const { pid: kernelPid, connectionFile } = JSON.parse(readFileSync(pidFile, "utf8")) as { pid: number; connectionFile: string };

@@ -15,12 +15,18 @@ import { instructorBanner } from "../../scripts/src/grading/instructor-cells";
 import { newCodeCell, newNotebook, readNotebook, serializeNotebook, writeNotebook, type Notebook } from "../../scripts/src/notebook";
 
 function master(): Notebook {
-  const answer = newCodeCell('function double(x: number): number {\n  // BEGIN SOLUTION\n  return 2 * x;\n  // END SOLUTION\n}\nconsole.log("answer cell ran");', {
-    nbgrader: { schema_version: 3, grade_id: "double", solution: true, grade: false, locked: false, task: false },
-  });
-  const tests = newCodeCell('import { check } from "nncourse/grading";\ncheck.equal(double(2), 4, "double(2)");\n// BEGIN HIDDEN TESTS\ncheck.equal(double(-3), -6, "double(-3)");\n// END HIDDEN TESTS', {
-    nbgrader: { schema_version: 3, grade_id: "double-tests", solution: false, grade: true, locked: true, task: false, points: 1 },
-  });
+  const answer = newCodeCell(
+    'function double(x: number): number {\n  // BEGIN SOLUTION\n  return 2 * x;\n  // END SOLUTION\n}\nconsole.log("answer cell ran");',
+    {
+      nbgrader: { schema_version: 3, grade_id: "double", solution: true, grade: false, locked: false, task: false },
+    },
+  );
+  const tests = newCodeCell(
+    'import { check } from "nncourse/grading";\ncheck.equal(double(2), 4, "double(2)");\n// BEGIN HIDDEN TESTS\ncheck.equal(double(-3), -6, "double(-3)");\n// END HIDDEN TESTS',
+    {
+      nbgrader: { schema_version: 3, grade_id: "double-tests", solution: false, grade: true, locked: true, task: false, points: 1 },
+    },
+  );
   return newNotebook([instructorBanner("01-double.ipynb"), answer, tests]);
 }
 

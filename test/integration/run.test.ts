@@ -72,7 +72,11 @@ describe("course run", { concurrency: 2 }, () => {
   });
 
   test("a failing cell fails the run, is named in the report, and stops the notebook", async () => {
-    const input = notebookFile(["console.log('first')", "const data = [1, 2];\nthrow new Error('the data is wrong');", "console.log('never printed')"]);
+    const input = notebookFile([
+      "console.log('first')",
+      "const data = [1, 2];\nthrow new Error('the data is wrong');",
+      "console.log('never printed')",
+    ]);
     const result = await runCourse(["run", input], TIMEOUT);
     assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.match(result.stdout, /FAIL /);
@@ -81,7 +85,10 @@ describe("course run", { concurrency: 2 }, () => {
     assert.match(result.stdout, /1 cell not run: a cell failed/);
     const ran = readNotebook(input); // in place by default
     const failing = code(ran, 1);
-    assert.ok(failing.outputs.some((o) => o.output_type === "error" && o.evalue === "the data is wrong"), JSON.stringify(failing.outputs));
+    assert.ok(
+      failing.outputs.some((o) => o.output_type === "error" && o.evalue === "the data is wrong"),
+      JSON.stringify(failing.outputs),
+    );
     assert.equal(code(ran, 2).execution_count, null);
     assert.deepEqual(code(ran, 2).outputs, []);
   });
@@ -111,7 +118,10 @@ describe("course run", { concurrency: 2 }, () => {
     const ran = readNotebook(input);
     assert.equal(streamText(code(ran, 1), "stdout"), "second ran\n", "not aborted");
     assert.equal(streamText(code(ran, 3), "stdout"), "fourth ran\n");
-    assert.deepEqual(ran.cells.map((c) => (c as CodeCell).execution_count), [1, 2, 3, 4]);
+    assert.deepEqual(
+      ran.cells.map((c) => (c as CodeCell).execution_count),
+      [1, 2, 3, 4],
+    );
   });
 
   test("an endless loop is interrupted by --timeout, reported, and the run stops or goes on per flags", async () => {
@@ -214,7 +224,17 @@ describe("course run", { concurrency: 2 }, () => {
     assert.equal(none.code, 2);
     const help = await runCourse(["run", "--help"], TIMEOUT);
     assert.equal(help.code, 0);
-    for (const flag of ["--output", "--output-dir", "--in-place", "--timeout", "--notebook-timeout", "--output-cap", "--jobs", "--allow-errors", "--quiet"]) {
+    for (const flag of [
+      "--output",
+      "--output-dir",
+      "--in-place",
+      "--timeout",
+      "--notebook-timeout",
+      "--output-cap",
+      "--jobs",
+      "--allow-errors",
+      "--quiet",
+    ]) {
       assert.ok(help.stdout.includes(flag), `help mentions ${flag}`);
     }
   });

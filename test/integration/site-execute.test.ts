@@ -36,12 +36,18 @@ test("a kernel that fails to start is retried, and one that never starts fails o
     });
     const log: string[] = [];
     const executed = await executeNotebooks(files, { jobs: 1, log: (line) => log.push(line), run: { kernelScript: flaky } });
-    assert.deepEqual(executed.map((nb) => nb.file), ["once.ipynb", "never.ipynb"]);
+    assert.deepEqual(
+      executed.map((nb) => nb.file),
+      ["once.ipynb", "never.ipynb"],
+    );
     assert.deepEqual(executed[0]!.failures, [], log.join("\n"));
     assert.equal(executed[0]!.notebook.cells[0]!.cell_type === "code" && executed[0]!.notebook.cells[0]!.execution_count, 1);
     assert.equal(executed[1]!.failures.length, 1);
     assert.match(executed[1]!.failures[0]!, new RegExp(`the kernel could not start \\(${START_ATTEMPTS} attempts\\)`));
-    assert.ok(log.some((line) => /the kernel for .*once\.ipynb did not start \(attempt 1 of 3\)/.test(line)), log.join("\n"));
+    assert.ok(
+      log.some((line) => /the kernel for .*once\.ipynb did not start \(attempt 1 of 3\)/.test(line)),
+      log.join("\n"),
+    );
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -1,26 +1,63 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  Matrix, add, sub, hadamard, scale, addRowVector, sumColumns, transpose, apply, addScaledInPlace, argmaxRows,
-  maximum, keepWherePositive,
+  Matrix,
+  add,
+  sub,
+  hadamard,
+  scale,
+  addRowVector,
+  sumColumns,
+  transpose,
+  apply,
+  addScaledInPlace,
+  argmaxRows,
+  maximum,
+  keepWherePositive,
 } from "../../lib/core";
 
-const A = () => Matrix.fromArray([[1, 2, 3], [4, 5, 6]]);
-const B = () => Matrix.fromArray([[10, 20, 30], [40, 50, 60]]);
+const A = () =>
+  Matrix.fromArray([
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
+const B = () =>
+  Matrix.fromArray([
+    [10, 20, 30],
+    [40, 50, 60],
+  ]);
 
 test("elementwise add, sub, hadamard, scale", () => {
-  assert.deepEqual(add(A(), B()).toArray(), [[11, 22, 33], [44, 55, 66]]);
-  assert.deepEqual(sub(B(), A()).toArray(), [[9, 18, 27], [36, 45, 54]]);
-  assert.deepEqual(hadamard(A(), B()).toArray(), [[10, 40, 90], [160, 250, 360]]);
-  assert.deepEqual(scale(A(), 2).toArray(), [[2, 4, 6], [8, 10, 12]]);
+  assert.deepEqual(add(A(), B()).toArray(), [
+    [11, 22, 33],
+    [44, 55, 66],
+  ]);
+  assert.deepEqual(sub(B(), A()).toArray(), [
+    [9, 18, 27],
+    [36, 45, 54],
+  ]);
+  assert.deepEqual(hadamard(A(), B()).toArray(), [
+    [10, 40, 90],
+    [160, 250, 360],
+  ]);
+  assert.deepEqual(scale(A(), 2).toArray(), [
+    [2, 4, 6],
+    [8, 10, 12],
+  ]);
   const a = A();
   assert.equal(add(a, B(), a), a, "out may be an input");
-  assert.deepEqual(a.toArray(), [[11, 22, 33], [44, 55, 66]]);
+  assert.deepEqual(a.toArray(), [
+    [11, 22, 33],
+    [44, 55, 66],
+  ]);
 });
 
 test("broadcasting: addRowVector and sumColumns", () => {
   const b = Matrix.fromArray([[0.5, -1, 2]]);
-  assert.deepEqual(addRowVector(A(), b).toArray(), [[1.5, 1, 5], [4.5, 4, 8]]);
+  assert.deepEqual(addRowVector(A(), b).toArray(), [
+    [1.5, 1, 5],
+    [4.5, 4, 8],
+  ]);
   assert.deepEqual(sumColumns(A()).toArray(), [[5, 7, 9]]);
   const out = Matrix.fill(1, 3, 99);
   assert.equal(sumColumns(A(), out), out);
@@ -29,7 +66,11 @@ test("broadcasting: addRowVector and sumColumns", () => {
 });
 
 test("transpose, including sizes past its 32×32 blocks", () => {
-  assert.deepEqual(transpose(A()).toArray(), [[1, 4], [2, 5], [3, 6]]);
+  assert.deepEqual(transpose(A()).toArray(), [
+    [1, 4],
+    [2, 5],
+    [3, 6],
+  ]);
   const big = Matrix.generate(45, 70, (i, j) => i * 1000 + j, "float32");
   const t = transpose(big);
   assert.deepEqual(t.shape(), [70, 45]);
@@ -40,8 +81,14 @@ test("transpose, including sizes past its 32×32 blocks", () => {
 
 test("apply works in place; addScaledInPlace is target += alpha·x", () => {
   const a = A();
-  assert.equal(apply(a, (v, i, j) => (v > 2 ? v : 10 * i + j)), a);
-  assert.deepEqual(a.toArray(), [[0, 1, 3], [4, 5, 6]]);
+  assert.equal(
+    apply(a, (v, i, j) => (v > 2 ? v : 10 * i + j)),
+    a,
+  );
+  assert.deepEqual(a.toArray(), [
+    [0, 1, 3],
+    [4, 5, 6],
+  ]);
   const w = A();
   assert.equal(addScaledInPlace(w, B(), -0.1), w);
   const got = w.toArray().flat();
@@ -49,7 +96,16 @@ test("apply works in place; addScaledInPlace is target += alpha·x", () => {
 });
 
 test("argmaxRows gives the first largest column per row", () => {
-  assert.deepEqual(argmaxRows(Matrix.fromArray([[0.1, 0.7, 0.2], [3, 3, 1], [-5, -4, -6]])), [1, 0, 1]);
+  assert.deepEqual(
+    argmaxRows(
+      Matrix.fromArray([
+        [0.1, 0.7, 0.2],
+        [3, 3, 1],
+        [-5, -4, -6],
+      ]),
+    ),
+    [1, 0, 1],
+  );
   assert.throws(() => argmaxRows(Matrix.zeros(2, 0)), /rows need at least one column/);
 });
 
@@ -63,13 +119,43 @@ test("shape and dtype mismatches are reported clearly", () => {
 });
 
 test("maximum (ReLU) and keepWherePositive (its backward pass), small and large, both dtypes", () => {
-  assert.deepEqual(maximum(Matrix.fromArray([[-1, 0.5], [2, -3]]), 0).toArray(), [[0, 0.5], [2, 0]]);
-  assert.deepEqual(keepWherePositive(Matrix.fromArray([[1, 2], [3, 4]]), Matrix.fromArray([[-1, 0.5], [0, 7]])).toArray(), [[0, 2], [0, 4]]);
+  assert.deepEqual(
+    maximum(
+      Matrix.fromArray([
+        [-1, 0.5],
+        [2, -3],
+      ]),
+      0,
+    ).toArray(),
+    [
+      [0, 0.5],
+      [2, 0],
+    ],
+  );
+  assert.deepEqual(
+    keepWherePositive(
+      Matrix.fromArray([
+        [1, 2],
+        [3, 4],
+      ]),
+      Matrix.fromArray([
+        [-1, 0.5],
+        [0, 7],
+      ]),
+    ).toArray(),
+    [
+      [0, 2],
+      [0, 4],
+    ],
+  );
   let s = 1;
-  const rand = () => ((s = (Math.imul(s, 48271) >>> 0) % 2147483647) / 2147483647) - 0.5;
+  const rand = () => (s = (Math.imul(s, 48271) >>> 0) % 2147483647) / 2147483647 - 0.5;
   for (const dtype of ["float32", "float64"] as const) {
     // 1031 and 40_003 entries: below and above the size where SIMD kernels take over, not a multiple of the lanes.
-    for (const [r, c] of [[1, 1031], [97, 413]] as const) {
+    for (const [r, c] of [
+      [1, 1031],
+      [97, 413],
+    ] as const) {
       const x = Matrix.generate(r, c, rand, dtype);
       const m = Matrix.generate(r, c, rand, dtype);
       x.data[5] = Number.NaN;
@@ -103,7 +189,12 @@ test("addScaledInPlace on large matrices matches the plain loop", () => {
 
 test("addRowVector and sumColumns on large matrices match the plain loops", () => {
   for (const dtype of ["float32", "float64"] as const) {
-    for (const [m, n] of [[128, 300], [77, 103], [2000, 3], [5, 1001]] as const) {
+    for (const [m, n] of [
+      [128, 300],
+      [77, 103],
+      [2000, 3],
+      [5, 1001],
+    ] as const) {
       const a = Matrix.generate(m, n, (i, j) => Math.sin(7 * i + j), dtype);
       const row = Matrix.generate(1, n, (_, j) => Math.cos(j), dtype);
       const sum = addRowVector(a, row);

@@ -52,7 +52,8 @@ function assertClose(got: Matrix, want: number[][], dtype: DType, k: number, wha
   for (let i = 0; i < got.rows; i++) {
     assert.equal(got.cols, want[i]!.length, `${what}: cols`);
     for (let j = 0; j < got.cols; j++) {
-      const g = got.data[i * got.cols + j]!, w = want[i]![j]!;
+      const g = got.data[i * got.cols + j]!,
+        w = want[i]![j]!;
       if (!(Math.abs(g - w) <= tol * (1 + Math.abs(w)))) {
         assert.fail(`${what}: entry (${i}, ${j}) is ${g}, expected ${w} (tolerance ${tol})`);
       }
@@ -64,9 +65,23 @@ function assertClose(got: Matrix, want: number[][], dtype: DType, k: number, wha
 // the tile sizes (4×8 for float32, 4×4 for float64, 3×2 dot-product tiles), and products
 // large enough to be shared between threads.
 const fixedShapes: [number, number, number][] = [
-  [1, 1, 1], [1, 9, 5], [7, 1, 5], [6, 7, 1], [1, 300, 17], [300, 1, 17],
-  [4, 8, 4], [5, 9, 3], [3, 7, 2], [8, 16, 8], [13, 30, 7], [9, 17, 33],
-  [31, 33, 65], [67, 131, 45], [130, 37, 90], [64, 300, 20], [257, 19, 64],
+  [1, 1, 1],
+  [1, 9, 5],
+  [7, 1, 5],
+  [6, 7, 1],
+  [1, 300, 17],
+  [300, 1, 17],
+  [4, 8, 4],
+  [5, 9, 3],
+  [3, 7, 2],
+  [8, 16, 8],
+  [13, 30, 7],
+  [9, 17, 33],
+  [31, 33, 65],
+  [67, 131, 45],
+  [130, 37, 90],
+  [64, 300, 20],
+  [257, 19, 64],
 ];
 
 function shapesFor(seed: number): [number, number, number][] {
@@ -148,14 +163,16 @@ test("out is overwritten, returned, and reused across calls", () => {
 });
 
 test("shape errors name both shapes and the sizes that must match", () => {
-  const a = Matrix.zeros(3, 4), b = Matrix.zeros(5, 2);
+  const a = Matrix.zeros(3, 4),
+    b = Matrix.zeros(5, 2);
   assert.throws(() => matmul(a, b), /^RangeError: matmul: a is 3×4 but b is 5×2; the inner sizes 4 and 5 must match/);
   assert.throws(() => matmulTransA(a, b), /matmulTransA: a is 3×4 but b is 5×2; for aᵀ·b the row counts 3 and 5 must match/);
   assert.throws(() => matmulTransB(a, b), /matmulTransB: a is 3×4 but b is 5×2; for a·bᵀ the column counts 4 and 2 must match/);
 });
 
 test("dtype, out and argument errors say how to fix them", () => {
-  const a = Matrix.zeros(2, 3), b32 = Matrix.zeros(3, 2, "float32");
+  const a = Matrix.zeros(2, 3),
+    b32 = Matrix.zeros(3, 2, "float32");
   assert.throws(() => matmul(a, b32), /matmul: a is float64 but b is float32; .*astype\("float64"\)/);
   assert.throws(() => matmul(a, Matrix.zeros(3, 2), Matrix.zeros(3, 3)), /matmul: out is 3×3 but the result is 2×2/);
   assert.throws(() => matmul(a, Matrix.zeros(3, 2), Matrix.zeros(2, 2, "float32")), /matmul: out is float32 but the result is float64/);

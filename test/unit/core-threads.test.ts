@@ -29,8 +29,12 @@ test("a shared product survives an abandoned one: quiesce stops helpers before m
   try {
     await whenReady(helpers);
     const f32 = () => new Float32Array(memory.buffer);
-    const m = 96, n = 200, k = 150;
-    const pa = 64, pb = pa + m * k * 4, pc = pb + k * n * 4;
+    const m = 96,
+      n = 200,
+      k = 150;
+    const pa = 64,
+      pb = pa + m * k * 4,
+      pc = pb + k * n * 4;
     const fill = (seed: number) => {
       const v = f32();
       for (let i = 0; i < m * k + k * n; i++) v[pa / 4 + i] = Math.sin(seed + i);
@@ -54,7 +58,8 @@ test("a shared product survives an abandoned one: quiesce stops helpers before m
     // Job 2 on new operands at the same addresses must be exact.
     fill(2);
     const v = f32();
-    const a = v.slice(pa / 4, pa / 4 + m * k), b = v.slice(pb / 4, pb / 4 + k * n);
+    const a = v.slice(pa / 4, pa / 4 + m * k),
+      b = v.slice(pb / 4, pb / 4 + k * n);
     assert.ok(helpers.run({ fn: 0, pa, pb, pc, m, n, k, byCols: true, step: 8, chunks: 25 }, kernel));
     const got = f32().slice(pc / 4, pc / 4 + m * n);
     const want = new Float32Array(m * n);
@@ -71,7 +76,9 @@ test("back-to-back shared products never drop a chunk (a late helper cannot take
   const { configureKernels, gemm, kernelsReady } = await import("../../lib/core/kernels");
   configureKernels({ backend: "wasm", threads: 2 });
   await kernelsReady();
-  const m = 32, n = 300, k = 64;
+  const m = 32,
+    n = 300,
+    k = 64;
   const fill = (len: number, seed: number) => Float32Array.from({ length: len }, (_, i) => Math.sin(seed * 7.1 + i * 0.37));
   const A = [fill(m * k, 1), fill(m * k, 2)];
   const B = [fill(k * n, 3), fill(k * n, 4)];
@@ -86,7 +93,12 @@ test("back-to-back shared products never drop a chunk (a late helper cannot take
   for (let r = 0; r < rounds; r++) {
     const i = r & 1;
     gemm("nn", A[i]!, B[i]!, c, m, n, k);
-    if (c[0] !== expected[i]![0] || c[c.length - 1] !== expected[i]![c.length - 1] || c[(c.length / 2) | 0] !== expected[i]![(c.length / 2) | 0]) mismatches++;
+    if (
+      c[0] !== expected[i]![0] ||
+      c[c.length - 1] !== expected[i]![c.length - 1] ||
+      c[(c.length / 2) | 0] !== expected[i]![(c.length / 2) | 0]
+    )
+      mismatches++;
   }
   configureKernels();
   assert.equal(mismatches, 0, `${mismatches} of ${rounds} products had a chunk left from the previous one`);

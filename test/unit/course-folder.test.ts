@@ -14,7 +14,17 @@ import { validateMaster } from "../../scripts/src/grading/authoring";
 import { hasInstructorBanner, instructorBanner, isInstructorOnly } from "../../scripts/src/grading/instructor-cells";
 import { releaseNotebook } from "../../scripts/src/grading/release";
 import { kernelJsonFor } from "../../scripts/src/jupyter/kernelspec";
-import { COURSE_KERNELSPEC, courseNotebookMetadata, kernelTypeScriptVersion, newCodeCell, newMarkdownCell, newNotebook, parseNotebook, serializeNotebook, type Notebook } from "../../scripts/src/notebook";
+import {
+  COURSE_KERNELSPEC,
+  courseNotebookMetadata,
+  kernelTypeScriptVersion,
+  newCodeCell,
+  newMarkdownCell,
+  newNotebook,
+  parseNotebook,
+  serializeNotebook,
+  type Notebook,
+} from "../../scripts/src/notebook";
 import { publishable } from "../../scripts/src/site/publish";
 import { describeNotebook } from "../../scripts/src/site/catalog";
 
@@ -48,17 +58,29 @@ test("exercises/ and solutions/ hold no instructor-only cell", () => {
 test("committed notebooks are in Jupyter's own form (a save in Jupyter changes no byte)", () => {
   for (const file of committed) {
     const text = fs.readFileSync(path.join(projectRoot, file), "utf8");
-    assert.equal(serializeNotebook(parseNotebook(text, file)), text, `${file} is not as nbformat writes it: read and write it with scripts/src/notebook`);
+    assert.equal(
+      serializeNotebook(parseNotebook(text, file)),
+      text,
+      `${file} is not as nbformat writes it: read and write it with scripts/src/notebook`,
+    );
   }
 });
 
 test("committed notebooks carry the course kernel's kernelspec and language_info, which Jupyter would otherwise rewrite on opening", () => {
   assert.equal(COURSE_KERNELSPEC.display_name, kernelJsonFor("node", "kernel.js").display_name, "the display name course setup registers");
-  const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [path.dirname(require.resolve("tslab/package.json", { paths: [projectRoot] }))] })) as { version: string };
+  const ts = require(
+    require.resolve("@tslab/typescript-for-tslab", {
+      paths: [path.dirname(require.resolve("tslab/package.json", { paths: [projectRoot] }))],
+    }),
+  ) as { version: string };
   assert.equal(kernelTypeScriptVersion(), ts.version, "the version the kernel reports is its compiler's");
   for (const file of committed) {
     const notebook = parseNotebook(fs.readFileSync(path.join(projectRoot, file), "utf8"), file);
-    assert.deepEqual({ kernelspec: notebook.metadata.kernelspec, language_info: notebook.metadata.language_info }, courseNotebookMetadata(), file);
+    assert.deepEqual(
+      { kernelspec: notebook.metadata.kernelspec, language_info: notebook.metadata.language_info },
+      courseNotebookMetadata(),
+      file,
+    );
     assert.equal(notebook.nbformat_minor, 5, file);
   }
 });
@@ -71,12 +93,20 @@ function masterWithBanner(): Notebook {
     nbgrader: { schema_version: 3, grade_id: "f-tests", solution: false, grade: true, locked: true, task: false, points: 1 },
   });
   tests.outputs = [{ output_type: "stream", name: "stdout", text: "tested\n" }];
-  return newNotebook([instructorBanner("07-x.ipynb"), newMarkdownCell("# 07 · X\n\nWhat this notebook teaches, in a paragraph long enough."), answer, tests]);
+  return newNotebook([
+    instructorBanner("07-x.ipynb"),
+    newMarkdownCell("# 07 · X\n\nWhat this notebook teaches, in a paragraph long enough."),
+    answer,
+    tests,
+  ]);
 }
 
 test("instructor-only cells are left out of both versions, the published page and the catalog", () => {
   const master = masterWithBanner();
-  assert.deepEqual(validateMaster(master, "07-x.ipynb").filter((f) => f.severity === "error"), []);
+  assert.deepEqual(
+    validateMaster(master, "07-x.ipynb").filter((f) => f.severity === "error"),
+    [],
+  );
   for (const version of ["exercise", "solution"] as const) {
     const released = releaseNotebook(master, version);
     assert.equal(released.cells.length, 3, version);

@@ -30,7 +30,10 @@ test("derivation of one row, computed by hand", () => {
 
 test("bad rows in cal_housing.data are reported with the line", () => {
   assert.throws(() => parseCalHousingData("1,2,3\n", "c.data"), /c\.data line 1: expected 9 comma-separated values, found 3/);
-  assert.throws(() => parseCalHousingData("1,2,3,4,5,6,7,8,9\n1,2,3,4,x,6,7,8,9\n", "c.data"), /c\.data line 2, column 5: "x" is not a number/);
+  assert.throws(
+    () => parseCalHousingData("1,2,3,4,5,6,7,8,9\n1,2,3,4,x,6,7,8,9\n", "c.data"),
+    /c\.data line 2, column 5: "x" is not a number/,
+  );
 });
 
 test("features and target equal scikit-learn's table bit for bit, every row", { skip: noMirror }, () => {
@@ -46,10 +49,12 @@ test("features and target equal scikit-learn's table bit for bit, every row", { 
     const expected = line.split(",").map(Number);
     for (let c = 0; c < 8; c++) {
       // Object.is: exact float64 equality (no tolerance).
-      if (!Object.is(ours.data[r * 8 + c], expected[c])) assert.fail(`row ${r + 1} ${CALIFORNIA_HOUSING_FEATURES[c]}: ours ${ours.data[r * 8 + c]}, scikit-learn ${expected[c]}`);
+      if (!Object.is(ours.data[r * 8 + c], expected[c]))
+        assert.fail(`row ${r + 1} ${CALIFORNIA_HOUSING_FEATURES[c]}: ours ${ours.data[r * 8 + c]}, scikit-learn ${expected[c]}`);
       compared++;
     }
-    if (!Object.is(ours.target[r], expected[8])) assert.fail(`row ${r + 1} MedHouseVal: ours ${ours.target[r]}, scikit-learn ${expected[8]}`);
+    if (!Object.is(ours.target[r], expected[8]))
+      assert.fail(`row ${r + 1} MedHouseVal: ours ${ours.target[r]}, scikit-learn ${expected[8]}`);
     compared++;
   });
   assert.equal(compared, 20640 * 9);
@@ -68,7 +73,10 @@ test("loadCaliforniaHousing reads the cache, verifies it, and says how to fetch 
   const saved = process.env.NNCOURSE_DATA_DIR;
   process.env.NNCOURSE_DATA_DIR = cache;
   try {
-    assert.throws(() => loadCaliforniaHousing(), /cal_housing\.data is not on this machine[\s\S]*npx course data fetch california-housing`[\s\S]*--from DIR/);
+    assert.throws(
+      () => loadCaliforniaHousing(),
+      /cal_housing\.data is not on this machine[\s\S]*npx course data fetch california-housing`[\s\S]*--from DIR/,
+    );
     fs.mkdirSync(path.join(cache, "california-housing"));
     fs.copyFileSync(path.join(mirror, "cal_housing.data"), path.join(cache, "california-housing", "cal_housing.data"));
     const raw = loadCaliforniaHousingRaw();

@@ -6,11 +6,21 @@ import * as path from "node:path";
 import { runCourse } from "../helpers/cli";
 
 test("course data --help describes list, fetch and verify", async () => {
-  for (const args of [["data", "--help"], ["data", "fetch", "--help"], ["help", "data"]]) {
+  for (const args of [
+    ["data", "--help"],
+    ["data", "fetch", "--help"],
+    ["help", "data"],
+  ]) {
     const r = await runCourse(args);
     assert.equal(r.code, 0, args.join(" "));
     assert.match(r.stdout, /^usage: course data/);
-    for (const s of ["course data list", "course data fetch [NAME...] [--from DIR] [--force]", "course data verify [NAME...] [--from DIR]", "--manifest FILE", "NNCOURSE_DATA_DIR"]) {
+    for (const s of [
+      "course data list",
+      "course data fetch [NAME...] [--from DIR] [--force]",
+      "course data verify [NAME...] [--from DIR]",
+      "--manifest FILE",
+      "NNCOURSE_DATA_DIR",
+    ]) {
       assert.ok(r.stdout.includes(s), `${args.join(" ")}: ${s}`);
     }
   }

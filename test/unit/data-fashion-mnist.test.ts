@@ -17,7 +17,10 @@ function withDirs<T>(cache: string, system: string, fn: () => T): T {
   try {
     return fn();
   } finally {
-    for (const [key, value] of [["NNCOURSE_DATA_DIR", saved.cache], ["NNCOURSE_SYSTEM_DATASETS_DIR", saved.system]] as const) {
+    for (const [key, value] of [
+      ["NNCOURSE_DATA_DIR", saved.cache],
+      ["NNCOURSE_SYSTEM_DATASETS_DIR", saved.system],
+    ] as const) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
@@ -35,20 +38,34 @@ function debianStyle(gz: Buffer): Buffer {
 }
 
 test("class names", () => {
-  assert.deepEqual(FASHION_MNIST_CLASSES, ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]);
+  assert.deepEqual(FASHION_MNIST_CLASSES, [
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+  ]);
 });
 
 test("a missing Fashion-MNIST names the command that fetches it", () => {
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-empty-"));
   try {
     withDirs(empty, empty, () => {
-      assert.throws(() => loadFashionMnistSplit("test"), (error: Error) => {
-        assert.match(error.message, /t10k-images-idx3-ubyte\.gz is not on this machine/);
-        assert.match(error.message, /`npx course data fetch fashion-mnist`/);
-        assert.match(error.message, /--from DIR/);
-        assert.match(error.message, /dataset-fashion-mnist/);
-        return true;
-      });
+      assert.throws(
+        () => loadFashionMnistSplit("test"),
+        (error: Error) => {
+          assert.match(error.message, /t10k-images-idx3-ubyte\.gz is not on this machine/);
+          assert.match(error.message, /`npx course data fetch fashion-mnist`/);
+          assert.match(error.message, /--from DIR/);
+          assert.match(error.message, /dataset-fashion-mnist/);
+          return true;
+        },
+      );
     });
   } finally {
     fs.rmSync(empty, { recursive: true, force: true });

@@ -38,20 +38,35 @@ test("a wrong magic number is rejected, naming the file and the magic", () => {
   bad.writeUInt32BE(0x00000d03, 0); // float type code
   assert.throws(() => parseIdx(bad, "data/x.idx"), /data\/x\.idx: bad IDX magic number 0x00000d03/);
   assert.throws(() => parseIdx(Buffer.from("PK\x03\x04 not an idx file"), "zip.idx"), /zip\.idx: bad IDX magic number 0x504b0304/);
-  assert.throws(() => parseIdx(labels, "labels.idx", { magic: IDX_MAGIC.images }), /labels\.idx: IDX magic number is 0x00000801 \(1-d\) but 0x00000803 \(3-d\) was expected/);
+  assert.throws(
+    () => parseIdx(labels, "labels.idx", { magic: IDX_MAGIC.images }),
+    /labels\.idx: IDX magic number is 0x00000801 \(1-d\) but 0x00000803 \(3-d\) was expected/,
+  );
 });
 
 test("a truncated file is rejected with the sizes that disagree", () => {
-  assert.throws(() => parseIdx(images.subarray(0, images.length - 5), "t.idx"), /t\.idx: truncated: the header declares shape \[3, 2, 2\] = 12 bytes of data, but only 7 follow the 16-byte header/);
-  assert.throws(() => parseIdx(images.subarray(0, 10), "h.idx"), /h\.idx: truncated IDX header: 3 dimensions need 16 header bytes, the file has 10/);
+  assert.throws(
+    () => parseIdx(images.subarray(0, images.length - 5), "t.idx"),
+    /t\.idx: truncated: the header declares shape \[3, 2, 2\] = 12 bytes of data, but only 7 follow the 16-byte header/,
+  );
+  assert.throws(
+    () => parseIdx(images.subarray(0, 10), "h.idx"),
+    /h\.idx: truncated IDX header: 3 dimensions need 16 header bytes, the file has 10/,
+  );
   assert.throws(() => parseIdx(gzipSync(images).subarray(0, 20), "g.idx.gz"), /g\.idx\.gz: not a valid gzip file/);
 });
 
 test("trailing bytes after the data are rejected", () => {
-  assert.throws(() => parseIdx(Buffer.concat([labels, Buffer.from([1, 2])]), "l.idx"), /l\.idx: 2 unexpected bytes after the data: shape \[3\] needs 3 bytes, 5 follow the header/);
+  assert.throws(
+    () => parseIdx(Buffer.concat([labels, Buffer.from([1, 2])]), "l.idx"),
+    /l\.idx: 2 unexpected bytes after the data: shape \[3\] needs 3 bytes, 5 follow the header/,
+  );
 });
 
 test("a wrong item count or item shape is rejected", () => {
   assert.throws(() => parseIdx(labels, "train-labels", { count: 60000 }), /train-labels: holds 3 items but 60000 were expected/);
-  assert.throws(() => parseIdx(images, "train-images", { itemShape: [28, 28] }), /train-images: items have shape \[2, 2\] but \[28, 28\] was expected/);
+  assert.throws(
+    () => parseIdx(images, "train-images", { itemShape: [28, 28] }),
+    /train-images: items have shape \[2, 2\] but \[28, 28\] was expected/,
+  );
 });

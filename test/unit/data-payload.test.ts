@@ -53,29 +53,43 @@ test("uncompressed bytes pass through as the payload", () => {
 
 const hasTar = spawnSync("tar", ["--version"]).status === 0;
 
-test("a tar.gz entry yields its member, whether given the archive or the extracted file", { skip: hasTar ? false : "no tar command" }, () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-tar-"));
-  try {
-    fs.mkdirSync(path.join(dir, "CaliforniaHousing"));
-    const member = Buffer.from("-122.230000,37.880000,41.000000\n".repeat(40));
-    fs.writeFileSync(path.join(dir, "CaliforniaHousing", "cal_housing.data"), member);
-    fs.writeFileSync(path.join(dir, "CaliforniaHousing", "cal_housing.domain"), "longitude: continuous.\n");
-    const archive = path.join(dir, "cal_housing.tgz");
-    const r = spawnSync("tar", ["-czf", archive, "-C", dir, "CaliforniaHousing/cal_housing.domain", "CaliforniaHousing/cal_housing.data"]);
-    assert.equal(r.status, 0, String(r.stderr));
-    const e = entry("tar.gz", member, { archive: "cal_housing.tgz", member: "CaliforniaHousing/cal_housing.data" });
-    const bytes = fs.readFileSync(archive);
-    assert.deepEqual(decodePayload(bytes, e), member);
-    assert.deepEqual(decodePayload(member, e), member);
-    const tar = spawnSync("tar", ["-cf", "-", "-C", dir, "./CaliforniaHousing"]).stdout;
-    assert.deepEqual(tarMember(tar, "CaliforniaHousing/cal_housing.data"), member);
-    assert.deepEqual(tarMembers(tar).sort(), ["./CaliforniaHousing/cal_housing.data", "./CaliforniaHousing/cal_housing.domain"]);
-    const wrong = entry("tar.gz", member, { archive: "cal_housing.tgz", member: "CaliforniaHousing/missing.data" });
-    assert.throws(() => decodePayload(bytes, wrong, archive), /has no member CaliforniaHousing\/missing\.data \(it holds: .*cal_housing\.domain/);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+test(
+  "a tar.gz entry yields its member, whether given the archive or the extracted file",
+  { skip: hasTar ? false : "no tar command" },
+  () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-tar-"));
+    try {
+      fs.mkdirSync(path.join(dir, "CaliforniaHousing"));
+      const member = Buffer.from("-122.230000,37.880000,41.000000\n".repeat(40));
+      fs.writeFileSync(path.join(dir, "CaliforniaHousing", "cal_housing.data"), member);
+      fs.writeFileSync(path.join(dir, "CaliforniaHousing", "cal_housing.domain"), "longitude: continuous.\n");
+      const archive = path.join(dir, "cal_housing.tgz");
+      const r = spawnSync("tar", [
+        "-czf",
+        archive,
+        "-C",
+        dir,
+        "CaliforniaHousing/cal_housing.domain",
+        "CaliforniaHousing/cal_housing.data",
+      ]);
+      assert.equal(r.status, 0, String(r.stderr));
+      const e = entry("tar.gz", member, { archive: "cal_housing.tgz", member: "CaliforniaHousing/cal_housing.data" });
+      const bytes = fs.readFileSync(archive);
+      assert.deepEqual(decodePayload(bytes, e), member);
+      assert.deepEqual(decodePayload(member, e), member);
+      const tar = spawnSync("tar", ["-cf", "-", "-C", dir, "./CaliforniaHousing"]).stdout;
+      assert.deepEqual(tarMember(tar, "CaliforniaHousing/cal_housing.data"), member);
+      assert.deepEqual(tarMembers(tar).sort(), ["./CaliforniaHousing/cal_housing.data", "./CaliforniaHousing/cal_housing.domain"]);
+      const wrong = entry("tar.gz", member, { archive: "cal_housing.tgz", member: "CaliforniaHousing/missing.data" });
+      assert.throws(
+        () => decodePayload(bytes, wrong, archive),
+        /has no member CaliforniaHousing\/missing\.data \(it holds: .*cal_housing\.domain/,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
 
 test("tar members with long names (over 100 characters) are found", { skip: hasTar ? false : "no tar command" }, () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-tar-"));
@@ -88,7 +102,11 @@ test("tar members with long names (over 100 characters) are found", { skip: hasT
       fs.mkdirSync(path.join(dir, d), { recursive: true });
       fs.writeFileSync(path.join(dir, d, "file.txt"), `hello ${d.length}`);
     }
-    const cases: [string, string][] = [["ustar", split], ["gnu", long], ["pax", long]];
+    const cases: [string, string][] = [
+      ["ustar", split],
+      ["gnu", long],
+      ["pax", long],
+    ];
     for (const [format, d] of cases) {
       const r = spawnSync("tar", [`--format=${format}`, "-cf", "-", "-C", dir, path.join(d, "file.txt")]);
       assert.equal(r.status, 0, `${format}: ${r.stderr}`);

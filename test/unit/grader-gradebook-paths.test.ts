@@ -68,7 +68,11 @@ describe("gradebook paths", () => {
   });
 
   test("a file that is not SQLite is refused and left alone", () => {
-    assertUntouched(textFile("grades.csv", "student,a1\nann,3\n"), /grades\.csv is not a gradebook: it is not an SQLite database/, EXIT.usage);
+    assertUntouched(
+      textFile("grades.csv", "student,a1\nann,3\n"),
+      /grades\.csv is not a gradebook: it is not an SQLite database/,
+      EXIT.usage,
+    );
     assertUntouched(textFile("short.bin", "SQLite"), /not an SQLite database/, EXIT.usage);
   });
 
@@ -148,7 +152,10 @@ describe("gradebook paths on the command line", () => {
     fs.mkdirSync(folder);
     const cases: Array<[string[], RegExp]> = [
       [["grade", folder, "--gradebook", path.join(notes, "gradebook.sqlite")], /cli-notes\.txt is a file, not a folder/],
-      [["feedback", "--gradebook", path.join(notes, "gradebook.sqlite"), "--out", path.join(dir, "cli-out")], /cli-notes\.txt is a file, not a folder/],
+      [
+        ["feedback", "--gradebook", path.join(notes, "gradebook.sqlite"), "--out", path.join(dir, "cli-out")],
+        /cli-notes\.txt is a file, not a folder/,
+      ],
       [["feedback", "--gradebook", folder, "--out", path.join(dir, "cli-out")], /cli-folder is a folder, not a gradebook file/],
       [["export", "--csv", "--gradebook", notes, "--out", "-"], /cli-notes\.txt is not a gradebook/],
     ];

@@ -29,8 +29,26 @@ function outcome(student: string, score: number, extra: Partial<SubmissionOutcom
     durationMs: 3000,
     sandbox: "bubblewrap",
     scores: [
-      { gradeId: "t1", position: 3, points: 1, earned: Math.min(1, score), fraction: null, status: score >= 1 ? "passed" : "failed", message: score >= 1 ? "" : "expected <1> & got 0", durationMs: 10 },
-      { gradeId: "t2", position: 5, points: 2, earned: Math.max(0, score - 1), fraction: (score - 1) / 2, status: "partial", message: "", durationMs: 20 },
+      {
+        gradeId: "t1",
+        position: 3,
+        points: 1,
+        earned: Math.min(1, score),
+        fraction: null,
+        status: score >= 1 ? "passed" : "failed",
+        message: score >= 1 ? "" : "expected <1> & got 0",
+        durationMs: 10,
+      },
+      {
+        gradeId: "t2",
+        position: 5,
+        points: 2,
+        earned: Math.max(0, score - 1),
+        fraction: (score - 1) / 2,
+        status: "partial",
+        message: "",
+        durationMs: 20,
+      },
     ],
     cellRuns: [{ position: 0, gradeId: "(grader: begin)", status: "ok", durationMs: 5, truncated: false, error: null }],
     issues: [{ kind: "edited", gradeId: "t1", message: 'the test cell "t1" was edited; the original was restored and graded.' }],
@@ -47,7 +65,13 @@ describe("the gradebook", () => {
       const [row] = gb.submissions();
       assert.equal(row!.student, "ann");
       assert.equal(row!.score, 2);
-      assert.deepEqual(gb.scores(row!.id).map((s) => [s.gradeId, s.earned]), [["t1", 1], ["t2", 1]]);
+      assert.deepEqual(
+        gb.scores(row!.id).map((s) => [s.gradeId, s.earned]),
+        [
+          ["t1", 1],
+          ["t2", 1],
+        ],
+      );
       assert.equal(gb.issues(row!.id)[0]!.kind, "edited");
       assert.ok(gb.isCurrent("ann", "a1", "sha-ann-2", "m1", "bubblewrap"));
       assert.ok(!gb.isCurrent("ann", "a1", "sha-ann-3", "m1", "bubblewrap"), "a changed file is graded again");
@@ -97,7 +121,10 @@ describe("the gradebook", () => {
     gb.close();
     const reopened = Gradebook.open(file);
     try {
-      assert.equal((reopened.database.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string }).value, "2");
+      assert.equal(
+        (reopened.database.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string }).value,
+        "2",
+      );
       const [row] = reopened.submissions();
       assert.equal(row!.score, 2, "nothing is lost");
       assert.equal(row!.sandbox, "none");
@@ -134,7 +161,14 @@ describe("the gradebook", () => {
       gb.store(outcome("ann", 2.5));
       gb.store(outcome("=cmd()", 1, { review: true }));
       gb.store({ ...outcome("bob", 0), assignment: "a2", maxScore: 5, masterSha256: "m2" });
-      gb.store({ ...outcome("bob", 0), assignment: "zz-unknown", assignmentKnown: false, status: "unknown-assignment", maxScore: 0, masterSha256: null });
+      gb.store({
+        ...outcome("bob", 0),
+        assignment: "zz-unknown",
+        assignmentKnown: false,
+        status: "unknown-assignment",
+        maxScore: 0,
+        masterSha256: null,
+      });
       gb.store({ ...outcome("ann", 0), assignment: "a2", maxScore: 5, masterSha256: "m2", status: "invalid" });
       gb.store({ ...outcome("cy", 3), sandbox: "none" });
       const lines = gradebookCsv(gb).trimEnd().split("\r\n");
@@ -185,7 +219,11 @@ describe("the gradebook", () => {
       assert.equal(writeFeedback(gb, out).pages, names.length);
       const folders = fs.readdirSync(out).filter((f) => f !== "index.html");
       assert.equal(folders.length, names.length, `one folder per student: ${folders.join(", ")}`);
-      assert.equal(new Set(folders.map((f) => f.normalize("NFC").toLowerCase())).size, names.length, "distinct even where case and accents' encoding do not count");
+      assert.equal(
+        new Set(folders.map((f) => f.normalize("NFC").toLowerCase())).size,
+        names.length,
+        "distinct even where case and accents' encoding do not count",
+      );
       names.forEach((name, i) => {
         const page = fs.readFileSync(path.join(out, pagePath(name, "a1")), "utf8");
         assert.ok(page.includes(`note for student number ${i}<`), `${name} reads their own page`);
@@ -202,7 +240,11 @@ describe("the gradebook", () => {
     assert.equal(fileName("Ann"), "Ann~17239b6e25");
     assert.equal(fileName("x\\y"), "x_y~8d10415e89");
     assert.equal(fileName("Zoë Ångström").split("~")[0], "Zoë Ångström");
-    assert.equal(pagePath("jane.doe", "00-sample-assignment"), path.join("jane.doe", "00-sample-assignment.html"), "plain names stay as they are");
+    assert.equal(
+      pagePath("jane.doe", "00-sample-assignment"),
+      path.join("jane.doe", "00-sample-assignment.html"),
+      "plain names stay as they are",
+    );
     assert.notEqual(fileName("ann"), fileName("Ann"));
     assert.match(fileName("../../etc"), /^[^/\\.][^/\\]*~[0-9a-f]{10}$/, "no way out of the feedback folder");
     assert.match(fileName("index.html"), /~/, "no student folder hides the index page");

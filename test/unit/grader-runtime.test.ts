@@ -36,14 +36,23 @@ describe("the sandbox runtime", () => {
   test("lists node, tslab, the library, their dependencies and the fetched datasets, under names that say nothing of the project", () => {
     assert.equal(targets.get(RUNTIME_PATHS.node), fs.realpathSync(process.execPath));
     assert.equal(targets.get(RUNTIME_PATHS.guard), path.join(work, "guard.js"));
-    for (const name of ["tslab", "zeromq", "@tensorflow/tfjs", "mathjs"]) assert.equal(targets.get(`node_modules/${name}`), path.join(projectRoot, "node_modules", name), name);
+    for (const name of ["tslab", "zeromq", "@tensorflow/tfjs", "mathjs"])
+      assert.equal(targets.get(`node_modules/${name}`), path.join(projectRoot, "node_modules", name), name);
     assert.equal(targets.get("node_modules/nncourse/dist"), path.join(projectRoot, "lib", "dist"), "the library's build, not its sources");
     assert.equal(targets.get("node_modules/nncourse/package.json"), path.join(projectRoot, "lib", "package.json"));
-    assert.ok(![...targets.keys()].some((t) => t.startsWith("node_modules/nncourse/") && !/^node_modules\/nncourse\/(dist|package\.json)$/.test(t)));
-    for (const name of ["better-sqlite3", "nncourse-scripts", "tsx", "typescript", "playwright-core"]) assert.ok(!targets.has(`node_modules/${name}`), `${name} is not needed in a kernel`);
+    assert.ok(
+      ![...targets.keys()].some((t) => t.startsWith("node_modules/nncourse/") && !/^node_modules\/nncourse\/(dist|package\.json)$/.test(t)),
+    );
+    for (const name of ["better-sqlite3", "nncourse-scripts", "tsx", "typescript", "playwright-core"])
+      assert.ok(!targets.has(`node_modules/${name}`), `${name} is not needed in a kernel`);
     assert.equal(targets.get("data/manifest.json"), path.join(projectRoot, "data", "manifest.json"));
     const fetched = path.join(projectRoot, "data", "cache", "fashion-mnist", "t10k-labels-idx1-ubyte.gz");
-    if (fs.existsSync(fetched)) assert.equal(targets.get("data/cache/fashion-mnist/t10k-labels-idx1-ubyte.gz"), fs.realpathSync(fetched), "a fetched dataset file is in the runtime");
+    if (fs.existsSync(fetched))
+      assert.equal(
+        targets.get("data/cache/fashion-mnist/t10k-labels-idx1-ubyte.gz"),
+        fs.realpathSync(fetched),
+        "a fetched dataset file is in the runtime",
+      );
     for (const target of targets.keys()) {
       assert.ok(!target.includes(projectRoot) && !target.startsWith("/") && !target.split("/").includes(".."), target);
     }
@@ -51,7 +60,18 @@ describe("the sandbox runtime", () => {
 
   test("copied without the sandbox: real files, no links of either kind, so writing the copy cannot change the project", () => {
     const dest = path.join(work, "copy");
-    const small = { entries: runtime.entries.filter((e) => ["node_modules/tslab", "node_modules/nncourse/dist", "node_modules/nncourse/package.json", "data/manifest.json", RUNTIME_PATHS.guard].includes(e.target) || e.target.startsWith("data/cache/")) };
+    const small = {
+      entries: runtime.entries.filter(
+        (e) =>
+          [
+            "node_modules/tslab",
+            "node_modules/nncourse/dist",
+            "node_modules/nncourse/package.json",
+            "data/manifest.json",
+            RUNTIME_PATHS.guard,
+          ].includes(e.target) || e.target.startsWith("data/cache/"),
+      ),
+    };
     copyRuntime(small, dest);
     let symbolic = 0;
     let hard = 0;
@@ -119,23 +139,36 @@ process.stdout.write(out.join("\\n"));`;
     ]);
   });
 
-  test("the guard loads native addons only from the runtime's node_modules, not from a kernel's own folders", { skip: process.platform === "linux" ? false : "reads /proc" }, () => {
-    // The addon zeromq really loads on this machine (the package ships many), read from the memory map.
-    const probe = `require("zeromq"); process.stdout.write(require("fs").readFileSync("/proc/self/maps", "utf8").split("\\n").map((l) => l.split(/\\s+/)[5]).find((p) => p && p.endsWith(".node")) || "")`;
-    const addon = spawnSync(process.execPath, ["-e", probe], { cwd: projectRoot, encoding: "utf8" }).stdout;
-    assert.ok(addon, "zeromq ships a native addon for this machine");
-    // A runtime tree as a kernel sees it: guard.js beside node_modules, a scratch folder beside both.
-    const tree = path.join(work, "addon-tree");
-    fs.mkdirSync(path.join(tree, "node_modules", "x"), { recursive: true });
-    fs.mkdirSync(path.join(tree, "work"), { recursive: true });
-    fs.copyFileSync(targets.get(RUNTIME_PATHS.guard)!, path.join(tree, "guard.js"));
-    fs.copyFileSync(addon!, path.join(tree, "node_modules", "x", "addon.node"));
-    fs.copyFileSync(addon!, path.join(tree, "work", "mine.node"));
-    const load = (file: string) =>
-      spawnSync(process.execPath, ["--require", path.join(tree, "guard.js"), "-e", `try { require(${JSON.stringify(file)}); console.log("loaded") } catch (e) { console.log(e.message) }`], { encoding: "utf8" }).stdout.trim();
-    assert.equal(load(path.join(tree, "node_modules", "x", "addon.node")), "loaded");
-    assert.match(load(path.join(tree, "work", "mine.node")), /native addons load only from the course's packages/);
-  });
+  test(
+    "the guard loads native addons only from the runtime's node_modules, not from a kernel's own folders",
+    { skip: process.platform === "linux" ? false : "reads /proc" },
+    () => {
+      // The addon zeromq really loads on this machine (the package ships many), read from the memory map.
+      const probe = `require("zeromq"); process.stdout.write(require("fs").readFileSync("/proc/self/maps", "utf8").split("\\n").map((l) => l.split(/\\s+/)[5]).find((p) => p && p.endsWith(".node")) || "")`;
+      const addon = spawnSync(process.execPath, ["-e", probe], { cwd: projectRoot, encoding: "utf8" }).stdout;
+      assert.ok(addon, "zeromq ships a native addon for this machine");
+      // A runtime tree as a kernel sees it: guard.js beside node_modules, a scratch folder beside both.
+      const tree = path.join(work, "addon-tree");
+      fs.mkdirSync(path.join(tree, "node_modules", "x"), { recursive: true });
+      fs.mkdirSync(path.join(tree, "work"), { recursive: true });
+      fs.copyFileSync(targets.get(RUNTIME_PATHS.guard)!, path.join(tree, "guard.js"));
+      fs.copyFileSync(addon!, path.join(tree, "node_modules", "x", "addon.node"));
+      fs.copyFileSync(addon!, path.join(tree, "work", "mine.node"));
+      const load = (file: string) =>
+        spawnSync(
+          process.execPath,
+          [
+            "--require",
+            path.join(tree, "guard.js"),
+            "-e",
+            `try { require(${JSON.stringify(file)}); console.log("loaded") } catch (e) { console.log(e.message) }`,
+          ],
+          { encoding: "utf8" },
+        ).stdout.trim();
+      assert.equal(load(path.join(tree, "node_modules", "x", "addon.node")), "loaded");
+      assert.match(load(path.join(tree, "work", "mine.node")), /native addons load only from the course's packages/);
+    },
+  );
 
   test("the permission model's flag is spelled as the running Node wants it; Node 25+ also refuses the network", () => {
     const node20 = new Set(["--experimental-permission", "--allow-fs-read"]);
@@ -147,13 +180,23 @@ process.stdout.write(out.join("\\n"));`;
     assert.deepEqual(permissionFlags(node24), { enable: "--permission", coversNetwork: false });
     assert.deepEqual(permissionFlags(node26), { enable: "--permission", coversNetwork: true });
     // And the running Node accepts what we pick.
-    const r = spawnSync(process.execPath, [permissionFlags().enable, "--no-warnings", "-e", "process.stdout.write(String(process.permission.has('fs.read', '/')))"], { encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      [permissionFlags().enable, "--no-warnings", "-e", "process.stdout.write(String(process.permission.has('fs.read', '/')))"],
+      { encoding: "utf8" },
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, "false");
   });
 
   test("the sandbox PATH drops folders inside the project or any node_modules, keeps the rest", () => {
-    const entries = [path.join(projectRoot, "node_modules", ".bin"), projectRoot, "/usr/lib/node_modules/npm/bin/node-gyp-bin", "/usr/local/bin", "/usr/bin"];
+    const entries = [
+      path.join(projectRoot, "node_modules", ".bin"),
+      projectRoot,
+      "/usr/lib/node_modules/npm/bin/node-gyp-bin",
+      "/usr/local/bin",
+      "/usr/bin",
+    ];
     assert.equal(sandboxPath(entries.join(path.delimiter), projectRoot), ["/usr/local/bin", "/usr/bin"].join(path.delimiter));
     assert.equal(sandboxPath(undefined, projectRoot), undefined);
   });
@@ -163,42 +206,60 @@ describe("a submission's kernel", () => {
   const limits = { memoryMb: 321, lifetimeMs: 60_000, scratchMb: 64 };
   const tools = findSandboxTools();
 
-  test("in the sandbox: a private folder with the connection file, and a command, flags and environment that name no host path", { skip: tools.ok ? false : "bubblewrap is not installed" }, async () => {
-    const sandbox = await GradingSandbox.open({ kind: "bubblewrap", projectRoot, hide: [] });
-    try {
-      assert.equal((fs.statSync(sandbox.runFolder).mode & 0o777), 0o700, "only the grader opens the run's folder");
-      const kernel = sandbox.kernelFor("Zoë/../../x", limits);
-      const folders = fs.readdirSync(sandbox.runFolder).filter((f) => fs.statSync(path.join(sandbox.runFolder, f)).isDirectory());
-      assert.equal(folders.length, 1);
-      assert.match(folders[0]!, /^Zoe_/, "a tidy name");
-      const connection = path.join(sandbox.runFolder, folders[0]!, "connection.json");
-      const info = JSON.parse(fs.readFileSync(connection, "utf8")) as { transport: string; ip: string; key: string };
-      assert.equal(info.transport, "ipc", "the kernel has no network: Unix sockets only");
-      assert.ok(info.ip.startsWith(`${SANDBOX_ROOT}/`));
-      assert.equal(info.key.length, 64);
-      assert.equal(kernel.cwd, `${SANDBOX_ROOT}/work`);
-      assert.ok(kernel.launch, "started through the sandbox");
-      const visible = JSON.stringify(kernel.env);
-      assert.ok(!visible.includes(projectRoot) && !visible.includes(os.tmpdir() + "/"), visible);
-      assert.equal(kernel.env.HOME, `${SANDBOX_ROOT}/work`);
-      kernel.dispose();
-      assert.ok(!fs.existsSync(path.dirname(connection)));
-    } finally {
-      sandbox.close();
-    }
-    assert.ok(!fs.existsSync(sandbox.runFolder));
-  });
+  test(
+    "in the sandbox: a private folder with the connection file, and a command, flags and environment that name no host path",
+    { skip: tools.ok ? false : "bubblewrap is not installed" },
+    async () => {
+      const sandbox = await GradingSandbox.open({ kind: "bubblewrap", projectRoot, hide: [] });
+      try {
+        assert.equal(fs.statSync(sandbox.runFolder).mode & 0o777, 0o700, "only the grader opens the run's folder");
+        const kernel = sandbox.kernelFor("Zoë/../../x", limits);
+        const folders = fs.readdirSync(sandbox.runFolder).filter((f) => fs.statSync(path.join(sandbox.runFolder, f)).isDirectory());
+        assert.equal(folders.length, 1);
+        assert.match(folders[0]!, /^Zoe_/, "a tidy name");
+        const connection = path.join(sandbox.runFolder, folders[0]!, "connection.json");
+        const info = JSON.parse(fs.readFileSync(connection, "utf8")) as { transport: string; ip: string; key: string };
+        assert.equal(info.transport, "ipc", "the kernel has no network: Unix sockets only");
+        assert.ok(info.ip.startsWith(`${SANDBOX_ROOT}/`));
+        assert.equal(info.key.length, 64);
+        assert.equal(kernel.cwd, `${SANDBOX_ROOT}/work`);
+        assert.ok(kernel.launch, "started through the sandbox");
+        const visible = JSON.stringify(kernel.env);
+        assert.ok(!visible.includes(projectRoot) && !visible.includes(os.tmpdir() + "/"), visible);
+        assert.equal(kernel.env.HOME, `${SANDBOX_ROOT}/work`);
+        kernel.dispose();
+        assert.ok(!fs.existsSync(path.dirname(connection)));
+      } finally {
+        sandbox.close();
+      }
+      assert.ok(!fs.existsSync(sandbox.runFolder));
+    },
+  );
 
-  test("bwrap covers the masters, submissions and gradebook with an empty folder when they sit inside a system folder, and only then", { skip: tools.ok ? false : "bubblewrap is not installed" }, () => {
-    if (!tools.ok) return;
-    const inside = "/usr/share"; // stands for a project kept under /usr/local/src, say
-    const spec: SandboxSpec = { tools: tools.tools, runtime, connectionFile: path.join(work, "c.json"), hide: [inside, work, "/no/such/folder"], limits: { dataMb: 1, scratchMb: 1, cpuSeconds: 1, processes: 1, files: 1 }, command: ["true"] };
-    const args = bubblewrapArgs(spec);
-    const covered = args.flatMap((a, i) => (a === "--tmpfs" ? [args[i + 1]!] : []));
-    assert.ok(covered.includes(inside), args.join(" "));
-    assert.ok(!covered.includes(work) && !covered.includes("/no/such/folder"), "folders outside the system folders are not in view anyway");
-    assert.ok(args.indexOf("--remount-ro") > args.lastIndexOf("--ro-bind"), "read-only after everything is mounted");
-  });
+  test(
+    "bwrap covers the masters, submissions and gradebook with an empty folder when they sit inside a system folder, and only then",
+    { skip: tools.ok ? false : "bubblewrap is not installed" },
+    () => {
+      if (!tools.ok) return;
+      const inside = "/usr/share"; // stands for a project kept under /usr/local/src, say
+      const spec: SandboxSpec = {
+        tools: tools.tools,
+        runtime,
+        connectionFile: path.join(work, "c.json"),
+        hide: [inside, work, "/no/such/folder"],
+        limits: { dataMb: 1, scratchMb: 1, cpuSeconds: 1, processes: 1, files: 1 },
+        command: ["true"],
+      };
+      const args = bubblewrapArgs(spec);
+      const covered = args.flatMap((a, i) => (a === "--tmpfs" ? [args[i + 1]!] : []));
+      assert.ok(covered.includes(inside), args.join(" "));
+      assert.ok(
+        !covered.includes(work) && !covered.includes("/no/such/folder"),
+        "folders outside the system folders are not in view anyway",
+      );
+      assert.ok(args.indexOf("--remount-ro") > args.lastIndexOf("--ro-bind"), "read-only after everything is mounted");
+    },
+  );
 
   test("without the sandbox: a scratch folder beside the runtime copy, the only place the kernel may write", async () => {
     const sandbox = await GradingSandbox.open({ kind: "none", projectRoot, hide: [] });
@@ -208,11 +269,17 @@ describe("a submission's kernel", () => {
       assert.equal(path.dirname(kernel.cwd), runtimeDir);
       assert.ok(fs.existsSync(path.join(runtimeDir, "node_modules", "tslab", "package.json")));
       assert.ok(!fs.existsSync(path.join(runtimeDir, "bin", "node")), "the grader's own node runs unsandboxed kernels");
-      assert.deepEqual(kernel.nodeFlags.filter((f) => f.startsWith("--allow-fs-write")), [`--allow-fs-write=${kernel.cwd}`]);
+      assert.deepEqual(
+        kernel.nodeFlags.filter((f) => f.startsWith("--allow-fs-write")),
+        [`--allow-fs-write=${kernel.cwd}`],
+      );
       assert.ok(kernel.nodeFlags.includes(permissionFlags().enable));
       assert.ok(kernel.nodeFlags.includes("--max-old-space-size=321"));
       assert.ok(!kernel.nodeFlags.some((f) => f.startsWith("--allow-child-process") || f.startsWith("--allow-worker")));
-      assert.ok(!kernel.nodeFlags.some((f) => f === `--allow-fs-read=${runtimeDir}`), "not the whole runtime folder: other submissions' folders are in it");
+      assert.ok(
+        !kernel.nodeFlags.some((f) => f === `--allow-fs-read=${runtimeDir}`),
+        "not the whole runtime folder: other submissions' folders are in it",
+      );
       assert.equal(kernel.launch, undefined);
       const visible = JSON.stringify([kernel.env, kernel.nodeFlags]);
       assert.ok(!visible.includes(projectRoot), visible);
@@ -231,7 +298,10 @@ describe("grade records", () => {
     collector.attach({ onAnyIopub: (l: (m: JupyterMessage) => void) => ((listener = l), () => {}) } as unknown as Kernel);
     records.forEach((record, i) => {
       collector.cellStarted(i);
-      listener({ header: { msg_type: "display_data" }, content: { data: { "application/vnd.nncourse.grade+json": record } } } as unknown as JupyterMessage);
+      listener({
+        header: { msg_type: "display_data" },
+        content: { data: { "application/vnd.nncourse.grade+json": record } },
+      } as unknown as JupyterMessage);
       collector.cellEnded();
     });
     return collector;
@@ -240,7 +310,16 @@ describe("grade records", () => {
   function signed(body: Omit<PartialRecord, "tag">, key = nonce): PartialRecord {
     return { ...body, tag: recordTag(key, body) };
   }
-  const body = (seq: number, fraction = 1): Omit<PartialRecord, "tag"> => ({ version: 1, kind: "partial", fraction, earned: fraction, possible: 1, label: "t", messages: [], seq });
+  const body = (seq: number, fraction = 1): Omit<PartialRecord, "tag"> => ({
+    version: 1,
+    kind: "partial",
+    fraction,
+    earned: fraction,
+    possible: 1,
+    label: "t",
+    messages: [],
+    seq,
+  });
 
   test("a flood of records, or a huge one, is left out and counted, not kept in the grader's memory", () => {
     const flood = Array.from({ length: MAX_RECORDS + 500 }, (_, i) => ({ kind: "partial", seq: i, tag: "0".repeat(64) }));
@@ -250,7 +329,14 @@ describe("grade records", () => {
   });
 
   test("records are trusted only with the run's tag and in sequence", () => {
-    const collector = feed(nonce, [signed(body(1)), signed(body(2, 0.5), "other key"), { ...signed(body(2)), fraction: 0.1 }, signed(body(2)), signed(body(2)), signed(body(4))]);
+    const collector = feed(nonce, [
+      signed(body(1)),
+      signed(body(2, 0.5), "other key"),
+      { ...signed(body(2)), fraction: 0.1 },
+      signed(body(2)),
+      signed(body(2)),
+      signed(body(4)),
+    ]);
     assert.deepEqual(
       collector.records.map((r) => [r.cellIndex, r.authentic, r.inSequence]),
       [

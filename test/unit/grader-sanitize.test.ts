@@ -27,9 +27,16 @@ const masterIds = master.cells.map((c) => gradeIdOf(c)).filter((id): id is strin
 describe("loading the masters", () => {
   test("test cells, their points and which report their result in a record come from the master", () => {
     const tests = master.cells.filter((c) => cellKind(c) === "test");
-    assert.deepEqual(assignment.tests.map((t) => t.gradeId), tests.map((c) => gradeIdOf(c)));
-    assert.equal(assignment.maxPoints, tests.reduce((s, c) => s + Number((c.metadata.nbgrader as { points: number }).points), 0));
-    for (const t of assignment.tests) assert.equal(t.partial, /check\.(test|score|partial)\(/.test(cellSource(at(master, t.gradeId))), t.gradeId);
+    assert.deepEqual(
+      assignment.tests.map((t) => t.gradeId),
+      tests.map((c) => gradeIdOf(c)),
+    );
+    assert.equal(
+      assignment.maxPoints,
+      tests.reduce((s, c) => s + Number((c.metadata.nbgrader as { points: number }).points), 0),
+    );
+    for (const t of assignment.tests)
+      assert.equal(t.partial, /check\.(test|score|partial)\(/.test(cellSource(at(master, t.gradeId))), t.gradeId);
     assert.ok(assignment.tests.some((t) => t.partial));
   });
 });
@@ -67,9 +74,21 @@ describe("sanitizing a submission", () => {
     sub.metadata.kernelspec = { name: "python3", display_name: "Python 3", language: "python" };
     const { notebook, issues } = sanitizeSubmission(assignment, sub);
     const found = issues.map((i) => `${i.kind}:${i.gradeId}`).sort();
-    assert.deepEqual(found, ["deleted:majority", "deleted:xor-tests", "duplicated:nor", "edited:intro", "edited:nor-tests", "retyped:perceptron-step-tests", "unknown-cell:made-up"].sort());
+    assert.deepEqual(
+      found,
+      [
+        "deleted:majority",
+        "deleted:xor-tests",
+        "duplicated:nor",
+        "edited:intro",
+        "edited:nor-tests",
+        "retyped:perceptron-step-tests",
+        "unknown-cell:made-up",
+      ].sort(),
+    );
     assert.deepEqual(notebook.metadata.kernelspec, master.metadata.kernelspec);
-    for (const id of ["xor-tests", "nor-tests", "intro", "perceptron-step-tests"]) assert.equal(cellSource(at(notebook, id)), cellSource(at(master, id)), id);
+    for (const id of ["xor-tests", "nor-tests", "intro", "perceptron-step-tests"])
+      assert.equal(cellSource(at(notebook, id)), cellSource(at(master, id)), id);
     assert.match(cellSource(at(notebook, "majority")), /not implemented yet: majority/, "a deleted answer is graded as the stub");
     const madeUp = notebook.cells.find((c) => cellSource(c) === "1")!;
     assert.equal(madeUp.metadata.nbgrader, undefined, "an unknown graded cell becomes a plain cell");
@@ -78,7 +97,10 @@ describe("sanitizing a submission", () => {
 
   test("the grader's cells wrap the notebook: a begin cell first, an end record in each test cell, a finish cell last", () => {
     const { notebook } = sanitizeSubmission(assignment, exercise);
-    const wrapped = instrument(notebook, assignment.tests.map((t) => t.gradeId));
+    const wrapped = instrument(
+      notebook,
+      assignment.tests.map((t) => t.gradeId),
+    );
     assert.match(cellSource(wrapped.notebook.cells[0]!), new RegExp(`beginGradingRun.*\\("${wrapped.nonce}"\\)`, "s"));
     assert.match(cellSource(wrapped.notebook.cells.at(-1)!), /finishGradingRun/);
     // The freeze comes after the master's setup cell and before the first answer cell.
@@ -91,10 +113,16 @@ describe("sanitizing a submission", () => {
     for (const [id, label] of wrapped.endLabels) {
       const source = cellSource(wrapped.notebook.cells[wrapped.testCellIndex.get(id)!]!);
       // Strict mode on the test's first line: its own lines keep their numbers.
-      assert.ok(source.startsWith(`"use strict"; ${cellSource(at(master, id)).trimEnd()}`), "the test runs in strict mode, its own lines keep their numbers");
+      assert.ok(
+        source.startsWith(`"use strict"; ${cellSource(at(master, id)).trimEnd()}`),
+        "the test runs in strict mode, its own lines keep their numbers",
+      );
       assert.ok(source.trimEnd().endsWith(`.partial(1, ${JSON.stringify(label)});`));
     }
-    const again = instrument(notebook, assignment.tests.map((t) => t.gradeId));
+    const again = instrument(
+      notebook,
+      assignment.tests.map((t) => t.gradeId),
+    );
     assert.notEqual(again.nonce, wrapped.nonce, "a fresh nonce per run");
     assert.notEqual(again.endLabels.get("nor-tests"), wrapped.endLabels.get("nor-tests"));
   });
@@ -114,7 +142,10 @@ describe("sanitizing a submission", () => {
     sub.cells.push(newCodeCell("const v = require('v8');"));
     const findings = suspiciousCode(sanitizeSubmission(assignment, sub).notebook);
     assert.equal(findings.length, 2, JSON.stringify(findings));
-    assert.deepEqual(suspiciousCode(sanitizeSubmission(assignment, readNotebook(path.join(projectRoot, "solutions", `${NAME}.ipynb`))).notebook), []);
+    assert.deepEqual(
+      suspiciousCode(sanitizeSubmission(assignment, readNotebook(path.join(projectRoot, "solutions", `${NAME}.ipynb`))).notebook),
+      [],
+    );
   });
 
   test("a line megabytes long is searched in its first part only, so it cannot stall the grader", { timeout: 20_000 }, () => {
@@ -123,7 +154,11 @@ describe("sanitizing a submission", () => {
     at(sub, "nor").source = `// ${"notebooks ".repeat(500_000)}\nfunction makeNor() { return mcpOr(); }`;
     assert.deepEqual(suspiciousCode(sanitizeSubmission(assignment, sub).notebook), []);
     at(sub, "nor").source = `const t = require("fs").readFileSync("notebooks/x"); // ${"x".repeat(2_000_000)}`;
-    assert.equal(suspiciousCode(sanitizeSubmission(assignment, sub).notebook).length, 1, "what is at the start of a long line is still found");
+    assert.equal(
+      suspiciousCode(sanitizeSubmission(assignment, sub).notebook).length,
+      1,
+      "what is at the start of a long line is still found",
+    );
   });
 });
 
@@ -179,11 +214,22 @@ describe("a submissions folder with traps in it", () => {
       try {
         const lines: string[] = [];
         const summary = await gradeAll({
-          submissionsDir: subs, mastersDir: path.join(projectRoot, "notebooks"), projectRoot, gradebook, jobs: 1, force: false,
-          limits: DEFAULT_GRADE_LIMITS, sandbox: "none", gradebookFile: gradebook.file, log: (l) => lines.push(l),
+          submissionsDir: subs,
+          mastersDir: path.join(projectRoot, "notebooks"),
+          projectRoot,
+          gradebook,
+          jobs: 1,
+          force: false,
+          limits: DEFAULT_GRADE_LIMITS,
+          sandbox: "none",
+          gradebookFile: gradebook.file,
+          log: (l) => lines.push(l),
         });
         assert.equal(summary.rejected, 3, lines.join("\n"));
-        const reasons = gradebook.rejectedFiles().map((r) => `${r.path}: ${r.reason}`).join("\n");
+        const reasons = gradebook
+          .rejectedFiles()
+          .map((r) => `${r.path}: ${r.reason}`)
+          .join("\n");
         assert.match(reasons, /eve.*more than a notebook can be/);
       } finally {
         gradebook.close();

@@ -12,7 +12,9 @@ import { scoreRun } from "../../scripts/src/grader/score";
 import { newCodeCell, newNotebook, type Cell } from "../../scripts/src/notebook";
 import type { CellResult, NotebookRunResult } from "../../scripts/src/runner/run-notebook";
 
-const testMeta = (id: string, points: number) => ({ nbgrader: { schema_version: 3, grade_id: id, solution: false, grade: true, locked: true, task: false, points } });
+const testMeta = (id: string, points: number) => ({
+  nbgrader: { schema_version: 3, grade_id: id, solution: false, grade: true, locked: true, task: false, points },
+});
 const cells: Cell[] = [
   newCodeCell('check.test("reported", () => check.equal(f(), 1));', testMeta("reported", 2)),
   newCodeCell("check.equal(g(), 1);", testMeta("bare", 1)),
@@ -33,7 +35,14 @@ const assignment = {
 } as unknown as Assignment;
 
 /** One graded run: `play` feeds records cell by cell, as the kernel's iopub would. */
-function grade(play: (emit: (cell: number, fields: Partial<PartialRecord>, forged?: boolean) => void, at: Map<string, number>, endLabel: (id: string) => string) => void, replies: Record<string, CellResult["status"]> = {}) {
+function grade(
+  play: (
+    emit: (cell: number, fields: Partial<PartialRecord>, forged?: boolean) => void,
+    at: Map<string, number>,
+    endLabel: (id: string) => string,
+  ) => void,
+  replies: Record<string, CellResult["status"]> = {},
+) {
   const instrumented = instrument(master, ["reported", "bare"]);
   const collector = new RecordCollector(instrumented.nonce);
   let listener!: (message: unknown) => void;
@@ -41,7 +50,17 @@ function grade(play: (emit: (cell: number, fields: Partial<PartialRecord>, forge
   let seq = 0;
   const emit = (cell: number, fields: Partial<PartialRecord>, forged = false) => {
     seq++;
-    const body = { version: 1 as const, kind: "partial" as const, fraction: 1, earned: 1, possible: 1, label: "x", messages: [], seq, ...fields };
+    const body = {
+      version: 1 as const,
+      kind: "partial" as const,
+      fraction: 1,
+      earned: 1,
+      possible: 1,
+      label: "x",
+      messages: [],
+      seq,
+      ...fields,
+    };
     const tag = forged ? "0".repeat(64) : recordTag(instrumented.nonce, body);
     collector.cellStarted(cell);
     listener({ header: { msg_type: "display_data" }, content: { data: { [GRADE_MIME]: { ...body, tag } } } });
@@ -53,7 +72,10 @@ function grade(play: (emit: (cell: number, fields: Partial<PartialRecord>, forge
   seq++;
   const end = { version: 1 as const, kind: "run-end" as const, records: authentic, checksPassed: 0, checksFailed: 0, sealed: true, seq };
   collector.cellStarted(instrumented.finishIndex);
-  listener({ header: { msg_type: "display_data" }, content: { data: { [GRADE_MIME]: { ...end, tag: recordTag(instrumented.nonce, end) } } } });
+  listener({
+    header: { msg_type: "display_data" },
+    content: { data: { [GRADE_MIME]: { ...end, tag: recordTag(instrumented.nonce, end) } } },
+  });
   collector.cellEnded();
   const result: NotebookRunResult = {
     cells: instrumented.notebook.cells.map((_, index) => {
@@ -74,7 +96,10 @@ test("a reported test earns its record's fraction of its points; a bare one earn
     emit(at.get("reported")!, { label: end("reported") });
     emit(at.get("bare")!, { label: end("bare") });
   });
-  assert.deepEqual([byId.get("reported")?.earned, byId.get("reported")?.status, byId.get("reported")?.message], [1, "partial", "part 2: wrong"]);
+  assert.deepEqual(
+    [byId.get("reported")?.earned, byId.get("reported")?.status, byId.get("reported")?.message],
+    [1, "partial", "part 2: wrong"],
+  );
   assert.deepEqual([byId.get("bare")?.earned, byId.get("bare")?.status], [1, "passed"]);
   assert.deepEqual(integrity, []);
 });
@@ -119,5 +144,8 @@ test("a reply of ok without the end record, a failing reply, and a forged record
   );
   assert.deepEqual([byId.get("bare")?.earned, byId.get("bare")?.status], [0, "failed"]);
   assert.equal(byId.get("reported")?.earned, 0, "the forged passing record is not counted");
-  assert.ok(integrity.some((m) => /invalid tag/.test(m)), integrity.join("\n"));
+  assert.ok(
+    integrity.some((m) => /invalid tag/.test(m)),
+    integrity.join("\n"),
+  );
 });

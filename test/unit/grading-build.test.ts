@@ -5,14 +5,34 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { formatFinding, regionsOf, validateMaster, type Finding } from "../../scripts/src/grading/authoring";
 import { releaseNotebook } from "../../scripts/src/grading/release";
-import { cellSource, newCodeCell, newMarkdownCell, newNotebook, serializeNotebook, type Cell, type Notebook } from "../../scripts/src/notebook";
+import {
+  cellSource,
+  newCodeCell,
+  newMarkdownCell,
+  newNotebook,
+  serializeNotebook,
+  type Cell,
+  type Notebook,
+} from "../../scripts/src/notebook";
 import { runCourse } from "../helpers/cli";
 
-const answer = (id: string) => ({ nbgrader: { schema_version: 3, grade_id: id, solution: true, grade: false, locked: false, task: false } });
-const tests = (id: string, points?: unknown) => ({
-  nbgrader: { schema_version: 3, grade_id: id, solution: false, grade: true, locked: true, task: false, ...(points === undefined ? {} : { points }) },
+const answer = (id: string) => ({
+  nbgrader: { schema_version: 3, grade_id: id, solution: true, grade: false, locked: false, task: false },
 });
-const locked = (id: string) => ({ nbgrader: { schema_version: 3, grade_id: id, solution: false, grade: false, locked: true, task: false } });
+const tests = (id: string, points?: unknown) => ({
+  nbgrader: {
+    schema_version: 3,
+    grade_id: id,
+    solution: false,
+    grade: true,
+    locked: true,
+    task: false,
+    ...(points === undefined ? {} : { points }),
+  },
+});
+const locked = (id: string) => ({
+  nbgrader: { schema_version: 3, grade_id: id, solution: false, grade: false, locked: true, task: false },
+});
 
 function code(source: string, metadata: Record<string, unknown> = {}, id?: string): Cell {
   const cell = newCodeCell(source, metadata);
@@ -83,12 +103,19 @@ test("the validator names notebook, cell, grade_id and line for each problem", (
     code("const x = 1; // BEGIN SOLUTION", answer("inline")), // 12: marker not alone on its line
     code("const y = 2;", answer("no-region")), // 13: warning only
     code("// BEGIN SOLUTION\nx\n// END HIDDEN TESTS", answer("mismatch")), // 14: mismatched end
-    code('import { check } from "nncourse/grading";\n// BEGIN HIDDEN TESTS\ncheck.equal(1, 1);\n// END HIDDEN TESTS', tests("all-hidden", 1)), // 15: warning
+    code(
+      'import { check } from "nncourse/grading";\n// BEGIN HIDDEN TESTS\ncheck.equal(1, 1);\n// END HIDDEN TESTS',
+      tests("all-hidden", 1),
+    ), // 15: warning
   ];
   nb.cells = cells;
   const findings = validateMaster(nb, "notebooks/x.ipynb");
   const text = findings.map(formatFinding);
-  const has = (pattern: RegExp) => assert.ok(text.some((t) => pattern.test(t)), `no finding matches ${pattern}:\n${text.join("\n")}`);
+  const has = (pattern: RegExp) =>
+    assert.ok(
+      text.some((t) => pattern.test(t)),
+      `no finding matches ${pattern}:\n${text.join("\n")}`,
+    );
   has(/^notebooks\/x\.ipynb: cell 2 \(grade_id "dup"\): the grade_id "dup" is also used by cell 1\./);
   has(/cell 3 \(grade_id "no-points"\): this graded cell has no points/);
   has(/cell 4 \(grade_id "neg-points"\): this graded cell has points -1/);
@@ -114,11 +141,19 @@ test("the student version stubs solutions, drops hidden tests and outputs, and l
   const byId = (id: string) => ex.cells.find((c) => c.id === id)!;
   assert.equal(
     cellSource(byId("and")),
-    ["function and(a: number, b: number): number {", "  // YOUR CODE HERE", '  throw new Error("not implemented yet: and-gate");', "}"].join("\n"),
+    [
+      "function and(a: number, b: number): number {",
+      "  // YOUR CODE HERE",
+      '  throw new Error("not implemented yet: and-gate");',
+      "}",
+    ].join("\n"),
   );
   const and = byId("and");
   assert.ok(and.cell_type === "code" && and.outputs.length === 0 && and.execution_count === null);
-  assert.equal(cellSource(byId("and-tests")), ['import { check } from "nncourse/grading";', 'check.equal(and(1, 1), 1, "and(1, 1)");'].join("\n"));
+  assert.equal(
+    cellSource(byId("and-tests")),
+    ['import { check } from "nncourse/grading";', 'check.equal(and(1, 1), 1, "and(1, 1)");'].join("\n"),
+  );
   assert.equal(byId("and-tests").metadata.editable, false);
   assert.equal(byId("and-tests").metadata.deletable, false);
   assert.equal(byId("setup").metadata.editable, false);
@@ -140,7 +175,10 @@ test("the solutions keep the code without markers and drop hidden tests", () => 
 
 test("an answer cell without a region becomes a stub as a whole", () => {
   const nb = newNotebook([code("const y = 2;", answer("whole"), "w")]);
-  assert.equal(cellSource(releaseNotebook(nb, "exercise").cells[0]!), ["// YOUR CODE HERE", 'throw new Error("not implemented yet: whole");'].join("\n"));
+  assert.equal(
+    cellSource(releaseNotebook(nb, "exercise").cells[0]!),
+    ["// YOUR CODE HERE", 'throw new Error("not implemented yet: whole");'].join("\n"),
+  );
   assert.equal(cellSource(releaseNotebook(nb, "solution").cells[0]!), "const y = 2;");
 });
 
@@ -227,7 +265,8 @@ test("course build: help, usage errors and a missing source folder", async () =>
   const help = await runCourse(["build", "--help"]);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /^usage: course build/);
-  for (const word of ["--check", "--source", "--out", "BEGIN SOLUTION", "HIDDEN TESTS", "Exit codes"]) assert.ok(help.stdout.includes(word), word);
+  for (const word of ["--check", "--source", "--out", "BEGIN SOLUTION", "HIDDEN TESTS", "Exit codes"])
+    assert.ok(help.stdout.includes(word), word);
   const bogus = await runCourse(["build", "--bogus"]);
   assert.equal(bogus.code, 2);
   const missing = await runCourse(["build", "--source", join(tmpdir(), "no-such-masters-folder")]);

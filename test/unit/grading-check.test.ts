@@ -42,12 +42,42 @@ test("check.equal passes equal values and tells the learner what was expected an
   check.equal([1, [2, 3]], [1, [2, 3]]);
   check.equal({ w: [1, 2], b: 0 }, { w: [1, 2], b: 0 });
   check.equal(NaN, NaN);
-  assert.equal(failure(() => check.equal(0.5, 0.25, "sigmoidPrime(0)")), "sigmoidPrime(0) should be 0.25 but your code gave 0.5.");
-  assert.equal(failure(() => check.equal([[1, 2], [3, 5]], [[1, 2], [3, 4]], "W")), "W[1][1] should be 4 but is 5.");
-  assert.match(failure(() => check.equal([1, 2], [1, 2, 3], "xs")), /^xs should have 3 entries but has 2/);
-  assert.match(failure(() => check.equal({ w: [1] }, { w: [1], b: 0 }, "params")), /params lacks the key "b"/);
-  assert.match(failure(() => check.equal({ w: [1], b: 0, extra: 1 }, { w: [1], b: 0 }, "params")), /key "extra" that should not be there/);
-  assert.match(failure(() => check.equal("1", 1, "the count")), /should be 1 but your code gave "1"/);
+  assert.equal(
+    failure(() => check.equal(0.5, 0.25, "sigmoidPrime(0)")),
+    "sigmoidPrime(0) should be 0.25 but your code gave 0.5.",
+  );
+  assert.equal(
+    failure(() =>
+      check.equal(
+        [
+          [1, 2],
+          [3, 5],
+        ],
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        "W",
+      ),
+    ),
+    "W[1][1] should be 4 but is 5.",
+  );
+  assert.match(
+    failure(() => check.equal([1, 2], [1, 2, 3], "xs")),
+    /^xs should have 3 entries but has 2/,
+  );
+  assert.match(
+    failure(() => check.equal({ w: [1] }, { w: [1], b: 0 }, "params")),
+    /params lacks the key "b"/,
+  );
+  assert.match(
+    failure(() => check.equal({ w: [1], b: 0, extra: 1 }, { w: [1], b: 0 }, "params")),
+    /key "extra" that should not be there/,
+  );
+  assert.match(
+    failure(() => check.equal("1", 1, "the count")),
+    /should be 1 but your code gave "1"/,
+  );
 });
 
 test("check.equal appends the hint when one is given", () => {
@@ -57,40 +87,124 @@ test("check.equal appends the hint when one is given", () => {
 
 test("check.close applies absolute and relative tolerance to numbers and nested lists", () => {
   check.close(0.25 + 1e-9, 0.25);
-  check.close([[1.0000001, 2], [3, 4]], [[1, 2], [3, 4]]);
+  check.close(
+    [
+      [1.0000001, 2],
+      [3, 4],
+    ],
+    [
+      [1, 2],
+      [3, 4],
+    ],
+  );
   check.close(1.04, 1, { tol: 0.05 });
   check.close(1000.5, 1000, { rtol: 1e-3 });
   check.close(1.2, 1, { atol: 0.25 });
-  assert.equal(failure(() => check.close(0.5, 0.25, "sigmoidPrime(0)")), "sigmoidPrime(0) should be 0.25 (within 2.51e-7) but your code gave 0.5.");
-  assert.equal(failure(() => check.close(1.06, 1, { label: "x", tol: 0.05 })), "x should be 1 (within 0.05) but your code gave 1.06.");
-  assert.match(failure(() => check.close([[1, 2], [3, 4.2]], [[1, 2], [3, 4]], { label: "W", tol: 0.1 })), /^W\[1\]\[1\] should be 4 \(within 0\.1\) but is 4\.2, off by 0\.2/);
-  assert.match(failure(() => check.close(NaN, 1, "loss")), /loss should be close to 1 but is NaN/);
-  assert.match(failure(() => check.close("1", 1, "loss")), /should be a number close to 1/);
-  assert.match(failure(() => check.close([1, 2], [1, 2, 3], "v")), /v should have 3 entries but has 2/);
+  assert.equal(
+    failure(() => check.close(0.5, 0.25, "sigmoidPrime(0)")),
+    "sigmoidPrime(0) should be 0.25 (within 2.51e-7) but your code gave 0.5.",
+  );
+  assert.equal(
+    failure(() => check.close(1.06, 1, { label: "x", tol: 0.05 })),
+    "x should be 1 (within 0.05) but your code gave 1.06.",
+  );
+  assert.match(
+    failure(() =>
+      check.close(
+        [
+          [1, 2],
+          [3, 4.2],
+        ],
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        { label: "W", tol: 0.1 },
+      ),
+    ),
+    /^W\[1\]\[1\] should be 4 \(within 0\.1\) but is 4\.2, off by 0\.2/,
+  );
+  assert.match(
+    failure(() => check.close(NaN, 1, "loss")),
+    /loss should be close to 1 but is NaN/,
+  );
+  assert.match(
+    failure(() => check.close("1", 1, "loss")),
+    /should be a number close to 1/,
+  );
+  assert.match(
+    failure(() => check.close([1, 2], [1, 2, 3], "v")),
+    /v should have 3 entries but has 2/,
+  );
   // Typed arrays are lists too.
   check.close(new Float32Array([0.5, 0.25]), [0.5, 0.25]);
 });
 
 test("check.close rejects a bad tolerance as a problem in the test", () => {
-  assert.throws(() => check.close(1, 1, { tol: -1 }), (e: Error) => !(e instanceof CheckFailure) && /tolerance tol must be a number ≥ 0/.test(e.message));
+  assert.throws(
+    () => check.close(1, 1, { tol: -1 }),
+    (e: Error) => !(e instanceof CheckFailure) && /tolerance tol must be a number ≥ 0/.test(e.message),
+  );
 });
 
 test("check.shape reports the shape found, and ragged lists", () => {
-  check.shape([[1, 2, 3], [4, 5, 6]], [2, 3]);
+  check.shape(
+    [
+      [1, 2, 3],
+      [4, 5, 6],
+    ],
+    [2, 3],
+  );
   check.shape(5, []);
   check.shape(new Float64Array(4), [4]);
   check.shape({ shape: [2, 2], dataSync: () => new Float32Array(4) }, [2, 2]);
-  assert.equal(failure(() => check.shape([[1, 2, 3], [4, 5, 6]], [3, 2], "X")), "X should have shape [3, 2] but has shape [2, 3].");
-  assert.match(failure(() => check.shape([[1, 2], [3]], [2, 2], "X")), /X is ragged: X\[0\] has shape \[2\] but X\[1\] has shape \[1\]/);
+  assert.equal(
+    failure(() =>
+      check.shape(
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        [3, 2],
+        "X",
+      ),
+    ),
+    "X should have shape [3, 2] but has shape [2, 3].",
+  );
+  assert.match(
+    failure(() => check.shape([[1, 2], [3]], [2, 2], "X")),
+    /X is ragged: X\[0\] has shape \[2\] but X\[1\] has shape \[1\]/,
+  );
 });
 
 test("check.tensor accepts tensor-like objects and compares shape and values", () => {
   const t = (shape: number[], values: number[]) => ({ shape, dataSync: () => Float32Array.from(values) });
-  check.tensor(t([2, 2], [1, 2, 3, 4]), [[1, 2], [3, 4]]);
+  check.tensor(t([2, 2], [1, 2, 3, 4]), [
+    [1, 2],
+    [3, 4],
+  ]);
   check.tensor(t([2], [0.1, 0.2]), t([2], [0.1, 0.2]));
-  assert.match(failure(() => check.tensor([1, 2], [1, 2], "out")), /out should be a tensor/);
-  assert.equal(failure(() => check.tensor(t([2, 1], [1, 2]), [[1, 2]], "out")), "out should have shape [1, 2] but has shape [2, 1].");
-  assert.match(failure(() => check.tensor(t([2, 2], [1, 2, 3, 5]), [[1, 2], [3, 4]], "out")), /^out\[1\]\[1\] should be 4 .* but is 5/);
+  assert.match(
+    failure(() => check.tensor([1, 2], [1, 2], "out")),
+    /out should be a tensor/,
+  );
+  assert.equal(
+    failure(() => check.tensor(t([2, 1], [1, 2]), [[1, 2]], "out")),
+    "out should have shape [1, 2] but has shape [2, 1].",
+  );
+  assert.match(
+    failure(() =>
+      check.tensor(
+        t([2, 2], [1, 2, 3, 5]),
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        "out",
+      ),
+    ),
+    /^out\[1\]\[1\] should be 4 .* but is 5/,
+  );
 });
 
 test("check.throws passes when the function throws the right error and says what happened otherwise", () => {
@@ -101,7 +215,10 @@ test("check.throws passes when the function throws the right error and says what
   check.throws(() => {
     throw new Error("threshold must be a whole number");
   }, "whole number");
-  assert.equal(failure(() => check.throws(() => 42, undefined, "unit.fire([2])")), "unit.fire([2]) should throw an error but it returned 42.");
+  assert.equal(
+    failure(() => check.throws(() => 42, undefined, "unit.fire([2])")),
+    "unit.fire([2]) should throw an error but it returned 42.",
+  );
   assert.match(
     failure(() =>
       check.throws(() => {
@@ -137,8 +254,14 @@ test("a student's error inside a checked function reaches the learner unchanged"
 test("check.score reports partial credit as a record, shown once, and never throws, even when nothing passed", () => {
   const printed = captureStdout(() => {
     const score = check.score("training");
-    assert.equal(score.part(1, "shape", () => check.shape([1, 2], [2])), true);
-    assert.equal(score.part(2, "values", () => check.equal(1, 2, "w")), false);
+    assert.equal(
+      score.part(1, "shape", () => check.shape([1, 2], [2])),
+      true,
+    );
+    assert.equal(
+      score.part(2, "values", () => check.equal(1, 2, "w")),
+      false,
+    );
     score.finish();
   });
   const [record] = records(printed);
@@ -251,7 +374,10 @@ test("numbers in messages read as a person writes them, tiny ones too", () => {
   assert.equal(formatNumber(0.1 + 0.2), "0.3");
   assert.equal(formatNumber(-2.5e-12), "-2.5e-12");
   assert.equal(formatNumber(1234567), "1234567");
-  assert.match(failure(() => check.close(1e-6, 2e-6, { label: "the gradient", atol: 1e-7, rtol: 0 })), /^the gradient should be 0\.000002 \(within 1e-7\) but your code gave 0\.000001\./);
+  assert.match(
+    failure(() => check.close(1e-6, 2e-6, { label: "the gradient", atol: 1e-7, rtol: 0 })),
+    /^the gradient should be 0\.000002 \(within 1e-7\) but your code gave 0\.000001\./,
+  );
 });
 
 test("check.score with a body: the code under test runs inside it, and a crash outside the parts earns nothing without failing the cell", () => {

@@ -43,7 +43,11 @@ attempt("after", () => [new Error("x").name, String(new RangeError("r"))]);
   assert.equal(out.message, "b");
   assert.equal(out.ownToString, "mine [object Object]");
   assert.equal(out.ownHasOwnProperty, "x");
-  assert.deepEqual(out.inspect, ["Error: shown", "[ 1, 2 ]", "{ a: 1 }", "Map(1) { 1 => 2 }", "Point { x: 1 }"], "console.log and tslab's error text still show objects as they are");
+  assert.deepEqual(
+    out.inspect,
+    ["Error: shown", "[ 1, 2 ]", "{ a: 1 }", "Map(1) { 1 => 2 }", "Point { x: 1 }"],
+    "console.log and tslab's error text still show objects as they are",
+  );
   assert.equal(out.plainError, "TypeError: t");
   assert.match(String(out.patchErrorName), /^threw TypeError: Cannot assign to read only property 'name' of a built-in prototype/);
   assert.match(String(out.patchToString), /^threw TypeError: Cannot assign to read only property 'toString'/);

@@ -176,7 +176,14 @@ test("redefining Error, TypeError and RangeError does not stop a failing check",
 
 test("replacing Math functions does not change closeness or truth tables", () => {
   const outcome = attackThenTest(
-    ["Math.abs = () => 0;", "Math.max = () => Infinity;", "Math.min = () => -Infinity;", "Math.round = () => 0;", "Math.log2 = () => 2;", "globalThis.Math = { abs: () => 0 };"],
+    [
+      "Math.abs = () => 0;",
+      "Math.max = () => Infinity;",
+      "Math.min = () => -Infinity;",
+      "Math.round = () => 0;",
+      "Math.log2 = () => 2;",
+      "globalThis.Math = { abs: () => 0 };",
+    ],
     'const { check } = require(LIB); check.truthTable((x) => x[0] | x[1], [0, 0, 0, 1], "your AND unit");',
     rightSigmoid,
   );
@@ -218,15 +225,20 @@ test("patching Array, its prototype and its iterator does not hide a wrong entry
       "Array.isArray = () => false;",
     ],
     'const { check } = require(LIB); check.close([[1, 2], [3, 4]], [[1, 2], [3, 5]], "W");',
-    'const { check } = require(LIB); check.equal([1, [2, 3]], [1, [2, 3]]); check.shape([[1, 2, 3]], [1, 3]);',
+    "const { check } = require(LIB); check.equal([1, [2, 3]], [1, [2, 3]]); check.shape([[1, 2, 3]], [1, 3]);",
   );
   assertFailsWith(outcome, /^W\[1\]\[1\] should be 5 \(within .*\) but is 4/);
 });
 
 test("setters planted on Array.prototype indexes do not empty the lists the checks build", () => {
-  const attack = ["for (let i = 0; i < 16; i++) Object.defineProperty(Array.prototype, i, { set() {}, get() { return 0; }, configurable: true });"];
+  const attack = [
+    "for (let i = 0; i < 16; i++) Object.defineProperty(Array.prototype, i, { set() {}, get() { return 0; }, configurable: true });",
+  ];
   assertFailsWith(
-    attackThenTest(attack, 'const { check } = require(LIB); check.tensor({ shape: [2], dataSync: () => Float32Array.from([1, 2]) }, [5, 6], "out");'),
+    attackThenTest(
+      attack,
+      'const { check } = require(LIB); check.tensor({ shape: [2], dataSync: () => Float32Array.from([1, 2]) }, [5, 6], "out");',
+    ),
     /^out\[0\] should be 5/,
   );
   assertFailsWith(
@@ -244,14 +256,18 @@ test("replacing Function.prototype.call, apply and bind does not skip the gate u
       "Reflect.apply = () => 1;",
     ],
     'const { check } = require(LIB); check.truthTable({ fire: (x) => x[0] | x[1] }, [0, 0, 0, 1], "your AND unit");',
-    'const { check } = require(LIB); check.truthTable((x) => x[0] & x[1], [0, 0, 0, 1]);',
+    "const { check } = require(LIB); check.truthTable((x) => x[0] & x[1], [0, 0, 0, 1]);",
   );
   assertFailsWith(outcome, /your AND unit gets 2 of 4 rows/);
 });
 
 test("silencing console and stdout does not make a failing check pass", () => {
   const outcome = attackThenTest(
-    ["console.log = () => {}; console.error = () => {};", "globalThis.console = { log() {}, error() {} };", "process.stdout.write = () => true;"],
+    [
+      "console.log = () => {}; console.error = () => {};",
+      "globalThis.console = { log() {}, error() {} };",
+      "process.stdout.write = () => true;",
+    ],
     wrongSigmoid,
     rightSigmoid,
   );
@@ -264,9 +280,15 @@ test("patching Number, RegExp and String methods does not fool check.close or ch
     "RegExp.prototype.exec = () => ['']; RegExp.prototype.test = () => true;",
     "String.prototype.indexOf = () => 0; String.prototype.includes = () => true; String.prototype.slice = () => '';",
   ];
-  assertFailsWith(attackThenTest(attack, 'const { check } = require(LIB); check.close(NaN, 1, "loss");'), /loss should be close to 1 but is NaN/);
   assertFailsWith(
-    attackThenTest(attack, 'const { check } = require(LIB); check.throws(() => { throw new Error("wrong"); }, /inputs must be 0 or 1/, "fire([2])");'),
+    attackThenTest(attack, 'const { check } = require(LIB); check.close(NaN, 1, "loss");'),
+    /loss should be close to 1 but is NaN/,
+  );
+  assertFailsWith(
+    attackThenTest(
+      attack,
+      'const { check } = require(LIB); check.throws(() => { throw new Error("wrong"); }, /inputs must be 0 or 1/, "fire([2])");',
+    ),
     /fire\(\[2\]\) threw as it should, but its message "wrong" does not match/,
   );
   assertFailsWith(

@@ -18,7 +18,9 @@ const scored = (weights: number[], hiddenWeight?: number) =>
   [
     'const s = check.score("x");',
     ...weights.map((w, i) => `s.part(${w}, "part ${i}", () => check.equal(1, 1));`),
-    ...(hiddenWeight === undefined ? [] : ["// BEGIN HIDDEN TESTS", `s.part(${hiddenWeight}, "hidden", () => check.equal(1, 1));`, "// END HIDDEN TESTS"]),
+    ...(hiddenWeight === undefined
+      ? []
+      : ["// BEGIN HIDDEN TESTS", `s.part(${hiddenWeight}, "hidden", () => check.equal(1, 1));`, "// END HIDDEN TESTS"]),
     "s.finish();",
   ].join("\n");
 
@@ -39,7 +41,11 @@ test("agreeing heading, cells and parts raise nothing", () => {
 });
 
 test("a heading that promises other points than its test cells is an error naming both", () => {
-  const found = messages([newMarkdownCell("## Exercise 1 · Gates (1 point)"), testCell("a", 1, "check.equal(1, 1);"), testCell("b", 2, "check.equal(1, 1);")]);
+  const found = messages([
+    newMarkdownCell("## Exercise 1 · Gates (1 point)"),
+    testCell("a", 1, "check.equal(1, 1);"),
+    testCell("b", 2, "check.equal(1, 1);"),
+  ]);
   assert.deepEqual(found, ["the exercise heading says 1 point, but its test cells are worth 3."]);
 });
 

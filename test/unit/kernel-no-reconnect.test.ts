@@ -24,11 +24,25 @@ let folders = 0;
 async function standInKernel(): Promise<{ connection: ConnectionInfo; close(): void }> {
   const dir = path.join(work, `k${folders++}`);
   fs.mkdirSync(dir);
-  const connection: ConnectionInfo = { transport: "ipc", ip: path.join(dir, "k"), shell_port: 1, iopub_port: 2, stdin_port: 3, control_port: 4, hb_port: 5, key: KEY, signature_scheme: "hmac-sha256" };
+  const connection: ConnectionInfo = {
+    transport: "ipc",
+    ip: path.join(dir, "k"),
+    shell_port: 1,
+    iopub_port: 2,
+    stdin_port: 3,
+    control_port: 4,
+    hb_port: 5,
+    key: KEY,
+    signature_scheme: "hmac-sha256",
+  };
   const shell = new zmq.Router({ linger: 0 });
   const control = new zmq.Router({ linger: 0 });
   const iopub = new zmq.Publisher({ linger: 0 });
-  await Promise.all([shell.bind(`ipc://${connection.ip}-1`), iopub.bind(`ipc://${connection.ip}-2`), control.bind(`ipc://${connection.ip}-4`)]);
+  await Promise.all([
+    shell.bind(`ipc://${connection.ip}-1`),
+    iopub.bind(`ipc://${connection.ip}-2`),
+    control.bind(`ipc://${connection.ip}-4`),
+  ]);
   void (async () => {
     try {
       for await (const frames of shell) {
@@ -58,7 +72,11 @@ function launched(connection: ConnectionInfo, reconnect: boolean): KernelProcess
     connection,
     signal: (signal) => child.kill(signal),
     cleanup: () => {},
-    listening: (timeoutMs) => socketsListening([1, 2, 4].map((port) => `${connection.ip}-${port}`), timeoutMs),
+    listening: (timeoutMs) =>
+      socketsListening(
+        [1, 2, 4].map((port) => `${connection.ip}-${port}`),
+        timeoutMs,
+      ),
     reconnect,
   };
 }
@@ -121,7 +139,13 @@ describe("a client that must not reconnect", () => {
     fs.mkdirSync(dir);
     try {
       for (const port of [1, 2, 4]) fs.symlinkSync(host.file, path.join(dir, `k-${port}`));
-      await assert.rejects(socketsListening([1, 2, 4].map((p) => path.join(dir, `k-${p}`)), 300), /did not listen/);
+      await assert.rejects(
+        socketsListening(
+          [1, 2, 4].map((p) => path.join(dir, `k-${p}`)),
+          300,
+        ),
+        /did not listen/,
+      );
       assert.equal(host.connections(), 0);
     } finally {
       host.close();

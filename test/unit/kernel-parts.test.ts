@@ -16,30 +16,46 @@ describe("history", () => {
   ["a = 1", "b = 2", "a + b", "a = 1"].forEach((code, i) => history.record(i + 1, code, i === 2 ? "3" : null));
 
   test("tail gives the last n inputs, oldest first", () => {
-    assert.deepEqual(history.lookup({ hist_access_type: "tail", n: 2 }), [[1, 3, "a + b"], [1, 4, "a = 1"]]);
+    assert.deepEqual(history.lookup({ hist_access_type: "tail", n: 2 }), [
+      [1, 3, "a + b"],
+      [1, 4, "a = 1"],
+    ]);
   });
   test("range is start inclusive, stop exclusive, in this session (0) only", () => {
     assert.deepEqual(history.lookup({ hist_access_type: "range", session: 0, start: 2, stop: 3 }), [[1, 2, "b = 2"]]);
     assert.deepEqual(history.lookup({ hist_access_type: "range", session: 7, start: 1, stop: 9 }), []);
   });
   test("search matches a glob; unique keeps the last of repeated inputs", () => {
-    assert.deepEqual(history.lookup({ hist_access_type: "search", pattern: "a*" }).map((e) => e[1]), [1, 3, 4]);
+    assert.deepEqual(
+      history.lookup({ hist_access_type: "search", pattern: "a*" }).map((e) => e[1]),
+      [1, 3, 4],
+    );
     assert.deepEqual(history.lookup({ hist_access_type: "search", pattern: "a =*", unique: true }), [[1, 4, "a = 1"]]);
     assert.deepEqual(history.lookup({ hist_access_type: "search", pattern: "?+?" }), []);
     assert.deepEqual(history.lookup({ hist_access_type: "search", pattern: "a + ?" }), [[1, 3, "a + b"]]);
   });
   test("with output, each entry pairs the input with its result", () => {
-    assert.deepEqual(history.lookup({ hist_access_type: "tail", n: 2, output: true }), [[1, 3, ["a + b", "3"]], [1, 4, ["a = 1", null]]]);
+    assert.deepEqual(history.lookup({ hist_access_type: "tail", n: 2, output: true }), [
+      [1, 3, ["a + b", "3"]],
+      [1, 4, ["a = 1", null]],
+    ]);
   });
 });
 
 describe("the course's packages from any folder", () => {
-  const present = new Set(["/home/me/Downloads/node_modules/own-lib", "/course/node_modules/nncourse", "/course/node_modules/@tensorflow/tfjs"]);
+  const present = new Set([
+    "/home/me/Downloads/node_modules/own-lib",
+    "/course/node_modules/nncourse",
+    "/course/node_modules/@tensorflow/tfjs",
+  ]);
   const map = courseFallback("/home/me/Downloads", "/course/node_modules", (dir) => present.has(dir));
 
   test("a package missing beside the notebook is read from the course", () => {
     assert.equal(map("/home/me/Downloads/node_modules/nncourse/package.json"), "/course/node_modules/nncourse/package.json");
-    assert.equal(map("/home/me/Downloads/node_modules/@tensorflow/tfjs/dist/index.d.ts"), "/course/node_modules/@tensorflow/tfjs/dist/index.d.ts");
+    assert.equal(
+      map("/home/me/Downloads/node_modules/@tensorflow/tfjs/dist/index.d.ts"),
+      "/course/node_modules/@tensorflow/tfjs/dist/index.d.ts",
+    );
   });
   test("the notebook's own packages win, and other paths are left alone", () => {
     assert.equal(map("/home/me/Downloads/node_modules/own-lib/index.d.ts"), "/home/me/Downloads/node_modules/own-lib/index.d.ts");
@@ -75,13 +91,24 @@ describe("errors as Jupyter shows them", () => {
     assert.match(described.traceback[0]!, /^CheckFailure: double\(3\) should be 6/);
   });
   test("a thrown value that is not an Error, or whose properties throw, is still described", () => {
-    assert.deepEqual(describeThrown("plain text"), { ename: "Error", evalue: "the cell threw 'plain text', which is not an Error", traceback: ["Uncaught 'plain text'"] });
+    assert.deepEqual(describeThrown("plain text"), {
+      ename: "Error",
+      evalue: "the cell threw 'plain text', which is not an Error",
+      traceback: ["Uncaught 'plain text'"],
+    });
     const hostile = new Error("x");
-    Object.defineProperty(hostile, "name", { get: () => { throw new Error("gotcha"); } });
+    Object.defineProperty(hostile, "name", {
+      get: () => {
+        throw new Error("gotcha");
+      },
+    });
     assert.equal(describeThrown(hostile).ename, "Error");
   });
   test("Node's compiled-source arrow is cut from the front of a trace", () => {
-    assert.equal(withoutSourceArrow('evalmachine.<anonymous>:2\nthrow new RangeError("x");\n^\n\nRangeError: x\n    at f'), "RangeError: x\n    at f");
+    assert.equal(
+      withoutSourceArrow('evalmachine.<anonymous>:2\nthrow new RangeError("x");\n^\n\nRangeError: x\n    at f'),
+      "RangeError: x\n    at f",
+    );
     assert.equal(withoutSourceArrow("RangeError: x\n    at f"), "RangeError: x\n    at f");
   });
   test("diagnostics become one error, with a sentence on what to do about a missing package", () => {
@@ -90,7 +117,10 @@ describe("errors as Jupyter shows them", () => {
       { line: 2, character: 4, messageText: "Type 'string' is not assignable to type 'number'." },
     ]);
     assert.equal(error.ename, COMPILE_ERROR);
-    assert.equal(error.evalue, "1:21 - Cannot find module 'nncourse' or its corresponding type declarations.\n3:5 - Type 'string' is not assignable to type 'number'.");
+    assert.equal(
+      error.evalue,
+      "1:21 - Cannot find module 'nncourse' or its corresponding type declarations.\n3:5 - Type 'string' is not assignable to type 'number'.",
+    );
     assert.equal(error.traceback.length, 3);
     assert.match(error.traceback[2]!, /TypeScript \(nncourse\)/);
     assert.match(hintFor("Cannot find module 'lodash/fp' or its corresponding type declarations.")!, /`npm install lodash`/);
@@ -100,7 +130,13 @@ describe("errors as Jupyter shows them", () => {
 
 describe("the iopub queue", () => {
   function message(type: string, content: Record<string, unknown>, parent = "p1"): JupyterMessage<Record<string, unknown>> {
-    return { header: { msg_id: Math.random().toString(), session: "s", username: "u", date: "", msg_type: type, version: "5.3" }, parent_header: { msg_id: parent }, metadata: {}, content, buffers: [] };
+    return {
+      header: { msg_id: Math.random().toString(), session: "s", username: "u", date: "", msg_type: type, version: "5.3" },
+      parent_header: { msg_id: parent },
+      metadata: {},
+      content,
+      buffers: [],
+    };
   }
 
   test("sends one message at a time, in order, merging a burst of text of one stream", async () => {
@@ -115,7 +151,9 @@ describe("the iopub queue", () => {
         busy = false;
       },
     };
-    const queue = new IopubQueue(socket, (m) => [Buffer.from(`${m.header.msg_type}:${String(m.content.name ?? "")}:${String(m.content.text ?? "")}`)]);
+    const queue = new IopubQueue(socket, (m) => [
+      Buffer.from(`${m.header.msg_type}:${String(m.content.name ?? "")}:${String(m.content.text ?? "")}`),
+    ]);
     queue.publish(message("status", {}));
     for (const text of ["a", "b", "c"]) queue.publish(message("stream", { name: "stdout", text }));
     queue.publish(message("stream", { name: "stderr", text: "!" }));
@@ -127,7 +165,14 @@ describe("the iopub queue", () => {
   });
 
   test("a closed socket ends the queue quietly", async () => {
-    const queue = new IopubQueue({ send: async () => { throw new Error("Socket is closed"); } }, () => [Buffer.from("x")]);
+    const queue = new IopubQueue(
+      {
+        send: async () => {
+          throw new Error("Socket is closed");
+        },
+      },
+      () => [Buffer.from("x")],
+    );
     queue.publish(message("status", {}));
     await queue.flushed();
     queue.publish(message("status", {}));

@@ -49,7 +49,11 @@ test("tslab's TypeScript finds the types of nncourse/grading (and of the old nnc
   const { dir, cleanup } = installedCopy();
   try {
     const declarations = fs.realpathSync(path.join(distDir, "grading", "index.d.ts"));
-    assert.equal(typesOf(ts, "nncourse/grading", dir), declarations, 'lib/package.json "typesVersions" maps "grading" to dist/grading/index.d.ts');
+    assert.equal(
+      typesOf(ts, "nncourse/grading", dir),
+      declarations,
+      'lib/package.json "typesVersions" maps "grading" to dist/grading/index.d.ts',
+    );
     assert.equal(typesOf(ts, "nncourse/dist/grading", dir), declarations, "the path older notebooks use still has types");
     assert.equal(typesOf(ts, "nncourse", dir), fs.realpathSync(path.join(distDir, "index.d.ts")));
     // In this checkout too (a notebook in notebooks/): the declarations, not lib/grading's sources.
@@ -82,7 +86,10 @@ test('node loads nncourse/grading and every nncourse/dist/... path that worked b
   const { dir, cleanup } = installedCopy();
   try {
     const specifiers = ["nncourse", "nncourse/grading", "nncourse/package.json", ...distSpecifiers()];
-    assert.ok(specifiers.includes("nncourse/dist/grading") && specifiers.includes("nncourse/dist/data/manifest"), "the walk sees the build");
+    assert.ok(
+      specifiers.includes("nncourse/dist/grading") && specifiers.includes("nncourse/dist/data/manifest"),
+      "the walk sees the build",
+    );
     // A plain node (no tsx, whose tsconfig paths would answer instead of "exports"), in the copy.
     const script = `
       const failed = [];
@@ -92,7 +99,11 @@ test('node loads nncourse/grading and every nncourse/dist/... path that worked b
     const run = spawnSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8" });
     assert.equal(run.status, 0, run.stderr);
     const { failed, same } = JSON.parse(run.stdout) as { failed: string[]; same: boolean };
-    assert.deepEqual(failed, [], 'list each folder of lib/dist with an index.js in lib/package.json "exports" ("./dist/NAME": "./dist/NAME/index.js")');
+    assert.deepEqual(
+      failed,
+      [],
+      'list each folder of lib/dist with an index.js in lib/package.json "exports" ("./dist/NAME": "./dist/NAME/index.js")',
+    );
     assert.equal(same, true, "both paths load one module instance (the checks are sealed once, in one place)");
   } finally {
     cleanup();

@@ -15,12 +15,30 @@ import {
 const outputs = (f: (x: number[]) => number, n: number) => allInputCombinations(n).map(f);
 
 test("the classic units compute their logic functions", () => {
-  assert.deepEqual(outputs((x) => mcpIdentity().fire(x), 1), [0, 1]);
-  assert.deepEqual(outputs((x) => mcpAnd().fire(x), 2), [0, 0, 0, 1]);
-  assert.deepEqual(outputs((x) => mcpOr().fire(x), 2), [0, 1, 1, 1]);
-  assert.deepEqual(outputs((x) => mcpNot().fire(x), 1), [1, 0]);
-  assert.deepEqual(outputs((x) => mcpAndNot().fire(x), 2), [0, 0, 1, 0]);
-  assert.deepEqual(outputs((x) => mcpAnd(3).fire(x), 3), [0, 0, 0, 0, 0, 0, 0, 1]);
+  assert.deepEqual(
+    outputs((x) => mcpIdentity().fire(x), 1),
+    [0, 1],
+  );
+  assert.deepEqual(
+    outputs((x) => mcpAnd().fire(x), 2),
+    [0, 0, 0, 1],
+  );
+  assert.deepEqual(
+    outputs((x) => mcpOr().fire(x), 2),
+    [0, 1, 1, 1],
+  );
+  assert.deepEqual(
+    outputs((x) => mcpNot().fire(x), 1),
+    [1, 0],
+  );
+  assert.deepEqual(
+    outputs((x) => mcpAndNot().fire(x), 2),
+    [0, 0, 1, 0],
+  );
+  assert.deepEqual(
+    outputs((x) => mcpAnd(3).fire(x), 3),
+    [0, 0, 0, 0, 0, 0, 0, 1],
+  );
 });
 
 test("inhibition is absolute: one inhibitory input vetoes any excitation", () => {
@@ -31,13 +49,26 @@ test("inhibition is absolute: one inhibitory input vetoes any excitation", () =>
 });
 
 test("truth tables count up in binary", () => {
-  assert.deepEqual(allInputCombinations(2), [[0, 0], [0, 1], [1, 0], [1, 1]]);
-  assert.deepEqual(mcpAnd().truthTable().map((r) => r.output), [0, 0, 0, 1]);
+  assert.deepEqual(allInputCombinations(2), [
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ]);
+  assert.deepEqual(
+    mcpAnd()
+      .truthTable()
+      .map((r) => r.output),
+    [0, 0, 0, 1],
+  );
 });
 
 test("a net of three units computes XOR", () => {
   const net = mcpXorNet();
-  assert.deepEqual(outputs((x) => net.output(x), 2), [0, 1, 1, 0]);
+  assert.deepEqual(
+    outputs((x) => net.output(x), 2),
+    [0, 1, 1, 0],
+  );
   assert.deepEqual(net.run([1, 0]), { A: 1, B: 0, "A and not B": 1, "B and not A": 0, "A xor B": 1 });
 });
 

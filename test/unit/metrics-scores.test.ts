@@ -25,7 +25,10 @@ test("accuracy and the confusion matrix (rows: truth, columns: prediction)", () 
     [0, 2, 0],
     [1, 0, 1],
   ]);
-  assert.deepEqual(confusionMatrix([0], [0], 2), [[1, 0], [0, 0]]);
+  assert.deepEqual(confusionMatrix([0], [0], 2), [
+    [1, 0],
+    [0, 0],
+  ]);
 });
 
 test("precision, recall and F1 per class with macro and weighted averages", () => {
@@ -52,7 +55,14 @@ test("regression scores: MSE, RMSE, MAE and R²", () => {
   close(meanAbsoluteError(y, p), 0.5);
   close(r2Score(y, p), 0.9486081370449679);
   close(r2Score(y, y), 1);
-  close(r2Score(y, y.map(() => 2.875)), 0, 1e-12); // always the mean
+  close(
+    r2Score(
+      y,
+      y.map(() => 2.875),
+    ),
+    0,
+    1e-12,
+  ); // always the mean
 });
 
 test("scores refuse mismatched or empty input", () => {
@@ -63,16 +73,37 @@ test("scores refuse mismatched or empty input", () => {
 });
 
 test("logistic and softmax regression separate linearly separable blobs", () => {
-  const two = makeBlobs(100, 2, { centers: [[-2, 0], [2, 0]], std: 0.7, seed: 1 });
+  const two = makeBlobs(100, 2, {
+    centers: [
+      [-2, 0],
+      [2, 0],
+    ],
+    std: 0.7,
+    seed: 1,
+  });
   const logistic = new LogisticRegression(2);
   const history = logistic.fit(two.X, two.y, { epochs: 200 });
   assert.ok(history.epochs.at(-1)!.loss < history.epochs[0].loss);
   assert.ok(logistic.score(two.X, two.y) > 0.97);
   assert.ok(logistic.weights[0][0] > 0, "the weight on x1 points towards class 1");
   logistic.predictProba(two.X).forEach((p) => assert.ok(p > 0 && p < 1));
-  const three = makeBlobs(150, 3, { centers: [[0, 4], [-4, -2], [4, -2]], std: 0.8, seed: 2 });
+  const three = makeBlobs(150, 3, {
+    centers: [
+      [0, 4],
+      [-4, -2],
+      [4, -2],
+    ],
+    std: 0.8,
+    seed: 2,
+  });
   const softmax = new SoftmaxRegression(2, 3);
   softmax.fit(three.X, three.y, { epochs: 200 });
   assert.ok(softmax.score(three.X, three.y) > 0.97);
-  softmax.predictProba(three.X).forEach((row) => close(row.reduce((s, v) => s + v, 0), 1, 1e-12));
+  softmax.predictProba(three.X).forEach((row) =>
+    close(
+      row.reduce((s, v) => s + v, 0),
+      1,
+      1e-12,
+    ),
+  );
 });

@@ -84,16 +84,20 @@ describe("diagnosing a load failure", () => {
     if (haveCompiler) compileAddon(sqliteAddon, otherAbi);
   });
 
-  test("a better-sqlite3 built for another Node: both releases and the rebuild command, run where it is installed", { skip: noCompiler }, () => {
-    const failure = diagnoseAddonError(loadError(sqliteAddon), { projectDir: "/elsewhere" });
-    assert.ok(failure, "recognised as an addon that cannot load");
-    assert.equal(failure.addon, "better-sqlite3");
-    assert.deepEqual(failure.mismatch, { builtFor: otherAbi, required: runningAbi });
-    assert.ok(failure.problem.includes(`built for ${describeAbi(otherAbi)}`), failure.problem);
-    assert.ok(failure.problem.includes(`Node.js ${process.version}`), failure.problem);
-    assert.ok(failure.fix.includes(`cd ${project} && `), failure.fix);
-    assert.match(failure.fix, /npm rebuild better-sqlite3\b/);
-  });
+  test(
+    "a better-sqlite3 built for another Node: both releases and the rebuild command, run where it is installed",
+    { skip: noCompiler },
+    () => {
+      const failure = diagnoseAddonError(loadError(sqliteAddon), { projectDir: "/elsewhere" });
+      assert.ok(failure, "recognised as an addon that cannot load");
+      assert.equal(failure.addon, "better-sqlite3");
+      assert.deepEqual(failure.mismatch, { builtFor: otherAbi, required: runningAbi });
+      assert.ok(failure.problem.includes(`built for ${describeAbi(otherAbi)}`), failure.problem);
+      assert.ok(failure.problem.includes(`Node.js ${process.version}`), failure.problem);
+      assert.ok(failure.fix.includes(`cd ${project} && `), failure.fix);
+      assert.match(failure.fix, /npm rebuild better-sqlite3\b/);
+    },
+  );
 
   test("other errors are not addon failures, even when thrown from inside the package", () => {
     const sqliteError = new Error("file is not a database");
@@ -110,7 +114,10 @@ describe("diagnosing a load failure", () => {
   });
 
   test("an addon that loads is no failure", () => {
-    assert.equal(tryLoadAddon("better-sqlite3", { projectDir: project }, () => {}), undefined);
+    assert.equal(
+      tryLoadAddon("better-sqlite3", { projectDir: project }, () => {}),
+      undefined,
+    );
     const failure = tryLoadAddon("zeromq", { projectDir: project }, () => {
       throw new Error("something odd");
     });
@@ -133,7 +140,10 @@ describe("diagnosing a load failure", () => {
     compileAddon(zeromqAddon, otherAbi);
     // Stands in for zeromq's loader: requiring "zeromq" loads the refused binary.
     const preload = path.join(work, "broken-zeromq.js");
-    fs.writeFileSync(preload, `const Module = require("node:module"); const load = Module._load;\nModule._load = function (request, ...rest) { return load.call(this, request === "zeromq" ? ${JSON.stringify(zeromqAddon)} : request, ...rest); };\n`);
+    fs.writeFileSync(
+      preload,
+      `const Module = require("node:module"); const load = Module._load;\nModule._load = function (request, ...rest) { return load.call(this, request === "zeromq" ? ${JSON.stringify(zeromqAddon)} : request, ...rest); };\n`,
+    );
     const result = spawnSync(process.execPath, ["--require", preload, courseBin, "doctor"], { encoding: "utf8" });
     assert.equal(result.status, EXIT.missing, result.stderr);
     assert.match(result.stderr, /course: the native addon zeromq was built for .*\nFix: .*npm rebuild zeromq/);

@@ -7,8 +7,14 @@ import { loadIris } from "../../lib/data/iris";
 
 test("the perceptron learns the table y = x1 (bias column x0 = 1 in the data)", () => {
   const { X, y } = copyFirstInputTable();
-  assert.deepEqual(X.map((row) => row[0]), [1, 1, 1, 1]);
-  assert.deepEqual(y, X.map((row) => row[1]));
+  assert.deepEqual(
+    X.map((row) => row[0]),
+    [1, 1, 1, 1],
+  );
+  assert.deepEqual(
+    y,
+    X.map((row) => row[1]),
+  );
   const p = new Perceptron({ inputs: 3, bias: "none" });
   const result = p.fit(X, y);
   assert.equal(result.converged, true);
@@ -48,12 +54,23 @@ test("bias as a separate term, as x0 = 1, with the sign step and ±1 labels", ()
 });
 
 test("converges on separable blobs with seeded shuffling; several outputs at once", () => {
-  const data = makeBlobs(60, 2, { centers: [[-3, -3], [3, 3]], std: 1, seed: 4 });
+  const data = makeBlobs(60, 2, {
+    centers: [
+      [-3, -3],
+      [3, 3],
+    ],
+    std: 1,
+    seed: 4,
+  });
   const p = new Perceptron({ inputs: 2, init: "random", seed: 1 });
   const a = p.fit(data.X, data.y, { shuffle: true, seed: 7 });
   assert.equal(a.converged, true);
   const again = new Perceptron({ inputs: 2, init: "random", seed: 1 }).fit(data.X, data.y, { shuffle: true, seed: 7 });
-  assert.deepEqual(again.history.map((e) => e.errors), a.history.map((e) => e.errors), "same seeds, same run");
+  assert.deepEqual(
+    again.history.map((e) => e.errors),
+    a.history.map((e) => e.errors),
+    "same seeds, same run",
+  );
   // three outputs: AND, OR and NAND of the same inputs, learnt together
   const { X } = logicGate("and");
   const targets = [logicGate("and").y, logicGate("or").y, logicGate("nand").y];
@@ -83,7 +100,14 @@ test("perceptron input checks", () => {
 });
 
 test("ADALINE: the Widrow-Hoff rule lowers the squared error, batch and stochastic", () => {
-  const data = makeBlobs(40, 2, { centers: [[-2, -2], [2, 2]], std: 0.8, seed: 2 });
+  const data = makeBlobs(40, 2, {
+    centers: [
+      [-2, -2],
+      [2, 2],
+    ],
+    std: 0.8,
+    seed: 2,
+  });
   const labels = data.y.map((c) => (c === 1 ? 1 : -1));
   for (const mode of ["stochastic", "batch"] as const) {
     const ada = new Adaline({ inputs: 2, learningRate: mode === "batch" ? 0.002 : 0.01 });
@@ -99,12 +123,25 @@ test("ADALINE: the Widrow-Hoff rule lowers the squared error, batch and stochast
   assert.ok(Math.abs(one.bias - 0.1) < 1e-15);
   assert.throws(() => new Adaline({ inputs: 2, learningRate: -1 }), /learning rate must be a finite number > 0/);
   const wild = new Adaline({ inputs: 2, learningRate: 10 });
-  assert.throws(() => wild.fit(data.X.map(([a, b]) => [a * 100, b * 100]), labels, { epochs: 200, mode: "batch" }), /the cost became .* in epoch \d+; the learning rate 10 is too large/);
+  assert.throws(
+    () =>
+      wild.fit(
+        data.X.map(([a, b]) => [a * 100, b * 100]),
+        labels,
+        { epochs: 200, mode: "batch" },
+      ),
+    /the cost became .* in epoch \d+; the learning rate 10 is too large/,
+  );
 });
 
 test("Hebb's rule: Δw = η x y; one pass over bipolar AND wires the unit", () => {
   assert.deepEqual(hebbUpdate([0, 0], [1, -1], 1, 0.5), [0.5, -0.5]);
-  const X = [[1, 1], [1, -1], [-1, 1], [-1, -1]];
+  const X = [
+    [1, 1],
+    [1, -1],
+    [-1, 1],
+    [-1, -1],
+  ];
   const y = [1, -1, -1, -1];
   const { weights, bias, steps } = trainHebb(X, y);
   assert.deepEqual(weights, [2, 2]);

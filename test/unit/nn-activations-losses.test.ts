@@ -68,20 +68,39 @@ test("every elementwise derivative matches a central difference away from its ki
 });
 
 test("softmax: rows sum to 1, survive huge scores, and backward equals the Jacobian", () => {
-  const Z = Matrix.fromArray([[1, 2, 3], [1000, 1001, 1002]]);
+  const Z = Matrix.fromArray([
+    [1, 2, 3],
+    [1000, 1001, 1002],
+  ]);
   const A = softmax.forward(Z);
-  A.toArray().forEach((row) => close(row.reduce((s, v) => s + v, 0), 1));
+  A.toArray().forEach((row) =>
+    close(
+      row.reduce((s, v) => s + v, 0),
+      1,
+    ),
+  );
   close(A.get(1, 2), A.get(0, 2)); // shifting all scores changes nothing
   const z = [0.3, -1.2, 2];
   const J = softmaxJacobian(z);
   const g = [0.5, -1, 2];
   const dZ = softmax.backward(Matrix.fromArray([z]), Matrix.fromArray([softmaxOf(z)]), Matrix.fromArray([g]));
-  z.forEach((_, j) => close(dZ.get(0, j), g.reduce((s, gi, i) => s + gi * J[i][j], 0)));
+  z.forEach((_, j) =>
+    close(
+      dZ.get(0, j),
+      g.reduce((s, gi, i) => s + gi * J[i][j], 0),
+    ),
+  );
 });
 
 test("loss values and gradients at a hand-computed point", () => {
-  const A = Matrix.fromArray([[0.8, 0.2], [0.4, 0.6]]);
-  const Y = Matrix.fromArray([[1, 0], [0, 1]]);
+  const A = Matrix.fromArray([
+    [0.8, 0.2],
+    [0.4, 0.6],
+  ]);
+  const Y = Matrix.fromArray([
+    [1, 0],
+    [0, 1],
+  ]);
   close(halfSquaredError.value(A, Y), (0.5 * (0.04 + 0.04) + 0.5 * (0.16 + 0.16)) / 2);
   close(mse.value(A, Y), (0.04 + 0.04 + 0.16 + 0.16) / 4);
   close(mae.value(A, Y), (0.2 + 0.2 + 0.4 + 0.4) / 4);

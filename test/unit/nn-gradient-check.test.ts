@@ -75,7 +75,10 @@ test("backprop matches numerical gradients for every activation × loss, depths 
 
 test("a wrong gradient is caught, and the check reports per layer", () => {
   const net = new Network([2, 3, 1], ["tanh", "sigmoid"], { seed: 1 });
-  const X = [[0.5, -1], [1, 2]];
+  const X = [
+    [0.5, -1],
+    [1, 2],
+  ];
   const y = [[1], [0]];
   const good = gradientCheck(net, X, y);
   assert.ok(good.relativeError < 1e-8);

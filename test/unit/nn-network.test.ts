@@ -45,7 +45,12 @@ function counting(inner: Optimizer): Optimizer & { steps: number } {
 
 test("an MLP solves XOR (the table with a bias column x0 = 1 last)", () => {
   const { X, y } = logicGate("xor", { biasColumn: "last" });
-  assert.deepEqual(X, [[0, 0, 1], [0, 1, 1], [1, 0, 1], [1, 1, 1]]);
+  assert.deepEqual(X, [
+    [0, 0, 1],
+    [0, 1, 1],
+    [1, 0, 1],
+    [1, 1, 1],
+  ]);
   const net = new Network([3, 4, 1], ["tanh", "sigmoid"], { seed: 3 });
   const history = net.train(X, y, { epochs: 500, batchSize: 4, learningRate: 1 });
   assert.deepEqual(net.predictClasses(X), [0, 1, 1, 0]);
@@ -96,7 +101,11 @@ test("three spirals: a 64-32-16 tanh network fits ≥ 97%; softmax regression st
 
 test("batch, mini-batch and stochastic gradient descent make 1, ⌈n/b⌉ and n steps per epoch", () => {
   const { X, y } = makeMoons(50, { noise: 0.1, seed: 2 });
-  for (const [batchSize, expected] of [[50, 1], [16, 4], [1, 50]] as const) {
+  for (const [batchSize, expected] of [
+    [50, 1],
+    [16, 4],
+    [1, 50],
+  ] as const) {
     const opt = counting(new SGD(0.1));
     new Network([2, 3, 1], ["tanh", "sigmoid"], { seed: 1 }).train(X, y, { epochs: 2, batchSize, optimizer: opt });
     assert.equal(opt.steps, 2 * expected, `batchSize ${batchSize}`);
@@ -115,7 +124,11 @@ test("every optimizer lowers the loss", () => {
 });
 
 test("L2 weight decay is the (1 − ηλ/n) shrink followed by the gradient step", () => {
-  const X = [[0.5, -1], [1, 0.25], [-0.5, 0.5]];
+  const X = [
+    [0.5, -1],
+    [1, 0.25],
+    [-0.5, 0.5],
+  ];
   const y = [1, 0, 1];
   const net = new Network([2, 3, 1], ["tanh", "sigmoid"], { seed: 5 });
   const W = net.weights.map((w) => w.clone());
@@ -187,13 +200,29 @@ test("float32 networks train as well and keep float32 parameters", () => {
 
 test("forward returns every z and activation; the history has one record per epoch", () => {
   const net = new Network([2, 3, 2], ["relu", "softmax"], { seed: 1 });
-  const pass = net.forward([[1, 2], [3, 4]]);
+  const pass = net.forward([
+    [1, 2],
+    [3, 4],
+  ]);
   assert.equal(pass.zs.length, 2);
   assert.equal(pass.activations.length, 3);
-  assert.deepEqual(pass.activations[0].toArray(), [[1, 2], [3, 4]]);
+  assert.deepEqual(pass.activations[0].toArray(), [
+    [1, 2],
+    [3, 4],
+  ]);
   pass.activations[2].toArray().forEach((row) => assert.ok(Math.abs(row[0] + row[1] - 1) < 1e-12));
-  const history = net.train([[1, 2], [3, 4]], [0, 1], { epochs: 3 });
-  assert.deepEqual(history.epochs.map((e) => e.epoch), [1, 2, 3]);
+  const history = net.train(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    [0, 1],
+    { epochs: 3 },
+  );
+  assert.deepEqual(
+    history.epochs.map((e) => e.epoch),
+    [1, 2, 3],
+  );
   assert.ok(net.summary().includes("total parameters: 17"));
   assert.equal(net.parameterCount, 17);
 });
@@ -201,7 +230,17 @@ test("forward returns every z and activation; the history has one record per epo
 test("bad input: shapes, empty data, labels and learning rates are named in the error", () => {
   const net = new Network([2, 3, 1], ["tanh", "sigmoid"]);
   assert.throws(() => net.predict([[1, 2, 3]]), /X has 3 columns \(features\) but the input layer has 2 units/);
-  assert.throws(() => net.train([[1, 2], [3, 4]], [1]), /X has 2 samples but y has 1 labels/);
+  assert.throws(
+    () =>
+      net.train(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [1],
+      ),
+    /X has 2 samples but y has 1 labels/,
+  );
   assert.throws(() => net.train([[1, 2]], [[1, 0]]), /y has 2 columns but the output layer has 1 units/);
   assert.throws(() => net.train([], []), /X is empty \(0 samples\)/);
   assert.throws(() => net.train([[1, NaN]], [1]), /X contains NaN at row 0, column 1/);
@@ -249,9 +288,9 @@ test("the pseudocode loops (batch, mini-batch, stochastic) match Network.train s
     const byTrain = start.clone();
     byTrain.train(X, Y, { epochs: 3, batchSize, learningRate: 0.5, shuffle: false });
     assert.equal(costs.length, 3);
-    byLoop.parameters().forEach((p, k) =>
-      p.data.forEach((v, i) => assert.ok(Math.abs(v - byTrain.parameters()[k].data[i]) < 1e-12, `batch ${batchSize}`)),
-    );
+    byLoop
+      .parameters()
+      .forEach((p, k) => p.data.forEach((v, i) => assert.ok(Math.abs(v - byTrain.parameters()[k].data[i]) < 1e-12, `batch ${batchSize}`)));
   }
   assert.throws(() => batchGradientDescent(start, X, Y, { epochs: 1, learningRate: 0 }), /learning rate must be a finite number > 0/);
 });
@@ -261,7 +300,10 @@ test("zero initial weights never break the symmetry: every hidden unit stays the
   const net = new Network([2, 4, 1], ["tanh", "sigmoid"], { init: "zeros" });
   net.train(X, y, { epochs: 20, batchSize: 8, learningRate: 0.5 });
   const W2 = net.weights[1].data;
-  assert.ok(Array.from(W2).every((w) => w === W2[0]), `output weights ${Array.from(W2)}`);
+  assert.ok(
+    Array.from(W2).every((w) => w === W2[0]),
+    `output weights ${Array.from(W2)}`,
+  );
   const random = new Network([2, 4, 1], ["tanh", "sigmoid"], { init: "normal-1/n_in", seed: 1 });
   random.train(X, y, { epochs: 20, batchSize: 8, learningRate: 0.5 });
   assert.ok(new Set(Array.from(random.weights[1].data)).size === 4);
@@ -289,7 +331,13 @@ test("a NaN that appears in the weights is reported with its layer and position"
   // and when the very last step of an epoch breaks the weights, the epoch's end catches it
   steps = 0;
   const net2 = new Network([2, 3, 2, 1], ["tanh", "tanh", "sigmoid"], { seed: 1 });
-  const lastStep: Optimizer = { ...faulty, step(params, grads) { sgd.step(params, grads); if (++steps === 4) params[0].data[0] = Infinity; } };
+  const lastStep: Optimizer = {
+    ...faulty,
+    step(params, grads) {
+      sgd.step(params, grads);
+      if (++steps === 4) params[0].data[0] = Infinity;
+    },
+  };
   assert.throws(
     () => net2.train(X, y, { epochs: 5, batchSize: 8, optimizer: lastStep }),
     /the weights stopped being finite numbers in epoch 1, batch 4 .*weights of layer 1: Infinity at row 0, column 0/,

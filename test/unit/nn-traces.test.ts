@@ -124,8 +124,22 @@ test("Mazur's 2-2-2 example: forward pass, E_total, gradients and the updated we
   // The Network class, given the same weights, computes the same gradients.
   const p = MAZUR_EXAMPLE;
   const net = new Network([2, 2, 2], "sigmoid", { loss: "half-squared-error" });
-  net.setLayer(1, [[p.w1, p.w3], [p.w2, p.w4]], [p.b1, p.b1]);
-  net.setLayer(2, [[p.w5, p.w7], [p.w6, p.w8]], [p.b2, p.b2]);
+  net.setLayer(
+    1,
+    [
+      [p.w1, p.w3],
+      [p.w2, p.w4],
+    ],
+    [p.b1, p.b1],
+  );
+  net.setLayer(
+    2,
+    [
+      [p.w5, p.w7],
+      [p.w6, p.w8],
+    ],
+    [p.b2, p.b2],
+  );
   const g = net.backprop([[p.i1, p.i2]], [[p.t1, p.t2]]);
   assert.ok(Math.abs(g.cost - t.errors.total) < 1e-15);
   const [W1, , W2] = [g.weights[0], null, g.weights[1]];
@@ -139,8 +153,18 @@ test("Mazur's 2-2-2 example: forward pass, E_total, gradients and the updated we
 });
 
 test("the car / non-car table: its 'MSE' is a sum of squares and its cross-entropy uses log10", () => {
-  const predicted = [[0.9, 0.1], [0.6, 0.4], [0.6, 0.4], [0.3, 0.7]];
-  const actual = [[1, 0], [1, 0], [0, 1], [0, 1]];
+  const predicted = [
+    [0.9, 0.1],
+    [0.6, 0.4],
+    [0.6, 0.4],
+    [0.3, 0.7],
+  ];
+  const actual = [
+    [1, 0],
+    [1, 0],
+    [0, 1],
+    [0, 1],
+  ];
   const printedSquares = ["0.02", "0.32", "0.72", "0.18"];
   const printedEntropy = ["0.05", "0.22", "0.40", "0.15"];
   predicted.forEach((row, i) => {

@@ -31,13 +31,15 @@ describe("supported Node releases", () => {
     for (const [name, entry] of Object.entries(lock.packages)) {
       const range = (entry.engines as { node?: unknown } | undefined)?.node;
       if (typeof range !== "string") continue;
-      for (const floor of floors) if (!semver.satisfies(floor, range)) refused.push(`${name || "(root)"} needs node ${range}, not ${floor}`);
+      for (const floor of floors)
+        if (!semver.satisfies(floor, range)) refused.push(`${name || "(root)"} needs node ${range}, not ${floor}`);
     }
     assert.deepEqual(refused, [], "pin or override these so that they install on every supported Node");
   });
 
   test("doctor's verdict on a Node version", () => {
-    for (const v of ["20.19.0", "20.20.2", "22.12.0", "22.23.5", "24.0.0", "24.22.3", "26.12.1"]) assert.deepEqual(nodeSupport(v), { kind: "supported" }, v);
+    for (const v of ["20.19.0", "20.20.2", "22.12.0", "22.23.5", "24.0.0", "24.22.3", "26.12.1"])
+      assert.deepEqual(nodeSupport(v), { kind: "supported" }, v);
     assert.deepEqual(nodeSupport("20.18.3"), { kind: "outdated", needs: "20.19" });
     assert.deepEqual(nodeSupport("22.11.0"), { kind: "outdated", needs: "22.12" });
     for (const v of ["16.20.2", "18.20.4"]) assert.deepEqual(nodeSupport(v), { kind: "too-old" }, v);

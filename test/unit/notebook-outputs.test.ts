@@ -24,7 +24,11 @@ test("consecutive chunks of one stream merge; a different stream starts a new ou
   for (const m of [stream("stdout", "a"), stream("stdout", "b\n"), stream("stderr", "warn\n"), stream("stdout", "c\n")]) outputs.handle(m);
   assert.deepEqual(
     cell.outputs.map((o) => (o.output_type === "stream" ? [o.name, joinText(o.text)] : o.output_type)),
-    [["stdout", "ab\n"], ["stderr", "warn\n"], ["stdout", "c\n"]],
+    [
+      ["stdout", "ab\n"],
+      ["stderr", "warn\n"],
+      ["stdout", "c\n"],
+    ],
   );
   assert.equal(outputs.stderrText, "warn\n");
 });
@@ -47,11 +51,15 @@ test("update_display_data replaces the display in place, also in an earlier cell
   notebook.startCell(first).handle(display({ "text/plain": "step 0" }, "progress"));
   const later = notebook.startCell(second);
   later.handle(stream("stdout", "working\n"));
-  notebook.updateDisplay(message("update_display_data", { data: { "text/plain": "step 9" }, metadata: {}, transient: { display_id: "progress" } }));
+  notebook.updateDisplay(
+    message("update_display_data", { data: { "text/plain": "step 9" }, metadata: {}, transient: { display_id: "progress" } }),
+  );
   assert.equal(first.outputs.length, 1);
   assert.deepEqual(first.outputs[0], { output_type: "display_data", data: { "text/plain": "step 9" }, metadata: {} });
   assert.equal(second.outputs.length, 1, "the update adds nothing to the running cell");
-  notebook.updateDisplay(message("update_display_data", { data: { "text/plain": "?" }, metadata: {}, transient: { display_id: "unknown" } }));
+  notebook.updateDisplay(
+    message("update_display_data", { data: { "text/plain": "?" }, metadata: {}, transient: { display_id: "unknown" } }),
+  );
   assert.equal(joinText((first.outputs[0] as { data: { "text/plain": string } }).data["text/plain"]), "step 9");
 });
 

@@ -13,7 +13,13 @@ import { cellSource } from "../../scripts/src/notebook/cells";
 export const SOURCE_BY_NUMBER = /\bseed[ -]?0{0,2}(000|001|003|004)\b|\bthe seed's\b|\bseeds? 00[0134]\b/i;
 
 test("the pattern catches a source called by its number and lets random seeds be", () => {
-  for (const bad of ["as seed 000 writes it", "Seed 001 trains a perceptron", "the seed's random_state", "(seed 004's example)", "seeds 003"]) {
+  for (const bad of [
+    "as seed 000 writes it",
+    "Seed 001 trains a perceptron",
+    "the seed's random_state",
+    "(seed 004's example)",
+    "seeds 003",
+  ]) {
     assert.match(bad, SOURCE_BY_NUMBER, bad);
   }
   for (const good of ["shuffled with seed 42", "20 seeds each", "{ seed: 0 }", "seed 3", "seed000Runs", "the IIT Roorkee slides"]) {

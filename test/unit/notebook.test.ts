@@ -86,7 +86,10 @@ test("serializeNotebook writes numbers, key order and output bundles as nbformat
   Object.assign(notebook.metadata, { orig_nbformat: 3, signature: "sha256:x" });
   const text = serializeNotebook(notebook);
   // What Python's json.dumps writes for these numbers (repr of a float, digits of an int).
-  assert.match(text, /"y": \[\n\s+0\.1,\n\s+1e-05,\n\s+0\.0001,\n\s+-2\.5e-07,\n\s+1e\+21,\n\s+10000000000000000,\n\s+123\.456,\n\s+2,\n\s+0\n/);
+  assert.match(
+    text,
+    /"y": \[\n\s+0\.1,\n\s+1e-05,\n\s+0\.0001,\n\s+-2\.5e-07,\n\s+1e\+21,\n\s+10000000000000000,\n\s+123\.456,\n\s+2,\n\s+0\n/,
+  );
   const parsed = JSON.parse(text);
   assert.deepEqual(Object.keys(parsed.cells[0].metadata), ["a", "b", "\uFB01", "\u{1F600}"], "keys by code point, and no trusted flag");
   const data = parsed.cells[0].outputs[0].data;
@@ -109,7 +112,10 @@ test("a notebook survives write and read unchanged, unknown metadata included", 
     assert.deepEqual(again.cells[1]!.metadata, { nbgrader: { schema_version: 3, locked: true } });
     writeNotebook(file, again);
     assert.equal(readFileSync(file, "utf8"), first, "writing what was read gives the same bytes");
-    assert.deepEqual(codeCells(again).map((c) => c.index), [1]);
+    assert.deepEqual(
+      codeCells(again).map((c) => c.index),
+      [1],
+    );
   });
 });
 
@@ -130,20 +136,32 @@ test("invalid notebooks give errors that name the file and the problem (exit cod
     ['{"nbformat": 4, "nbformat_minor": 5, "metadata": {}}', /lacks the "cells" list/],
     ['{"nbformat": 4, "nbformat_minor": 5, "cells": []}', /lacks the "metadata" object/],
     ['{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code"}]}', /cell 1 has no "source"/],
-    ['{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "heading", "source": ""}]}', /cell 1 has cell_type "heading"/],
-    ['{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code", "source": "", "outputs": {}}]}', /"outputs" that is not a list/],
+    [
+      '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "heading", "source": ""}]}',
+      /cell 1 has cell_type "heading"/,
+    ],
+    [
+      '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code", "source": "", "outputs": {}}]}',
+      /"outputs" that is not a list/,
+    ],
   ];
   for (const [text, message] of cases) {
     assert.throws(
       () => parseNotebook(text, "bad.ipynb"),
-      (error: unknown) => error instanceof NotebookError && message.test(error.message) && error.exitCode === EXIT.missing && error.message.includes("bad.ipynb"),
+      (error: unknown) =>
+        error instanceof NotebookError &&
+        message.test(error.message) &&
+        error.exitCode === EXIT.missing &&
+        error.message.includes("bad.ipynb"),
       `for ${text}`,
     );
   }
 });
 
 test("code cells missing outputs or execution_count are filled in, like Jupyter tolerates", () => {
-  const notebook = parseNotebook('{"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": [{"cell_type": "code", "source": "1", "metadata": {}}]}');
+  const notebook = parseNotebook(
+    '{"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": [{"cell_type": "code", "source": "1", "metadata": {}}]}',
+  );
   const cell = notebook.cells[0]!;
   assert.equal(cell.cell_type, "code");
   if (cell.cell_type === "code") {
@@ -155,7 +173,10 @@ test("code cells missing outputs or execution_count are filled in, like Jupyter 
 test("readNotebook names a missing file", () => {
   withTempDir((dir) => {
     const file = join(dir, "missing.ipynb");
-    assert.throws(() => readNotebook(file), (e: unknown) => e instanceof NotebookError && /missing\.ipynb: no such file/.test(e.message));
+    assert.throws(
+      () => readNotebook(file),
+      (e: unknown) => e instanceof NotebookError && /missing\.ipynb: no such file/.test(e.message),
+    );
     writeFileSync(join(dir, "broken.ipynb"), "{");
     assert.throws(() => readNotebook(join(dir, "broken.ipynb")), /broken\.ipynb: is not valid JSON/);
   });

@@ -35,8 +35,16 @@ test("masters are told apart from the learners' versions by what they hold, not 
       assert.equal(holdsInstructorContent(notebook), folder === "notebooks", `${folder}/${name}`);
     }
   }
-  assert.equal(holdsInstructorContent(newNotebook([newCodeCell("// BEGIN HIDDEN TESTS\ncheck.equal(1, 1);\n// END HIDDEN TESTS")])), true, "hidden tests alone make a master");
-  assert.equal(holdsInstructorContent(newNotebook([newCodeCell('console.log("BEGIN SOLUTION is just text here")')])), false, "marker words inside a line are not a marker");
+  assert.equal(
+    holdsInstructorContent(newNotebook([newCodeCell("// BEGIN HIDDEN TESTS\ncheck.equal(1, 1);\n// END HIDDEN TESTS")])),
+    true,
+    "hidden tests alone make a master",
+  );
+  assert.equal(
+    holdsInstructorContent(newNotebook([newCodeCell('console.log("BEGIN SOLUTION is just text here")')])),
+    false,
+    "marker words inside a line are not a marker",
+  );
 });
 
 test("course run does not overwrite a master unless told to, and says where the outputs can go", async () => {
@@ -50,7 +58,11 @@ test("course run does not overwrite a master unless told to, and says where the 
       const what = `course run ${args.join(" ")}\n${r.stdout}${r.stderr}`;
       assert.equal(r.code, 2, what);
       assert.match(r.stderr, /01-topic\.ipynb is an instructor master \(it holds solutions or hidden tests\).*Nothing was run\./, what);
-      assert.match(r.stderr, /Fix: write the executed copies elsewhere with --output-dir DIR \(or --output FILE\), or pass --in-place/, what);
+      assert.match(
+        r.stderr,
+        /Fix: write the executed copies elsewhere with --output-dir DIR \(or --output FILE\), or pass --in-place/,
+        what,
+      );
       assert.doesNotMatch(r.stdout, /running/, what);
       assert.equal(fs.readFileSync(master, "utf8"), before, "the master is untouched");
     }

@@ -20,9 +20,21 @@ function executedFolder(root: string): string {
     nbgrader: { schema_version: 3, grade_id: "answer", solution: true, grade: false, locked: false, task: false },
   });
   answer.execution_count = 1;
-  writeNotebook(path.join(dir, "02-graded.ipynb"), newNotebook([newMarkdownCell("# 02 · Graded\n\nAn exercise on $y = wx + b$, the line."), answer, test]));
-  const plot = { ...newCodeCell("plot()"), execution_count: 1, outputs: [{ output_type: "display_data" as const, data: { "application/vnd.plotly.v1+json": { data: [{ y: [1, 2] }] } }, metadata: {} }] };
-  writeNotebook(path.join(dir, "01-intro.ipynb"), newNotebook([newMarkdownCell("# 01 · Intro\n\nWhat the course is about, and see [the exercise](02-graded.ipynb)."), plot]));
+  writeNotebook(
+    path.join(dir, "02-graded.ipynb"),
+    newNotebook([newMarkdownCell("# 02 · Graded\n\nAn exercise on $y = wx + b$, the line."), answer, test]),
+  );
+  const plot = {
+    ...newCodeCell("plot()"),
+    execution_count: 1,
+    outputs: [
+      { output_type: "display_data" as const, data: { "application/vnd.plotly.v1+json": { data: [{ y: [1, 2] }] } }, metadata: {} },
+    ],
+  };
+  writeNotebook(
+    path.join(dir, "01-intro.ipynb"),
+    newNotebook([newMarkdownCell("# 01 · Intro\n\nWhat the course is about, and see [the exercise](02-graded.ipynb)."), plot]),
+  );
   writeNotebook(path.join(dir, "scratch.ipynb"), newNotebook([newMarkdownCell("# scratch")]));
   return dir;
 }
@@ -38,7 +50,10 @@ test("course export --html --from DIR writes a site of the executed notebooks, w
     for (const asset of ["plotly.min.js", "katex/katex.min.css", "highlight.css", "site.css", "site.js", "require-shim.js"]) {
       assert.ok(fs.existsSync(path.join(out, "assets", asset)), `assets/${asset}`);
     }
-    assert.ok(fs.readdirSync(path.join(out, "assets", "katex", "fonts")).some((f) => f.endsWith(".woff2")), "KaTeX's fonts are copied");
+    assert.ok(
+      fs.readdirSync(path.join(out, "assets", "katex", "fonts")).some((f) => f.endsWith(".woff2")),
+      "KaTeX's fonts are copied",
+    );
     const graded = fs.readFileSync(path.join(out, "02-graded.html"), "utf8");
     assert.doesNotMatch(graded, /secretProbe|HIDDEN TESTS|BEGIN SOLUTION/);
     assert.match(graded, /all checks passed/);

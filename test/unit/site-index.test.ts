@@ -66,7 +66,10 @@ test("the sample assignment is listed for instructors, apart from the lessons, a
   const lessons = index.cells.filter((c) => /^course-index-\d\d-/.test(c.id ?? ""));
   assert.ok(lessons.length > 0);
   assert.match(text(lessons[0].id!), /\]\(exercises\/01-mcculloch-pitts\.ipynb\)/, "the first lesson is notebook 01");
-  assert.ok(lessons.every((c) => !/00-sample-assignment/.test(text(c.id!))), "the sample assignment is not among the lessons");
+  assert.ok(
+    lessons.every((c) => !/00-sample-assignment/.test(text(c.id!))),
+    "the sample assignment is not among the lessons",
+  );
   const instructors = text("course-index-for-instructors");
   assert.match(instructors, /^## For instructors\n/);
   assert.match(instructors, /### \[00 · Sample assignment[^\]]*\]\(exercises\/00-sample-assignment\.ipynb\)/);
@@ -76,9 +79,12 @@ test("the sample assignment is listed for instructors, apart from the lessons, a
 test("the exported site's index lists lessons, then For instructors, then the Sources; lesson pages page through lessons only", () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-site-index-"));
   try {
-    const sample = newNotebook([newMarkdownCell("# 00 · Sample assignment\n\nFor instructors: how an assignment is written, released and graded.")]);
+    const sample = newNotebook([
+      newMarkdownCell("# 00 · Sample assignment\n\nFor instructors: how an assignment is written, released and graded."),
+    ]);
     sample.metadata = { ...sample.metadata, nncourse: { audience: "instructors" } };
-    const lesson = (n: string, title: string) => newNotebook([newMarkdownCell(`# ${n} · ${title}\n\nA lesson about ${title.toLowerCase()}, for learners.`)]);
+    const lesson = (n: string, title: string) =>
+      newNotebook([newMarkdownCell(`# ${n} · ${title}\n\nA lesson about ${title.toLowerCase()}, for learners.`)]);
     buildSite(out, [
       { file: "00-sample-assignment.ipynb", notebook: sample },
       { file: "01-mcculloch-pitts.ipynb", notebook: lesson("01", "Neurons") },
@@ -113,7 +119,9 @@ test("the catalog reads title, summary and topics; the index is rewritten only w
   try {
     fs.mkdirSync(path.join(root, "notebooks"));
     const notebook = newNotebook([
-      newMarkdownCell("# 07 · Gradient descent\n\n- a list is not a summary\n\nWe walk downhill on the loss $L(w)$, one step at a time.\n\n## Batch\ntext\n\n## Momentum"),
+      newMarkdownCell(
+        "# 07 · Gradient descent\n\n- a list is not a summary\n\nWe walk downhill on the loss $L(w)$, one step at a time.\n\n## Batch\ntext\n\n## Momentum",
+      ),
       newCodeCell("1 + 1"),
     ]);
     writeNotebook(path.join(root, "notebooks", "07-gradient-descent.ipynb"), notebook);
@@ -121,7 +129,12 @@ test("the catalog reads title, summary and topics; the index is rewritten only w
     const entry = describeNotebook(path.join(root, "notebooks", "07-gradient-descent.ipynb"));
     assert.deepEqual(
       { title: entry.title, summary: entry.summary, sections: entry.sections, assignment: entry.assignment },
-      { title: "07 · Gradient descent", summary: "We walk downhill on the loss $L(w)$, one step at a time.", sections: ["Batch", "Momentum"], assignment: false },
+      {
+        title: "07 · Gradient descent",
+        summary: "We walk downhill on the loss $L(w)$, one step at a time.",
+        sections: ["Batch", "Momentum"],
+        assignment: false,
+      },
     );
     assert.equal(ensureCourseIndex(root).outcome, "created");
     assert.equal(ensureCourseIndex(root).outcome, "unchanged");

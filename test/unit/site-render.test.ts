@@ -37,7 +37,10 @@ test("HTML outputs lose their own copy of plotly.js but keep the code that draws
 });
 
 test("streams and errors are escaped, with terminal colours removed", () => {
-  assert.equal(renderOutput({ output_type: "stream", name: "stderr", text: "\u001b[31m<b>oops</b>\u001b[0m\n" }), '<div class="output output-stream output-stderr"><pre>&lt;b&gt;oops&lt;/b&gt;\n</pre></div>');
+  assert.equal(
+    renderOutput({ output_type: "stream", name: "stderr", text: "\u001b[31m<b>oops</b>\u001b[0m\n" }),
+    '<div class="output output-stream output-stderr"><pre>&lt;b&gt;oops&lt;/b&gt;\n</pre></div>',
+  );
   assert.match(renderOutput({ output_type: "error", ename: "Error", evalue: "bad", traceback: [] }), /Error: bad/);
 });
 
@@ -55,7 +58,7 @@ test("links between notebooks can be pointed at pages; headings get anchors", ()
 });
 
 test("code is highlighted as TypeScript and escaped", () => {
-  const html = highlightCode('const x: number = 1; // <b>');
+  const html = highlightCode("const x: number = 1; // <b>");
   assert.match(html, /hljs-keyword">const/);
   assert.match(html, /&lt;b&gt;/);
 });

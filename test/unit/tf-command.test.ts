@@ -10,7 +10,11 @@ import { projectRoot, runCourse } from "../helpers/cli";
 const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot, "package.json"), "utf8"));
 
 test("tfjs-node: added as a dependency, and its override points at that dependency", () => {
-  assert.match(pkg.overrides["@tensorflow/tfjs-node"], /^npm:@tensorflow\/tfjs@/, "the project aliases tfjs-node (this is what the command works around)");
+  assert.match(
+    pkg.overrides["@tensorflow/tfjs-node"],
+    /^npm:@tensorflow\/tfjs@/,
+    "the project aliases tfjs-node (this is what the command works around)",
+  );
   const next = withNativePackage(pkg, "node");
   assert.equal(next.dependencies!["@tensorflow/tfjs-node"], NATIVE_VERSION);
   assert.equal(next.overrides!["@tensorflow/tfjs-node"], "$@tensorflow/tfjs-node");

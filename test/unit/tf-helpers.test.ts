@@ -61,7 +61,9 @@ function irisLikeData(n = 90): { x: import("@tensorflow/tfjs").Tensor2D; y: impo
 }
 
 function classifier(): import("@tensorflow/tfjs").Sequential {
-  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 8, activation: "relu" }), tf.layers.dense({ units: 3, activation: "softmax" })] });
+  const model = tf.sequential({
+    layers: [tf.layers.dense({ inputShape: [4], units: 8, activation: "relu" }), tf.layers.dense({ units: 3, activation: "softmax" })],
+  });
   model.compile({ optimizer: tf.train.sgd(0.1), loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
   return model;
 }
@@ -73,7 +75,12 @@ describe("faster BatchMatMul", () => {
       const a = tf.randomUniform([70, 50], -1, 1, "float32", 1);
       const b = tf.randomUniform([70, 30], -1, 1, "float32", 2);
       const c = tf.randomUniform([20, 50], -1, 1, "float32", 3);
-      const products = () => [tf.matMul(a, b, true, false), tf.matMul(a, c, false, true), tf.matMul(c, a.transpose()), tf.matMul(a.expandDims(0), b.expandDims(0), true, false)];
+      const products = () => [
+        tf.matMul(a, b, true, false),
+        tf.matMul(a, c, false, true),
+        tf.matMul(c, a.transpose()),
+        tf.matMul(a.expandDims(0), b.expandDims(0), true, false),
+      ];
       restoreStockKernels(tf);
       const stock = products();
       useFastKernels(tf);
@@ -137,7 +144,10 @@ describe("models as files", () => {
   });
 
   test("missing, damaged or mismatched files are named", async () => {
-    await assert.rejects(loadModel(path.join(work, "nothing-here")), /there is no saved model at .*nothing-here \(model\.json is missing\)/);
+    await assert.rejects(
+      loadModel(path.join(work, "nothing-here")),
+      /there is no saved model at .*nothing-here \(model\.json is missing\)/,
+    );
     const dir = path.join(work, "damaged");
     await saveModel(classifier(), dir);
     const weights = fs.readFileSync(path.join(dir, "weights.bin"));
@@ -155,7 +165,11 @@ describe("callbacks", () => {
   test("bestWeights stops after `patience` epochs without improvement and puts the best weights back", async () => {
     // A fake model whose "weights" are one number: the callback only needs these methods.
     let weights: import("@tensorflow/tfjs").Tensor[] = [tf.scalar(0)];
-    const model = { stopTraining: false, getWeights: () => weights, setWeights: (w: import("@tensorflow/tfjs").Tensor[]) => (weights = w.map((t) => t.clone())) };
+    const model = {
+      stopTraining: false,
+      getWeights: () => weights,
+      setWeights: (w: import("@tensorflow/tfjs").Tensor[]) => (weights = w.map((t) => t.clone())),
+    };
     const cb = bestWeights({ monitor: "val_loss", patience: 2 });
     (cb as unknown as { model: unknown }).model = model; // setModel insists on a real LayersModel
     await cb.onTrainBegin();
@@ -188,7 +202,13 @@ describe("callbacks", () => {
     const log = console.log;
     console.log = (...a: unknown[]) => lines.push(a.join(" "));
     try {
-      await model.fit(x, y, { epochs: 6, batchSize: 30, verbose: 0, validationSplit: 0.2, callbacks: [ckpt, runLogger("small", { dir: runs, params: { units: 8 } }), liveProgress({ title: "iris-like" })] });
+      await model.fit(x, y, {
+        epochs: 6,
+        batchSize: 30,
+        verbose: 0,
+        validationSplit: 0.2,
+        callbacks: [ckpt, runLogger("small", { dir: runs, params: { units: 8 } }), liveProgress({ title: "iris-like" })],
+      });
     } finally {
       console.log = log;
     }
@@ -199,7 +219,10 @@ describe("callbacks", () => {
     assert.deepEqual(logged.small.params, { units: 8 });
     assert.equal(logged.small.epochs.length, 6);
     assert.ok(logged.small.epochs.every((e, i) => e.epoch === i + 1 && typeof e.valLoss === "number" && typeof e.accuracy === "number"));
-    assert.ok(lines.some((l) => /iris-like: epoch 6\/6, loss [\d.]+, val loss [\d.]+, accuracy/.test(l)), lines.join("\n"));
+    assert.ok(
+      lines.some((l) => /iris-like: epoch 6\/6, loss [\d.]+, val loss [\d.]+, accuracy/.test(l)),
+      lines.join("\n"),
+    );
     assert.throws(() => readRuns(runs, ["small", "big"]), /no logged run named "big" in .* \(there are: small\)/);
     assert.throws(() => runLogger("a/b"), /may only have letters/);
     assert.throws(() => readRuns(path.join(work, "none")), /there are no logged runs/);
@@ -211,7 +234,16 @@ describe("callbacks", () => {
   });
 
   test("Keras log names map to the chart's names", () => {
-    assert.deepEqual(epochRecord(3, { loss: 1, acc: 0.5, val_loss: 2, val_acc: 0.25 }), { loss: 1, acc: 0.5, val_loss: 2, val_acc: 0.25, epoch: 3, accuracy: 0.5, valLoss: 2, valAccuracy: 0.25 });
+    assert.deepEqual(epochRecord(3, { loss: 1, acc: 0.5, val_loss: 2, val_acc: 0.25 }), {
+      loss: 1,
+      acc: 0.5,
+      val_loss: 2,
+      val_acc: 0.25,
+      epoch: 3,
+      accuracy: 0.5,
+      valLoss: 2,
+      valAccuracy: 0.25,
+    });
   });
 });
 
@@ -248,7 +280,13 @@ describe("summary, leaks, search, datasets", () => {
   test("the summary counts every layer's parameters", () => {
     const model = classifier();
     const s = modelSummary(model);
-    assert.deepEqual(s.rows.map((r) => [r.type, r.outputShape, r.params]), [["Dense", "[batch, 8]", 40], ["Dense", "[batch, 3]", 27]]);
+    assert.deepEqual(
+      s.rows.map((r) => [r.type, r.outputShape, r.params]),
+      [
+        ["Dense", "[batch, 8]", 40],
+        ["Dense", "[batch, 3]", 27],
+      ],
+    );
     assert.equal(s.totalParams, 67);
     assert.equal(s.trainableParams, 67);
     model.dispose();
@@ -263,14 +301,23 @@ describe("summary, leaks, search, datasets", () => {
     assert.match(r.message, /cell: 1 tensor \(0\.1 KB\) created here is still alive\. Dispose/);
     kept.dispose();
     assert.equal(watch.check().ok, true);
-    await assert.rejects(checkTensors("leaky", () => tf.zeros([2])), /leaky: 1 tensor/);
+    await assert.rejects(
+      checkTensors("leaky", () => tf.zeros([2])),
+      /leaky: 1 tensor/,
+    );
     assert.equal(await checkTensors("tidy", () => tf.tidy(() => tf.zeros([2]).sum().dataSync()[0])), 0);
   });
 
   test("k folds validate every row once; the search is reproducible and picks the best mean", async () => {
     const folds = kFold(10, 3, 1);
-    assert.deepEqual(folds.map((f) => f.validation.length), [3, 3, 4]);
-    assert.deepEqual(folds.flatMap((f) => f.validation).sort((a, b) => a - b), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(
+      folds.map((f) => f.validation.length),
+      [3, 3, 4],
+    );
+    assert.deepEqual(
+      folds.flatMap((f) => f.validation).sort((a, b) => a - b),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
     folds.forEach((f) => assert.equal(f.train.length + f.validation.length, 10));
     assert.throws(() => kFold(2, 3), /2 rows cannot be cut into 3 folds/);
     const search = (seed: number) =>
@@ -285,15 +332,27 @@ describe("summary, leaks, search, datasets", () => {
       });
     const a = await search(5);
     const b = await search(5);
-    assert.deepEqual(a.trials.map((t) => t.params), b.trials.map((t) => t.params));
+    assert.deepEqual(
+      a.trials.map((t) => t.params),
+      b.trials.map((t) => t.params),
+    );
     assert.ok(a.trials.every((t) => t.params.lr >= 1e-3 && t.params.lr <= 1e-1 && [1, 2, 3].includes(t.params.layers)));
     assert.equal(a.best.mean, Math.min(...a.trials.map((t) => t.mean)));
-    await assert.rejects(randomizedSearch({ space: { u: [1] }, trials: 1, samples: 9, evaluate: () => NaN }), /evaluate returned NaN for trial 1, fold 1/);
-    await assert.rejects(randomizedSearch({ space: { u: { logUniform: [0, 1] } }, trials: 1, samples: 9, evaluate: () => 1 }), /log-uniform, so its range must be above 0/);
+    await assert.rejects(
+      randomizedSearch({ space: { u: [1] }, trials: 1, samples: 9, evaluate: () => NaN }),
+      /evaluate returned NaN for trial 1, fold 1/,
+    );
+    await assert.rejects(
+      randomizedSearch({ space: { u: { logUniform: [0, 1] } }, trials: 1, samples: 9, evaluate: () => 1 }),
+      /log-uniform, so its range must be above 0/,
+    );
   });
 
   test("the tensor scaler standardizes with the training statistics and undoes it", () => {
-    const train = tf.tensor2d([[1, 10, 5], [3, 30, 5]]);
+    const train = tf.tensor2d([
+      [1, 10, 5],
+      [3, 30, 5],
+    ]);
     const scaler = new TensorScaler().fit(train);
     const z = scaler.transform(train);
     assert.deepEqual(Array.from(z.dataSync()), [-1, -1, 0, 1, 1, 0], "a constant column stays finite");
@@ -305,12 +364,16 @@ describe("summary, leaks, search, datasets", () => {
     scaler.dispose();
   });
 
-  test("California housing is cut like the seeds: a quarter for testing, a quarter of the rest for validation", { skip: housingMissing() }, () => {
-    const s = splitCaliforniaHousing(42);
-    assert.deepEqual([s.XTrain.length, s.XValid.length, s.XTest.length], [11610, 3870, 5160]);
-    assert.equal(s.XTrain[0].length, 8);
-    assert.deepEqual(splitCaliforniaHousing(42).yTest.slice(0, 5), s.yTest.slice(0, 5));
-  });
+  test(
+    "California housing is cut like the seeds: a quarter for testing, a quarter of the rest for validation",
+    { skip: housingMissing() },
+    () => {
+      const s = splitCaliforniaHousing(42);
+      assert.deepEqual([s.XTrain.length, s.XValid.length, s.XTest.length], [11610, 3870, 5160]);
+      assert.equal(s.XTrain[0].length, 8);
+      assert.deepEqual(splitCaliforniaHousing(42).yTest.slice(0, 5), s.yTest.slice(0, 5));
+    },
+  );
 });
 
 function housingMissing(): string | false {

@@ -31,7 +31,10 @@ describe("exponentialRates", () => {
 
 describe("smoothLosses and suggestLearningRate", () => {
   test("the bias-corrected average starts at the first loss and follows a constant", () => {
-    assert.deepEqual(smoothLosses([2, 2, 2], 0.8).map((v) => Number(v.toFixed(12))), [2, 2, 2]);
+    assert.deepEqual(
+      smoothLosses([2, 2, 2], 0.8).map((v) => Number(v.toFixed(12))),
+      [2, 2, 2],
+    );
     const s = smoothLosses([1, 3], 0.5);
     assert.equal(s[0], 1);
     // (0.5·0.5·1 + 0.5·3) / (1 − 0.25) = 1.75 / 0.75
@@ -62,7 +65,9 @@ describe("findLearningRate on a tiny seeded model", () => {
     return { x: tf.tensor2d(rows), y: tf.tensor2d(rows.map(([a, b]) => [2 * a - b + 0.5])) };
   }
   function model(optimizer: import("@tensorflow/tfjs").Optimizer) {
-    const m = tf.sequential({ layers: [tf.layers.dense({ units: 8, activation: "relu", inputShape: [2] }), tf.layers.dense({ units: 1 })] });
+    const m = tf.sequential({
+      layers: [tf.layers.dense({ units: 8, activation: "relu", inputShape: [2] }), tf.layers.dense({ units: 1 })],
+    });
     m.compile({ loss: "meanSquaredError", optimizer });
     return seedWeights(m, 3);
   }
@@ -78,7 +83,9 @@ describe("findLearningRate on a tiny seeded model", () => {
     const schedule = exponentialRates(1e-5, 10, 32);
     assert.ok(sweep.rates.length >= 5, `only ${sweep.rates.length} batches ran`);
     assert.equal(sweep.losses.length, sweep.rates.length);
-    sweep.rates.forEach((r, i) => assert.ok(Math.abs(r - schedule[i]) <= 1e-12 * schedule[i], `batch ${i}: rate ${r}, expected ${schedule[i]}`));
+    sweep.rates.forEach((r, i) =>
+      assert.ok(Math.abs(r - schedule[i]) <= 1e-12 * schedule[i], `batch ${i}: rate ${r}, expected ${schedule[i]}`),
+    );
     // At 10 SGD diverges on this problem: the sweep stops before the last batch.
     assert.ok(sweep.stoppedEarly, "the loss should shoot up before a learning rate of 10");
     assert.ok(sweep.rates.length < 32);

@@ -66,7 +66,10 @@ describe("fitSeededMulti", () => {
     const h = await fitSeededMulti(model, [train.a, train.b], [train.y, train.y], {
       epochs: 2,
       batchSize: 16,
-      validationData: [[valid.a, valid.b], [valid.y, valid.y]],
+      validationData: [
+        [valid.a, valid.b],
+        [valid.y, valid.y],
+      ],
       callbacks: { onEpochEnd: async (_e, logs) => void seen.push(Number(logs?.val_loss)) },
     });
     const last = (key: string) => (h.history[key] as number[]).at(-1) as number;
@@ -114,7 +117,15 @@ describe("fitSeededMulti", () => {
     const { a, b, y } = data(32);
     const model = wideAndDeep();
     await fitSeededMulti(model, [a, b], [y, y], { epochs: 1 }); // the optimizer's variables exist from here on
-    await checkTensors("fitSeededMulti", () => fitSeededMulti(model, [a, b], [y, y], { epochs: 2, validationData: [[a, b], [y, y]] }));
+    await checkTensors("fitSeededMulti", () =>
+      fitSeededMulti(model, [a, b], [y, y], {
+        epochs: 2,
+        validationData: [
+          [a, b],
+          [y, y],
+        ],
+      }),
+    );
     model.dispose();
     tf.dispose([a, b, y]);
   });

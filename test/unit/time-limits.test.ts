@@ -15,13 +15,19 @@ test("a notebook's declared limits are used unless the command line gives its ow
   const declared = declaredTimeLimits(withLimits({ cell_seconds: 240, notebook_seconds: 900 }));
   assert.deepEqual(declared, { cellTimeoutMs: 240_000, notebookTimeoutMs: 900_000 });
   assert.deepEqual(effectiveTimeLimits(defaults, declared, {}), { cellTimeoutMs: 240_000, notebookTimeoutMs: 900_000 });
-  assert.deepEqual(effectiveTimeLimits(defaults, declared, { cellTimeoutMs: 10_000 }), { cellTimeoutMs: 10_000, notebookTimeoutMs: 900_000 });
+  assert.deepEqual(effectiveTimeLimits(defaults, declared, { cellTimeoutMs: 10_000 }), {
+    cellTimeoutMs: 10_000,
+    notebookTimeoutMs: 900_000,
+  });
   assert.deepEqual(effectiveTimeLimits(defaults, {}, {}), defaults);
   assert.deepEqual(declaredTimeLimits(newNotebook([])), {});
   assert.deepEqual(declaredTimeLimits(withLimits({ cell_seconds: 120 })), { cellTimeoutMs: 120_000 });
 });
 
 test("a bad limit names the field and what it must be", () => {
-  assert.throws(() => declaredTimeLimits(withLimits({ cell_seconds: "long" }), "notebooks/09.ipynb"), /notebooks\/09\.ipynb: metadata\.nncourse\.time_limits\.cell_seconds is "long"; it must be a number of seconds above 0/);
+  assert.throws(
+    () => declaredTimeLimits(withLimits({ cell_seconds: "long" }), "notebooks/09.ipynb"),
+    /notebooks\/09\.ipynb: metadata\.nncourse\.time_limits\.cell_seconds is "long"; it must be a number of seconds above 0/,
+  );
   assert.throws(() => declaredTimeLimits(withLimits({ notebook_seconds: -5 })), /notebook_seconds is -5/);
 });

@@ -29,7 +29,14 @@ afterEach(() => {
 const moons = makeMoons(80, { noise: 0.15, seed: 3 });
 function moonsRun(options: { epochs?: number; every?: number; resolution?: number } = {}): BoundaryRecording {
   const net = new Network([2, 6, 1], ["tanh", "sigmoid"], { seed: 2 });
-  return recordBoundaryTraining(net, moons.X, moons.y, { epochs: options.epochs ?? 60, every: options.every, resolution: options.resolution ?? 20, batchSize: 10, learningRate: 0.3, seed: 1 });
+  return recordBoundaryTraining(net, moons.X, moons.y, {
+    epochs: options.epochs ?? 60,
+    every: options.every,
+    resolution: options.resolution ?? 20,
+    batchSize: 10,
+    learningRate: 0.3,
+    seed: 1,
+  });
 }
 
 type Frame = { name: string; data: { z: number[][] }[]; traces: number[] };
@@ -42,7 +49,10 @@ function stepsOf(figure: Figure): Step[] {
 describe("recordBoundaryTraining", () => {
   test("one snapshot before training, then every k epochs, the last epoch included", () => {
     const run = moonsRun({ epochs: 50, every: 15 });
-    assert.deepEqual(run.snapshots.map((s) => s.epoch), [0, 15, 30, 45, 50]);
+    assert.deepEqual(
+      run.snapshots.map((s) => s.epoch),
+      [0, 15, 30, 45, 50],
+    );
     assert.equal(run.snapshots[0].loss, undefined, "no loss before training");
     assert.equal(run.history?.epochs.length, 50);
     assert.equal(run.snapshots[4].loss, run.history?.epochs[49].loss);
@@ -67,25 +77,48 @@ describe("recordBoundaryTraining", () => {
       }
     }
     for (let k = 1; k < run.snapshots.length; k++) {
-      assert.notDeepEqual(run.snapshots[k].z, run.snapshots[k - 1].z, `frame ${k} (epoch ${run.snapshots[k].epoch}) is the same grid as the one before`);
+      assert.notDeepEqual(
+        run.snapshots[k].z,
+        run.snapshots[k - 1].z,
+        `frame ${k} (epoch ${run.snapshots[k].epoch}) is the same grid as the one before`,
+      );
     }
   });
 
   test("the snapshot is the trained network's own prediction at that moment", () => {
     const net = new Network([2, 6, 1], ["tanh", "sigmoid"], { seed: 2 });
-    const run = recordBoundaryTraining(net, moons.X, moons.y, { epochs: 30, every: 10, resolution: 5, batchSize: 10, learningRate: 0.3, seed: 1 });
+    const run = recordBoundaryTraining(net, moons.X, moons.y, {
+      epochs: 30,
+      every: 10,
+      resolution: 5,
+      batchSize: 10,
+      learningRate: 0.3,
+      seed: 1,
+    });
     const { points } = boundaryGrid(moons.X, { resolution: 5 });
     const p = net.predict(points);
-    assert.deepEqual(run.snapshots[3].z.flat(), Array.from(p.data, (v) => Math.round(v * 100) / 100));
+    assert.deepEqual(
+      run.snapshots[3].z.flat(),
+      Array.from(p.data, (v) => Math.round(v * 100) / 100),
+    );
   });
 
   test("three or more classes record the predicted class", () => {
     const spirals = makeSpirals(30, 3, { noise: 0.2, seed: 1 });
     const net = new Network([2, 16, 3], ["tanh", "softmax"], { seed: 1 });
-    const run = recordBoundaryTraining(net, spirals.X, spirals.y, { epochs: 20, resolution: 10, optimizer: "adam", learningRate: 0.02, seed: 1 });
+    const run = recordBoundaryTraining(net, spirals.X, spirals.y, {
+      epochs: 20,
+      resolution: 10,
+      optimizer: "adam",
+      learningRate: 0.02,
+      seed: 1,
+    });
     assert.equal(run.classes, 3);
     const values = new Set(run.snapshots.flatMap((s) => s.z.flat()));
-    assert.ok([...values].every((v) => v === 0 || v === 1 || v === 2), `labels ${[...values]}`);
+    assert.ok(
+      [...values].every((v) => v === 0 || v === 1 || v === 2),
+      `labels ${[...values]}`,
+    );
     const figure = boundaryAnimation(run, spirals.X, spirals.y);
     assert.deepEqual([figure.data[0].zmin, figure.data[0].zmax], [-0.5, 2.5]);
     assert.equal(figure.data[0].zsmooth, undefined, "class labels are not blended (between 0 and 2 lies no class 1)");
@@ -112,12 +145,13 @@ describe("boundaryAnimation", () => {
       assert.deepEqual(f.data[0].z, percent(run.snapshots[k].z), "probabilities as whole percentages");
       for (const v of f.data[0].z.flat()) assert.ok(Number.isInteger(v) && v >= 0 && v <= 100, `frame value ${v}`);
     });
-    for (let k = 1; k < frames.length; k++) assert.notDeepEqual(frames[k].data[0].z, frames[k - 1].data[0].z, `frame ${k} shows the same grid as frame ${k - 1}`);
+    for (let k = 1; k < frames.length; k++)
+      assert.notDeepEqual(frames[k].data[0].z, frames[k - 1].data[0].z, `frame ${k} shows the same grid as frame ${k - 1}`);
     assert.equal(figure.data[0].type, "heatmap");
     assert.deepEqual([figure.data[0].zmin, figure.data[0].zmax], [0, 100]);
     assert.equal(figure.data[0].zsmooth, "best", "probabilities are drawn smoothed");
     assert.deepEqual(figure.data[0].z, frames[0].data[0].z, "the figure opens on the first frame");
-    const captions = frames.map((f) => ((f as unknown as { layout: { annotations: { text: string }[] } }).layout.annotations[0].text));
+    const captions = frames.map((f) => (f as unknown as { layout: { annotations: { text: string }[] } }).layout.annotations[0].text);
     assert.match(captions[0], /^epoch 0$/);
     assert.match(captions[frames.length - 1], /^epoch 60 · loss \d\.\d{3} · training accuracy \d+\.\d%$/);
     const steps = stepsOf(figure);
@@ -127,7 +161,10 @@ describe("boundaryAnimation", () => {
       assert.deepEqual(s.args[0], [frames[k].name]);
     });
     const buttons = (figure.layout.updatemenus as { buttons: { label: string; method: string; args: unknown[] }[] }[])[0].buttons;
-    assert.deepEqual(buttons.map((b) => b.method), ["animate", "animate"]);
+    assert.deepEqual(
+      buttons.map((b) => b.method),
+      ["animate", "animate"],
+    );
     assert.equal(buttons[0].args[0], null, "play runs through all frames");
     assert.match(buttons[1].label, /pause/);
   });
@@ -136,7 +173,10 @@ describe("boundaryAnimation", () => {
     const figure = boundaryAnimation(moonsRun({ resolution: 4 }), moons.X, moons.y);
     const scatters = figure.data.filter((t) => t.type === "scatter");
     assert.equal(scatters.length, 2);
-    assert.equal(scatters.reduce((n, t) => n + (t.x as number[]).length, 0), moons.X.length);
+    assert.equal(
+      scatters.reduce((n, t) => n + (t.x as number[]).length, 0),
+      moons.X.length,
+    );
   });
 
   test("a snapshot of the wrong size or with values out of range is refused", () => {
@@ -164,7 +204,11 @@ describe("show keeps the animation", () => {
     const figure: Figure = { data: [{ z: [[0.123456789]] }], layout: {}, frames: [{ name: "0", data: [{ z: [[1 / 3]] }], traces: [0] }] };
     const compact = compactFigure(figure);
     assert.deepEqual(compact.frames, [{ name: "0", data: [{ z: [[0.33333]] }], traces: [0] }]);
-    assert.equal(figure.frames![0].data instanceof Array && (figure.frames![0].data as { z: number[][] }[])[0].z[0][0], 1 / 3, "the original is left alone");
+    assert.equal(
+      figure.frames![0].data instanceof Array && (figure.frames![0].data as { z: number[][] }[])[0].z[0][0],
+      1 / 3,
+      "the original is left alone",
+    );
   });
 
   test("outside a notebook the one-line description counts the frames", () => {
@@ -185,7 +229,10 @@ describe("show keeps the animation", () => {
       const data = outputs[0].data;
       const json = data[PLOTLY_MIME] as Figure;
       assert.equal(json.frames?.length, run.snapshots.length, "the plotly JSON output lost its frames");
-      assert.deepEqual((json.frames as unknown as Frame[]).map((f) => f.data[0].z), (figure.frames as unknown as Frame[]).map((f) => f.data[0].z));
+      assert.deepEqual(
+        (json.frames as unknown as Frame[]).map((f) => f.data[0].z),
+        (figure.frames as unknown as Frame[]).map((f) => f.data[0].z),
+      );
       assert.equal(stepsOf(json).length, run.snapshots.length);
 
       // Run the HTML output's script against a stand-in for the page and plotly.js.
@@ -207,13 +254,19 @@ describe("show keeps the animation", () => {
       const document = { getElementById: (wanted: string) => (wanted === id ? element : null) };
       vm.runInNewContext(script, { window: { Plotly }, document, setTimeout });
       await new Promise((resolve) => setImmediate(resolve));
-      assert.deepEqual(calls.map((c) => c.name), ["newPlot", "addFrames"]);
+      assert.deepEqual(
+        calls.map((c) => c.name),
+        ["newPlot", "addFrames"],
+      );
       const layout = JSON.parse(JSON.stringify(calls[0].args[2])) as Figure["layout"];
       assert.equal(stepsOf({ data: [], layout }).length, run.snapshots.length, "the HTML figure lost its slider");
       // Values made in the page's context are re-made here, so that deepEqual compares contents only.
       const added = JSON.parse(JSON.stringify(calls[1].args[1])) as Frame[];
       assert.equal(added.length, run.snapshots.length, "the HTML figure lost its frames");
-      assert.deepEqual(added.map((f) => f.name), run.snapshots.map((s) => String(s.epoch)));
+      assert.deepEqual(
+        added.map((f) => f.name),
+        run.snapshots.map((s) => String(s.epoch)),
+      );
     } finally {
       if (saved === undefined) delete process.env.NNCOURSE_PLOTLY;
       else process.env.NNCOURSE_PLOTLY = saved;

@@ -56,7 +56,13 @@ afterEach(() => {
 
 describe("line charts and histories", () => {
   test("one trace per series, x defaults to 1..n, titles on the axes", () => {
-    const fig = lineChart([{ name: "a", y: [3, 2, 1] }, { name: "b", x: [0, 5, 10], y: [1, 2, 3], dash: true }], { title: "Loss", yTitle: "loss", logY: true });
+    const fig = lineChart(
+      [
+        { name: "a", y: [3, 2, 1] },
+        { name: "b", x: [0, 5, 10], y: [1, 2, 3], dash: true },
+      ],
+      { title: "Loss", yTitle: "loss", logY: true },
+    );
     assert.equal(fig.data.length, 2);
     assert.deepEqual(fig.data[0].x, [1, 2, 3]);
     assert.deepEqual(fig.data[1].x, [0, 5, 10]);
@@ -68,7 +74,10 @@ describe("line charts and histories", () => {
   });
 
   test("every chart with a log axis labels it in powers of ten, not SI prefixes", () => {
-    const X = [[0, 1], [1, 0]];
+    const X = [
+      [0, 1],
+      [1, 0],
+    ];
     const y = [0, 1];
     const run = { epochs: [1, 2].map((epoch) => ({ epoch, loss: 10 ** -epoch })) };
     const charts = {
@@ -96,15 +105,24 @@ describe("line charts and histories", () => {
   });
 
   test("histories: training solid, validation dashed in the same colour, one colour per run", () => {
-    const run = (k: number) => ({ epochs: [1, 2, 3].map((epoch) => ({ epoch, loss: k / epoch, valLoss: k / epoch + 0.1, accuracy: 0.5 + epoch / 10 })) });
+    const run = (k: number) => ({
+      epochs: [1, 2, 3].map((epoch) => ({ epoch, loss: k / epoch, valLoss: k / epoch + 0.1, accuracy: 0.5 + epoch / 10 })),
+    });
     const fig = historyChart({ small: run(1), big: run(2) });
-    assert.deepEqual(fig.data.map((t) => t.name), ["small", "small (validation)", "big", "big (validation)"]);
+    assert.deepEqual(
+      fig.data.map((t) => t.name),
+      ["small", "small (validation)", "big", "big (validation)"],
+    );
     const colours = fig.data.map((t) => (t.line as { color: string }).color);
     assert.equal(colours[0], colours[1]);
     assert.notEqual(colours[0], colours[2]);
     assert.deepEqual(fig.data[1].y, [1.1, 0.6, 1 / 3 + 0.1]);
     const acc = historyChart({ only: run(1) }, { metric: "accuracy" });
-    assert.deepEqual(acc.data.map((t) => t.name), ["training accuracy"], "no validation accuracy was recorded, so no dashed line");
+    assert.deepEqual(
+      acc.data.map((t) => t.name),
+      ["training accuracy"],
+      "no validation accuracy was recorded, so no dashed line",
+    );
     assert.throws(() => historyChart({ r: { epochs: [{ epoch: 1, loss: 1 }] } }, { metric: "accuracy" }), /no accuracy/);
     assert.throws(() => historyChart({ r: { epochs: [] } }), /"r" has no epochs/);
   });
@@ -133,7 +151,12 @@ describe("activation grid", () => {
 });
 
 describe("points and decision regions", () => {
-  const X = [[-1, -1], [1, 1], [-1, 1], [1, -1]];
+  const X = [
+    [-1, -1],
+    [1, 1],
+    [-1, 1],
+    [1, -1],
+  ];
   const y = [0, 1, 0, 1];
 
   test("the grid is predicted in one batch and laid out row by row (z[j][i] at x_i, y_j)", () => {
@@ -152,7 +175,10 @@ describe("points and decision regions", () => {
     assert.equal(regions.z.length, 11);
     regions.z.forEach((row) => row.forEach((label, i) => assert.equal(label, regions.x[i] > 0 ? 1 : 0)));
     assert.ok(regions.x[0] < -1 && regions.x[10] > 1, "the grid reaches past the points");
-    assert.deepEqual(fig.data.slice(1).map((t) => t.name), ["left", "right"]);
+    assert.deepEqual(
+      fig.data.slice(1).map((t) => t.name),
+      ["left", "right"],
+    );
     assert.deepEqual(fig.data[2].x, [1, 1]);
   });
 
@@ -170,16 +196,31 @@ describe("images and confusion matrices", () => {
     const img = Array.from({ length: 4 }, (_, i) => i * 85); // 0, 85, 170, 255
     const fig = imageGrid([img, img], ["zero", "one"], { width: 2, height: 2, columns: 2, title: "tiny" });
     assert.equal(fig.data.length, 2);
-    assert.deepEqual(fig.data[0].z, [[0, 85 / 255], [170 / 255, 1]]);
-    assert.deepEqual((fig.layout.annotations as { text: string }[]).map((a) => a.text), ["zero", "one"]);
+    assert.deepEqual(fig.data[0].z, [
+      [0, 85 / 255],
+      [170 / 255, 1],
+    ]);
+    assert.deepEqual(
+      (fig.layout.annotations as { text: string }[]).map((a) => a.text),
+      ["zero", "one"],
+    );
     assert.throws(() => imageGrid([img], ["a"]), /image 0 has 4 pixels, not 28×28 = 784/);
     assert.throws(() => imageGrid([img], ["a", "b"], { width: 2, height: 2 }), /1 images but 2 labels/);
   });
 
   test("a confusion matrix has every count written in its cell and the accuracy in its title", () => {
-    const fig = confusionHeatmap([[5, 1], [2, 7]], ["cat", "dog"]);
+    const fig = confusionHeatmap(
+      [
+        [5, 1],
+        [2, 7],
+      ],
+      ["cat", "dog"],
+    );
     const notes = fig.layout.annotations as { x: string; y: string; text: string }[];
-    assert.deepEqual(notes.map((a) => `${a.y}->${a.x}:${a.text}`), ["cat->cat:5", "cat->dog:1", "dog->cat:2", "dog->dog:7"]);
+    assert.deepEqual(
+      notes.map((a) => `${a.y}->${a.x}:${a.text}`),
+      ["cat->cat:5", "cat->dog:1", "dog->cat:2", "dog->dog:7"],
+    );
     assert.match((fig.layout.title as { text: string }).text, /accuracy 80\.0%/);
     assert.throws(() => confusionHeatmap([[1, 2]], ["a"]), /row 0 has 2 counts/);
     assert.throws(() => confusionHeatmap([[1]], ["a", "b"]), /2 class names for 1 classes/);
@@ -189,7 +230,16 @@ describe("images and confusion matrices", () => {
 describe("network diagram", () => {
   const spec = {
     title: "2-1",
-    layers: [{ name: "input", nodes: [{ label: "x1", value: 1 }, { label: "x2", value: 0 }] }, { name: "output", nodes: [{ label: "o", value: 0.731058 }] }],
+    layers: [
+      {
+        name: "input",
+        nodes: [
+          { label: "x1", value: 1 },
+          { label: "x2", value: 0 },
+        ],
+      },
+      { name: "output", nodes: [{ label: "o", value: 0.731058 }] },
+    ],
     weights: [[[0.5, -1.25]]],
     biases: [[0.1]],
   };
@@ -199,7 +249,8 @@ describe("network diagram", () => {
     assert.match(svg, /^<svg /);
     assert.equal((svg.match(/<circle /g) ?? []).length, 3);
     assert.equal((svg.match(/<line /g) ?? []).length, 2);
-    for (const label of [">x1<", ">o<", ">0.731<", ">0.5<", ">-1.25<", ">b = 0.1<", ">2-1<", ">input<"]) assert.ok(svg.includes(label), `${label} in the drawing`);
+    for (const label of [">x1<", ">o<", ">0.731<", ">0.5<", ">-1.25<", ">b = 0.1<", ">2-1<", ">input<"])
+      assert.ok(svg.includes(label), `${label} in the drawing`);
   });
 
   test("weights of the wrong shape name the layer and the shape expected", () => {
@@ -217,7 +268,7 @@ describe("trace tables", () => {
     assert.ok(matchesSeed(0.785835, 0.7858));
     assert.ok(!matchesSeed(0.78595, 0.7858));
     assert.ok(!matchesSeed(1, -1), "the simplest network's slip is caught");
-    assert.ok(matchesSeed(0.70, 0.7, 0.1));
+    assert.ok(matchesSeed(0.7, 0.7, 0.1));
     assert.ok(matchesSeed("yes", " yes "));
   });
 
@@ -227,7 +278,10 @@ describe("trace tables", () => {
       { name: "sum", value: 1, seed: -1, note: "the slide says -1" },
       { name: "free", value: 2 },
     ];
-    assert.deepEqual(traceMismatches(rows).map((r) => r.name), ["sum"]);
+    assert.deepEqual(
+      traceMismatches(rows).map((r) => r.name),
+      ["sum"],
+    );
     const { lines } = captureConsole(() => showTrace(rows, { caption: "check" }));
     const text = lines.join("\n");
     assert.match(text, /check/);
@@ -245,8 +299,12 @@ describe("trace tables", () => {
       { name: "z1", value: 1.3, source: 1.3 },
       { name: "sum", value: 1, source: -1 },
     ];
-    assert.deepEqual(traceMismatches(rows).map((r) => r.name), ["sum"]);
-    const header = (options: Parameters<typeof showTrace>[1]) => captureConsole(() => showTrace(rows, options)).lines.find((l) => /quantity/.test(l)) ?? "";
+    assert.deepEqual(
+      traceMismatches(rows).map((r) => r.name),
+      ["sum"],
+    );
+    const header = (options: Parameters<typeof showTrace>[1]) =>
+      captureConsole(() => showTrace(rows, options)).lines.find((l) => /quantity/.test(l)) ?? "";
     assert.match(header({}), /quantity +ours +source +check/);
     assert.doesNotMatch(header({}), /seed/);
     assert.match(header({ sourceLabel: "MSA 8650 slides" }), /ours +MSA 8650 slides +check/);
@@ -262,13 +320,18 @@ describe("trace tables", () => {
       { name: "a", value: 0.7858, seed: 0.7858 },
       { name: "b", value: 2, seed: 3 },
     ];
-    assert.deepEqual(traceMismatches(rows).map((r) => r.name), ["b"]);
+    assert.deepEqual(
+      traceMismatches(rows).map((r) => r.name),
+      ["b"],
+    );
     const text = captureConsole(() => showTrace(rows, { seedLabel: "printed" })).lines.join("\n");
     assert.match(text, /quantity +ours +printed +check/);
     assert.match(text, /a .*0\.7858 .*0\.7858 .*✓ matches/);
     assert.match(text, /b .*2 .*3 .*✗ differs/);
     // The new names win when both are given.
-    const both = captureConsole(() => showTrace([{ name: "c", value: 1, seed: 5, source: 1 }], { seedLabel: "old", sourceLabel: "new" })).lines.join("\n");
+    const both = captureConsole(() =>
+      showTrace([{ name: "c", value: 1, seed: 5, source: 1 }], { seedLabel: "old", sourceLabel: "new" }),
+    ).lines.join("\n");
     assert.match(both, /quantity +ours +new +check/);
     assert.match(both, /c .*1 .*1 .*✓ matches/);
     assert.ok(matchesSource(1, 1) && matchesSeed === matchesSource);
@@ -295,7 +358,11 @@ describe("show", () => {
       const figures = outputs.filter((o) => o.content.data[PLOTLY_MIME] !== undefined);
       assert.equal(figures.length, 2);
       const first = figures[0].content.data;
-      assert.deepEqual((first[PLOTLY_MIME] as { data: { y: number[] }[] }).data[0].y, [0.33333, 0.25], "numbers cut to 5 significant digits");
+      assert.deepEqual(
+        (first[PLOTLY_MIME] as { data: { y: number[] }[] }).data[0].y,
+        [0.33333, 0.25],
+        "numbers cut to 5 significant digits",
+      );
       const html = String(first["text/html"]);
       assert.match(html, /class="nncourse-figure"/);
       assert.match(html, /window\.Plotly\.newPlot\(/);
@@ -330,7 +397,10 @@ describe("live training display", () => {
     assert.ok(live.draws >= 4 && live.draws <= 6, `about four redraws a second plus the last, got ${live.draws}`);
     assert.equal(outputs.length, live.draws);
     assert.equal(outputs[0].update, false);
-    assert.ok(outputs.slice(1).every((o) => o.update), "later draws replace the first output");
+    assert.ok(
+      outputs.slice(1).every((o) => o.update),
+      "later draws replace the first output",
+    );
     const ids = new Set(outputs.map((o) => o.content.transient?.display_id));
     assert.equal(ids.size, 1, "one display id for the whole run");
     const last = outputs[outputs.length - 1].content.data;

@@ -37,7 +37,11 @@ function vectorLoop(c: Code, count: number, pointers: number[], body: () => void
 
 function axpy(t: ValType): FunctionDef {
   const c = new Code();
-  const pt = 0, px = 1, count = 2, alpha = 3, va = 4;
+  const pt = 0,
+    px = 1,
+    count = 2,
+    alpha = 3,
+    va = 4;
   c.localGet(alpha).vSplat(t).localSet(va);
   vectorLoop(c, count, [pt, px], () => {
     c.localGet(pt);
@@ -49,7 +53,11 @@ function axpy(t: ValType): FunctionDef {
 
 function maximum(t: ValType): FunctionDef {
   const c = new Code();
-  const px = 0, py = 1, count = 2, s = 3, vs = 4;
+  const px = 0,
+    py = 1,
+    count = 2,
+    s = 3,
+    vs = 4;
   c.localGet(s).vSplat(t).localSet(vs);
   vectorLoop(c, count, [px, py], () => {
     c.localGet(py).localGet(px).v128Load().localGet(vs).vMax(t).v128Store();
@@ -59,7 +67,10 @@ function maximum(t: ValType): FunctionDef {
 
 function keepWherePositive(t: ValType): FunctionDef {
   const c = new Code();
-  const px = 0, pm = 1, py = 2, count = 3;
+  const px = 0,
+    pm = 1,
+    py = 2,
+    count = 3;
   vectorLoop(c, count, [px, pm, py], () => {
     c.localGet(py);
     c.localGet(px).v128Load();
@@ -71,9 +82,20 @@ function keepWherePositive(t: ValType): FunctionDef {
 
 function addRow(t: ValType): FunctionDef {
   const c = new Code();
-  const pa = 0, prow = 1, m = 2, n = 3, count = 4;
-  const i = 5, p = 6, pr = 7, v = 8, ld = 9;
-  c.localGet(n).i32Const(t === F32 ? 4 : 8).i32Mul().localSet(ld);
+  const pa = 0,
+    prow = 1,
+    m = 2,
+    n = 3,
+    count = 4;
+  const i = 5,
+    p = 6,
+    pr = 7,
+    v = 8,
+    ld = 9;
+  c.localGet(n)
+    .i32Const(t === F32 ? 4 : 8)
+    .i32Mul()
+    .localSet(ld);
   c.localGet(m).localSet(i);
   c.block();
   c.localGet(i).i32Eqz().brIf(0);
@@ -92,9 +114,19 @@ function addRow(t: ValType): FunctionDef {
 
 function sumColumns(t: ValType): FunctionDef {
   const c = new Code();
-  const pa = 0, pc = 1, m = 2, n = 3, count = 4;
-  const i = 5, p = 6, ld = 7, acc = 8;
-  c.localGet(n).i32Const(t === F32 ? 4 : 8).i32Mul().localSet(ld);
+  const pa = 0,
+    pc = 1,
+    m = 2,
+    n = 3,
+    count = 4;
+  const i = 5,
+    p = 6,
+    ld = 7,
+    acc = 8;
+  c.localGet(n)
+    .i32Const(t === F32 ? 4 : 8)
+    .i32Mul()
+    .localSet(ld);
   vectorLoop(c, count, [pa, pc], () => {
     c.v128Zero().localSet(acc);
     c.localGet(pa).localSet(p);
@@ -112,15 +144,31 @@ function sumColumns(t: ValType): FunctionDef {
 }
 
 export const elementwiseNames = [
-  "axpy_f32", "max_f32", "keep_f32", "addrow_f32", "sumcols_f32",
-  "axpy_f64", "max_f64", "keep_f64", "addrow_f64", "sumcols_f64",
+  "axpy_f32",
+  "max_f32",
+  "keep_f32",
+  "addrow_f32",
+  "sumcols_f32",
+  "axpy_f64",
+  "max_f64",
+  "keep_f64",
+  "addrow_f64",
+  "sumcols_f64",
 ] as const;
 export type ElementwiseName = (typeof elementwiseNames)[number];
 
 /** The elementwise kernels, in the order of elementwiseNames. */
 export function elementwiseFunctions(): FunctionDef[] {
   return [
-    axpy(F32), maximum(F32), keepWherePositive(F32), addRow(F32), sumColumns(F32),
-    axpy(F64), maximum(F64), keepWherePositive(F64), addRow(F64), sumColumns(F64),
+    axpy(F32),
+    maximum(F32),
+    keepWherePositive(F32),
+    addRow(F32),
+    sumColumns(F32),
+    axpy(F64),
+    maximum(F64),
+    keepWherePositive(F64),
+    addRow(F64),
+    sumColumns(F64),
   ];
 }

@@ -76,55 +76,133 @@ export class Code {
   }
 
   // control
-  block(): this { return this.op(0x02, 0x40); }
-  loop(): this { return this.op(0x03, 0x40); }
-  if(): this { return this.op(0x04, 0x40); }
-  else(): this { return this.op(0x05); }
-  end(): this { return this.op(0x0b); }
-  br(depth: number): this { return this.op(0x0c, ...uleb(depth)); }
-  brIf(depth: number): this { return this.op(0x0d, ...uleb(depth)); }
-  return(): this { return this.op(0x0f); }
+  block(): this {
+    return this.op(0x02, 0x40);
+  }
+  loop(): this {
+    return this.op(0x03, 0x40);
+  }
+  if(): this {
+    return this.op(0x04, 0x40);
+  }
+  else(): this {
+    return this.op(0x05);
+  }
+  end(): this {
+    return this.op(0x0b);
+  }
+  br(depth: number): this {
+    return this.op(0x0c, ...uleb(depth));
+  }
+  brIf(depth: number): this {
+    return this.op(0x0d, ...uleb(depth));
+  }
+  return(): this {
+    return this.op(0x0f);
+  }
 
   // locals
-  localGet(i: number): this { return this.op(0x20, ...uleb(i)); }
-  localSet(i: number): this { return this.op(0x21, ...uleb(i)); }
-  localTee(i: number): this { return this.op(0x22, ...uleb(i)); }
+  localGet(i: number): this {
+    return this.op(0x20, ...uleb(i));
+  }
+  localSet(i: number): this {
+    return this.op(0x21, ...uleb(i));
+  }
+  localTee(i: number): this {
+    return this.op(0x22, ...uleb(i));
+  }
 
   // i32
-  i32Const(v: number): this { return this.op(0x41, ...sleb(v)); }
-  i32Eqz(): this { return this.op(0x45); }
-  i32Ne(): this { return this.op(0x47); }
-  i32LtS(): this { return this.op(0x48); }
-  i32GtS(): this { return this.op(0x4a); }
-  i32LeS(): this { return this.op(0x4c); }
-  i32GeS(): this { return this.op(0x4e); }
-  i32Add(): this { return this.op(0x6a); }
-  i32Sub(): this { return this.op(0x6b); }
-  i32Mul(): this { return this.op(0x6c); }
-  i32Shl(): this { return this.op(0x74); }
-  i32ShrU(): this { return this.op(0x76); }
+  i32Const(v: number): this {
+    return this.op(0x41, ...sleb(v));
+  }
+  i32Eqz(): this {
+    return this.op(0x45);
+  }
+  i32Ne(): this {
+    return this.op(0x47);
+  }
+  i32LtS(): this {
+    return this.op(0x48);
+  }
+  i32GtS(): this {
+    return this.op(0x4a);
+  }
+  i32LeS(): this {
+    return this.op(0x4c);
+  }
+  i32GeS(): this {
+    return this.op(0x4e);
+  }
+  i32Add(): this {
+    return this.op(0x6a);
+  }
+  i32Sub(): this {
+    return this.op(0x6b);
+  }
+  i32Mul(): this {
+    return this.op(0x6c);
+  }
+  i32Shl(): this {
+    return this.op(0x74);
+  }
+  i32ShrU(): this {
+    return this.op(0x76);
+  }
 
   // scalar floats (t is F32 or F64)
-  fLoad(t: ValType, offset = 0): this { return t === F32 ? this.op(0x2a, ...this.memarg(2, offset)) : this.op(0x2b, ...this.memarg(3, offset)); }
-  fStore(t: ValType, offset = 0): this { return t === F32 ? this.op(0x38, ...this.memarg(2, offset)) : this.op(0x39, ...this.memarg(3, offset)); }
-  fConst0(t: ValType): this { return t === F32 ? this.op(0x43, 0, 0, 0, 0) : this.op(0x44, 0, 0, 0, 0, 0, 0, 0, 0); }
-  fAdd(t: ValType): this { return this.op(t === F32 ? 0x92 : 0xa0); }
-  fMul(t: ValType): this { return this.op(t === F32 ? 0x94 : 0xa2); }
+  fLoad(t: ValType, offset = 0): this {
+    return t === F32 ? this.op(0x2a, ...this.memarg(2, offset)) : this.op(0x2b, ...this.memarg(3, offset));
+  }
+  fStore(t: ValType, offset = 0): this {
+    return t === F32 ? this.op(0x38, ...this.memarg(2, offset)) : this.op(0x39, ...this.memarg(3, offset));
+  }
+  fConst0(t: ValType): this {
+    return t === F32 ? this.op(0x43, 0, 0, 0, 0) : this.op(0x44, 0, 0, 0, 0, 0, 0, 0, 0);
+  }
+  fAdd(t: ValType): this {
+    return this.op(t === F32 ? 0x92 : 0xa0);
+  }
+  fMul(t: ValType): this {
+    return this.op(t === F32 ? 0x94 : 0xa2);
+  }
 
   // SIMD; lanes of t: F32 → f32x4, F64 → f64x2
-  v128Load(offset = 0): this { return this.simd(0x00, ...this.memarg(4, offset)); }
-  v128Store(offset = 0): this { return this.simd(0x0b, ...this.memarg(4, offset)); }
+  v128Load(offset = 0): this {
+    return this.simd(0x00, ...this.memarg(4, offset));
+  }
+  v128Store(offset = 0): this {
+    return this.simd(0x0b, ...this.memarg(4, offset));
+  }
   /** Loads one scalar of type t and repeats it in every lane. */
-  vLoadSplat(t: ValType, offset = 0): this { return t === F32 ? this.simd(0x09, ...this.memarg(2, offset)) : this.simd(0x0a, ...this.memarg(3, offset)); }
-  v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
-  vSplat(t: ValType): this { return this.simd(t === F32 ? 0x13 : 0x14); }
-  vExtractLane(t: ValType, lane: number): this { return this.simd(t === F32 ? 0x1f : 0x21, lane); }
-  vAdd(t: ValType): this { return this.simd(t === F32 ? 0xe4 : 0xf0); }
-  vMax(t: ValType): this { return this.simd(t === F32 ? 0xe9 : 0xf5); }
+  vLoadSplat(t: ValType, offset = 0): this {
+    return t === F32 ? this.simd(0x09, ...this.memarg(2, offset)) : this.simd(0x0a, ...this.memarg(3, offset));
+  }
+  v128Zero(): this {
+    return this.simd(0x0c, ...new Array<number>(16).fill(0));
+  }
+  vSplat(t: ValType): this {
+    return this.simd(t === F32 ? 0x13 : 0x14);
+  }
+  vExtractLane(t: ValType, lane: number): this {
+    return this.simd(t === F32 ? 0x1f : 0x21, lane);
+  }
+  vAdd(t: ValType): this {
+    return this.simd(t === F32 ? 0xe4 : 0xf0);
+  }
+  vMax(t: ValType): this {
+    return this.simd(t === F32 ? 0xe9 : 0xf5);
+  }
   /** Lane-wise a > b, giving all-ones or all-zeros lanes. */
-  vGt(t: ValType): this { return this.simd(t === F32 ? 0x44 : 0x4a); }
-  v128And(): this { return this.simd(0x4e); }
-  vMul(t: ValType): this { return this.simd(t === F32 ? 0xe6 : 0xf2); }
+  vGt(t: ValType): this {
+    return this.simd(t === F32 ? 0x44 : 0x4a);
+  }
+  v128And(): this {
+    return this.simd(0x4e);
+  }
+  vMul(t: ValType): this {
+    return this.simd(t === F32 ? 0xe6 : 0xf2);
+  }
 }
 
 export interface FunctionDef {
@@ -163,7 +241,14 @@ export function encodeModule(functions: FunctionDef[], memory: { initialPages: n
     return [...uleb(body.length), ...body];
   });
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec(types)),
     ...section(2, importSection),
     ...section(3, funcSection),

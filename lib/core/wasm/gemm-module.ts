@@ -55,7 +55,16 @@ export interface TileConfig {
 export const defaultTiles: TileConfig = { mr: 4, nv: 2, ntRows: 3, ntCols: 2 };
 
 // Parameter indices, shared by all kernels.
-const A = 0, B = 1, C = 2, M = 3, N = 4, K = 5, I0 = 6, I1 = 7, J0 = 8, J1 = 9;
+const A = 0,
+  B = 1,
+  C = 2,
+  M = 3,
+  N = 4,
+  K = 5,
+  I0 = 6,
+  I1 = 7,
+  J0 = 8,
+  J1 = 9;
 
 class Locals {
   readonly types: ValType[] = [];
@@ -92,11 +101,18 @@ function genNnTn(variant: "nn" | "tn", t: ValType, tiles: TileConfig): FunctionD
   const L = 16 / es;
   const c = new Code();
   const loc = new Locals(10);
-  const i = loc.add(I32), j = loc.add(I32), p = loc.add(I32);
-  const pa = loc.add(I32), pb = loc.add(I32), pc = loc.add(I32);
-  const lda = loc.add(I32), ldb = loc.add(I32), ldc = loc.add(I32);
+  const i = loc.add(I32),
+    j = loc.add(I32),
+    p = loc.add(I32);
+  const pa = loc.add(I32),
+    pb = loc.add(I32),
+    pc = loc.add(I32);
+  const lda = loc.add(I32),
+    ldb = loc.add(I32),
+    ldc = loc.add(I32);
   // Byte offsets of rows 1..mr-1 of the tile in A (nn only) and in C.
-  const aRow: number[] = [], cRow: number[] = [];
+  const aRow: number[] = [],
+    cRow: number[] = [];
   for (let r = 1; r < tiles.mr; r++) {
     aRow[r] = loc.add(I32);
     cRow[r] = loc.add(I32);
@@ -112,7 +128,10 @@ function genNnTn(variant: "nn" | "tn", t: ValType, tiles: TileConfig): FunctionD
   const va = loc.add(V128);
 
   // Strides in bytes: nn: A is M×K; tn: A is K×M. B and C have N columns.
-  c.localGet(variant === "nn" ? K : M).i32Const(es).i32Mul().localSet(lda);
+  c.localGet(variant === "nn" ? K : M)
+    .i32Const(es)
+    .i32Mul()
+    .localSet(lda);
   c.localGet(N).i32Const(es).i32Mul().localSet(ldb);
   c.localGet(N).i32Const(es).i32Mul().localSet(ldc);
   for (let r = 1; r < tiles.mr; r++) {
@@ -140,7 +159,10 @@ function genNnTn(variant: "nn" | "tn", t: ValType, tiles: TileConfig): FunctionD
     else for (let r = 0; r < mr; r++) c.fConst0(t).localSet(sacc[r]!);
     countDown(c, p, K, () => {
       if (nv > 0) {
-        for (let v = 0; v < nv; v++) c.localGet(pb).v128Load(v * 16).localSet(vb[v]!);
+        for (let v = 0; v < nv; v++)
+          c.localGet(pb)
+            .v128Load(v * 16)
+            .localSet(vb[v]!);
         for (let r = 0; r < mr; r++) {
           const off = aAddress(r);
           c.vLoadSplat(t, off).localSet(va);
@@ -200,15 +222,23 @@ function genNt(t: ValType, tiles: TileConfig): FunctionDef {
   const L = 16 / es;
   const c = new Code();
   const loc = new Locals(10);
-  const i = loc.add(I32), j = loc.add(I32), p = loc.add(I32);
-  const pa = loc.add(I32), pb = loc.add(I32), pc = loc.add(I32);
-  const ld = loc.add(I32), ldc = loc.add(I32), kVec = loc.add(I32), kTail = loc.add(I32);
+  const i = loc.add(I32),
+    j = loc.add(I32),
+    p = loc.add(I32);
+  const pa = loc.add(I32),
+    pb = loc.add(I32),
+    pc = loc.add(I32);
+  const ld = loc.add(I32),
+    ldc = loc.add(I32),
+    kVec = loc.add(I32),
+    kTail = loc.add(I32);
   const maxRC = Math.max(tiles.ntRows, tiles.ntCols);
   const row: number[] = [];
   for (let r = 1; r < maxRC; r++) row[r] = loc.add(I32);
   const cRow: number[] = [];
   for (let r = 1; r < tiles.ntRows; r++) cRow[r] = loc.add(I32);
-  const vacc: number[] = [], sacc: number[] = [];
+  const vacc: number[] = [],
+    sacc: number[] = [];
   for (let q = 0; q < tiles.ntRows * tiles.ntCols; q++) {
     vacc.push(loc.add(V128));
     sacc.push(loc.add(t));
@@ -222,7 +252,10 @@ function genNt(t: ValType, tiles: TileConfig): FunctionDef {
   c.localGet(K).i32Const(es).i32Mul().localSet(ld);
   c.localGet(N).i32Const(es).i32Mul().localSet(ldc);
   // kVec = floor(K / L) whole vectors along k, kTail = K mod L leftover entries
-  c.localGet(K).i32Const(L === 4 ? 2 : 1).i32ShrU().localSet(kVec);
+  c.localGet(K)
+    .i32Const(L === 4 ? 2 : 1)
+    .i32ShrU()
+    .localSet(kVec);
   c.localGet(K).localGet(kVec).i32Const(L).i32Mul().i32Sub().localSet(kTail);
   for (let r = 1; r < maxRC; r++) c.localGet(ld).i32Const(r).i32Mul().localSet(row[r]!);
   for (let r = 1; r < tiles.ntRows; r++) c.localGet(ldc).i32Const(r).i32Mul().localSet(cRow[r]!);
@@ -306,7 +339,10 @@ export const kernelNames = ["nn_f32", "tn_f32", "nt_f32", "nn_f64", "tn_f64", "n
 export type KernelName = (typeof kernelNames)[number];
 
 /** The module's bytes: the product kernels, then the elementwise kernels (elementwise-module.ts). */
-export function gemmModuleBytes(memory: { initialPages: number; maxPages: number; shared: boolean }, tiles: TileConfig = defaultTiles): Uint8Array {
+export function gemmModuleBytes(
+  memory: { initialPages: number; maxPages: number; shared: boolean },
+  tiles: TileConfig = defaultTiles,
+): Uint8Array {
   const fns: FunctionDef[] = [
     genNnTn("nn", F32, tiles),
     genNnTn("tn", F32, tiles),

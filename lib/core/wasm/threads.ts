@@ -130,7 +130,18 @@ export interface SharedJob {
   chunks: number;
 }
 
-export type KernelFn = (a: number, b: number, c: number, m: number, n: number, k: number, i0: number, i1: number, j0: number, j1: number) => void;
+export type KernelFn = (
+  a: number,
+  b: number,
+  c: number,
+  m: number,
+  n: number,
+  k: number,
+  i0: number,
+  i1: number,
+  j0: number,
+  j1: number,
+) => void;
 
 export class HelperThreads {
   private readonly ctl: Int32Array;
@@ -142,7 +153,12 @@ export class HelperThreads {
    * Starts `count` helpers that instantiate `module` over `memory` and can run the
    * exports named in `names` (a job's `fn` indexes this list).
    */
-  constructor(module: WasmModule, memory: WasmMemory, names: readonly string[], readonly count: number) {
+  constructor(
+    module: WasmModule,
+    memory: WasmMemory,
+    names: readonly string[],
+    readonly count: number,
+  ) {
     this.ctl = new Int32Array(new SharedArrayBuffer(4 * (READY + count)));
     for (let index = 0; index < count; index++) {
       const w = new Worker(helperSource, {

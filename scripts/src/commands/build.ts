@@ -85,13 +85,21 @@ export const buildCommand: Command = {
     const show = (file: string) => relative(process.cwd(), file) || ".";
 
     if (!existsSync(source) || !statSync(source).isDirectory()) {
-      throw new CourseError(`the source folder ${show(source)} does not exist.`, "name the folder of master notebooks with --source DIR.", EXIT.missing);
+      throw new CourseError(
+        `the source folder ${show(source)} does not exist.`,
+        "name the folder of master notebooks with --source DIR.",
+        EXIT.missing,
+      );
     }
     const names = readdirSync(source)
       .filter((name) => name.endsWith(".ipynb") && !name.startsWith("."))
       .sort();
     if (names.length === 0) {
-      throw new CourseError(`${show(source)} holds no .ipynb notebooks.`, "name the folder of master notebooks with --source DIR.", EXIT.missing);
+      throw new CourseError(
+        `${show(source)} holds no .ipynb notebooks.`,
+        "name the folder of master notebooks with --source DIR.",
+        EXIT.missing,
+      );
     }
     const folders: Record<Version, string> = { exercise: join(out, "exercises"), solution: join(out, "solutions") };
     if (folders.exercise === source || folders.solution === source) {
@@ -166,7 +174,9 @@ export const buildCommand: Command = {
       if (!quiet) console.log(`removed ${show(file)} (no master)`);
     }
     if (!quiet) {
-      console.log(`built ${names.length} notebooks (${masters} with exercises): ${written} written, ${planned.length - written} already up to date.`);
+      console.log(
+        `built ${names.length} notebooks (${masters} with exercises): ${written} written, ${planned.length - written} already up to date.`,
+      );
     }
     return EXIT.ok;
   },

@@ -34,7 +34,8 @@ export const checkCommand: Command = {
       "notebook-timeout": { type: "string" },
       json: { type: "boolean" },
     });
-    if (positionals.length === 0) throw new UsageError("name the notebook to check.", "e.g. `course check exercises/00-sample-assignment.ipynb`.");
+    if (positionals.length === 0)
+      throw new UsageError("name the notebook to check.", "e.g. `course check exercises/00-sample-assignment.ipynb`.");
     const cell = secondsOption("check", "timeout", values.timeout);
     const whole = secondsOption("check", "notebook-timeout", values["notebook-timeout"]);
     const limits = {

@@ -56,7 +56,10 @@ function selectDatasets(manifest: DatasetManifest, names: string[]): DatasetEntr
   const known = manifest.datasets.map((d) => d.name);
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length > 0) {
-    throw new UsageError(`unknown dataset${unknown.length > 1 ? "s" : ""} ${unknown.map((n) => `"${n}"`).join(", ")}.`, `use one of: ${known.join(", ")} (see \`course data list\`).`);
+    throw new UsageError(
+      `unknown dataset${unknown.length > 1 ? "s" : ""} ${unknown.map((n) => `"${n}"`).join(", ")}.`,
+      `use one of: ${known.join(", ")} (see \`course data list\`).`,
+    );
   }
   return manifest.datasets.filter((d) => names.includes(d.name));
 }
@@ -67,7 +70,11 @@ function mirrorDir(from: string | undefined): string | undefined {
   if (from === "") throw new UsageError("--from needs a folder.", "see `course data --help`.");
   const dir = path.resolve(from);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new CourseError(`the --from folder ${dir} does not exist.`, "give the folder that holds the offline copy (DIR/<dataset>/<file>).", EXIT.missing);
+    throw new CourseError(
+      `the --from folder ${dir} does not exist.`,
+      "give the folder that holds the offline copy (DIR/<dataset>/<file>).",
+      EXIT.missing,
+    );
   }
   return dir;
 }
@@ -98,7 +105,8 @@ export const dataCommand: Command = {
     switch (sub as Subcommand) {
       case "list": {
         const { positionals, values } = parseCommandArgs(name, rest, { manifest: { type: "string" } });
-        if (positionals.length > 0) throw new UsageError(`list takes no dataset names (got ${positionals.join(" ")}).`, "see `course data --help`.");
+        if (positionals.length > 0)
+          throw new UsageError(`list takes no dataset names (got ${positionals.join(" ")}).`, "see `course data --help`.");
         const manifest = loadManifest(values.manifest);
         console.log(listDatasets(manifest.datasets));
         console.log(`\nCache: ${dataCacheDir()}`);

@@ -34,11 +34,26 @@ function checkNode(): Finding {
     case "supported":
       return { level: "ok", topic: "node", message: `${running}, a supported release` };
     case "outdated":
-      return { level: "problem", topic: "node", message: `${running} is too old: the course needs ${support.needs} or later of this release.`, fix: `update it to ${support.needs} or later, or ${install}` };
+      return {
+        level: "problem",
+        topic: "node",
+        message: `${running} is too old: the course needs ${support.needs} or later of this release.`,
+        fix: `update it to ${support.needs} or later, or ${install}`,
+      };
     case "too-old":
-      return { level: "problem", topic: "node", message: `${running} is too old: the course needs Node.js ${supportedList()}.`, fix: install };
+      return {
+        level: "problem",
+        topic: "node",
+        message: `${running} is too old: the course needs Node.js ${supportedList()}.`,
+        fix: install,
+      };
     case "untested":
-      return { level: "warn", topic: "node", message: `${running} is not a release the course is tested on (Node.js ${supportedList()}); it may work.`, fix: `if something fails, ${install}` };
+      return {
+        level: "warn",
+        topic: "node",
+        message: `${running} is not a release the course is tested on (Node.js ${supportedList()}); it may work.`,
+        fix: `if something fails, ${install}`,
+      };
   }
 }
 
@@ -60,7 +75,12 @@ function checkBuild(): Finding {
   const missing = [projectPath("lib", "dist", "index.js"), projectPath("lib", "dist", "index.d.ts")].filter((f) => !fs.existsSync(f));
   return missing.length === 0
     ? { level: "ok", topic: "library", message: "the nncourse library is built (lib/dist)" }
-    : { level: "problem", topic: "library", message: `the nncourse library is not built: ${missing.map((f) => path.relative(projectPath(), f)).join(", ")} missing.`, fix: "run `npm run build` (or `npm install`) in the project folder." };
+    : {
+        level: "problem",
+        topic: "library",
+        message: `the nncourse library is not built: ${missing.map((f) => path.relative(projectPath(), f)).join(", ")} missing.`,
+        fix: "run `npm run build` (or `npm install`) in the project folder.",
+      };
 }
 
 /** This project's tslab, or undefined when it is not installed (checkTslab reports that). */
@@ -73,11 +93,22 @@ function projectTslab(): TslabLocation | undefined {
 }
 
 async function checkTslab(tslab: TslabLocation | undefined): Promise<Finding> {
-  if (!tslab) return { level: "problem", topic: "tslab", message: "tslab is not installed in this project.", fix: "run `npm install` in the project folder." };
+  if (!tslab)
+    return {
+      level: "problem",
+      topic: "tslab",
+      message: "tslab is not installed in this project.",
+      fix: "run `npm install` in the project folder.",
+    };
   const reported = await versionOf(process.execPath, [tslab.script, "--version"]);
   return reported
     ? { level: "ok", topic: "tslab", message: `tslab ${tslab.version} runs (${tslab.script})` }
-    : { level: "problem", topic: "tslab", message: `tslab ${tslab.version} is installed but \`tslab --version\` failed.`, fix: "reinstall it: `rm -rf node_modules && npm install`." };
+    : {
+        level: "problem",
+        topic: "tslab",
+        message: `tslab ${tslab.version} is installed but \`tslab --version\` failed.`,
+        fix: "reinstall it: `rm -rf node_modules && npm install`.",
+      };
 }
 
 /**
@@ -86,16 +117,35 @@ async function checkTslab(tslab: TslabLocation | undefined): Promise<Finding> {
  * files exist.
  */
 async function checkKernelRuns(): Promise<Finding> {
-  const fix = "run `npm install` again, then `npx course setup`; `npx course run notebooks/01-mcculloch-pitts.ipynb` shows the kernel's own error.";
+  const fix =
+    "run `npm install` again, then `npx course setup`; `npx course run notebooks/01-mcculloch-pitts.ipynb` shows the kernel's own error.";
   let kernel: Kernel | undefined;
   try {
     const started = Date.now();
     kernel = await Kernel.start({ cwd: projectPath("notebooks"), startTimeoutMs: 30_000 });
-    const outcome = await kernel.execute('import { mcpAnd } from "nncourse";\nconst ok: number = mcpAnd().fire([1, 1]);\nif (ok !== 1) throw new Error("AND(1, 1) should be 1");');
-    if (outcome.kind === "died") return { level: "problem", topic: "kernel", message: `the kernel died while running a test cell: ${outcome.exit.log.trim().split("\n").pop() ?? ""}`, fix };
+    const outcome = await kernel.execute(
+      'import { mcpAnd } from "nncourse";\nconst ok: number = mcpAnd().fire([1, 1]);\nif (ok !== 1) throw new Error("AND(1, 1) should be 1");',
+    );
+    if (outcome.kind === "died")
+      return {
+        level: "problem",
+        topic: "kernel",
+        message: `the kernel died while running a test cell: ${outcome.exit.log.trim().split("\n").pop() ?? ""}`,
+        fix,
+      };
     const status = outcome.reply.status;
-    if (status !== "ok") return { level: "problem", topic: "kernel", message: `the kernel could not run a cell that imports nncourse (reply: ${status}).`, fix };
-    return { level: "ok", topic: "kernel", message: `the kernel starts and runs a cell that imports nncourse (${((Date.now() - started) / 1000).toFixed(1)} s)` };
+    if (status !== "ok")
+      return {
+        level: "problem",
+        topic: "kernel",
+        message: `the kernel could not run a cell that imports nncourse (reply: ${status}).`,
+        fix,
+      };
+    return {
+      level: "ok",
+      topic: "kernel",
+      message: `the kernel starts and runs a cell that imports nncourse (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    };
   } catch (error) {
     return { level: "problem", topic: "kernel", message: `the kernel did not start: ${(error as Error).message.split("\n")[0]}`, fix };
   } finally {
@@ -114,10 +164,18 @@ function ourKernelScript(): string | undefined {
 
 function checkKernelSpec(found: FoundKernelSpec | undefined): Finding {
   const fix = "run `npx course setup` in the project folder.";
-  if (!found) return { level: "problem", topic: "kernel", message: `no Jupyter kernel named "${KERNEL_NAME}" is registered, so Jupyter cannot run the notebooks.`, fix };
-  if (found.error || !found.spec) return { level: "problem", topic: "kernel", message: `the kernel spec is unreadable: ${found.error}`, fix };
+  if (!found)
+    return {
+      level: "problem",
+      topic: "kernel",
+      message: `no Jupyter kernel named "${KERNEL_NAME}" is registered, so Jupyter cannot run the notebooks.`,
+      fix,
+    };
+  if (found.error || !found.spec)
+    return { level: "problem", topic: "kernel", message: `the kernel spec is unreadable: ${found.error}`, fix };
   const problems = kernelSpecProblems(found.spec);
-  if (problems.length > 0) return { level: "problem", topic: "kernel", message: `the kernel spec at ${found.dir} is broken: ${problems.join("; ")}.`, fix };
+  if (problems.length > 0)
+    return { level: "problem", topic: "kernel", message: `the kernel spec at ${found.dir} is broken: ${problems.join("; ")}.`, fix };
   const kernel = ourKernelScript();
   const ours = kernel !== undefined && found.spec.argv.includes(kernel);
   return ours
@@ -133,8 +191,18 @@ function checkKernelSpec(found: FoundKernelSpec | undefined): Finding {
 async function checkJupyter(): Promise<Finding[]> {
   const found = findJupyter();
   const findings: Finding[] = [];
-  if (found.lab) findings.push({ level: "ok", topic: "jupyter", message: `JupyterLab ${(await versionOf(found.lab)) ?? "(version unknown)"} (${found.lab})` });
-  if (found.notebook) findings.push({ level: "ok", topic: "jupyter", message: `Jupyter Notebook ${(await versionOf(found.notebook)) ?? "(version unknown)"} (${found.notebook})` });
+  if (found.lab)
+    findings.push({
+      level: "ok",
+      topic: "jupyter",
+      message: `JupyterLab ${(await versionOf(found.lab)) ?? "(version unknown)"} (${found.lab})`,
+    });
+  if (found.notebook)
+    findings.push({
+      level: "ok",
+      topic: "jupyter",
+      message: `Jupyter Notebook ${(await versionOf(found.notebook)) ?? "(version unknown)"} (${found.notebook})`,
+    });
   if (!found.lab && !found.notebook) {
     findings.push({
       level: "warn",
@@ -151,19 +219,45 @@ async function checkTensorFlow(): Promise<Finding[]> {
   try {
     const { useBestBackend } = require("nncourse/dist/tf/backend") as typeof import("nncourse/dist/tf/backend");
     const report = await useBestBackend();
-    const findings: Finding[] = [{ level: "ok", topic: "tfjs", message: `TensorFlow.js will use ${report.rungs.find((r) => r.rung === report.rung)?.label}${report.forced ? " (forced by NNCOURSE_TF_BACKEND)" : ""}` }];
+    const findings: Finding[] = [
+      {
+        level: "ok",
+        topic: "tfjs",
+        message: `TensorFlow.js will use ${report.rungs.find((r) => r.rung === report.rung)?.label}${report.forced ? " (forced by NNCOURSE_TF_BACKEND)" : ""}`,
+      },
+    ];
     for (const r of report.rungs) {
       if (r.status === "failed") {
-        findings.push({ level: "warn", topic: "tfjs", message: `${r.label} is installed but failed to load: ${r.detail}`, fix: r.rung === "gpu" ? "it needs CUDA 11.2 and cuDNN 8.1 on the library path; or uninstall it to silence this." : "reinstall it where its libtensorflow download can run." });
+        findings.push({
+          level: "warn",
+          topic: "tfjs",
+          message: `${r.label} is installed but failed to load: ${r.detail}`,
+          fix:
+            r.rung === "gpu"
+              ? "it needs CUDA 11.2 and cuDNN 8.1 on the library path; or uninstall it to silence this."
+              : "reinstall it where its libtensorflow download can run.",
+        });
       }
     }
     const natives = report.rungs.filter((r) => (r.rung === "gpu" || r.rung === "node") && r.status === "not installed");
     if (natives.length === 2 && !report.forced) {
-      findings.push({ level: "ok", topic: "tfjs", message: "native backends are optional and not installed (they download libtensorflow at install time): `npx course tf install node` adds the faster CPU one where the network allows (`gpu` the CUDA one)" });
+      findings.push({
+        level: "ok",
+        topic: "tfjs",
+        message:
+          "native backends are optional and not installed (they download libtensorflow at install time): `npx course tf install node` adds the faster CPU one where the network allows (`gpu` the CUDA one)",
+      });
     }
     return findings;
   } catch (error) {
-    return [{ level: "problem", topic: "tfjs", message: `TensorFlow.js cannot start: ${(error as Error).message}`, fix: "run `npm install` again; if you set NNCOURSE_TF_BACKEND, unset it." }];
+    return [
+      {
+        level: "problem",
+        topic: "tfjs",
+        message: `TensorFlow.js cannot start: ${(error as Error).message}`,
+        fix: "run `npm install` again; if you set NNCOURSE_TF_BACKEND, unset it.",
+      },
+    ];
   }
 }
 
@@ -176,7 +270,14 @@ function checkDatasets(): Finding[] {
   try {
     datasets = readManifest().datasets;
   } catch (error) {
-    return [{ level: "problem", topic: "data", message: `the dataset manifest cannot be read: ${(error as Error).message}`, fix: "restore data/manifest.json from the repository (`git checkout data/manifest.json`)." }];
+    return [
+      {
+        level: "problem",
+        topic: "data",
+        message: `the dataset manifest cannot be read: ${(error as Error).message}`,
+        fix: "restore data/manifest.json from the repository (`git checkout data/manifest.json`).",
+      },
+    ];
   }
   return datasets.map((dataset): Finding => {
     const outcomes = dataset.files.map((entry) => verifyFile(dataset, entry));
@@ -210,7 +311,11 @@ async function checkSandbox(): Promise<Finding> {
     closeInheritedDescriptors();
     const probe = await probeSandbox(found.tools, describeRuntime(projectRoot(), work), work);
     return probe.ok
-      ? { level: "ok", topic: "sandbox", message: `course grade runs each kernel in a sandbox (${describeTools(found.tools)}), with no network and a read-only runtime` }
+      ? {
+          level: "ok",
+          topic: "sandbox",
+          message: `course grade runs each kernel in a sandbox (${describeTools(found.tools)}), with no network and a read-only runtime`,
+        }
       : {
           level: "problem",
           topic: "sandbox",
@@ -265,7 +370,11 @@ exit codes: 0 no problems (warnings allowed), 1 at least one problem`,
     }
     const problems = findings.filter((f) => f.level === "problem").length;
     const warnings = findings.filter((f) => f.level === "warn").length;
-    console.log(problems === 0 ? `\nNo problems${warnings ? ` (${warnings} warning${warnings > 1 ? "s" : ""})` : ""}.` : `\n${problems} problem${problems > 1 ? "s" : ""} to fix.`);
+    console.log(
+      problems === 0
+        ? `\nNo problems${warnings ? ` (${warnings} warning${warnings > 1 ? "s" : ""})` : ""}.`
+        : `\n${problems} problem${problems > 1 ? "s" : ""} to fix.`,
+    );
     return problems === 0 ? EXIT.ok : EXIT.failed;
   },
 };

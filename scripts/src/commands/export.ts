@@ -37,7 +37,11 @@ const MODES: ExportMode[] = [
         // gradebook to an LMS: a CSV of headers alone would upload as "no grades" and,
         // written over an earlier export, lose it.
         if (gradebook.students().length === 0) {
-          throw new CourseError(`the gradebook ${where} holds no grades yet; no CSV was written.`, "grade the submissions first (`course grade DIR`), or pass the right --gradebook FILE.", EXIT.missing);
+          throw new CourseError(
+            `the gradebook ${where} holds no grades yet; no CSV was written.`,
+            "grade the submissions first (`course grade DIR`), or pass the right --gradebook FILE.",
+            EXIT.missing,
+          );
         }
         const csv = gradebookCsv(gradebook);
         if (out === "-") process.stdout.write(csv);
@@ -82,11 +86,21 @@ export const exportCommand: Command = {
   async run(argv) {
     const modeOptions = Object.fromEntries(MODES.map((m) => [m.name, { type: "boolean" as const }]));
     const modeOnly: Record<string, { type: "string" | "boolean" }> = Object.assign({}, ...MODES.map((m) => m.options ?? {}));
-    const { values, positionals } = parseCommandArgs("export", argv, { ...modeOptions, ...modeOnly, gradebook: { type: "string" }, out: { type: "string" } });
+    const { values, positionals } = parseCommandArgs("export", argv, {
+      ...modeOptions,
+      ...modeOnly,
+      gradebook: { type: "string" },
+      out: { type: "string" },
+    });
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}".`, "see `course export --help`.");
     const chosen = MODES.filter((m) => (values as Record<string, unknown>)[m.name] === true);
     if (chosen.length !== 1) {
-      throw new UsageError(chosen.length === 0 ? `say what to export: one of ${modeNames()}.` : `choose one mode at a time, not ${chosen.map((m) => `--${m.name}`).join(" and ")}.`, "e.g. `course export --csv`; see `course export --help`.");
+      throw new UsageError(
+        chosen.length === 0
+          ? `say what to export: one of ${modeNames()}.`
+          : `choose one mode at a time, not ${chosen.map((m) => `--${m.name}`).join(" and ")}.`,
+        "e.g. `course export --csv`; see `course export --help`.",
+      );
     }
     const mode = chosen[0]!;
     const root = projectRoot();

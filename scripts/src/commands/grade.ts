@@ -86,12 +86,18 @@ export const gradeCommand: Command = {
       unsandboxed: { type: "boolean" },
       quiet: { type: "boolean", short: "q" },
     });
-    if (positionals.length > 1) throw new UsageError(`one submissions folder at a time, got ${positionals.length}: ${positionals.map((p) => `"${p}"`).join(", ")}.`, "see `course grade --help`.");
+    if (positionals.length > 1)
+      throw new UsageError(
+        `one submissions folder at a time, got ${positionals.length}: ${positionals.map((p) => `"${p}"`).join(", ")}.`,
+        "see `course grade --help`.",
+      );
     const root = projectRoot();
     const memory = intOption("grade", "memory", values.memory, 160);
     const given = {
       ...(values.timeout !== undefined ? { cellTimeoutMs: secondsOption("grade", "timeout", values.timeout)! } : {}),
-      ...(values["notebook-timeout"] !== undefined ? { notebookTimeoutMs: secondsOption("grade", "notebook-timeout", values["notebook-timeout"])! } : {}),
+      ...(values["notebook-timeout"] !== undefined
+        ? { notebookTimeoutMs: secondsOption("grade", "notebook-timeout", values["notebook-timeout"])! }
+        : {}),
     };
     const limits = {
       ...DEFAULT_GRADE_LIMITS,

@@ -12,4 +12,16 @@ import { exportCommand } from "./export";
 import { tfCommand } from "./tf";
 
 /** Every subcommand of `course`, in the order `course --help` lists them. */
-export const commands: Command[] = [startCommand, setupCommand, doctorCommand, dataCommand, runCommand, buildCommand, checkCommand, gradeCommand, feedbackCommand, exportCommand, tfCommand];
+export const commands: Command[] = [
+  startCommand,
+  setupCommand,
+  doctorCommand,
+  dataCommand,
+  runCommand,
+  buildCommand,
+  checkCommand,
+  gradeCommand,
+  feedbackCommand,
+  exportCommand,
+  tfCommand,
+];

@@ -98,7 +98,10 @@ export const runCommand: Command = {
 
     const files = expandInputs(positionals);
     if (values.output !== undefined && files.length !== 1) {
-      throw new UsageError(`--output names one file, but ${files.length} notebooks were given.`, "use --output-dir DIR for several notebooks.");
+      throw new UsageError(
+        `--output names one file, but ${files.length} notebooks were given.`,
+        "use --output-dir DIR for several notebooks.",
+      );
     }
     const outputFor = outputPlanner(files, values.output, values["output-dir"]);
 
@@ -118,7 +121,9 @@ export const runCommand: Command = {
       // Each problem keeps its own fix: a missing file needs its path checked, a broken one repairing.
       const fixes = [...new Set(problems.map((p) => p.fix).filter((fix): fix is string => fix !== undefined))];
       throw new CourseError(
-        problems.length === 1 ? problems[0]!.message : `${problems.length} notebooks cannot be run:\n  ${problems.map((p) => p.message).join("\n  ")}`,
+        problems.length === 1
+          ? problems[0]!.message
+          : `${problems.length} notebooks cannot be run:\n  ${problems.map((p) => p.message).join("\n  ")}`,
         fixes.length > 0 ? fixes.map((fix) => fix.replace(/\.$/, "")).join("; ") + "." : undefined,
         EXIT.missing,
       );
@@ -191,7 +196,8 @@ function expandInputs(inputs: string[]): string[] {
       .filter((name) => name.endsWith(".ipynb"))
       .sort()
       .map((name) => join(input, name));
-    if (notebooks.length === 0) throw new CourseError(`${input} holds no .ipynb notebooks.`, "name the notebooks or the folder that holds them.", EXIT.missing);
+    if (notebooks.length === 0)
+      throw new CourseError(`${input} holds no .ipynb notebooks.`, "name the notebooks or the folder that holds them.", EXIT.missing);
     return notebooks;
   });
 }
@@ -201,7 +207,11 @@ function outputPlanner(files: string[], output: string | undefined, outputDir: s
   if (outputDir === undefined) return () => undefined;
   const names = files.map((file) => basename(file));
   const clash = names.find((name, i) => names.indexOf(name) !== i);
-  if (clash) throw new UsageError(`two notebooks are named ${clash}; --output-dir would write one over the other.`, "run them separately with --output.");
+  if (clash)
+    throw new UsageError(
+      `two notebooks are named ${clash}; --output-dir would write one over the other.`,
+      "run them separately with --output.",
+    );
   mkdirSync(outputDir, { recursive: true });
   return (file) => join(outputDir, basename(file));
 }

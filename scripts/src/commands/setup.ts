@@ -53,6 +53,8 @@ export function registerKernel(prefix?: string): void {
     const before = result.previous ? result.previous.argv.slice(0, 2).join(" ") : "an unreadable kernel.json";
     console.log(`Updated kernel "${KERNEL_NAME}" at ${where} (it started ${before}).`);
   }
-  console.log(`It runs the course's kernel (${kernel.script}) on tslab ${tslab.version}'s engine, with node ${process.version} (${process.execPath}).`);
+  console.log(
+    `It runs the course's kernel (${kernel.script}) on tslab ${tslab.version}'s engine, with node ${process.version} (${process.execPath}).`,
+  );
   console.log('In Jupyter or VS Code, pick the kernel "TypeScript (nncourse)".');
 }

@@ -45,11 +45,15 @@ function reportDatasets(): void {
     const outcomes = dataset.files.map((entry) => verifyFile(dataset, entry));
     const bad = outcomes.find((o) => o.status === "mismatch");
     const missing = outcomes.filter((o) => o.status === "missing");
-    if (bad) problems.push(`  ${dataset.name}: ${bad.file} does not match its checksum; fetch it again: npx course data fetch ${dataset.name}`);
+    if (bad)
+      problems.push(`  ${dataset.name}: ${bad.file} does not match its checksum; fetch it again: npx course data fetch ${dataset.name}`);
     else if (missing.length > 0) problems.push(`  ${dataset.name}: not fetched yet; get it with: npx course data fetch ${dataset.name}`);
   }
   if (problems.length === 0) console.log(`Datasets: all ${datasets.length} present and verified.`);
-  else console.log(`Datasets: ${problems.length} of ${datasets.length} need attention (the notebooks that use them will say so too):\n${problems.join("\n")}`);
+  else
+    console.log(
+      `Datasets: ${problems.length} of ${datasets.length} need attention (the notebooks that use them will say so too):\n${problems.join("\n")}`,
+    );
 }
 
 /** The address that opens the course index, given where Jupyter listens. */
@@ -59,9 +63,13 @@ export function indexUrl(kind: "lab" | "notebook", port: number, token: string):
 }
 
 /** Jupyter's command line: the course folder, localhost only, our token, the index as the start page. */
-export function jupyterArgs(kind: "lab" | "notebook", options: { port?: number; browser: boolean; token: string; root: string; isRoot: boolean }): string[] {
+export function jupyterArgs(
+  kind: "lab" | "notebook",
+  options: { port?: number; browser: boolean; token: string; root: string; isRoot: boolean },
+): string[] {
   const app = kind === "lab" ? "ServerApp" : "NotebookApp";
-  const startPage = kind === "lab" ? `--LabApp.default_url=/lab/tree/${INDEX_NOTEBOOK}` : `--NotebookApp.default_url=/notebooks/${INDEX_NOTEBOOK}`;
+  const startPage =
+    kind === "lab" ? `--LabApp.default_url=/lab/tree/${INDEX_NOTEBOOK}` : `--NotebookApp.default_url=/notebooks/${INDEX_NOTEBOOK}`;
   const args = [`--notebook-dir=${options.root}`, "--ip=127.0.0.1", `--${app}.token=${options.token}`, startPage];
   if (options.port) args.push(`--port=${options.port}`);
   if (!options.browser) args.push("--no-browser");
@@ -75,7 +83,9 @@ async function openInJupyter(program: string, kind: "lab" | "notebook", options:
   // Our own token (or the learner's JUPYTER_TOKEN), so that we can print a working address.
   const token = process.env.JUPYTER_TOKEN || randomBytes(24).toString("hex");
   const args = jupyterArgs(kind, { ...options, token, root: projectRoot(), isRoot: process.getuid?.() === 0 });
-  console.log(`Starting ${path.basename(program)} in ${projectRoot()}; it opens ${INDEX_NOTEBOOK}, the course index. Stop it with Ctrl+C.\n`);
+  console.log(
+    `Starting ${path.basename(program)} in ${projectRoot()}; it opens ${INDEX_NOTEBOOK}, the course index. Stop it with Ctrl+C.\n`,
+  );
   const child = spawn(program, args, { stdio: ["inherit", "inherit", "pipe"], cwd: projectRoot() });
   // Jupyter logs to stderr: pass it on, and catch the port it settled on (8888 may be taken).
   let announced = false;
@@ -84,7 +94,9 @@ async function openInJupyter(program: string, kind: "lab" | "notebook", options:
     const port = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(chunk.toString())?.[1];
     if (port && !announced) {
       announced = true;
-      console.log(`\nThe course is open at:\n\n    ${indexUrl(kind, Number(port), token)}\n\n(open that address in a browser if none opened by itself)\n`);
+      console.log(
+        `\nThe course is open at:\n\n    ${indexUrl(kind, Number(port), token)}\n\n(open that address in a browser if none opened by itself)\n`,
+      );
     }
   });
   // Ctrl+C reaches Jupyter too (same process group); it asks to confirm and shuts down.
@@ -97,11 +109,18 @@ async function openInJupyter(program: string, kind: "lab" | "notebook", options:
 /** Runs every course notebook headless into a folder of executed copies. */
 async function runHeadless(outputDir: string): Promise<number> {
   const notebooks = courseNotebooks();
-  if (notebooks.length === 0) throw new CourseError(`no notebooks found in ${projectPath("notebooks")}.`, "check that you are in a complete copy of the course.", EXIT.missing);
+  if (notebooks.length === 0)
+    throw new CourseError(
+      `no notebooks found in ${projectPath("notebooks")}.`,
+      "check that you are in a complete copy of the course.",
+      EXIT.missing,
+    );
   fs.mkdirSync(outputDir, { recursive: true });
   console.log(`Running ${notebooks.length} notebook(s) headless through the TypeScript kernel; executed copies go to ${outputDir}\n`);
   const course = projectPath("scripts", "bin", "course.js");
-  const child = spawn(process.execPath, [course, "run", "-j", String(courseJobs()), "--output-dir", outputDir, ...notebooks], { stdio: "inherit" });
+  const child = spawn(process.execPath, [course, "run", "-j", String(courseJobs()), "--output-dir", outputDir, ...notebooks], {
+    stdio: "inherit",
+  });
   return waitForExit(child);
 }
 
@@ -171,11 +190,13 @@ exit codes: 0 ok, 1 a notebook failed in the headless run, 2 wrong options, 3 so
     const port = intOption("start", "port", values.port as string | undefined, 1);
     try {
       const index = ensureCourseIndex(projectRoot());
-      if (index.outcome !== "unchanged") console.log(`${index.outcome === "created" ? "Wrote" : "Updated"} the course index ${INDEX_NOTEBOOK} from the notebooks.`);
+      if (index.outcome !== "unchanged")
+        console.log(`${index.outcome === "created" ? "Wrote" : "Updated"} the course index ${INDEX_NOTEBOOK} from the notebooks.`);
       else if (values.index) console.log(`The course index ${INDEX_NOTEBOOK} is up to date.`);
     } catch (error) {
       // A read-only copy of the course still opens; only the index may be out of date.
-      if (values.index) throw new CourseError(`cannot write ${INDEX_NOTEBOOK}: ${(error as Error).message}`, "check that the course folder is writable.");
+      if (values.index)
+        throw new CourseError(`cannot write ${INDEX_NOTEBOOK}: ${(error as Error).message}`, "check that the course folder is writable.");
       console.log(`Note: could not bring ${INDEX_NOTEBOOK} up to date (${(error as Error).message}); it may not list every notebook.`);
     }
     if (values.index) return EXIT.ok;
@@ -192,7 +213,9 @@ exit codes: 0 ok, 1 a notebook failed in the headless run, 2 wrong options, 3 so
     if (values.headless) return headlessCourse(headless);
     if (jupyter.lab) return openInJupyter(jupyter.lab, "lab", { port, browser: !values["no-browser"] });
     if (jupyter.notebook) return openInJupyter(jupyter.notebook, "notebook", { port, browser: !values["no-browser"] });
-    console.log(`No Jupyter found (looked for jupyter-lab and jupyter-notebook on PATH). To work in the notebooks, install one:\n       ${HOW_TO_GET_JUPYTER}\nMeanwhile, the course runs headless and you can read it, with its outputs, in your browser.\n`);
+    console.log(
+      `No Jupyter found (looked for jupyter-lab and jupyter-notebook on PATH). To work in the notebooks, install one:\n       ${HOW_TO_GET_JUPYTER}\nMeanwhile, the course runs headless and you can read it, with its outputs, in your browser.\n`,
+    );
     return headlessCourse(headless);
   },
 };

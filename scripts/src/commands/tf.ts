@@ -87,7 +87,9 @@ exit codes: 0 installed, 1 npm failed, 2 wrong command line`,
     const next = withNativePackage(pkg, rung);
     const name = NATIVE_PACKAGES[rung];
     const dryRun = values["dry-run"] === true;
-    console.log(`${dryRun ? "Would add" : "Adding"} ${name}@${NATIVE_VERSION}${next.overrides?.[name] ? ` (and point the override of ${name} at it)` : ""}.`);
+    console.log(
+      `${dryRun ? "Would add" : "Adding"} ${name}@${NATIVE_VERSION}${next.overrides?.[name] ? ` (and point the override of ${name} at it)` : ""}.`,
+    );
     // npm reads package.json from disk, the dry run too: write the change, and put the
     // original back after a dry run or a failure.
     fs.writeFileSync(file, JSON.stringify(next, null, 2) + "\n");
@@ -104,7 +106,11 @@ exit codes: 0 installed, 1 npm failed, 2 wrong command line`,
       );
       return EXIT.failed;
     }
-    console.log(dryRun ? "\nDry run: nothing changed." : `\nInstalled. \`course doctor\` shows the backend the notebooks now get; NNCOURSE_TF_BACKEND=${rung} forces it.`);
+    console.log(
+      dryRun
+        ? "\nDry run: nothing changed."
+        : `\nInstalled. \`course doctor\` shows the backend the notebooks now get; NNCOURSE_TF_BACKEND=${rung} forces it.`,
+    );
     return EXIT.ok;
   },
 };

@@ -10,7 +10,16 @@ import type { Gradebook } from "./gradebook";
 export function gradebookCsv(gradebook: Gradebook): string {
   const assignments = gradebook.assignments().filter((a) => a.known);
   const rows = gradebook.submissions();
-  const lines = [["student", ...assignments.map((a) => `${a.name} (${fmt(a.maxPoints)})`), "total", `max (${fmt(assignments.reduce((s, a) => s + a.maxPoints, 0))})`, "review", "unsandboxed"]];
+  const lines = [
+    [
+      "student",
+      ...assignments.map((a) => `${a.name} (${fmt(a.maxPoints)})`),
+      "total",
+      `max (${fmt(assignments.reduce((s, a) => s + a.maxPoints, 0))})`,
+      "review",
+      "unsandboxed",
+    ],
+  ];
   for (const student of gradebook.students()) {
     const mine = rows.filter((r) => r.student === student);
     const cells: string[] = [student];
@@ -31,8 +40,14 @@ export function gradebookCsv(gradebook: Gradebook): string {
     cells.push(
       fmt(total),
       fmt(max),
-      mine.filter((r) => r.review || r.status === "error").map((r) => r.assignment).join(" "),
-      graded.filter((r) => r.sandbox !== "bubblewrap").map((r) => r.assignment).join(" "),
+      mine
+        .filter((r) => r.review || r.status === "error")
+        .map((r) => r.assignment)
+        .join(" "),
+      graded
+        .filter((r) => r.sandbox !== "bubblewrap")
+        .map((r) => r.assignment)
+        .join(" "),
     );
     lines.push(cells);
   }

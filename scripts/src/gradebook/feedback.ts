@@ -66,7 +66,10 @@ const READABLE_CHARS = 48;
 function readable(name: string): string {
   const safe = name.normalize("NFC").replace(/[/\\<>:"|?*~\0-\x1f\x7f]/g, "_");
   // Leading dots hide files; Windows drops trailing dots and spaces.
-  const short = Array.from(safe).slice(0, READABLE_CHARS).join("").replace(/^[.\s]+|[.\s]+$/g, "");
+  const short = Array.from(safe)
+    .slice(0, READABLE_CHARS)
+    .join("")
+    .replace(/^[.\s]+|[.\s]+$/g, "");
   return short === "" ? "_" : short;
 }
 
@@ -113,7 +116,11 @@ const STATUS_TEXT: Record<string, string> = {
 
 function submissionPage(row: SubmissionRow, scores: StoredScore[], issues: StoredIssue[]): string {
   const title = `${row.assignment} · ${row.student}`;
-  const parts = [`<p><a href="../index.html">All feedback</a></p>`, `<h1>${escapeHtml(row.assignment)}</h1>`, `<p>Student: <strong>${escapeHtml(row.student)}</strong> · graded ${escapeHtml(row.graded_at.slice(0, 16).replace("T", " "))} UTC</p>`];
+  const parts = [
+    `<p><a href="../index.html">All feedback</a></p>`,
+    `<h1>${escapeHtml(row.assignment)}</h1>`,
+    `<p>Student: <strong>${escapeHtml(row.student)}</strong> · graded ${escapeHtml(row.graded_at.slice(0, 16).replace("T", " "))} UTC</p>`,
+  ];
   if (row.status !== "graded") {
     parts.push(`<p class="note">This submission could not be graded (${escapeHtml(row.status)}): ${escapeHtml(row.message)}</p>`);
   }
@@ -121,9 +128,14 @@ function submissionPage(row: SubmissionRow, scores: StoredScore[], issues: Store
   if (row.review) parts.push(`<p class="note">An instructor will look at this submission before the grade is final.</p>`);
   if (scores.length > 0) {
     const body = scores
-      .map((s) => `<tr><td>${escapeHtml(s.gradeId)}</td><td class="${escapeHtml(s.status)}">${escapeHtml(STATUS_TEXT[s.status] ?? s.status)}</td><td>${fmt(s.earned)} / ${fmt(s.points)}</td><td><pre>${escapeHtml(s.message)}</pre></td></tr>`)
+      .map(
+        (s) =>
+          `<tr><td>${escapeHtml(s.gradeId)}</td><td class="${escapeHtml(s.status)}">${escapeHtml(STATUS_TEXT[s.status] ?? s.status)}</td><td>${fmt(s.earned)} / ${fmt(s.points)}</td><td><pre>${escapeHtml(s.message)}</pre></td></tr>`,
+      )
       .join("\n");
-    parts.push(`<table><thead><tr><th>Test</th><th>Result</th><th>Points</th><th>Message</th></tr></thead><tbody>\n${body}\n</tbody></table>`);
+    parts.push(
+      `<table><thead><tr><th>Test</th><th>Result</th><th>Points</th><th>Message</th></tr></thead><tbody>\n${body}\n</tbody></table>`,
+    );
   }
   const shown = issues.filter((i) => i.kind !== "integrity" && i.kind !== "suspicious");
   if (shown.length > 0) {
@@ -140,9 +152,14 @@ function indexPage(rows: SubmissionRow[], rejected: Array<{ path: string; reason
       return `<tr><td>${escapeHtml(r.student)}</td><td><a href="${escapeHtml(href)}">${escapeHtml(r.assignment)}</a></td><td>${fmt(r.score)} / ${fmt(r.max_score)}</td><td>${escapeHtml(r.status)}${r.review ? " · review" : ""}</td></tr>`;
     })
     .join("\n");
-  const parts = [`<h1>Feedback</h1>`, `<table><thead><tr><th>Student</th><th>Assignment</th><th>Score</th><th>Status</th></tr></thead><tbody>\n${body}\n</tbody></table>`];
+  const parts = [
+    `<h1>Feedback</h1>`,
+    `<table><thead><tr><th>Student</th><th>Assignment</th><th>Score</th><th>Status</th></tr></thead><tbody>\n${body}\n</tbody></table>`,
+  ];
   if (rejected.length > 0) {
-    parts.push(`<h2>Files that could not be attributed</h2><ul>${rejected.map((f) => `<li>${escapeHtml(f.path)}: ${escapeHtml(f.reason)}</li>`).join("")}</ul>`);
+    parts.push(
+      `<h2>Files that could not be attributed</h2><ul>${rejected.map((f) => `<li>${escapeHtml(f.path)}: ${escapeHtml(f.reason)}</li>`).join("")}</ul>`,
+    );
   }
   return page("Feedback", parts.join("\n"));
 }

@@ -83,7 +83,10 @@ export interface SubmissionRow {
 }
 
 export class Gradebook {
-  private constructor(readonly file: string, private readonly db: Database.Database) {}
+  private constructor(
+    readonly file: string,
+    private readonly db: Database.Database,
+  ) {}
 
   /**
    * Opens (creating when `create`) the gradebook file. Every path that cannot hold a
@@ -106,7 +109,10 @@ export class Gradebook {
         version = String(from + 1);
       }
       if (version !== undefined && Number(version) !== SCHEMA_VERSION) {
-        throw new CourseError(`the gradebook ${file} has schema version ${version}; this tool reads version ${SCHEMA_VERSION}.`, "use the course version that wrote it, or grade into a new file.");
+        throw new CourseError(
+          `the gradebook ${file} has schema version ${version}; this tool reads version ${SCHEMA_VERSION}.`,
+          "use the course version that wrote it, or grade into a new file.",
+        );
       }
       db.pragma("journal_mode = WAL");
       db.pragma("foreign_keys = ON");
@@ -119,7 +125,10 @@ export class Gradebook {
     } catch (error) {
       db.close();
       if (error instanceof CourseError) throw error;
-      throw new CourseError(`cannot open the gradebook ${file}: ${(error as Error).message}.`, "check that it is a gradebook made by `course grade` and that you can write to it and its folder.");
+      throw new CourseError(
+        `cannot open the gradebook ${file}: ${(error as Error).message}.`,
+        "check that it is a gradebook made by `course grade` and that you can write to it and its folder.",
+      );
     }
     return new Gradebook(full, db);
   }
@@ -164,12 +173,30 @@ export class Gradebook {
             `INSERT INTO submissions (student_id, assignment_id, source_path, sha256, master_sha256, status, score, max_score, review, message, kernel_start_ms, duration_ms, graded_at, sandbox)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(studentId, assignmentId, o.sourcePath, o.sha256, o.masterSha256, o.status, o.score, o.maxScore, o.review ? 1 : 0, o.message, o.kernelStartMs, o.durationMs, new Date().toISOString(), o.sandbox)
-          .lastInsertRowid,
+          .run(
+            studentId,
+            assignmentId,
+            o.sourcePath,
+            o.sha256,
+            o.masterSha256,
+            o.status,
+            o.score,
+            o.maxScore,
+            o.review ? 1 : 0,
+            o.message,
+            o.kernelStartMs,
+            o.durationMs,
+            new Date().toISOString(),
+            o.sandbox,
+          ).lastInsertRowid,
       );
-      const score = this.db.prepare("INSERT INTO scores (submission_id, grade_id, position, points, earned, fraction, status, message, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      const score = this.db.prepare(
+        "INSERT INTO scores (submission_id, grade_id, position, points, earned, fraction, status, message, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      );
       for (const s of o.scores) score.run(id, s.gradeId, s.position, s.points, s.earned, s.fraction, s.status, s.message, s.durationMs);
-      const run = this.db.prepare("INSERT INTO cell_runs (submission_id, position, grade_id, status, duration_ms, truncated, error) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      const run = this.db.prepare(
+        "INSERT INTO cell_runs (submission_id, position, grade_id, status, duration_ms, truncated, error) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      );
       for (const c of o.cellRuns) run.run(id, c.position, c.gradeId, c.status, c.durationMs, c.truncated ? 1 : 0, c.error);
       const issue = this.db.prepare("INSERT INTO issues (submission_id, kind, grade_id, message) VALUES (?, ?, ?, ?)");
       for (const i of o.issues) issue.run(id, i.kind, i.gradeId, i.message);
@@ -182,7 +209,9 @@ export class Gradebook {
   /** Records a file that no student/assignment could be read from (reported, never dropped). */
   reject(file: string, reason: string, sha256: string | null): void {
     this.db
-      .prepare("INSERT INTO rejected_files (path, reason, sha256, seen_at) VALUES (?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET reason = excluded.reason, sha256 = excluded.sha256, seen_at = excluded.seen_at")
+      .prepare(
+        "INSERT INTO rejected_files (path, reason, sha256, seen_at) VALUES (?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET reason = excluded.reason, sha256 = excluded.sha256, seen_at = excluded.seen_at",
+      )
       .run(file, reason, sha256, new Date().toISOString());
   }
 
@@ -198,17 +227,27 @@ export class Gradebook {
 
   scores(submissionId: number): StoredScore[] {
     return this.db
-      .prepare("SELECT grade_id AS gradeId, position, points, earned, fraction, status, message, duration_ms AS durationMs FROM scores WHERE submission_id = ? ORDER BY position")
+      .prepare(
+        "SELECT grade_id AS gradeId, position, points, earned, fraction, status, message, duration_ms AS durationMs FROM scores WHERE submission_id = ? ORDER BY position",
+      )
       .all(submissionId) as StoredScore[];
   }
 
   issues(submissionId: number): StoredIssue[] {
-    return this.db.prepare("SELECT kind, grade_id AS gradeId, message FROM issues WHERE submission_id = ? ORDER BY rowid").all(submissionId) as StoredIssue[];
+    return this.db
+      .prepare("SELECT kind, grade_id AS gradeId, message FROM issues WHERE submission_id = ? ORDER BY rowid")
+      .all(submissionId) as StoredIssue[];
   }
 
   /** Known assignments (with a master), by name. */
   assignments(): Array<{ name: string; maxPoints: number; known: boolean }> {
-    return (this.db.prepare("SELECT name, max_points AS maxPoints, known FROM assignments ORDER BY name").all() as Array<{ name: string; maxPoints: number; known: number }>).map((a) => ({ ...a, known: a.known === 1 }));
+    return (
+      this.db.prepare("SELECT name, max_points AS maxPoints, known FROM assignments ORDER BY name").all() as Array<{
+        name: string;
+        maxPoints: number;
+        known: number;
+      }>
+    ).map((a) => ({ ...a, known: a.known === 1 }));
   }
 
   students(): string[] {
@@ -241,19 +280,35 @@ function checkGradebookPath(full: string, shown: string, create: boolean): boole
   const stat = statOrUndefined(full, shown);
   if (stat === undefined) {
     if (!create) {
-      throw new CourseError(`there is no gradebook at ${shown}.`, "grade some submissions first (`course grade`), or pass --gradebook FILE.", EXIT.missing);
+      throw new CourseError(
+        `there is no gradebook at ${shown}.`,
+        "grade some submissions first (`course grade`), or pass --gradebook FILE.",
+        EXIT.missing,
+      );
     }
     ensureFolder(path.dirname(full), shown);
     return false;
   }
   if (stat.isDirectory()) {
-    throw new CourseError(`${shown} is a folder, not a gradebook file.`, `name a file inside it, e.g. --gradebook ${path.join(shown, "gradebook.sqlite")}.`, EXIT.usage);
+    throw new CourseError(
+      `${shown} is a folder, not a gradebook file.`,
+      `name a file inside it, e.g. --gradebook ${path.join(shown, "gradebook.sqlite")}.`,
+      EXIT.usage,
+    );
   }
   if (!stat.isFile()) throw new CourseError(`${shown} is not a regular file, so it cannot be a gradebook.`, OTHER_PATH, EXIT.usage);
   // SQLite needs to write even to read a gradebook: WAL mode keeps journal files beside it.
   requireAccess(full, fs.constants.R_OK, `cannot read the gradebook ${shown}: permission denied.`);
-  requireAccess(full, fs.constants.W_OK, `cannot write to the gradebook ${shown}: permission denied (the course tools need to write to it even to read it).`);
-  requireAccess(path.dirname(full), fs.constants.W_OK | fs.constants.X_OK, `cannot write in the folder ${path.dirname(full)}, where the gradebook keeps its journal files: permission denied.`);
+  requireAccess(
+    full,
+    fs.constants.W_OK,
+    `cannot write to the gradebook ${shown}: permission denied (the course tools need to write to it even to read it).`,
+  );
+  requireAccess(
+    path.dirname(full),
+    fs.constants.W_OK | fs.constants.X_OK,
+    `cannot write in the folder ${path.dirname(full)}, where the gradebook keeps its journal files: permission denied.`,
+  );
   if (stat.size > 0 && !hasSqliteHeader(full)) throw notAGradebook(shown, "it is not an SQLite database");
   return true;
 }
@@ -281,7 +336,11 @@ function ensureFolder(dir: string, shown: string): void {
   } catch (error) {
     throw pathError(error, dir, shown);
   }
-  requireAccess(dir, fs.constants.W_OK | fs.constants.X_OK, `cannot create the gradebook ${shown}: the folder ${dir} is not writable (permission denied).`);
+  requireAccess(
+    dir,
+    fs.constants.W_OK | fs.constants.X_OK,
+    `cannot create the gradebook ${shown}: the folder ${dir} is not writable (permission denied).`,
+  );
 }
 
 /** Turns an fs error about `target` (the gradebook or its folder) into a CourseError. */
@@ -289,11 +348,15 @@ function pathError(error: unknown, target: string, shown: string): CourseError {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === "ENOTDIR" || code === "EEXIST") {
     const file = fileAmongParents(target);
-    if (file !== undefined) return new CourseError(`cannot use ${shown} as the gradebook: ${file} is a file, not a folder.`, OTHER_PATH, EXIT.usage);
+    if (file !== undefined)
+      return new CourseError(`cannot use ${shown} as the gradebook: ${file} is a file, not a folder.`, OTHER_PATH, EXIT.usage);
   }
   if (code === "EACCES" || code === "EPERM") {
     const where = nearestExisting(target);
-    return new CourseError(`cannot use ${shown} as the gradebook: permission denied on ${where}.`, `get access to ${where}, or ${OTHER_PATH}`);
+    return new CourseError(
+      `cannot use ${shown} as the gradebook: permission denied on ${where}.`,
+      `get access to ${where}, or ${OTHER_PATH}`,
+    );
   }
   if (code === "EROFS") return new CourseError(`cannot create the gradebook ${shown}: the disk is read-only.`, OTHER_PATH);
   return new CourseError(`cannot use ${shown} as the gradebook: ${(error as Error).message}.`, OTHER_PATH, EXIT.usage);
@@ -342,7 +405,11 @@ function hasSqliteHeader(file: string): boolean {
 }
 
 function notAGradebook(shown: string, why: string): CourseError {
-  return new CourseError(`${shown} is not a gradebook: ${why}.`, "pass --gradebook the file that `course grade` wrote, or a new file name; this file was left as it is.", EXIT.usage);
+  return new CourseError(
+    `${shown} is not a gradebook: ${why}.`,
+    "pass --gradebook the file that `course grade` wrote, or a new file name; this file was left as it is.",
+    EXIT.usage,
+  );
 }
 
 /** Opens the SQLite connection; an existing file is never replaced by a new one. */
@@ -365,7 +432,10 @@ function openDatabase(full: string, shown: string, exists: boolean): Database.Da
 export function openFailure(error: unknown, shown: string): CourseError {
   const addon = diagnoseAddonError(error, { projectDir: projectRoot() });
   if (addon) return new CourseError(`cannot open the gradebook ${shown}: ${addon.problem}.`, addon.fix, EXIT.missing);
-  return new CourseError(`cannot open the gradebook ${shown}: ${(error as Error).message}.`, "check that it is a gradebook made by `course grade` and that you can write to it and its folder.");
+  return new CourseError(
+    `cannot open the gradebook ${shown}: ${(error as Error).message}.`,
+    "check that it is a gradebook made by `course grade` and that you can write to it and its folder.",
+  );
 }
 
 /**

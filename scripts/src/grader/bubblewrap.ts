@@ -66,17 +66,35 @@ const INSTALL_HINT =
  */
 export function findSandboxTools(env: NodeJS.ProcessEnv = process.env): ToolsLookup {
   if (process.platform !== "linux") {
-    return { ok: false, problem: `the grading sandbox needs Linux (bubblewrap); this is ${process.platform}.`, fix: "grade on a Linux machine or virtual machine with bubblewrap, or pass --unsandboxed to grade without the sandbox (only for notebooks you trust)." };
+    return {
+      ok: false,
+      problem: `the grading sandbox needs Linux (bubblewrap); this is ${process.platform}.`,
+      fix: "grade on a Linux machine or virtual machine with bubblewrap, or pass --unsandboxed to grade without the sandbox (only for notebooks you trust).",
+    };
   }
   const bwrap = env.NNCOURSE_BWRAP !== undefined ? env.NNCOURSE_BWRAP || undefined : findProgram("bwrap", env);
   if (bwrap === undefined || !isExecutable(bwrap)) {
-    return { ok: false, problem: `bubblewrap (bwrap) is not installed${bwrap ? ` (${bwrap} is not an executable)` : ""}: graded notebooks must run in its sandbox.`, fix: `${INSTALL_HINT}.` };
+    return {
+      ok: false,
+      problem: `bubblewrap (bwrap) is not installed${bwrap ? ` (${bwrap} is not an executable)` : ""}: graded notebooks must run in its sandbox.`,
+      fix: `${INSTALL_HINT}.`,
+    };
   }
   const version = spawnSync(bwrap, ["--version"], { encoding: "utf8" });
   const help = spawnSync(bwrap, ["--help"], { encoding: "utf8" });
-  if (version.status !== 0) return { ok: false, problem: `${bwrap} --version failed: ${(version.stderr || String(version.error ?? "")).trim()}`, fix: `${INSTALL_HINT}.` };
+  if (version.status !== 0)
+    return {
+      ok: false,
+      problem: `${bwrap} --version failed: ${(version.stderr || String(version.error ?? "")).trim()}`,
+      fix: `${INSTALL_HINT}.`,
+    };
   const prlimit = findProgram("prlimit", env);
-  if (prlimit === undefined) return { ok: false, problem: "prlimit (util-linux) is not installed: it sets the graded kernels' resource limits.", fix: "install util-linux (Debian/Ubuntu: `sudo apt install util-linux`)." };
+  if (prlimit === undefined)
+    return {
+      ok: false,
+      problem: "prlimit (util-linux) is not installed: it sets the graded kernels' resource limits.",
+      fix: "install util-linux (Debian/Ubuntu: `sudo apt install util-linux`).",
+    };
   const tools: SandboxTools = {
     bwrap,
     version: version.stdout.trim().replace(/^bubblewrap\s+/, ""),
@@ -87,7 +105,12 @@ export function findSandboxTools(env: NodeJS.ProcessEnv = process.env): ToolsLoo
   if (process.getuid?.() === 0) {
     const setpriv = findProgram("setpriv", env);
     if (setpriv === undefined || !SYSTEM_DIRS.some((dir) => setpriv.startsWith(dir + "/"))) {
-      return { ok: false, problem: "setpriv (util-linux) is not installed in a system folder: as root, the grader needs it to run kernels as an unprivileged user.", fix: "install util-linux (Debian/Ubuntu: `sudo apt install util-linux`), or run course grade as a normal user." };
+      return {
+        ok: false,
+        problem:
+          "setpriv (util-linux) is not installed in a system folder: as root, the grader needs it to run kernels as an unprivileged user.",
+        fix: "install util-linux (Debian/Ubuntu: `sudo apt install util-linux`), or run course grade as a normal user.",
+      };
     }
     tools.setpriv = setpriv;
   }
@@ -157,7 +180,16 @@ export function sandboxCommand(spec: SandboxSpec): string[] {
     "--",
   ];
   const inside = tools.setpriv
-    ? [tools.setpriv, `--reuid=${SANDBOX_UID}`, `--regid=${SANDBOX_UID}`, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--", ...spec.command]
+    ? [
+        tools.setpriv,
+        `--reuid=${SANDBOX_UID}`,
+        `--regid=${SANDBOX_UID}`,
+        "--clear-groups",
+        "--inh-caps=-all",
+        "--bounding-set=-all",
+        "--",
+        ...spec.command,
+      ]
     : spec.command;
   return [...prlimit, tools.bwrap, ...bubblewrapArgs(spec), "--", ...inside];
 }
@@ -166,12 +198,18 @@ export function sandboxCommand(spec: SandboxSpec): string[] {
 export function bubblewrapArgs(spec: SandboxSpec): string[] {
   const { tools } = spec;
   const args: string[] = [
-    "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-    "--hostname", "sandbox",
+    "--unshare-pid",
+    "--unshare-net",
+    "--unshare-ipc",
+    "--unshare-uts",
+    "--unshare-cgroup-try",
+    "--hostname",
+    "sandbox",
     // Not --as-pid-1: bwrap's own init stays PID 1 and keeps the parent-death signal
     // (setpriv's change of uid would clear it on the kernel), so the sandbox dies with
     // bwrap and with the grader.
-    "--die-with-parent", "--new-session",
+    "--die-with-parent",
+    "--new-session",
   ];
   if (!tools.setpriv) {
     // A normal user: a user namespace of its own, seen inside as the sandbox user.
@@ -269,7 +307,11 @@ export function sandboxLauncher(spec: SandboxSpec, kernelSide: ConnectionInfo, c
         }
       },
       cleanup,
-      listening: (timeoutMs) => socketsListening((["shell", "control", "iopub"] as const).map((c) => channelEndpoint(connection, c)), timeoutMs),
+      listening: (timeoutMs) =>
+        socketsListening(
+          (["shell", "control", "iopub"] as const).map((c) => channelEndpoint(connection, c)),
+          timeoutMs,
+        ),
       reconnect: false,
     };
   };
@@ -302,7 +344,12 @@ export async function socketsListening(paths: string[], timeoutMs: number): Prom
   for (const file of paths) {
     for (;;) {
       if (isSocketFile(file) && (await accepts(file))) break;
-      if (Date.now() > deadline) throw new CourseError(`the kernel did not listen on ${file} within ${Math.round(timeoutMs / 1000)} s.`, "run `course doctor` to check the sandbox and the kernel.", EXIT.missing);
+      if (Date.now() > deadline)
+        throw new CourseError(
+          `the kernel did not listen on ${file} within ${Math.round(timeoutMs / 1000)} s.`,
+          "run `course doctor` to check the sandbox and the kernel.",
+          EXIT.missing,
+        );
       await new Promise((ok) => setTimeout(ok, 25));
     }
   }
@@ -347,7 +394,9 @@ function sandboxPid(child: ReturnType<typeof spawn>): Promise<number> {
         // not all of it yet
       }
     });
-    child.once("error", (error) => reject(new CourseError(`the grading sandbox could not start: ${error.message}`, `${INSTALL_HINT}.`, EXIT.missing)));
+    child.once("error", (error) =>
+      reject(new CourseError(`the grading sandbox could not start: ${error.message}`, `${INSTALL_HINT}.`, EXIT.missing)),
+    );
     child.once("exit", (code, signal) => {
       const why = stderr.trim() || `bwrap exited with ${signal ?? `code ${code}`}`;
       reject(
@@ -368,7 +417,11 @@ function sandboxPid(child: ReturnType<typeof spawn>): Promise<number> {
  * and for course grade before its first submission, so that a machine where bubblewrap
  * cannot work fails once, clearly, instead of once per submission.
  */
-export async function probeSandbox(tools: SandboxTools, runtime: Runtime, workDir: string): Promise<{ ok: true; uid: number } | { ok: false; problem: string }> {
+export async function probeSandbox(
+  tools: SandboxTools,
+  runtime: Runtime,
+  workDir: string,
+): Promise<{ ok: true; uid: number } | { ok: false; problem: string }> {
   const connectionFile = path.join(workDir, "probe-connection.json");
   fs.writeFileSync(connectionFile, "{}\n", { mode: 0o644 });
   const spec: SandboxSpec = {
@@ -399,9 +452,13 @@ export async function probeSandbox(tools: SandboxTools, runtime: Runtime, workDi
     return { ok: false, problem: `unexpected output: ${result.stdout.slice(0, 200)}` };
   }
   const others = seen.pids.filter((p) => p !== 1 && p !== seen.pid);
-  if (others.length > 0) return { ok: false, problem: `a process in the sandbox sees other processes (${others.join(", ")}): no PID namespace of its own` };
+  if (others.length > 0)
+    return { ok: false, problem: `a process in the sandbox sees other processes (${others.join(", ")}): no PID namespace of its own` };
   if (seen.inherited.length > 0) {
-    return { ok: false, problem: `file descriptors ${seen.inherited.join(", ")} of the grader reached the sandbox; start course grade from a shell that does not leave them open` };
+    return {
+      ok: false,
+      problem: `file descriptors ${seen.inherited.join(", ")} of the grader reached the sandbox; start course grade from a shell that does not leave them open`,
+    };
   }
   return { ok: true, uid: seen.uid };
 }

@@ -45,7 +45,11 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
   const started = Date.now();
   const log = options.log ?? (() => {});
   if (!fs.existsSync(options.submissionsDir) || !fs.statSync(options.submissionsDir).isDirectory()) {
-    throw new CourseError(`the submissions folder ${options.submissionsDir} does not exist.`, "pass the folder that holds <student>/<assignment>.ipynb files or the LMS download.", EXIT.missing);
+    throw new CourseError(
+      `the submissions folder ${options.submissionsDir} does not exist.`,
+      "pass the folder that holds <student>/<assignment>.ipynb files or the LMS download.",
+      EXIT.missing,
+    );
   }
   const assignments = loadAssignments(options.mastersDir);
   const discovery = discoverSubmissions(options.submissionsDir, [...assignments.keys()]);
@@ -85,7 +89,10 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
     }
     todo.push({ file, bytes });
   }
-  if (summary.skipped > 0) log(`skipped ${summary.skipped} submission(s) already graded with the same file and master${options.sandbox === "bubblewrap" ? " in the sandbox" : ""} (--force regrades them)`);
+  if (summary.skipped > 0)
+    log(
+      `skipped ${summary.skipped} submission(s) already graded with the same file and master${options.sandbox === "bubblewrap" ? " in the sandbox" : ""} (--force regrades them)`,
+    );
   if (todo.length === 0) {
     summary.durationMs = Date.now() - started;
     return summary;
@@ -106,11 +113,24 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
       } catch (error) {
         // A bug in the grader must not stop the batch: store it as an error, regraded next run.
         outcome = {
-          student: file.student, assignment: file.assignment, assignmentKnown: assignments.has(file.assignment),
-          masterSha256: assignments.get(file.assignment)?.sha256 ?? null, sourcePath: file.relative, sha256: sha256Of(bytes),
-          status: "error", score: 0, maxScore: assignments.get(file.assignment)?.maxPoints ?? 0, review: true,
+          student: file.student,
+          assignment: file.assignment,
+          assignmentKnown: assignments.has(file.assignment),
+          masterSha256: assignments.get(file.assignment)?.sha256 ?? null,
+          sourcePath: file.relative,
+          sha256: sha256Of(bytes),
+          status: "error",
+          score: 0,
+          maxScore: assignments.get(file.assignment)?.maxPoints ?? 0,
+          review: true,
           message: `the grader failed on this submission: ${(error as Error).stack ?? String(error)}`,
-          kernelStartMs: null, durationMs: null, sandbox: options.sandbox, scores: [], cellRuns: [], issues: [], log: "",
+          kernelStartMs: null,
+          durationMs: null,
+          sandbox: options.sandbox,
+          scores: [],
+          cellRuns: [],
+          issues: [],
+          log: "",
         };
       }
       options.gradebook.store(outcome);
@@ -157,7 +177,8 @@ function readSubmission(file: string): Buffer | string {
   try {
     const stat = fs.statSync(file);
     if (!stat.isFile()) return "not a regular file.";
-    if (stat.size > MAX_SUBMISSION_BYTES) return `${Math.round(stat.size / 1024 / 1024)} MB, more than a notebook can be (${MAX_SUBMISSION_BYTES / 1024 / 1024} MB at most).`;
+    if (stat.size > MAX_SUBMISSION_BYTES)
+      return `${Math.round(stat.size / 1024 / 1024)} MB, more than a notebook can be (${MAX_SUBMISSION_BYTES / 1024 / 1024} MB at most).`;
     return fs.readFileSync(file);
   } catch (error) {
     return `cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`;

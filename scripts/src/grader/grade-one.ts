@@ -86,21 +86,45 @@ export async function gradeSubmission(file: SubmissionFile, bytes: Buffer, conte
   };
   if (assignment === undefined) {
     const known = [...context.assignments.keys()].join(", ");
-    return { ...base, status: "unknown-assignment", message: `no master notebook is named "${file.assignment}.ipynb" (known assignments: ${known}). Rename the file after its assignment, or add the master.`, durationMs: Date.now() - started };
+    return {
+      ...base,
+      status: "unknown-assignment",
+      message: `no master notebook is named "${file.assignment}.ipynb" (known assignments: ${known}). Rename the file after its assignment, or add the master.`,
+      durationMs: Date.now() - started,
+    };
   }
-  const zero = assignment.tests.map((t, i) => ({ gradeId: t.gradeId, position: i, points: t.points, earned: 0, fraction: null, status: "not-run", message: "the notebook could not be graded.", durationMs: 0 }));
+  const zero = assignment.tests.map((t, i) => ({
+    gradeId: t.gradeId,
+    position: i,
+    points: t.points,
+    earned: 0,
+    fraction: null,
+    status: "not-run",
+    message: "the notebook could not be graded.",
+    durationMs: 0,
+  }));
 
   let notebook;
   try {
     notebook = parseNotebook(bytes.toString("utf8"), file.relative);
   } catch (error) {
-    return { ...base, status: "invalid", scores: zero, message: `${(error as Error).message} The file was not graded; hand in the notebook as saved by Jupyter.`, durationMs: Date.now() - started };
+    return {
+      ...base,
+      status: "invalid",
+      scores: zero,
+      message: `${(error as Error).message} The file was not graded; hand in the notebook as saved by Jupyter.`,
+      durationMs: Date.now() - started,
+    };
   }
 
   const sanitized = sanitizeSubmission(assignment, notebook);
   const issues: StoredIssue[] = sanitized.issues.map((i) => ({ kind: i.kind, gradeId: i.gradeId, message: i.message }));
-  for (const finding of suspiciousCode(sanitized.notebook)) issues.push({ kind: "suspicious", gradeId: finding.gradeId, message: finding.message });
-  const instrumented = instrument(sanitized.notebook, assignment.tests.map((t) => t.gradeId));
+  for (const finding of suspiciousCode(sanitized.notebook))
+    issues.push({ kind: "suspicious", gradeId: finding.gradeId, message: finding.message });
+  const instrumented = instrument(
+    sanitized.notebook,
+    assignment.tests.map((t) => t.gradeId),
+  );
   const collector = new RecordCollector(instrumented.nonce);
   const timeLimits = effectiveTimeLimits(context.limits, assignment.timeLimits, context.limits.given ?? {});
   const kernelLimits = {
@@ -142,7 +166,15 @@ export async function gradeSubmission(file: SubmissionFile, bytes: Buffer, conte
   }
   if (run === undefined) {
     // The grader's problem, not the learner's: stored as "error", which the next run grades again.
-    return { ...base, status: "error", scores: zero, issues, review: true, message: `the kernel could not start (${START_ATTEMPTS} attempts): ${(startError as Error).message}`, durationMs: Date.now() - started };
+    return {
+      ...base,
+      status: "error",
+      scores: zero,
+      issues,
+      review: true,
+      message: `the kernel could not start (${START_ATTEMPTS} attempts): ${(startError as Error).message}`,
+      durationMs: Date.now() - started,
+    };
   }
 
   const scored = scoreRun(assignment, instrumented, run, collector);
@@ -159,9 +191,12 @@ export async function gradeSubmission(file: SubmissionFile, bytes: Buffer, conte
   const scores = scored.cells.map((s) => ({ ...s, position: instrumented.testCellIndex.get(s.gradeId) ?? -1 }));
   const score = Math.round(scores.reduce((sum, s) => sum + s.earned, 0) * 1e6) / 1e6;
   // The grader's own cells before learner code run only master code: if they fail, the sandbox is broken.
-  const setupFailed = run.cells.find((c) => (c.index === instrumented.beginIndex || c.index === instrumented.freezeIndex) && c.status !== "ok");
+  const setupFailed = run.cells.find(
+    (c) => (c.index === instrumented.beginIndex || c.index === instrumented.freezeIndex) && c.status !== "ok",
+  );
   const messages: string[] = [];
-  if (setupFailed) messages.push(`a grader cell that runs before the learner's code failed (${setupFailed.status}): ${setupFailed.error ?? ""}`.trim());
+  if (setupFailed)
+    messages.push(`a grader cell that runs before the learner's code failed (${setupFailed.status}): ${setupFailed.error ?? ""}`.trim());
   if (run.stopReason) messages.push(`the run stopped early: ${run.stopReason}.`);
   if (run.cells.some((c) => c.truncated)) messages.push("some output was cut at the output cap.");
   return {
@@ -179,4 +214,3 @@ export async function gradeSubmission(file: SubmissionFile, bytes: Buffer, conte
     log: run.kernelExit ? `kernel exit: code ${run.kernelExit.code}, signal ${run.kernelExit.signal}\n${run.kernelExit.log}` : "",
   };
 }
-

@@ -59,12 +59,22 @@ export function instrument(notebook: Notebook, testIds: readonly string[]): Inst
   });
   // Master cells (locked or test) that come first run before the freeze: setup code may
   // need to patch built-ins (a library's polyfill), the learner's code may not.
-  let firstLearnerCell = cells.findIndex((cell, index) => index > 0 && cell.cell_type === "code" && cellKind(cell) !== "locked" && cellKind(cell) !== "test");
+  let firstLearnerCell = cells.findIndex(
+    (cell, index) => index > 0 && cell.cell_type === "code" && cellKind(cell) !== "locked" && cellKind(cell) !== "test",
+  );
   if (firstLearnerCell < 0) firstLearnerCell = cells.length;
   const freeze = newCodeCell(`import { freezeIntrinsics as nncourseGraderFreeze } from "nncourse/grading";\nnncourseGraderFreeze();\n`);
   cells.splice(firstLearnerCell, 0, freeze);
   for (const [id, index] of testCellIndex) if (index >= firstLearnerCell) testCellIndex.set(id, index + 1);
   const finish = newCodeCell(`import { finishGradingRun as nncourseGraderFinish } from "nncourse/grading";\nnncourseGraderFinish();\n`);
   cells.push(finish);
-  return { notebook: { ...notebook, cells }, nonce, endLabels, testCellIndex, beginIndex: 0, freezeIndex: firstLearnerCell, finishIndex: cells.length - 1 };
+  return {
+    notebook: { ...notebook, cells },
+    nonce,
+    endLabels,
+    testCellIndex,
+    beginIndex: 0,
+    freezeIndex: firstLearnerCell,
+    finishIndex: cells.length - 1,
+  };
 }

@@ -43,7 +43,11 @@ const PARTIAL_CALL = /\bcheck\s*\.\s*(test|score|partial)\s*\(/;
 
 export function loadAssignments(dir: string): Map<string, Assignment> {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new CourseError(`the masters folder ${dir} does not exist.`, "pass the folder of master notebooks with --masters DIR.", EXIT.missing);
+    throw new CourseError(
+      `the masters folder ${dir} does not exist.`,
+      "pass the folder of master notebooks with --masters DIR.",
+      EXIT.missing,
+    );
   }
   const assignments = new Map<string, Assignment>();
   for (const entry of fs.readdirSync(dir).sort()) {
@@ -54,11 +58,18 @@ export function loadAssignments(dir: string): Map<string, Assignment> {
     if (!isMaster(master)) continue;
     const errors = validateMaster(master, file).filter((f) => f.severity === "error");
     if (errors.length > 0) {
-      throw new CourseError(`the master ${file} has errors:\n${errors.map(formatFinding).join("\n")}`, "fix the master (course build shows the same findings).");
+      throw new CourseError(
+        `the master ${file} has errors:\n${errors.map(formatFinding).join("\n")}`,
+        "fix the master (course build shows the same findings).",
+      );
     }
     const tests: TestCellSpec[] = master.cells
       .filter((cell) => cellKind(cell) === "test")
-      .map((cell) => ({ gradeId: gradeIdOf(cell)!, points: Number((cell.metadata.nbgrader as { points?: number }).points ?? 0), partial: PARTIAL_CALL.test(cellSource(cell)) }));
+      .map((cell) => ({
+        gradeId: gradeIdOf(cell)!,
+        points: Number((cell.metadata.nbgrader as { points?: number }).points ?? 0),
+        partial: PARTIAL_CALL.test(cellSource(cell)),
+      }));
     const name = entry.slice(0, -".ipynb".length);
     assignments.set(name, {
       name,
@@ -72,7 +83,11 @@ export function loadAssignments(dir: string): Map<string, Assignment> {
     });
   }
   if (assignments.size === 0) {
-    throw new CourseError(`no master notebooks (notebooks with nbgrader metadata) in ${dir}.`, "pass the folder of master notebooks with --masters DIR.", EXIT.missing);
+    throw new CourseError(
+      `no master notebooks (notebooks with nbgrader metadata) in ${dir}.`,
+      "pass the folder of master notebooks with --masters DIR.",
+      EXIT.missing,
+    );
   }
   return assignments;
 }

@@ -26,6 +26,8 @@ export function redactHidden(message: string, hidden: readonly string[]): string
   if (hidden.length === 0) return message;
   return message
     .split("\n")
-    .map((line) => (hidden.some((h) => line.includes(h) || (line.trim().length >= 12 && h.includes(line.trim()))) ? "[a line of a hidden test]" : line))
+    .map((line) =>
+      hidden.some((h) => line.includes(h) || (line.trim().length >= 12 && h.includes(line.trim()))) ? "[a line of a hidden test]" : line,
+    )
     .join("\n");
 }

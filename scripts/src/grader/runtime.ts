@@ -146,18 +146,27 @@ export function dependencyClosure(root: string, names: string[]): string[] {
     const dir = resolvePackageDir(name, from, root);
     if (dir === undefined) {
       if (optional) continue;
-      throw new CourseError(`the package "${name}" (needed by ${path.relative(root, from) || "the project"}) is not installed.`, "run `npm install`.", EXIT.missing);
+      throw new CourseError(
+        `the package "${name}" (needed by ${path.relative(root, from) || "the project"}) is not installed.`,
+        "run `npm install`.",
+        EXIT.missing,
+      );
     }
     if (found.has(dir)) continue;
     found.add(dir);
-    let pkg: { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; peerDependencies?: Record<string, string> };
+    let pkg: {
+      dependencies?: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
+      peerDependencies?: Record<string, string>;
+    };
     try {
       pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8"));
     } catch {
       continue;
     }
     for (const dep of Object.keys(pkg.dependencies ?? {})) queue.push({ name: dep, from: dir, optional: false });
-    for (const dep of Object.keys({ ...pkg.optionalDependencies, ...pkg.peerDependencies })) queue.push({ name: dep, from: dir, optional: true });
+    for (const dep of Object.keys({ ...pkg.optionalDependencies, ...pkg.peerDependencies }))
+      queue.push({ name: dep, from: dir, optional: true });
   }
   // Keep only outermost folders: a package inside another's node_modules comes with it.
   const dirs = [...found].filter((dir) => dir.startsWith(top + path.sep)).sort();

@@ -140,7 +140,13 @@ export class GradingSandbox {
     const nodeFlags = innerLayerFlags(limits.memoryMb, {
       // Not /tmp, although it leads to the scratch folder: TMPDIR names the folder itself,
       // and with /tmp in this list Node 20's permission model lets every path be read.
-      read: [runtimeFile(RUNTIME_PATHS.nodeModules), runtimeFile(RUNTIME_PATHS.data), runtimeFile(RUNTIME_PATHS.guard), SANDBOX_KERNEL, SANDBOX_WORK],
+      read: [
+        runtimeFile(RUNTIME_PATHS.nodeModules),
+        runtimeFile(RUNTIME_PATHS.data),
+        runtimeFile(RUNTIME_PATHS.guard),
+        SANDBOX_KERNEL,
+        SANDBOX_WORK,
+      ],
       write: [SANDBOX_WORK],
       guard: runtimeFile(RUNTIME_PATHS.guard),
     });
@@ -152,10 +158,26 @@ export class GradingSandbox {
       processes: 1024,
       files: 4096,
     };
-    const env = scrubbedEnv({ PATH: "/usr/local/bin:/usr/bin:/bin", HOME: SANDBOX_WORK, TMPDIR: SANDBOX_WORK, TEMP: SANDBOX_WORK, TMP: SANDBOX_WORK });
-    const command = [runtimeFile(RUNTIME_PATHS.node), ...nodeFlags, runtimeFile(RUNTIME_PATHS.kernel), "--config-path", `${SANDBOX_KERNEL}/connection.json`];
+    const env = scrubbedEnv({
+      PATH: "/usr/local/bin:/usr/bin:/bin",
+      HOME: SANDBOX_WORK,
+      TMPDIR: SANDBOX_WORK,
+      TEMP: SANDBOX_WORK,
+      TMP: SANDBOX_WORK,
+    });
+    const command = [
+      runtimeFile(RUNTIME_PATHS.node),
+      ...nodeFlags,
+      runtimeFile(RUNTIME_PATHS.kernel),
+      "--config-path",
+      `${SANDBOX_KERNEL}/connection.json`,
+    ];
     const dispose = () => fs.rmSync(dir, { recursive: true, force: true });
-    const launch = sandboxLauncher({ tools, runtime: this.runtime, connectionFile, hide: this.hide, limits: sandboxLimits, command }, kernelSide, dispose);
+    const launch = sandboxLauncher(
+      { tools, runtime: this.runtime, connectionFile, hide: this.hide, limits: sandboxLimits, command },
+      kernelSide,
+      dispose,
+    );
     return { cwd: SANDBOX_WORK, env, nodeFlags: [], launch, dispose };
   }
 
@@ -179,11 +201,23 @@ export class GradingSandbox {
       // The kernel client's connection file and parent-watch preload are in a folder with a
       // random name under the grader's temp folder, hence a pattern (a kernel cannot list
       // the temp folder to find other kernels' files).
-      read: [inRuntime(RUNTIME_PATHS.nodeModules), inRuntime(RUNTIME_PATHS.data), inRuntime(RUNTIME_PATHS.guard), dir, path.join(os.tmpdir(), "nncourse-kernel-*")],
+      read: [
+        inRuntime(RUNTIME_PATHS.nodeModules),
+        inRuntime(RUNTIME_PATHS.data),
+        inRuntime(RUNTIME_PATHS.guard),
+        dir,
+        path.join(os.tmpdir(), "nncourse-kernel-*"),
+      ],
       write: [dir],
       guard: inRuntime(RUNTIME_PATHS.guard),
     });
-    return { cwd: dir, env, nodeFlags, kernelScript: inRuntime(RUNTIME_PATHS.kernel), dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+    return {
+      cwd: dir,
+      env,
+      nodeFlags,
+      kernelScript: inRuntime(RUNTIME_PATHS.kernel),
+      dispose: () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
   }
 
   /** Removes the run's folder. */
@@ -267,6 +301,9 @@ export function sandboxPath(pathValue: string | undefined, root = projectRoot())
 
 /** A folder-name-safe, short form of a submission's name (the folder name is not secret, just tidy). */
 export function safeName(name: string): string {
-  const ascii = name.normalize("NFKD").replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^[._]+/, "");
+  const ascii = name
+    .normalize("NFKD")
+    .replace(/[^A-Za-z0-9._-]+/g, "_")
+    .replace(/^[._]+/, "");
   return (ascii || "submission").slice(0, 40);
 }

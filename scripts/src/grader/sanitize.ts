@@ -57,7 +57,11 @@ export function sanitizeSubmission(assignment: Assignment, submission: Notebook)
     const id = gradeIdOf(cell);
     if (id !== undefined && masterIds.has(id)) {
       if (matched.has(id)) {
-        issues.push({ kind: "duplicated", gradeId: id, message: `the cell "${id}" appears more than once; the first copy was graded and the others ignored.` });
+        issues.push({
+          kind: "duplicated",
+          gradeId: id,
+          message: `the cell "${id}" appears more than once; the first copy was graded and the others ignored.`,
+        });
         continue;
       }
       matched.set(id, cell);
@@ -67,7 +71,11 @@ export function sanitizeSubmission(assignment: Assignment, submission: Notebook)
     }
     if (id !== undefined || cell.metadata.nbgrader !== undefined) {
       if (id !== undefined && cellKind(cell) !== "plain") {
-        issues.push({ kind: "unknown-cell", gradeId: id, message: `the cell "${id}" is not part of this assignment; it was run as an ordinary cell.` });
+        issues.push({
+          kind: "unknown-cell",
+          gradeId: id,
+          message: `the cell "${id}" is not part of this assignment; it was run as an ordinary cell.`,
+        });
       }
       delete cell.metadata.nbgrader;
     }
@@ -83,9 +91,17 @@ export function sanitizeSubmission(assignment: Assignment, submission: Notebook)
     const exercise = exerciseById.get(id) ?? masterCell;
     const label = kind === "test" ? "test cell" : kind === "locked" ? "read-only cell" : "answer cell";
     if (submitted === undefined) {
-      issues.push({ kind: "deleted", gradeId: id, message: `the ${label} "${id}" was deleted; ${kind === "answer" || kind === "manual" ? "it was graded as unanswered" : "it was restored"}.` });
+      issues.push({
+        kind: "deleted",
+        gradeId: id,
+        message: `the ${label} "${id}" was deleted; ${kind === "answer" || kind === "manual" ? "it was graded as unanswered" : "it was restored"}.`,
+      });
     } else if (submitted.cell_type !== masterCell.cell_type) {
-      issues.push({ kind: "retyped", gradeId: id, message: `the ${label} "${id}" was changed from ${masterCell.cell_type} to ${submitted.cell_type}; ${kind === "answer" || kind === "manual" ? "it was graded as unanswered" : "it was restored"}.` });
+      issues.push({
+        kind: "retyped",
+        gradeId: id,
+        message: `the ${label} "${id}" was changed from ${masterCell.cell_type} to ${submitted.cell_type}; ${kind === "answer" || kind === "manual" ? "it was graded as unanswered" : "it was restored"}.`,
+      });
     } else if ((kind === "test" || kind === "locked") && normalize(cellSource(submitted)) !== normalize(cellSource(exercise))) {
       issues.push({ kind: "edited", gradeId: id, message: `the ${label} "${id}" was edited; the original was restored and graded.` });
     }

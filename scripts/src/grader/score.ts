@@ -61,24 +61,47 @@ export function scoreRun(assignment: Assignment, instrumented: Instrumented, run
       // The first few are named one by one; a flood of them is counted.
       if (++forged > MAX_NAMED_FORGERIES) continue;
       const gradeId = gradeIdAt(instrumented, r.cellIndex);
-      integrity.push({ gradeId, message: `a grade record with an invalid tag was emitted${r.cellIndex === undefined ? " between cells" : ` in cell ${r.cellIndex}`} (forged or altered).` });
+      integrity.push({
+        gradeId,
+        message: `a grade record with an invalid tag was emitted${r.cellIndex === undefined ? " between cells" : ` in cell ${r.cellIndex}`} (forged or altered).`,
+      });
     } else if (!r.inSequence) {
-      integrity.push({ gradeId: gradeIdAt(instrumented, r.cellIndex), message: `grade record ${r.record.seq} arrived out of sequence: records were dropped or replayed.` });
+      integrity.push({
+        gradeId: gradeIdAt(instrumented, r.cellIndex),
+        message: `grade record ${r.record.seq} arrived out of sequence: records were dropped or replayed.`,
+      });
     }
   }
-  if (forged > MAX_NAMED_FORGERIES) integrity.push({ gradeId: null, message: `${forged - MAX_NAMED_FORGERIES} more grade records with an invalid tag were emitted.` });
-  if (collector.dropped > 0) integrity.push({ gradeId: null, message: `${collector.dropped} grade records were left out: too many, or too large (a real one is small).` });
+  if (forged > MAX_NAMED_FORGERIES)
+    integrity.push({ gradeId: null, message: `${forged - MAX_NAMED_FORGERIES} more grade records with an invalid tag were emitted.` });
+  if (collector.dropped > 0)
+    integrity.push({
+      gradeId: null,
+      message: `${collector.dropped} grade records were left out: too many, or too large (a real one is small).`,
+    });
 
   const cells: CellScore[] = [];
   for (const spec of assignment.tests) {
     const index = instrumented.testCellIndex.get(spec.gradeId);
     const result = index === undefined ? undefined : byIndex.get(index);
-    const base = { gradeId: spec.gradeId, points: spec.points, earned: 0, fraction: null as number | null, durationMs: result?.durationMs ?? 0 };
+    const base = {
+      gradeId: spec.gradeId,
+      points: spec.points,
+      earned: 0,
+      fraction: null as number | null,
+      durationMs: result?.durationMs ?? 0,
+    };
     if (index === undefined || result === undefined) {
       cells.push({ ...base, status: "not-run", message: "this test did not run." });
       continue;
     }
-    const hidden = hiddenLines(cellSource(assignment.master.cells.find((c) => c.metadata.nbgrader && (c.metadata.nbgrader as { grade_id?: string }).grade_id === spec.gradeId)!));
+    const hidden = hiddenLines(
+      cellSource(
+        assignment.master.cells.find(
+          (c) => c.metadata.nbgrader && (c.metadata.nbgrader as { grade_id?: string }).grade_id === spec.gradeId,
+        )!,
+      ),
+    );
     if (result.status !== "ok") {
       cells.push({ ...base, status: failureStatus(result), message: redactHidden(failureMessage(result), hidden) });
       continue;
@@ -88,9 +111,17 @@ export function scoreRun(assignment: Assignment, instrumented: Instrumented, run
     const ends = records.filter((r) => r.record.kind === "partial" && (r.record as PartialRecord).label === label);
     const outOfSequence = records.some((r) => !r.inSequence);
     if (ends.length !== 1 || outOfSequence) {
-      const why = outOfSequence ? "its grade records were out of sequence" : ends.length === 0 ? "it reported success without reaching its end" : "its end record was repeated";
+      const why = outOfSequence
+        ? "its grade records were out of sequence"
+        : ends.length === 0
+          ? "it reported success without reaching its end"
+          : "its end record was repeated";
       integrity.push({ gradeId: spec.gradeId, message: `the test cell "${spec.gradeId}": ${why}.` });
-      cells.push({ ...base, status: "tampered", message: `this test could not be verified (${why}); it earned no points and the submission is held for review.` });
+      cells.push({
+        ...base,
+        status: "tampered",
+        message: `this test could not be verified (${why}); it earned no points and the submission is held for review.`,
+      });
       continue;
     }
     if (!spec.partial) {
@@ -102,7 +133,11 @@ export function scoreRun(assignment: Assignment, instrumented: Instrumented, run
       .filter((r): r is PartialRecord => r.kind === "partial" && !r.label.startsWith(END_LABEL_PREFIX));
     if (partials.length === 0) {
       integrity.push({ gradeId: spec.gradeId, message: `the partial-credit test "${spec.gradeId}" emitted no score record.` });
-      cells.push({ ...base, status: "tampered", message: "this test's score record is missing; it earned no points and the submission is held for review." });
+      cells.push({
+        ...base,
+        status: "tampered",
+        message: "this test's score record is missing; it earned no points and the submission is held for review.",
+      });
       continue;
     }
     // More than one record is no sign of tampering: a learner's own code may call the
@@ -126,7 +161,8 @@ export function scoreRun(assignment: Assignment, instrumented: Instrumented, run
     const before = end === undefined ? 0 : collector.records.filter((r) => r.authentic && r.record.seq < end.seq).length;
     if (end === undefined) integrity.push({ gradeId: null, message: "the run-end record is missing." });
     else if (ends.length > 1) integrity.push({ gradeId: null, message: "the run-end record was repeated." });
-    else if (end.records !== before) integrity.push({ gradeId: null, message: `the kernel issued ${end.records} grade records but the grader received ${before}.` });
+    else if (end.records !== before)
+      integrity.push({ gradeId: null, message: `the kernel issued ${end.records} grade records but the grader received ${before}.` });
     else if (!end.sealed) integrity.push({ gradeId: null, message: "the kernel was not sealed for grading." });
   }
   return { cells, integrity };
@@ -154,6 +190,7 @@ function failureStatus(result: CellResult): ScoreStatus {
 }
 
 function failureMessage(result: CellResult): string {
-  if (result.status === "not-run") return "this test did not run: an earlier cell stopped the notebook (the kernel died or the time ran out).";
+  if (result.status === "not-run")
+    return "this test did not run: an earlier cell stopped the notebook (the kernel died or the time ran out).";
   return result.error ?? `the test cell ended with status ${result.status}.`;
 }

@@ -49,7 +49,9 @@ export async function checkNotebook(
     const run = byIndex.get(index);
     const hidden = hiddenLines(cellSource(cell));
     const partials = cell.outputs.flatMap((o) =>
-      (o.output_type === "display_data" && GRADE_MIME in o.data && (o.data[GRADE_MIME] as PartialRecord).kind === "partial" ? [o.data[GRADE_MIME] as PartialRecord] : []),
+      o.output_type === "display_data" && GRADE_MIME in o.data && (o.data[GRADE_MIME] as PartialRecord).kind === "partial"
+        ? [o.data[GRADE_MIME] as PartialRecord]
+        : [],
     );
     if (run === undefined || run.status === "not-run" || run.status === "empty") {
       exercises.push({ gradeId, points, earned: 0, status: "not-run", message: "did not run: an earlier cell stopped the notebook." });
@@ -58,7 +60,13 @@ export async function checkNotebook(
     } else if (partials.length > 0) {
       // The grader's own rule, so that a learner is told the score they will be given.
       const credit = partialCredit(points, partials)!;
-      exercises.push({ gradeId, points, earned: credit.earned, status: credit.status, message: redactHidden(credit.messages.join("\n"), hidden) });
+      exercises.push({
+        gradeId,
+        points,
+        earned: credit.earned,
+        status: credit.status,
+        message: redactHidden(credit.messages.join("\n"), hidden),
+      });
     } else {
       exercises.push({ gradeId, points, earned: points, status: "passed", message: "" });
     }
@@ -70,7 +78,11 @@ export async function checkNotebook(
 }
 
 function noTests(file: string): CourseError {
-  return new CourseError(`${file} has no test cells (cells with nbgrader metadata "grade": true).`, "run it on an exercise notebook from exercises/; `course run` runs any notebook.", EXIT.usage);
+  return new CourseError(
+    `${file} has no test cells (cells with nbgrader metadata "grade": true).`,
+    "run it on an exercise notebook from exercises/; `course run` runs any notebook.",
+    EXIT.usage,
+  );
 }
 
 const MARK = { passed: "✓", partial: "◐", failed: "✗", "not-run": "·" } as const;
@@ -82,7 +94,11 @@ export function formatCheck(check: NotebookCheck): string {
     lines.push(`  ${MARK[e.status]} ${e.gradeId.padEnd(width)}  ${fmt(e.earned)}/${fmt(e.points)}  ${e.status}`);
     if (e.message) for (const line of e.message.split("\n")) lines.push(`      ${line}`);
   }
-  lines.push(`visible score: ${fmt(check.earned)}/${fmt(check.possible)}` + (check.earned < check.possible ? "" : " — every visible test passes") + ". Hidden tests run when your work is graded; make your code right in general, not only for these examples.");
+  lines.push(
+    `visible score: ${fmt(check.earned)}/${fmt(check.possible)}` +
+      (check.earned < check.possible ? "" : " — every visible test passes") +
+      ". Hidden tests run when your work is graded; make your code right in general, not only for these examples.",
+  );
   return lines.join("\n");
 }
 

@@ -54,12 +54,24 @@ export function discoverSubmissions(dir: string, assignmentNames: readonly strin
         if (inner.isFile() && inner.name.endsWith(".ipynb")) {
           submissions.push({ file, relative, student: entry.name, assignment: inner.name.slice(0, -6), layout: "folder" });
         } else {
-          unrecognized.push({ file, relative, reason: inner.isDirectory() ? "a folder inside a student's folder (expected <student>/<assignment>.ipynb)" : "not a .ipynb file" });
+          unrecognized.push({
+            file,
+            relative,
+            reason: inner.isDirectory()
+              ? "a folder inside a student's folder (expected <student>/<assignment>.ipynb)"
+              : "not a .ipynb file",
+          });
         }
       }
     } else if (entry.isFile()) {
       if (entry.name.endsWith(".ipynb") && assignmentNames.includes(entry.name.slice(0, -6))) {
-        submissions.push({ file: full, relative: entry.name, student: path.basename(path.resolve(dir)), assignment: entry.name.slice(0, -6), layout: "flat" });
+        submissions.push({
+          file: full,
+          relative: entry.name,
+          student: path.basename(path.resolve(dir)),
+          assignment: entry.name.slice(0, -6),
+          layout: "flat",
+        });
         continue;
       }
       const match = matchFlat(entry.name, names);
@@ -79,7 +91,7 @@ export function matchFlat(fileName: string, assignmentNames: readonly string[]):
   const student = stem.slice(0, cut);
   for (const name of assignmentNames) {
     const tail = new RegExp(`_${escapeRegExp(name)}(-\\d+)?$`);
-    if (tail.test(stem) && stem.length - (stem.match(tail)![0].length) >= cut) return { student, assignment: name };
+    if (tail.test(stem) && stem.length - stem.match(tail)![0].length >= cut) return { student, assignment: name };
   }
   return `the name does not end with "_<assignment>.ipynb" for any master (${assignmentNames.join(", ")})`;
 }

@@ -11,10 +11,16 @@ import type { Notebook } from "../notebook/model";
 
 const PATTERNS: Array<[RegExp, string]> = [
   [/\b(?:node:)?(?:v8|inspector|child_process|worker_threads)["']/, "loads a module that reads the process's memory or starts processes"],
-  [/__tslab__|lastWriteDisplayData|handleExecute|\bzeromq\b|dist\/kernel\/|KernelServer|setCellOutput/, "reaches into the kernel's reply path"],
+  [
+    /__tslab__|lastWriteDisplayData|handleExecute|\bzeromq\b|dist\/kernel\/|KernelServer|setCellOutput/,
+    "reaches into the kernel's reply path",
+  ],
   [/require\.cache|Module\._(?:load|cache|resolveFilename)|process\.binding|process\.dlopen/, "tampers with module loading"],
   [/\/proc\/|nncourse-kernel-|connection\.json/, "reads the kernel's process or connection files"],
-  [/\b(?:notebooks|solutions|gradebook(?:\.sqlite)?)\b[^\n]*?(?:readFile|readdir|open)|(?:readFile|readdir|open)[^\n]*?\b(?:notebooks|solutions|gradebook)/, "reads course files (masters, solutions or the gradebook)"],
+  [
+    /\b(?:notebooks|solutions|gradebook(?:\.sqlite)?)\b[^\n]*?(?:readFile|readdir|open)|(?:readFile|readdir|open)[^\n]*?\b(?:notebooks|solutions|gradebook)/,
+    "reads course files (masters, solutions or the gradebook)",
+  ],
   [/beginGradingRun|finishGradingRun|application\/vnd\.nncourse\.grade|nncourse-grader-end/, "imitates the grader"],
 ];
 

@@ -46,5 +46,5 @@ export const HOW_TO_GET_JUPYTER = [
   "pip install jupyterlab            (any Python 3.8+)",
   "conda install -c conda-forge jupyterlab",
   "sudo apt install jupyter-notebook  (Debian/Ubuntu: the classic Notebook)",
-  "or VS Code with its Jupyter extension: open a notebook and pick the kernel \"TypeScript (nncourse)\"",
+  'or VS Code with its Jupyter extension: open a notebook and pick the kernel "TypeScript (nncourse)"',
 ].join("\n       ");

@@ -87,7 +87,11 @@ export function findKernelSpec(name = KERNEL_NAME, env = process.env): FoundKern
 export type InstallOutcome = "created" | "updated" | "unchanged";
 
 /** Writes the kernel spec (idempotent); returns what changed and where. */
-export function installKernelSpec(kernelsDir: string, spec: KernelJson, name = KERNEL_NAME): { outcome: InstallOutcome; file: string; previous?: KernelJson } {
+export function installKernelSpec(
+  kernelsDir: string,
+  spec: KernelJson,
+  name = KERNEL_NAME,
+): { outcome: InstallOutcome; file: string; previous?: KernelJson } {
   const dir = path.join(kernelsDir, name);
   const file = path.join(dir, "kernel.json");
   const text = JSON.stringify(spec, null, 1) + "\n";
@@ -116,7 +120,8 @@ export function kernelSpecProblems(spec: KernelJson): string[] {
   if (!Array.isArray(spec.argv) || spec.argv.length < 2) return ["its argv is empty"];
   const [program, script] = spec.argv;
   if (path.isAbsolute(program) && !fs.existsSync(program)) problems.push(`its program ${program} does not exist`);
-  if (script && path.isAbsolute(script) && /\.js$|[\\/]bin[\\/]tslab$/.test(script) && !fs.existsSync(script)) problems.push(`its kernel script ${script} does not exist`);
+  if (script && path.isAbsolute(script) && /\.js$|[\\/]bin[\\/]tslab$/.test(script) && !fs.existsSync(script))
+    problems.push(`its kernel script ${script} does not exist`);
   if (!spec.argv.includes("{connection_file}")) problems.push("its argv lacks {connection_file}");
   return problems;
 }

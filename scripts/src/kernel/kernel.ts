@@ -67,9 +67,7 @@ export interface KernelExit {
   log: string;
 }
 
-export type ExecuteOutcome =
-  | { kind: "reply"; reply: ExecuteReplyContent; message: JupyterMessage }
-  | { kind: "died"; exit: KernelExit };
+export type ExecuteOutcome = { kind: "reply"; reply: ExecuteReplyContent; message: JupyterMessage } | { kind: "died"; exit: KernelExit };
 
 export interface ExecuteOptions {
   /** Called for each iopub message whose parent is this request, in arrival order. */
@@ -170,7 +168,10 @@ export class Kernel {
     try {
       await spawned;
       if (launched.listening) {
-        const first = await Promise.race([launched.listening(options.startTimeoutMs ?? 30_000).then(() => "listening" as const), kernel.exited.then(() => "died" as const)]);
+        const first = await Promise.race([
+          launched.listening(options.startTimeoutMs ?? 30_000).then(() => "listening" as const),
+          kernel.exited.then(() => "died" as const),
+        ]);
         if (first === "died") {
           await kernel.logSettled();
           throw kernel.startError("exited before it was ready");
@@ -317,9 +318,11 @@ export class Kernel {
     const frames = encodeMessage(message, this.connection.key);
     // zeromq allows one pending send per socket at a time, so sends are queued.
     const previous = this.sending.get(socket) ?? Promise.resolve();
-    const sent = previous.then(() => socket.send(frames)).catch(() => {
-      // A send fails only once the socket is closed; the exit watcher answers then.
-    });
+    const sent = previous
+      .then(() => socket.send(frames))
+      .catch(() => {
+        // A send fails only once the socket is closed; the exit watcher answers then.
+      });
     this.sending.set(socket, sent);
     return reply;
   }
@@ -431,11 +434,12 @@ async function launchLocal(options: KernelStartOptions): Promise<KernelProcess> 
   const watchFile = join(filesDir, "parent-watch.js");
   writeConnectionFile(connectionFile, connection);
   writeFileSync(watchFile, PARENT_WATCH);
-  const child = spawn(
-    process.execPath,
-    [...(options.nodeFlags ?? []), "--require", watchFile, script, "--config-path", connectionFile],
-    { cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"], detached: true },
-  );
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), "--require", watchFile, script, "--config-path", connectionFile], {
+    cwd,
+    env: options.env ?? process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   return {
     child,
     connection,

@@ -47,12 +47,20 @@ export function locateKernel(): KernelLocation {
   try {
     manifest = require.resolve("nncourse/package.json");
   } catch {
-    throw new CourseError("the course library nncourse is not installed next to the course tools.", "run `npm install` in the project folder.", EXIT.missing);
+    throw new CourseError(
+      "the course library nncourse is not installed next to the course tools.",
+      "run `npm install` in the project folder.",
+      EXIT.missing,
+    );
   }
   // Always the built kernel (dist), also when the tools themselves run from source.
   const script = join(dirname(manifest), "dist", "kernel", "main.js");
   if (!existsSync(script)) {
-    throw new CourseError(`the course's kernel ${script} is not built.`, "run `npm run build` in the project folder (`npm install` builds it too).", EXIT.missing);
+    throw new CourseError(
+      `the course's kernel ${script} is not built.`,
+      "run `npm run build` in the project folder (`npm install` builds it too).",
+      EXIT.missing,
+    );
   }
   return { script };
 }

@@ -46,7 +46,10 @@ export interface AbiMismatch {
  * wording in Node 20 to 26), or undefined for any other error.
  */
 export function parseAbiMismatch(message: string): AbiMismatch | undefined {
-  const match = /different Node\.js version using\s+NODE_MODULE_VERSION (\d+)\.\s+This version of Node\.js requires\s+NODE_MODULE_VERSION (\d+)/.exec(message);
+  const match =
+    /different Node\.js version using\s+NODE_MODULE_VERSION (\d+)\.\s+This version of Node\.js requires\s+NODE_MODULE_VERSION (\d+)/.exec(
+      message,
+    );
   return match ? { builtFor: Number(match[1]), required: Number(match[2]) } : undefined;
 }
 
@@ -142,12 +145,22 @@ function locateAddon(text: string): { addon: NativeAddon; installedIn?: string }
 }
 
 /** Loads `addon` as the course does; the failure, or undefined when it loads. */
-export function tryLoadAddon(addon: NativeAddon, context: RebuildContext, load: () => void = () => loadAddon(addon)): AddonFailure | undefined {
+export function tryLoadAddon(
+  addon: NativeAddon,
+  context: RebuildContext,
+  load: () => void = () => loadAddon(addon),
+): AddonFailure | undefined {
   try {
     load();
     return undefined;
   } catch (error) {
-    return diagnoseAddonError(error, context) ?? { addon, problem: `the native addon ${addon} cannot be loaded: ${firstLine(error instanceof Error ? error.message : String(error))}`, fix: `reinstall it in the project folder: \`${rebuildCommand([addon], context)}\`` };
+    return (
+      diagnoseAddonError(error, context) ?? {
+        addon,
+        problem: `the native addon ${addon} cannot be loaded: ${firstLine(error instanceof Error ? error.message : String(error))}`,
+        fix: `reinstall it in the project folder: \`${rebuildCommand([addon], context)}\``,
+      }
+    );
   }
 }
 

@@ -47,6 +47,7 @@ export type NodeSupport =
 export function nodeSupport(version: string, releases: readonly SupportedRelease[] = SUPPORTED_NODE): NodeSupport {
   const [major, minor] = version.split(".").map(Number);
   const release = releases.find((r) => r.major === major);
-  if (release) return minor >= release.minMinor ? { kind: "supported" } : { kind: "outdated", needs: `${release.major}.${release.minMinor}` };
+  if (release)
+    return minor >= release.minMinor ? { kind: "supported" } : { kind: "outdated", needs: `${release.major}.${release.minMinor}` };
   return major < Math.min(...releases.map((r) => r.major)) ? { kind: "too-old" } : { kind: "untested" };
 }

@@ -28,7 +28,11 @@ export function readNotebook(file: string): Notebook {
     // Nothing to repair: say so, with the full path, since a relative one depends on where the command ran.
     if (code === "ENOENT" || code === "ENOTDIR") {
       const full = resolve(file);
-      throw new NotebookError(file, `no such file${full !== file ? ` (looked at ${full})` : ""}.`, "check the path and the file name (notebooks end in .ipynb).");
+      throw new NotebookError(
+        file,
+        `no such file${full !== file ? ` (looked at ${full})` : ""}.`,
+        "check the path and the file name (notebooks end in .ipynb).",
+      );
     }
     if (code === "EISDIR") throw new NotebookError(file, "is a folder, not a notebook file.", "name the .ipynb files inside it.");
     throw new NotebookError(file, `cannot be read (${code ?? String(error)}).`, "check the file's permissions.");
@@ -56,10 +60,18 @@ export function parseNotebook(text: string, file = "<notebook>"): Notebook {
 function notJson(file: string, text: string, error: unknown): NotebookError {
   const extension = extname(file).toLowerCase();
   if (file !== "<notebook>" && extension !== ".ipynb") {
-    return new NotebookError(file, `${extension ? `a ${extension} file` : "a file without the .ipynb extension"}, not a notebook; the course tools read Jupyter notebooks (.ipynb files).`, "name a .ipynb notebook instead.");
+    return new NotebookError(
+      file,
+      `${extension ? `a ${extension} file` : "a file without the .ipynb extension"}, not a notebook; the course tools read Jupyter notebooks (.ipynb files).`,
+      "name a .ipynb notebook instead.",
+    );
   }
   if (/^\s*</.test(text)) {
-    return new NotebookError(file, "holds an HTML page, not a notebook (a browser's \"Save page\" of a notebook's web page looks like this).", "download the raw .ipynb file instead (on GitHub: the Download raw file button).");
+    return new NotebookError(
+      file,
+      "holds an HTML page, not a notebook (a browser's \"Save page\" of a notebook's web page looks like this).",
+      "download the raw .ipynb file instead (on GitHub: the Download raw file button).",
+    );
   }
   const detail = error instanceof Error ? error.message : String(error);
   return new NotebookError(file, `is not valid JSON (${detail}).`);

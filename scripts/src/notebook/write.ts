@@ -47,14 +47,18 @@ function cellForFile(cell: Cell): Cell {
 
 function outputForFile(output: Output): Output {
   if (output.output_type === "stream") return { ...output, text: split(output.text) };
-  if (output.output_type === "display_data" || output.output_type === "execute_result") return { ...output, data: splitBundle(output.data) };
+  if (output.output_type === "display_data" || output.output_type === "execute_result")
+    return { ...output, data: splitBundle(output.data) };
   return output;
 }
 
 /** Attachments: a bundle per attached file name. */
 function splitBundles(attachments: JsonObject): JsonObject {
   return Object.fromEntries(
-    Object.entries(attachments).map(([name, bundle]) => [name, typeof bundle === "object" && bundle !== null && !Array.isArray(bundle) ? splitBundle(bundle as JsonObject) : bundle]),
+    Object.entries(attachments).map(([name, bundle]) => [
+      name,
+      typeof bundle === "object" && bundle !== null && !Array.isArray(bundle) ? splitBundle(bundle as JsonObject) : bundle,
+    ]),
   );
 }
 

@@ -155,7 +155,12 @@ export class CellOutputs {
   /** Adds an error output that is always kept, whatever the size cap (it explains the failure). */
   addError(ename: string, evalue: string, traceback: string[]): void {
     this.flushPendingClear();
-    const output: Output = { output_type: "error", ename, evalue: clip(evalue, 4096), traceback: traceback.map((line) => clip(line, 4096)) };
+    const output: Output = {
+      output_type: "error",
+      ename,
+      evalue: clip(evalue, 4096),
+      traceback: traceback.map((line) => clip(line, 4096)),
+    };
     this.cell.outputs.push(output);
     this.grow(sizeOf(output));
   }

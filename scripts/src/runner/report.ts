@@ -3,7 +3,16 @@ import { resolve } from "node:path";
 import type { CellResult } from "./run-notebook";
 
 export type NotebookOutcome =
-  | { kind: "ran"; file: string; output?: string; cells: CellResult[]; durationMs: number; kernelStartMs: number; passed: boolean; stopReason?: string }
+  | {
+      kind: "ran";
+      file: string;
+      output?: string;
+      cells: CellResult[];
+      durationMs: number;
+      kernelStartMs: number;
+      passed: boolean;
+      stopReason?: string;
+    }
   | { kind: "not-started"; file: string; error: string };
 
 export function formatNotebookReport(outcome: NotebookOutcome, { quiet = false, allowErrors = false } = {}): string {
@@ -25,7 +34,10 @@ export function formatNotebookReport(outcome: NotebookOutcome, { quiet = false, 
     if (cell.error) lines.push(indent(cell.error, "    "));
   }
   const truncated = outcome.cells.filter((c) => c.truncated);
-  if (truncated.length) lines.push(`  output truncated in cell${truncated.length === 1 ? "" : "s"} ${truncated.map((c) => c.index + 1).join(", ")} (see --output-cap)`);
+  if (truncated.length)
+    lines.push(
+      `  output truncated in cell${truncated.length === 1 ? "" : "s"} ${truncated.map((c) => c.index + 1).join(", ")} (see --output-cap)`,
+    );
   if (notRun.length) {
     const why = outcome.stopReason ?? "stopped";
     const hint = why === "a cell failed" ? " (--allow-errors runs them anyway)" : "";

@@ -161,10 +161,7 @@ export async function runNotebook(notebook: Notebook, options: RunOptions & { pa
       options.onCellStart?.(index);
       const collector = outputs.startCell(cell);
       const cellStart = Date.now();
-      const cellDeadline = Math.min(
-        notebookDeadline,
-        options.cellTimeoutMs === undefined ? Infinity : cellStart + options.cellTimeoutMs,
-      );
+      const cellDeadline = Math.min(notebookDeadline, options.cellTimeoutMs === undefined ? Infinity : cellStart + options.cellTimeoutMs);
       const run = await runCell(kernel, source, collector, {
         deadline: cellDeadline,
         graceMs: options.interruptGraceMs ?? DEFAULT_GRACE_MS,
@@ -180,7 +177,7 @@ export async function runNotebook(notebook: Notebook, options: RunOptions & { pa
       if (run.status !== "ok") {
         const notebookOutOfTime = run.status === "timeout" && cellDeadline === notebookDeadline;
         result.error = describeFailure(run, collector, {
-          limitMs: notebookOutOfTime ? options.notebookTimeoutMs! : options.cellTimeoutMs ?? 0,
+          limitMs: notebookOutOfTime ? options.notebookTimeoutMs! : (options.cellTimeoutMs ?? 0),
           notebookOutOfTime,
         });
         if (!kernel.alive) {
@@ -227,7 +224,12 @@ interface CellRun {
  * stop_on_error false, so the kernel never skips it for an earlier failure; a kernel
  * that does anyway ("aborted", or tslab's own front's "abort") fails the cell.
  */
-async function runCell(kernel: Kernel, code: string, collector: CellOutputs, limits: { deadline: number; graceMs: number }): Promise<CellRun> {
+async function runCell(
+  kernel: Kernel,
+  code: string,
+  collector: CellOutputs,
+  limits: { deadline: number; graceMs: number },
+): Promise<CellRun> {
   const execution = kernel.execute(code, { onIopub: (message) => collector.handle(message) });
   const outcome = await withDeadline(kernel, execution, limits);
   if (outcome.kind === "timeout") return outcome.run;
@@ -260,7 +262,8 @@ async function withDeadline(
     const count = afterInterrupt.reply.execution_count;
     return { kind: "timeout", run: { status: "timeout", executionCount: typeof count === "number" ? count : null } };
   }
-  if (afterInterrupt?.kind === "died") return { kind: "timeout", run: { status: "timeout", executionCount: null, exit: afterInterrupt.exit } };
+  if (afterInterrupt?.kind === "died")
+    return { kind: "timeout", run: { status: "timeout", executionCount: null, exit: afterInterrupt.exit } };
   kernel.kill();
   const exit = await kernel.exited;
   return { kind: "timeout", run: { status: "timeout", executionCount: null, exit, killed: true } };
@@ -278,11 +281,7 @@ async function raceTimer<T>(promise: Promise<T>, ms: number): Promise<T | undefi
 }
 
 /** Writes the error output into the cell and returns the report's description. */
-function describeFailure(
-  run: CellRun,
-  collector: CellOutputs,
-  context: { limitMs: number; notebookOutOfTime: boolean },
-): string {
+function describeFailure(run: CellRun, collector: CellOutputs, context: { limitMs: number; notebookOutOfTime: boolean }): string {
   switch (run.status) {
     case "error": {
       const reported = collector.kernelError;
@@ -294,7 +293,9 @@ function describeFailure(
     }
     case "timeout": {
       const limit = `${formatSeconds(context.limitMs)}`;
-      const what = context.notebookOutOfTime ? `the notebook's time limit (${limit}) ran out during this cell` : `the cell ran longer than its time limit of ${limit}`;
+      const what = context.notebookOutOfTime
+        ? `the notebook's time limit (${limit}) ran out during this cell`
+        : `the cell ran longer than its time limit of ${limit}`;
       const how = run.killed
         ? "it ignored the interrupt, so the kernel was killed"
         : run.exit

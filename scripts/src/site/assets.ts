@@ -23,7 +23,11 @@ function packageDir(name: string): string {
   try {
     return path.dirname(require.resolve(`${name}/package.json`, { paths: [projectRoot(), __dirname] }));
   } catch {
-    throw new CourseError(`the npm package ${name} is not installed; the HTML export needs it.`, "run `npm install` in the course folder.", EXIT.missing);
+    throw new CourseError(
+      `the npm package ${name} is not installed; the HTML export needs it.`,
+      "run `npm install` in the course folder.",
+      EXIT.missing,
+    );
   }
 }
 

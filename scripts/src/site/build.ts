@@ -42,7 +42,8 @@ export interface SiteReport {
 /** Throws unless `out` is new, empty, or an earlier export (which the next one replaces). */
 export function checkSiteFolder(out: string): void {
   if (!fs.existsSync(out)) return;
-  if (!fs.statSync(out).isDirectory()) throw new CourseError(`${out} is a file, not a folder.`, "give a folder for the site with --out DIR.", EXIT.usage);
+  if (!fs.statSync(out).isDirectory())
+    throw new CourseError(`${out} is a file, not a folder.`, "give a folder for the site with --out DIR.", EXIT.usage);
   const entries = fs.readdirSync(out);
   if (entries.length > 0 && !entries.includes(MARKER)) {
     throw new CourseError(
@@ -71,7 +72,10 @@ export function buildSite(out: string, notebooks: SiteNotebook[], options: { cou
   // Lessons in reading order, then what is written for instructors (the sample assignment),
   // so that a lesson's "previous" and "next" links lead to lessons.
   const described = notebooks.map(({ file, notebook }) => ({ notebook: publishable(notebook), entry: describeNotebook(file, notebook) }));
-  const published = [...described.filter((p) => p.entry.audience !== "instructors"), ...described.filter((p) => p.entry.audience === "instructors")];
+  const published = [
+    ...described.filter((p) => p.entry.audience !== "instructors"),
+    ...described.filter((p) => p.entry.audience === "instructors"),
+  ];
   const slugs = new Set(published.map((p) => p.entry.slug));
   const mathProblems: string[] = [];
   const markdownFor = (page: string): MarkdownOptions => ({
@@ -94,11 +98,19 @@ export function buildSite(out: string, notebooks: SiteNotebook[], options: { cou
       next: link(published[i + 1]?.entry),
       markdown: markdownFor(`${entry.slug}.html`),
     });
-    figures += notebook.cells.reduce((n, c) => n + (c.cell_type === "code" ? c.outputs.reduce((m, o) => m + plotlyFigureCount(o), 0) : 0), 0);
+    figures += notebook.cells.reduce(
+      (n, c) => n + (c.cell_type === "code" ? c.outputs.reduce((m, o) => m + plotlyFigureCount(o), 0) : 0),
+      0,
+    );
     fs.writeFileSync(path.join(out, `${entry.slug}.html`), html);
     pages.push(`${entry.slug}.html`);
   });
-  const index = indexPage({ courseTitle, intro: options.intro ?? COURSE_INTRO, entries: published.map((p) => p.entry), markdown: markdownFor("index.html") });
+  const index = indexPage({
+    courseTitle,
+    intro: options.intro ?? COURSE_INTRO,
+    entries: published.map((p) => p.entry),
+    markdown: markdownFor("index.html"),
+  });
   fs.writeFileSync(path.join(out, "index.html"), index);
   return { out, pages: ["index.html", ...pages], figures, mathProblems };
 }

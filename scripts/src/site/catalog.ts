@@ -62,7 +62,15 @@ export function describeNotebook(file: string, notebook: Notebook = readNotebook
   // The first real paragraph after the title: not a heading, list, table, code or math block.
   const summary = blocks.slice(titleAt + 1).find((b) => !/^(#|[-*+]\s|\d+\.\s|\||```|\$\$|<)/.test(b)) ?? "";
   const sections = blocks.filter((b) => /^##\s/.test(b)).map((b) => b.replace(/^##\s+/, "").trim());
-  return { file: base, slug: base.replace(/\.ipynb$/, ""), title, summary, sections, assignment: isMaster(notebook), audience: notebookAudience(notebook) };
+  return {
+    file: base,
+    slug: base.replace(/\.ipynb$/, ""),
+    title,
+    summary,
+    sections,
+    assignment: isMaster(notebook),
+    audience: notebookAudience(notebook),
+  };
 }
 
 /** The catalog of a folder of course notebooks. */

@@ -23,7 +23,12 @@ export const START_ATTEMPTS = 3;
  */
 export async function executeNotebooks(
   files: string[],
-  options: { cellTimeoutMs?: number; jobs?: number; log?: (line: string) => void; run?: Pick<RunOptions, "kernelScript" | "startTimeoutMs"> } = {},
+  options: {
+    cellTimeoutMs?: number;
+    jobs?: number;
+    log?: (line: string) => void;
+    run?: Pick<RunOptions, "kernelScript" | "startTimeoutMs">;
+  } = {},
 ): Promise<ExecutedNotebook[]> {
   return mapWithConcurrency(files, options.jobs ?? courseJobs(), async (file) => {
     const name = path.relative(process.cwd(), file) || file;
@@ -37,7 +42,8 @@ export async function executeNotebooks(
       } catch (error) {
         // Nothing of the notebook ran: a busy machine can make a kernel miss its start.
         startError = error;
-        if (attempt < START_ATTEMPTS) options.log?.(`  the kernel for ${name} did not start (attempt ${attempt} of ${START_ATTEMPTS}); trying again`);
+        if (attempt < START_ATTEMPTS)
+          options.log?.(`  the kernel for ${name} did not start (attempt ${attempt} of ${START_ATTEMPTS}); trying again`);
         continue;
       }
       const failures = result.cells
@@ -47,6 +53,10 @@ export async function executeNotebooks(
       return { file: path.basename(file), notebook, failures };
     }
     const why = (startError as Error).message.split("\n")[0];
-    return { file: path.basename(file), notebook: readNotebook(file), failures: [`the kernel could not start (${START_ATTEMPTS} attempts): ${why}`] };
+    return {
+      file: path.basename(file),
+      notebook: readNotebook(file),
+      failures: [`the kernel could not start (${START_ATTEMPTS} attempts): ${why}`],
+    };
   });
 }

@@ -37,11 +37,19 @@ export interface HtmlExportRequest {
 /** Executed copies from a folder: the course notebooks in it, in order. */
 function fromFolder(dir: string): SiteNotebook[] {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    throw new CourseError(`${dir} is not a folder.`, "give the folder that `course run --output-dir DIR` wrote, or leave --from out to run the course now.", EXIT.missing);
+    throw new CourseError(
+      `${dir} is not a folder.`,
+      "give the folder that `course run --output-dir DIR` wrote, or leave --from out to run the course now.",
+      EXIT.missing,
+    );
   }
   const files = courseNotebookFiles(dir);
   if (files.length === 0) {
-    throw new CourseError(`${dir} holds no course notebooks (files named like 01-topic.ipynb).`, "run `course run notebooks --output-dir DIR` first, or leave --from out to run the course now.", EXIT.missing);
+    throw new CourseError(
+      `${dir} holds no course notebooks (files named like 01-topic.ipynb).`,
+      "run `course run notebooks --output-dir DIR` first, or leave --from out to run the course now.",
+      EXIT.missing,
+    );
   }
   return files.map((file) => {
     const notebook = readNotebook(file);
@@ -70,9 +78,13 @@ export async function exportHtml(request: HtmlExportRequest): Promise<{ code: nu
   } else {
     const source = request.source ?? projectPath("notebooks");
     const files = courseNotebookFiles(source);
-    if (files.length === 0) throw new CourseError(`no course notebooks in ${source}.`, "check that you are in a complete copy of the course.", EXIT.missing);
+    if (files.length === 0)
+      throw new CourseError(`no course notebooks in ${source}.`, "check that you are in a complete copy of the course.", EXIT.missing);
     console.log(`Running ${files.length} notebook(s) for the export (use --from DIR to export notebooks you already ran).`);
-    const executed = await executeNotebooks(files, { cellTimeoutMs: secondsOption("export", "timeout", request.timeout), log: (l) => console.log(l) });
+    const executed = await executeNotebooks(files, {
+      cellTimeoutMs: secondsOption("export", "timeout", request.timeout),
+      log: (l) => console.log(l),
+    });
     for (const nb of executed) {
       for (const failure of nb.failures) console.log(`  ${nb.file}: ${failure}`);
       failed ||= nb.failures.length > 0;
@@ -91,12 +103,17 @@ export const htmlExportMode = {
   options: { from: { type: "string" as const }, timeout: { type: "string" as const } },
   optionsHelp: HTML_EXPORT_HELP,
   async run({ out, values = {} }: { out: string; values?: Record<string, unknown> }): Promise<string> {
-    if (out === "-") throw new UsageError("--html writes a folder of pages; it cannot go to standard output.", "give a folder with --out DIR.");
+    if (out === "-")
+      throw new UsageError("--html writes a folder of pages; it cannot go to standard output.", "give a folder with --out DIR.");
     const text = (name: string) => (typeof values[name] === "string" ? (values[name] as string) : undefined);
     const { code, report } = await exportHtml({ out, from: text("from"), timeout: text("timeout") });
     console.log(describeReport(report));
     if (code !== EXIT.ok) {
-      throw new CourseError("some cells failed while the course ran; the site was written, and their pages show the errors.", "fix the notebooks (see the failures above), or export notebooks you ran yourself with --from DIR.", EXIT.failed);
+      throw new CourseError(
+        "some cells failed while the course ran; the site was written, and their pages show the errors.",
+        "fix the notebooks (see the failures above), or export notebooks you ran yourself with --from DIR.",
+        EXIT.failed,
+      );
     }
     return `${report.pages.length} pages (${report.figures} plotly figure(s))`;
   },

@@ -9,7 +9,10 @@ export function escapeHtml(text: string): string {
  * otherwise end the element early, so "<" is written as its \u escape.
  */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 /** Terminal colour codes (tslab's error text has them) would show as garbage in a page. */

@@ -57,7 +57,7 @@ export function courseIndexNotebook(root: string): Notebook {
     `# ${COURSE_TITLE}: the course`,
     "",
     "Open a notebook below and run its cells from top to bottom: **Shift+Enter** runs one cell, *Cell › Run All* (Notebook) or *Run › Run All Cells* (JupyterLab) runs them all. " +
-      'Every notebook uses the kernel **TypeScript (nncourse)**, which `npm start` registers; if Jupyter asks for a kernel, pick that one.',
+      "Every notebook uses the kernel **TypeScript (nncourse)**, which `npm start` registers; if Jupyter asks for a kernel, pick that one.",
     "",
     "- `exercises/` is where you work: every notebook of the course, in reading order, with its graded exercises left for you to write. Run each test cell to check your answer, or `npx course check exercises/<notebook>.ipynb` for all of them at once;",
     "- `solutions/` holds the reference solutions (try the exercises first);",
@@ -77,7 +77,12 @@ export function courseIndexNotebook(root: string): Notebook {
         ? [
             cell(
               "course-index-for-instructors",
-              ["## For instructors", "", FOR_INSTRUCTORS, ...forInstructors.flatMap((entry) => ["", entryMarkdown(entry, root, "###")])].join("\n"),
+              [
+                "## For instructors",
+                "",
+                FOR_INSTRUCTORS,
+                ...forInstructors.flatMap((entry) => ["", entryMarkdown(entry, root, "###")]),
+              ].join("\n"),
             ),
           ]
         : []),

@@ -14,7 +14,10 @@ export interface MarkdownOptions extends TypesetOptions {
 
 /** A heading's anchor, as Jupyter makes it: the text with spaces turned into dashes. */
 export function headingId(text: string): string {
-  return text.trim().replace(/<[^>]*>/g, "").replace(/\s+/g, "-");
+  return text
+    .trim()
+    .replace(/<[^>]*>/g, "")
+    .replace(/\s+/g, "-");
 }
 
 export function renderMarkdown(source: string, options: MarkdownOptions = {}): string {

@@ -85,7 +85,10 @@ function renderData(data: JsonObject, options: MarkdownOptions): string {
   switch (mime) {
     case PLOTLY_MIME: {
       const id = `plotly-figure-${++figureCounter}`;
-      return wrap(`<div class="plotly-figure" id="${id}"></div><script type="application/json" class="plotly-spec" data-for="${id}">${scriptJson(value)}</script>`, ' data-figures="1"');
+      return wrap(
+        `<div class="plotly-figure" id="${id}"></div><script type="application/json" class="plotly-spec" data-for="${id}">${scriptJson(value)}</script>`,
+        ' data-figures="1"',
+      );
     }
     case "text/html": {
       const html = withoutPlotlyLibrary(text());

@@ -80,7 +80,12 @@ export function needsPlotly(notebook: Notebook): boolean {
   return notebook.cells.some(
     (cell) =>
       cell.cell_type === "code" &&
-      cell.outputs.some((o) => plotlyFigureCount(o) > 0 || ((o.output_type === "display_data" || o.output_type === "execute_result") && /plotly/i.test(JSON.stringify(o.data["text/html"] ?? "")))),
+      cell.outputs.some(
+        (o) =>
+          plotlyFigureCount(o) > 0 ||
+          ((o.output_type === "display_data" || o.output_type === "execute_result") &&
+            /plotly/i.test(JSON.stringify(o.data["text/html"] ?? ""))),
+      ),
   );
 }
 
@@ -88,8 +93,17 @@ export function notebookPage(input: NotebookPageInput): string {
   const { entry, notebook, courseTitle } = input;
   const header = `<header class="site-header"><a class="home" href="index.html">${escapeHtml(courseTitle)}</a>${pager(input.previous, input.next)}</header>`;
   const footer = `<footer class="site-footer"><a href="index.html">Course index</a>${pager(input.previous, input.next)}</footer>`;
-  const body = notebook.cells.map((cell, i) => renderCell(cell, i, input.markdown)).filter(Boolean).join("\n");
-  return layout({ title: `${entry.title} · ${courseTitle}`, body: `<article class="notebook" data-notebook="${escapeHtml(entry.file)}">\n${body}\n</article>`, plotly: needsPlotly(notebook), header, footer });
+  const body = notebook.cells
+    .map((cell, i) => renderCell(cell, i, input.markdown))
+    .filter(Boolean)
+    .join("\n");
+  return layout({
+    title: `${entry.title} · ${courseTitle}`,
+    body: `<article class="notebook" data-notebook="${escapeHtml(entry.file)}">\n${body}\n</article>`,
+    plotly: needsPlotly(notebook),
+    header,
+    footer,
+  });
 }
 
 export interface IndexPageInput {
@@ -101,7 +115,10 @@ export interface IndexPageInput {
 
 export function indexPage(input: IndexPageInput): string {
   const item = (entry: CatalogEntry) => {
-    const sections = entry.sections.length > 0 ? `<p class="sections">${entry.sections.map((s) => renderMarkdown(s, input.markdown).replace(/^<p>|<\/p>\s*$/g, "")).join("; ")}</p>` : "";
+    const sections =
+      entry.sections.length > 0
+        ? `<p class="sections">${entry.sections.map((s) => renderMarkdown(s, input.markdown).replace(/^<p>|<\/p>\s*$/g, "")).join("; ")}</p>`
+        : "";
     const badge = entry.assignment ? '<span class="badge">graded exercises</span>' : "";
     return `<li data-notebook="${escapeHtml(entry.file)}">
 <h2><a href="${escapeHtml(entry.slug)}.html">${escapeHtml(entry.title)}</a>${badge}</h2>
