@@ -50,10 +50,10 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Gradebook } from "../scripts/src/gradebook/gradebook";
-import { gradeAll } from "../scripts/src/grader/grade-all";
-import { DEFAULT_GRADE_LIMITS } from "../scripts/src/grader/grade-one";
-import type { SandboxKind } from "../scripts/src/grader/sandbox";
-import { gradeIdOf } from "../scripts/src/grading/authoring";
+import { gradeAll } from "../scripts/src/grade/grade-all";
+import { DEFAULT_GRADE_LIMITS } from "../scripts/src/grade/grade-one";
+import type { SandboxKind } from "../scripts/src/sandbox/sandbox";
+import { gradeIdOf } from "../scripts/src/assign/authoring";
 import { readNotebook, serializeNotebook } from "../scripts/src/notebook";
 
 const root = path.resolve(__dirname, "..");

@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { projectRoot, runCourse } from "../helpers/cli";
 import { Gradebook } from "../../scripts/src/gradebook/gradebook";
-import { findSandboxTools } from "../../scripts/src/grader/bubblewrap";
+import { findSandboxTools } from "../../scripts/src/sandbox/bubblewrap";
 
 const NAME = "00-sample-assignment";
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "grader-unsandboxed-"));

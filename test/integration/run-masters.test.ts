@@ -10,8 +10,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { runCourse } from "../helpers/cli";
-import { releaseNotebook } from "../../scripts/src/grading/release";
-import { instructorBanner } from "../../scripts/src/grading/instructor-cells";
+import { releaseNotebook } from "../../scripts/src/assign/release";
+import { instructorBanner } from "../../scripts/src/assign/instructor-cells";
 import { newCodeCell, newNotebook, readNotebook, serializeNotebook, writeNotebook, type Notebook } from "../../scripts/src/notebook";
 
 function master(): Notebook {

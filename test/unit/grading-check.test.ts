@@ -311,7 +311,7 @@ test("check.test runs its checks, reports all or nothing as a record and never t
 
 test("an unwritten exercise's stub is said in one line, once per test, with no stack trace", () => {
   const stub = () => {
-    // What the exercise version of an answer cell holds (scripts/src/grading/release.ts).
+    // What the exercise version of an answer cell holds (scripts/src/assign/release.ts).
     throw new Error("not implemented yet: perceptron-train");
   };
   const printed = captureStdout(() => {

@@ -13,7 +13,7 @@ import * as zmq from "zeromq";
 import { Kernel, type KernelProcess } from "../../scripts/src/kernel/kernel";
 import type { ConnectionInfo } from "../../scripts/src/kernel/connection";
 import { decodeMessage, encodeMessage, newMessage } from "../../scripts/src/kernel/wire";
-import { socketsListening } from "../../scripts/src/grader/bubblewrap";
+import { socketsListening } from "../../scripts/src/sandbox/bubblewrap";
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "kernel-no-reconnect-"));
 after(() => fs.rmSync(work, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 // Time limits a notebook declares in its metadata, for `course grade` and `course check`.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { declaredTimeLimits, effectiveTimeLimits } from "../../scripts/src/grading/time-limits";
+import { declaredTimeLimits, effectiveTimeLimits } from "../../scripts/src/assign/time-limits";
 import { newNotebook } from "../../scripts/src/notebook";
 
 const withLimits = (limits: unknown) => {

@@ -1,7 +1,7 @@
 import { parseCommandArgs, secondsOption } from "../args";
 import type { Command } from "../command";
 import { EXIT, UsageError } from "../errors";
-import { checkNotebook, formatCheck } from "../grader/self-check";
+import { checkNotebook, formatCheck } from "../grade/self-check";
 
 const help = `usage: course check <notebook.ipynb>... [--timeout S] [--notebook-timeout S] [--json]
 

@@ -11,8 +11,8 @@ import { HOW_TO_GET_JUPYTER, findJupyter, versionOf } from "../jupyter/find";
 import { readManifest } from "nncourse";
 import { Kernel } from "../kernel/kernel";
 import { verifyFile } from "../data/verify";
-import { closeInheritedDescriptors, describeTools, findSandboxTools, probeSandbox } from "../grader/bubblewrap";
-import { describeRuntime } from "../grader/runtime";
+import { closeInheritedDescriptors, describeTools, findSandboxTools, probeSandbox } from "../sandbox/bubblewrap";
+import { describeRuntime } from "../sandbox/runtime";
 import { RECOMMENDED_NODE_MAJOR, nodeSupport, supportedList } from "../node/support";
 import { NATIVE_ADDONS, tryLoadAddon } from "../node/addons";
 

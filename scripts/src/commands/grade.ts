@@ -3,8 +3,8 @@ import { intOption, parseCommandArgs, secondsOption } from "../args";
 import type { Command } from "../command";
 import { EXIT, UsageError } from "../errors";
 import { Gradebook } from "../gradebook/gradebook";
-import { gradeAll } from "../grader/grade-all";
-import { DEFAULT_GRADE_LIMITS } from "../grader/grade-one";
+import { gradeAll } from "../grade/grade-all";
+import { DEFAULT_GRADE_LIMITS } from "../grade/grade-one";
 import { projectRoot } from "../project";
 
 const help = `usage: course grade [SUBMISSIONS_DIR] [--masters DIR] [--gradebook FILE] [-j N]

@@ -2,7 +2,7 @@
  * Feedback pages: one HTML page per student and assignment, and an index. They show
  * scores, the checks' messages and what the grader restored, and never any source:
  * neither the hidden tests (the messages were redacted when graded, see
- * grader/redact.ts) nor the solutions (the gradebook holds none).
+ * grade/redact.ts) nor the solutions (the gradebook holds none).
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";

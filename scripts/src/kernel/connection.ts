@@ -3,7 +3,7 @@
  * signs its messages. We use TCP on the loopback interface with fresh ports and a
  * random key, written with owner-only permissions because the key lets anyone who
  * reads it run code in the kernel. (The grader's sandbox, which has no network, uses
- * Unix sockets: Jupyter's "ipc" transport, see grader/sandbox.ts.)
+ * Unix sockets: Jupyter's "ipc" transport, see sandbox/sandbox.ts.)
  */
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";

@@ -5,9 +5,9 @@
  * without markers), with the executed outputs of the notebook that was run. Cells for
  * instructors only are never published, master or not.
  */
-import { isMaster } from "../grading/authoring";
-import { withoutInstructorCells } from "../grading/instructor-cells";
-import { releaseNotebook } from "../grading/release";
+import { isMaster } from "../assign/authoring";
+import { withoutInstructorCells } from "../assign/instructor-cells";
+import { releaseNotebook } from "../assign/release";
 import type { Notebook } from "../notebook/model";
 
 export function publishable(executed: Notebook): Notebook {

@@ -7,10 +7,10 @@
  */
 import { GRADE_MIME, type PartialRecord } from "nncourse/dist/grading";
 import { CourseError, EXIT } from "../errors";
-import { cellKind, gradeIdOf } from "../grading/authoring";
-import { partialCredit } from "../grading/partial-credit";
+import { cellKind, gradeIdOf } from "../assign/authoring";
+import { partialCredit } from "../assign/partial-credit";
 import { cellSource } from "../notebook/cells";
-import { declaredTimeLimits, effectiveTimeLimits, type TimeLimits } from "../grading/time-limits";
+import { declaredTimeLimits, effectiveTimeLimits, type TimeLimits } from "../assign/time-limits";
 import { readNotebook } from "../notebook/read";
 import { runNotebookFile } from "../runner/run-file";
 import { hiddenLines, redactHidden } from "./redact";

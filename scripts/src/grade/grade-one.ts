@@ -5,19 +5,19 @@
  * a broken file included, comes back as a SubmissionOutcome to be stored.
  */
 import { createHash } from "node:crypto";
-import { gradeIdOf } from "../grading/authoring";
+import { gradeIdOf } from "../assign/authoring";
 import type { StoredCellRun, StoredIssue, SubmissionOutcome } from "../gradebook/gradebook";
 import { parseNotebook } from "../notebook/read";
 import { runNotebook, type NotebookRunResult } from "../runner/run-notebook";
 import type { Assignment } from "./masters";
 import { instrument, type Instrumented } from "./instrument";
 import { RecordCollector } from "./records";
-import type { GradingSandbox } from "./sandbox";
+import type { GradingSandbox } from "../sandbox/sandbox";
 import { sanitizeSubmission } from "./sanitize";
 import { scoreRun } from "./score";
 import { suspiciousCode } from "./suspicious";
 import type { SubmissionFile } from "./submissions";
-import { effectiveTimeLimits, type TimeLimits } from "../grading/time-limits";
+import { effectiveTimeLimits, type TimeLimits } from "../assign/time-limits";
 
 export interface GradeLimits {
   cellTimeoutMs: number;

@@ -1,4 +1,4 @@
-// The grading sandbox's operating-system boundary (scripts/src/grader/bubblewrap.ts), tested
+// The grading sandbox's operating-system boundary (scripts/src/sandbox/bubblewrap.ts), tested
 // by itself. `course grade` runs each kernel in two layers: bubblewrap, and inside it Node's
 // permission model and the guard preload. Here the inner layer is off: every probe is a
 // plain `/course/bin/node -e SCRIPT` or `/usr/bin/python3 -c SCRIPT` (ctypes where native
@@ -12,7 +12,7 @@
 // tested through a stand-in grader, with and without that step.
 // To see the whole file go red against a weakened sandbox, set
 // NNCOURSE_SANDBOX_TEST_MUTATION to names from MUTATIONS below (comma-separated), e.g.
-//   NNCOURSE_SANDBOX_TEST_MUTATION=no-unshare-net node --import tsx --test test/integration/grader-sandbox.test.ts
+//   NNCOURSE_SANDBOX_TEST_MUTATION=no-unshare-net node --import tsx --test test/integration/sandbox.test.ts
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -31,9 +31,9 @@ import {
   type SandboxLimits,
   type SandboxSpec,
   type SandboxTools,
-} from "../../scripts/src/grader/bubblewrap";
-import { describeRuntime, type Runtime, type RuntimeEntry } from "../../scripts/src/grader/runtime";
-import { createRunFolder, GradingSandbox } from "../../scripts/src/grader/sandbox";
+} from "../../scripts/src/sandbox/bubblewrap";
+import { describeRuntime, type Runtime, type RuntimeEntry } from "../../scripts/src/sandbox/runtime";
+import { createRunFolder, GradingSandbox } from "../../scripts/src/sandbox/sandbox";
 
 const lookup = findSandboxTools();
 const SKIP = lookup.ok ? false : `the bubblewrap sandbox is not available here: ${lookup.problem}`;

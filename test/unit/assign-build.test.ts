@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { formatFinding, regionsOf, validateMaster, type Finding } from "../../scripts/src/grading/authoring";
-import { releaseNotebook } from "../../scripts/src/grading/release";
+import { formatFinding, regionsOf, validateMaster, type Finding } from "../../scripts/src/assign/authoring";
+import { releaseNotebook } from "../../scripts/src/assign/release";
 import {
   cellSource,
   newCodeCell,

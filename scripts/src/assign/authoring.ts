@@ -124,7 +124,8 @@ export function isMaster(notebook: Notebook): boolean {
  */
 export function holdsInstructorContent(notebook: Notebook): boolean {
   return notebook.cells.some(
-    (cell) => isInstructorOnly(cell) || (cell.cell_type === "code" && sourceLines(cellSource(cell)).some((line) => markerOf(line) !== undefined)),
+    (cell) =>
+      isInstructorOnly(cell) || (cell.cell_type === "code" && sourceLines(cellSource(cell)).some((line) => markerOf(line) !== undefined)),
   );
 }
 
@@ -165,15 +166,24 @@ export function validateMaster(notebook: Notebook, name: string): Finding[] {
     const warn = (message: string, fix?: string) => findings.push({ severity: "warning", ...where, message, ...(fix ? { fix } : {}) });
 
     if (meta !== undefined && isInstructorOnly(cell)) {
-      error("an instructor-only cell (nncourse.instructor_only) with nbgrader metadata: learners never get it, so it cannot be graded or answered.", "remove one of the two from the cell's metadata.");
+      error(
+        "an instructor-only cell (nncourse.instructor_only) with nbgrader metadata: learners never get it, so it cannot be graded or answered.",
+        "remove one of the two from the cell's metadata.",
+      );
     }
     if (meta !== undefined) {
       const raw = cell.metadata.nbgrader;
       if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-        error('the "nbgrader" metadata is not an object.', "recreate the cell's metadata with nbgrader's Create Assignment toolbar, or write it as in DESIGN.md.");
+        error(
+          'the "nbgrader" metadata is not an object.',
+          "recreate the cell's metadata with nbgrader's Create Assignment toolbar, or write it as in DESIGN.md.",
+        );
       }
       if (meta.schema_version !== undefined && meta.schema_version !== 3) {
-        warn(`nbgrader schema_version is ${JSON.stringify(meta.schema_version)}; this tool reads version 3.`, "set schema_version to 3 and check the cell's flags.");
+        warn(
+          `nbgrader schema_version is ${JSON.stringify(meta.schema_version)}; this tool reads version 3.`,
+          "set schema_version to 3 and check the cell's flags.",
+        );
       }
       for (const flag of ["solution", "grade", "locked", "task"] as const) {
         if (meta[flag] !== undefined && typeof meta[flag] !== "boolean") {
@@ -185,9 +195,15 @@ export function validateMaster(notebook: Notebook, name: string): Finding[] {
           error('this nbgrader cell has no "grade_id".', 'give every nbgrader cell a unique grade_id, e.g. "perceptron-step".');
         }
       } else if (!GRADE_ID.test(gradeId)) {
-        error(`the grade_id ${JSON.stringify(gradeId)} has characters other than letters, digits, "-", "_" and ".".`, 'use ids like "and-gate" or "perceptron_step_tests".');
+        error(
+          `the grade_id ${JSON.stringify(gradeId)} has characters other than letters, digits, "-", "_" and ".".`,
+          'use ids like "and-gate" or "perceptron_step_tests".',
+        );
       } else if (seen.has(gradeId)) {
-        error(`the grade_id "${gradeId}" is also used by cell ${seen.get(gradeId)}.`, "give each nbgrader cell its own grade_id; the grader matches cells by it.");
+        error(
+          `the grade_id "${gradeId}" is also used by cell ${seen.get(gradeId)}.`,
+          "give each nbgrader cell its own grade_id; the grader matches cells by it.",
+        );
       } else {
         seen.set(gradeId, index + 1);
       }
@@ -202,9 +218,13 @@ export function validateMaster(notebook: Notebook, name: string): Finding[] {
         error(`this graded cell has points ${JSON.stringify(points)}; points must be a number ≥ 0.`, 'write e.g. "points": 2.');
       }
     } else if (meta?.points !== undefined && meta.points !== 0) {
-      warn(`"points" is set but the cell is not graded (grade is false); the points are ignored.`, "set grade: true for a test cell, or remove points.");
+      warn(
+        `"points" is set but the cell is not graded (grade is false); the points are ignored.`,
+        "set grade: true for a test cell, or remove points.",
+      );
     }
-    if (kind === "manual") warn("a manually graded answer (solution and grade both true): the autograder leaves its points to be given by hand.");
+    if (kind === "manual")
+      warn("a manually graded answer (solution and grade both true): the autograder leaves its points to be given by hand.");
     if (kind === "task") warn("a task cell: the autograder leaves its points to be given by hand.");
     if (kind === "test" && cell.cell_type !== "code") {
       error(`a test cell must be a code cell, but this one is ${cell.cell_type}.`, "make it a code cell, or set grade: false.");
@@ -218,7 +238,11 @@ export function validateMaster(notebook: Notebook, name: string): Finding[] {
     if (cell.cell_type !== "code") {
       lines.forEach((line, i) => {
         if (markerOf(line) !== undefined || MARKER_WORDS.test(line)) {
-          error(`a ${cell.cell_type} cell contains the marker "${line.trim()}"; markers only work in code cells, so this text would reach students as it is.`, "move the region into a code cell, or reword the text.", i + 1);
+          error(
+            `a ${cell.cell_type} cell contains the marker "${line.trim()}"; markers only work in code cells, so this text would reach students as it is.`,
+            "move the region into a code cell, or reword the text.",
+            i + 1,
+          );
         }
       });
       return;
@@ -229,21 +253,38 @@ export function validateMaster(notebook: Notebook, name: string): Finding[] {
       const marker = markerOf(line);
       if (marker === undefined) {
         if (MARKER_WORDS.test(line)) {
-          error(`"${line.trim()}" looks like a marker but is not on a line of its own, so it would be ignored and its region released.`, "put the marker alone on its line: // BEGIN SOLUTION", i + 1);
+          error(
+            `"${line.trim()}" looks like a marker but is not on a line of its own, so it would be ignored and its region released.`,
+            "put the marker alone on its line: // BEGIN SOLUTION",
+            i + 1,
+          );
         }
         return;
       }
       if (marker.startsWith("BEGIN")) {
         if (open) {
-          error(`"${marker}" inside the region opened by "${open.name}" on line ${open.line}; regions cannot nest.`, `close the first region with "// END ${open.name.slice(6)}" before opening another.`, i + 1);
+          error(
+            `"${marker}" inside the region opened by "${open.name}" on line ${open.line}; regions cannot nest.`,
+            `close the first region with "// END ${open.name.slice(6)}" before opening another.`,
+            i + 1,
+          );
           return;
         }
         open = { name: marker, line: i + 1 };
         if (marker === "BEGIN SOLUTION") {
           solutionRegions++;
-          if (kind === "test") error("a solution region in a test cell.", "put solutions in an answer cell (solution: true) and tests in the test cell.", i + 1);
+          if (kind === "test")
+            error(
+              "a solution region in a test cell.",
+              "put solutions in an answer cell (solution: true) and tests in the test cell.",
+              i + 1,
+            );
           else if (kind !== "answer" && kind !== "manual") {
-            error("a solution region in a cell that is not an answer cell.", 'mark the cell as an answer cell: nbgrader { "solution": true, "grade": false, "grade_id": ... }.', i + 1);
+            error(
+              "a solution region in a cell that is not an answer cell.",
+              'mark the cell as an answer cell: nbgrader { "solution": true, "grade": false, "grade_id": ... }.',
+              i + 1,
+            );
           }
         } else if (kind !== "test") {
           error("hidden tests outside a test cell.", 'move them into a test cell (nbgrader { "grade": true, "points": ... }).', i + 1);
@@ -254,7 +295,11 @@ export function validateMaster(notebook: Notebook, name: string): Finding[] {
       if (!open) {
         error(`"${marker}" without a "${begin}" before it.`, `add "// ${begin}" above, or remove this line.`, i + 1);
       } else if (open.name !== begin) {
-        error(`"${marker}" closes the region opened by "${open.name}" on line ${open.line}.`, `close it with "// END ${open.name.slice(6)}".`, i + 1);
+        error(
+          `"${marker}" closes the region opened by "${open.name}" on line ${open.line}.`,
+          `close it with "// END ${open.name.slice(6)}".`,
+          i + 1,
+        );
         open = undefined;
       } else {
         open = undefined;
@@ -272,10 +317,17 @@ export function validateMaster(notebook: Notebook, name: string): Finding[] {
         const t = line.trim();
         return t !== "" && !t.startsWith("//") && !t.startsWith("import ");
       });
-      if (!hasCode) warn("a test cell with no visible test: learners checking their own work see it pass whatever they wrote.", "keep at least one visible check, with a helpful message.");
+      if (!hasCode)
+        warn(
+          "a test cell with no visible test: learners checking their own work see it pass whatever they wrote.",
+          "keep at least one visible check, with a helpful message.",
+        );
     }
     if (kind === "answer" && solutionRegions === 0) {
-      warn("an answer cell without a solution region: the student version replaces the whole cell with a stub.", "mark the part to hide with // BEGIN SOLUTION and // END SOLUTION.");
+      warn(
+        "an answer cell without a solution region: the student version replaces the whole cell with a stub.",
+        "mark the part to hide with // BEGIN SOLUTION and // END SOLUTION.",
+      );
     }
   });
   findings.push(...checkPoints(notebook, name));

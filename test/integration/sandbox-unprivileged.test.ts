@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { courseBin, projectRoot } from "../helpers/cli";
-import { findSandboxTools, SANDBOX_UID } from "../../scripts/src/grader/bubblewrap";
+import { findSandboxTools, SANDBOX_UID } from "../../scripts/src/sandbox/bubblewrap";
 
 const NAME = "00-sample-assignment";
 const tools = findSandboxTools();

@@ -15,7 +15,7 @@
  * reported as integrity findings, and the submission is flagged for review.
  */
 import type { PartialRecord, RunEndRecord } from "nncourse/dist/grading";
-import { partialCredit } from "../grading/partial-credit";
+import { partialCredit } from "../assign/partial-credit";
 import { cellSource } from "../notebook/cells";
 import type { CellResult, NotebookRunResult } from "../runner/run-notebook";
 import type { Assignment } from "./masters";

@@ -1,14 +1,14 @@
-// Scoring one graded run (scripts/src/grader/score.ts), a pure function of the master's
+// Scoring one graded run (scripts/src/grade/score.ts), a pure function of the master's
 // test cells, the instrumented notebook, the cells' replies and the records collected.
 // Here the replies and records are made by hand, tagged with the run's nonce as a
 // kernel would, to pin down each rule without starting one.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GRADE_MIME, recordTag, type PartialRecord } from "../../lib/grading/record";
-import { instrument } from "../../scripts/src/grader/instrument";
-import type { Assignment } from "../../scripts/src/grader/masters";
-import { RecordCollector } from "../../scripts/src/grader/records";
-import { scoreRun } from "../../scripts/src/grader/score";
+import { instrument } from "../../scripts/src/grade/instrument";
+import type { Assignment } from "../../scripts/src/grade/masters";
+import { RecordCollector } from "../../scripts/src/grade/records";
+import { scoreRun } from "../../scripts/src/grade/score";
 import { newCodeCell, newNotebook, type Cell } from "../../scripts/src/notebook";
 import type { CellResult, NotebookRunResult } from "../../scripts/src/runner/run-notebook";
 

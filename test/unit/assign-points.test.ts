@@ -1,9 +1,9 @@
 // One number for a learner everywhere: the exercise heading, the parts' weights in the
-// notebook and the cells' points must agree (scripts/src/grading/points.ts).
+// notebook and the cells' points must agree (scripts/src/assign/points.ts).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { checkPoints } from "../../scripts/src/grading/points";
-import { validateMaster } from "../../scripts/src/grading/authoring";
+import { checkPoints } from "../../scripts/src/assign/points";
+import { validateMaster } from "../../scripts/src/assign/authoring";
 import { newCodeCell, newMarkdownCell, newNotebook, type Cell } from "../../scripts/src/notebook";
 
 const testMeta = (id: string, points: number) => ({

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { PartialRecord } from "nncourse/dist/grading";
-import { partialCredit } from "../../scripts/src/grading/partial-credit";
+import { partialCredit } from "../../scripts/src/assign/partial-credit";
 
 function record(fraction: number, messages: string[] = []): PartialRecord {
   return { version: 1, kind: "partial", fraction, earned: 0, possible: 0, label: "t", messages, seq: 1, tag: null } as PartialRecord;

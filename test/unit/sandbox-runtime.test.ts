@@ -1,6 +1,6 @@
 // The sandbox's runtime, the kernel's inner layer (guard and Node's permission flags),
 // what a submission's kernel is started with, and the trust rules for grade records.
-// The operating-system boundary itself is attacked in test/integration/grader-sandbox.test.ts.
+// The operating-system boundary itself is attacked in test/integration/sandbox.test.ts.
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -9,11 +9,11 @@ import os from "node:os";
 import path from "node:path";
 import { projectRoot } from "../helpers/cli";
 import { canonicalJson, recordTag, type PartialRecord } from "nncourse/dist/grading";
-import { copyRuntime, dependencyClosure, describeRuntime, RUNTIME_PATHS } from "../../scripts/src/grader/runtime";
-import { GradingSandbox, sandboxPath } from "../../scripts/src/grader/sandbox";
-import { bubblewrapArgs, findSandboxTools, SANDBOX_ROOT, type SandboxSpec } from "../../scripts/src/grader/bubblewrap";
+import { copyRuntime, dependencyClosure, describeRuntime, RUNTIME_PATHS } from "../../scripts/src/sandbox/runtime";
+import { GradingSandbox, sandboxPath } from "../../scripts/src/sandbox/sandbox";
+import { bubblewrapArgs, findSandboxTools, SANDBOX_ROOT, type SandboxSpec } from "../../scripts/src/sandbox/bubblewrap";
 import { permissionFlags } from "../../scripts/src/kernel/node-flags";
-import { MAX_RECORD_BYTES, MAX_RECORDS, RecordCollector } from "../../scripts/src/grader/records";
+import { MAX_RECORD_BYTES, MAX_RECORDS, RecordCollector } from "../../scripts/src/grade/records";
 import type { Kernel } from "../../scripts/src/kernel/kernel";
 import type { JupyterMessage } from "../../scripts/src/kernel/messages";
 

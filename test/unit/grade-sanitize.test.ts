@@ -5,13 +5,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { projectRoot } from "../helpers/cli";
-import { cellKind, gradeIdOf } from "../../scripts/src/grading/authoring";
-import { loadAssignments } from "../../scripts/src/grader/masters";
-import { sanitizeSubmission } from "../../scripts/src/grader/sanitize";
-import { instrument } from "../../scripts/src/grader/instrument";
-import { hiddenLines, redactHidden } from "../../scripts/src/grader/redact";
-import { discoverSubmissions, matchFlat } from "../../scripts/src/grader/submissions";
-import { suspiciousCode } from "../../scripts/src/grader/suspicious";
+import { cellKind, gradeIdOf } from "../../scripts/src/assign/authoring";
+import { loadAssignments } from "../../scripts/src/grade/masters";
+import { sanitizeSubmission } from "../../scripts/src/grade/sanitize";
+import { instrument } from "../../scripts/src/grade/instrument";
+import { hiddenLines, redactHidden } from "../../scripts/src/grade/redact";
+import { discoverSubmissions, matchFlat } from "../../scripts/src/grade/submissions";
+import { suspiciousCode } from "../../scripts/src/grade/suspicious";
 import { cellSource, newCodeCell, readNotebook, type Notebook } from "../../scripts/src/notebook";
 
 const NAME = "00-sample-assignment";
@@ -197,8 +197,8 @@ describe("finding submissions", () => {
 
 describe("a submissions folder with traps in it", () => {
   test("broken links and files too big to be notebooks are reported, and the run goes on", async () => {
-    const { gradeAll } = await import("../../scripts/src/grader/grade-all");
-    const { DEFAULT_GRADE_LIMITS } = await import("../../scripts/src/grader/grade-one");
+    const { gradeAll } = await import("../../scripts/src/grade/grade-all");
+    const { DEFAULT_GRADE_LIMITS } = await import("../../scripts/src/grade/grade-one");
     const { Gradebook } = await import("../../scripts/src/gradebook/gradebook");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "grader-traps-"));
     try {

@@ -11,7 +11,7 @@ import type { Gradebook, SubmissionOutcome } from "../gradebook/gradebook";
 import { mapWithConcurrency } from "../runner/pool";
 import { gradeSubmission, sha256Of, type GradeContext, type GradeLimits } from "./grade-one";
 import { loadAssignments } from "./masters";
-import { GradingSandbox, type SandboxKind } from "./sandbox";
+import { GradingSandbox, type SandboxKind } from "../sandbox/sandbox";
 import { discoverSubmissions, type SubmissionFile } from "./submissions";
 
 export interface GradeRunOptions {

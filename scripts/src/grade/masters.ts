@@ -6,12 +6,12 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { CourseError, EXIT } from "../errors";
-import { cellKind, formatFinding, gradeIdOf, isMaster, validateMaster } from "../grading/authoring";
-import { releaseNotebook } from "../grading/release";
+import { cellKind, formatFinding, gradeIdOf, isMaster, validateMaster } from "../assign/authoring";
+import { releaseNotebook } from "../assign/release";
 import { cellSource } from "../notebook/cells";
 import type { Notebook } from "../notebook/model";
 import { parseNotebook } from "../notebook/read";
-import { declaredTimeLimits, type TimeLimits } from "../grading/time-limits";
+import { declaredTimeLimits, type TimeLimits } from "../assign/time-limits";
 
 export interface TestCellSpec {
   gradeId: string;

@@ -26,7 +26,9 @@ export function declaredTimeLimits(notebook: Notebook, where = "the notebook"): 
     const value = declared[key];
     if (value === undefined) return undefined;
     if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-      throw new Error(`${where}: metadata.nncourse.time_limits.${key} is ${JSON.stringify(value)}; it must be a number of seconds above 0.`);
+      throw new Error(
+        `${where}: metadata.nncourse.time_limits.${key} is ${JSON.stringify(value)}; it must be a number of seconds above 0.`,
+      );
     }
     return value * 1000;
   };
