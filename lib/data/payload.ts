@@ -9,8 +9,10 @@ import { gunzipSync } from "node:zlib";
 import { DatasetError, type DatasetFileEntry } from "./manifest";
 import { tarMember, tarMembers } from "./ustar";
 
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
+/** The SHA-256 of bytes, or of a string's UTF-8 encoding, as 64 lowercase hex digits. */
+export function sha256Hex(data: string | Uint8Array): string {
+  // node:crypto hashes a string as its UTF-8 bytes unless told another encoding.
+  return createHash("sha256").update(data).digest("hex");
 }
 
 /** True when the bytes start with the gzip magic number 1f 8b. */

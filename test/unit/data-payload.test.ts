@@ -116,3 +116,13 @@ test("tar members with long names (over 100 characters) are found", { skip: hasT
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("sha256Hex hashes bytes, and strings as their UTF-8 bytes", () => {
+  // The FIPS 180-2 test vector for "abc".
+  const abc = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+  assert.equal(sha256Hex("abc"), abc);
+  assert.equal(sha256Hex(new Uint8Array([0x61, 0x62, 0x63])), abc);
+  // A character outside ASCII: UTF-8 gives two bytes (c3 a9), Latin-1 would give one (e9).
+  assert.equal(sha256Hex("é"), sha256Hex(Buffer.from([0xc3, 0xa9])));
+  assert.notEqual(sha256Hex("é"), sha256Hex(Buffer.from([0xe9])));
+});
