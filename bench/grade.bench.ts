@@ -53,7 +53,7 @@ import { Gradebook } from "../scripts/src/gradebook/gradebook";
 import { gradeAll } from "../scripts/src/grade/grade-all";
 import { DEFAULT_GRADE_LIMITS } from "../scripts/src/grade/grade-one";
 import type { SandboxKind } from "../scripts/src/sandbox/sandbox";
-import { gradeIdOf } from "../scripts/src/assign/authoring";
+import { gradeIdOf } from "../scripts/src/notebook/master";
 import { readNotebook, serializeNotebook } from "../scripts/src/notebook";
 
 const root = path.resolve(__dirname, "..");

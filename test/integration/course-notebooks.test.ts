@@ -14,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { projectRoot, runCourse } from "../helpers/cli";
-import { cellKind, gradeIdOf } from "../../scripts/src/assign/authoring";
+import { cellKind, gradeIdOf } from "../../scripts/src/notebook/master";
 import { readNotebook } from "../../scripts/src/notebook";
 import { courseNotebookFiles } from "../../scripts/src/site/catalog";
 

@@ -11,7 +11,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { projectRoot, runCourse, type CliResult } from "../helpers/cli";
-import { cellKind, gradeIdOf } from "../../scripts/src/assign/authoring";
+import { cellKind, gradeIdOf } from "../../scripts/src/notebook/master";
 import { Gradebook, type StoredIssue, type StoredScore, type SubmissionRow } from "../../scripts/src/gradebook/gradebook";
 import { newCodeCell, readNotebook, serializeNotebook, type Cell, type Notebook } from "../../scripts/src/notebook";
 

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { projectRoot, runCourse } from "../helpers/cli";
-import { cellKind, gradeIdOf } from "../../scripts/src/assign/authoring";
+import { cellKind, gradeIdOf } from "../../scripts/src/notebook/master";
 import { cellSource, readNotebook, writeNotebook } from "../../scripts/src/notebook";
 import Database from "better-sqlite3";
 

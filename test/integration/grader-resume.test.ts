@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { courseBin, projectRoot, runCourse } from "../helpers/cli";
-import { cellKind } from "../../scripts/src/assign/authoring";
+import { cellKind } from "../../scripts/src/notebook/master";
 import { Gradebook } from "../../scripts/src/gradebook/gradebook";
 import { readNotebook } from "../../scripts/src/notebook";
 

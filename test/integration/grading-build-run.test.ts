@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../helpers/cli";
-import { cellKind, gradeIdOf } from "../../scripts/src/assign/authoring";
+import { cellKind, gradeIdOf } from "../../scripts/src/notebook/master";
 import { newCodeCell, readNotebook, writeNotebook, type CodeCell, type Notebook } from "../../scripts/src/notebook";
 import { runNotebook, runNotebookFile, type CellResult } from "../../scripts/src/runner";
 

@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { runCourse } from "../helpers/cli";
 import { releaseNotebook } from "../../scripts/src/assign/release";
-import { instructorBanner } from "../../scripts/src/assign/instructor-cells";
+import { instructorBanner } from "../../scripts/src/notebook/instructor-cells";
 import { newCodeCell, newNotebook, readNotebook, serializeNotebook, writeNotebook, type Notebook } from "../../scripts/src/notebook";
 
 function master(): Notebook {

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { formatFinding, regionsOf, validateMaster, type Finding } from "../../scripts/src/assign/authoring";
+import { formatFinding, validateMaster, type Finding } from "../../scripts/src/assign/validate";
+import { regionsOf } from "../../scripts/src/notebook/master";
 import { releaseNotebook } from "../../scripts/src/assign/release";
 import {
   cellSource,

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { checkPoints } from "../../scripts/src/assign/points";
-import { validateMaster } from "../../scripts/src/assign/authoring";
+import { validateMaster } from "../../scripts/src/assign/validate";
 import { newCodeCell, newMarkdownCell, newNotebook, type Cell } from "../../scripts/src/notebook";
 
 const testMeta = (id: string, points: number) => ({

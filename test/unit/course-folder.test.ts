@@ -10,8 +10,8 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { projectRoot } from "../helpers/cli";
-import { validateMaster } from "../../scripts/src/assign/authoring";
-import { hasInstructorBanner, instructorBanner, isInstructorOnly } from "../../scripts/src/assign/instructor-cells";
+import { validateMaster } from "../../scripts/src/assign/validate";
+import { hasInstructorBanner, instructorBanner, isInstructorOnly } from "../../scripts/src/notebook/instructor-cells";
 import { releaseNotebook } from "../../scripts/src/assign/release";
 import { kernelJsonFor } from "../../scripts/src/jupyter/kernelspec";
 import {

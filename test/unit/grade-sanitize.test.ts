@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { projectRoot } from "../helpers/cli";
-import { cellKind, gradeIdOf } from "../../scripts/src/assign/authoring";
+import { cellKind, gradeIdOf } from "../../scripts/src/notebook/master";
 import { loadAssignments } from "../../scripts/src/grade/masters";
 import { sanitizeSubmission } from "../../scripts/src/grade/sanitize";
 import { instrument } from "../../scripts/src/grade/instrument";

@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { projectRoot, runCourse } from "../helpers/cli";
-import { holdsInstructorContent } from "../../scripts/src/assign/authoring";
+import { holdsInstructorContent } from "../../scripts/src/notebook/master";
 import { Gradebook } from "../../scripts/src/gradebook/gradebook";
 import { newCodeCell, newNotebook, parseNotebook, writeNotebook } from "../../scripts/src/notebook";
 

@@ -12,8 +12,8 @@
  */
 import { cellSource } from "../notebook/cells";
 import type { Notebook } from "../notebook/model";
-import type { Finding } from "./authoring";
-import { cellKind, gradeIdOf, nbgraderOf, regionsOf, sourceLines } from "./authoring";
+import type { Finding } from "./validate";
+import { cellKind, gradeIdOf, nbgraderOf, regionsOf, sourceLines } from "../notebook/master";
 
 /** "## Exercise 3 · A momentum update (2 points, partial credit)": the heading's level and points. */
 const EXERCISE_HEADING = /^(#{1,6})\s*Exercise\b[^\n]*\((\d+(?:\.\d+)?) points?(?:,[^)\n]*)?\)\s*$/m;

@@ -25,8 +25,8 @@
  */
 import type { Cell, Notebook } from "../notebook/model";
 import { cellSource } from "../notebook/cells";
-import { cellKind, gradeIdOf, regionsOf, sourceLines } from "./authoring";
-import { isInstructorOnly } from "./instructor-cells";
+import { cellKind, gradeIdOf, regionsOf, sourceLines } from "../notebook/master";
+import { isInstructorOnly } from "../notebook/instructor-cells";
 
 export type Version = "exercise" | "solution";
 

@@ -4,7 +4,7 @@ import { intOption, parseCommandArgs, secondsOption } from "../args";
 import type { Command } from "../command";
 import { CourseError, EXIT, UsageError } from "../errors";
 import { locateTslab } from "../kernel/locate";
-import { holdsInstructorContent } from "../assign/authoring";
+import { holdsInstructorContent } from "../notebook/master";
 import type { Notebook } from "../notebook/model";
 import { readNotebook } from "../notebook/read";
 import { DEFAULT_LIMITS } from "../runner/outputs";

@@ -5,7 +5,7 @@
  * a broken file included, comes back as a SubmissionOutcome to be stored.
  */
 import { createHash } from "node:crypto";
-import { gradeIdOf } from "../assign/authoring";
+import { gradeIdOf } from "../notebook/master";
 import type { StoredCellRun, StoredIssue, SubmissionOutcome } from "../gradebook/gradebook";
 import { parseNotebook } from "../notebook/read";
 import { runNotebook, type NotebookRunResult } from "../runner/run-notebook";

@@ -18,7 +18,7 @@
  *    that records dropped on the way show as a gap.
  */
 import { randomBytes } from "node:crypto";
-import { cellKind, gradeIdOf } from "../assign/authoring";
+import { cellKind, gradeIdOf } from "../notebook/master";
 import { cellSource, newCodeCell } from "../notebook/cells";
 import type { Notebook } from "../notebook/model";
 

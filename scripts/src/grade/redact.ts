@@ -3,7 +3,7 @@
  * text, which for some errors (a syntax error, a type error) quotes source lines. Any
  * message line that contains a line of the cell's hidden tests is replaced.
  */
-import { markerOf, sourceLines } from "../assign/authoring";
+import { markerOf, sourceLines } from "../notebook/master";
 
 /** The meaningful lines between BEGIN and END HIDDEN TESTS, trimmed. */
 export function hiddenLines(source: string): string[] {

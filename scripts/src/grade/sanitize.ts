@@ -14,7 +14,7 @@
  * and an unknown grade_id. Solution regions never enter the graded notebook: answer
  * cells come from the submission or the exercise version, never from the master.
  */
-import { cellKind, gradeIdOf, type CellKind } from "../assign/authoring";
+import { cellKind, gradeIdOf, type CellKind } from "../notebook/master";
 import { cellSource } from "../notebook/cells";
 import type { Cell, Notebook } from "../notebook/model";
 import type { Assignment } from "./masters";

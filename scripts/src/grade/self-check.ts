@@ -7,7 +7,7 @@
  */
 import { GRADE_MIME, type PartialRecord } from "nncourse/dist/grading";
 import { CourseError, EXIT } from "../errors";
-import { cellKind, gradeIdOf } from "../assign/authoring";
+import { cellKind, gradeIdOf } from "../notebook/master";
 import { partialCredit } from "../assign/partial-credit";
 import { cellSource } from "../notebook/cells";
 import { declaredTimeLimits, effectiveTimeLimits, type TimeLimits } from "../assign/time-limits";

@@ -5,7 +5,7 @@
  * A determined learner can hide a name from a text search, so this only adds to the
  * sandbox, it does not replace it.
  */
-import { cellKind, gradeIdOf } from "../assign/authoring";
+import { cellKind, gradeIdOf } from "../notebook/master";
 import { cellSource } from "../notebook/cells";
 import type { Notebook } from "../notebook/model";
 

@@ -5,8 +5,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { isMaster } from "../assign/authoring";
-import { isInstructorOnly } from "../assign/instructor-cells";
+import { isMaster } from "../notebook/master";
+import { isInstructorOnly } from "../notebook/instructor-cells";
 import { cellSource } from "../notebook/cells";
 import type { Notebook } from "../notebook/model";
 import { readNotebook } from "../notebook/read";

@@ -5,8 +5,8 @@
  * without markers), with the executed outputs of the notebook that was run. Cells for
  * instructors only are never published, master or not.
  */
-import { isMaster } from "../assign/authoring";
-import { withoutInstructorCells } from "../assign/instructor-cells";
+import { isMaster } from "../notebook/master";
+import { withoutInstructorCells } from "../notebook/instructor-cells";
 import { releaseNotebook } from "../assign/release";
 import type { Notebook } from "../notebook/model";
 

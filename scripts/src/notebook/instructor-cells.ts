@@ -9,8 +9,8 @@
  * instead. A learner who opens notebooks/ by mistake sees it at the top; an instructor
  * is reminded that the student versions are generated from this file.
  */
-import { cellSource, newMarkdownCell } from "../notebook/cells";
-import type { Cell, MarkdownCell, Notebook } from "../notebook/model";
+import { cellSource, newMarkdownCell } from "./cells";
+import type { Cell, MarkdownCell, Notebook } from "./model";
 
 export function isInstructorOnly(cell: Cell): boolean {
   const own = cell.metadata.nncourse;
