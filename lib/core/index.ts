@@ -1,6 +1,7 @@
 /**
  * The numeric core: `Matrix`, products (`matmul`, `matmulTransA`, `matmulTransB`) and
- * elementwise helpers. See matrix.ts for the conventions.
+ * elementwise helpers, and linspace for evenly spaced numbers. See matrix.ts for the
+ * conventions.
  */
 export { Matrix, type DType, type MatrixData } from "./matrix";
 export { matmul, matmulTransA, matmulTransB } from "./products";
@@ -18,4 +19,5 @@ export {
   maximum,
   keepWherePositive,
 } from "./ops";
+export { linspace } from "./linspace";
 export { configureKernels, kernelInfo, kernelsReady, type KernelOptions, type KernelInfo } from "./kernels";

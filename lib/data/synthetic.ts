@@ -12,6 +12,7 @@
  * Every generator returns plain arrays: `X` has one row per sample (a point [x1, x2]),
  * `y` holds the class of each row as 0, 1, ..., k − 1.
  */
+import { linspace } from "../core/linspace";
 import { Random, SeedOrRandom, toRandom } from "./random";
 
 /** Points and their class labels: X[i] is a sample, y[i] its class (0 … k − 1). */
@@ -39,13 +40,6 @@ function checkNoise(name: string, noise: number): void {
   if (!Number.isFinite(noise) || noise < 0) {
     throw new RangeError(`${name}: noise must be a finite number ≥ 0, got ${noise}.`);
   }
-}
-
-/** n evenly spaced numbers from start to stop (like numpy.linspace). */
-export function linspace(start: number, stop: number, n: number, endpoint = true): number[] {
-  if (n === 1) return [start];
-  const step = (stop - start) / (endpoint ? n - 1 : n);
-  return Array.from({ length: n }, (_, i) => start + i * step);
 }
 
 /** Adds noise, then shuffles samples and labels together. */

@@ -6,7 +6,7 @@
  *   showDecisionBoundary((P) => net.predictClasses(P), X, y, { title: "2-8-1 tanh net" });
  */
 import { getActivation, type ActivationName, type ElementwiseActivation } from "../nn/activations";
-import { linspace } from "../data/synthetic";
+import { linspace } from "../core/linspace";
 import { baseLayout, show, type ChartOptions, type Figure } from "./figure";
 
 /** Plotly's default colours, so that class k has the same colour in every figure. */

@@ -14,6 +14,7 @@ import {
   argmaxRows,
   maximum,
   keepWherePositive,
+  linspace,
 } from "../../lib/core";
 
 const A = () =>
@@ -216,4 +217,12 @@ test("addRowVector and sumColumns on large matrices match the plain loops", () =
   }
   const row = Matrix.zeros(1, 3);
   assert.throws(() => sumColumns(row, row), /sumColumns: out must be a different matrix from a/);
+});
+
+test("linspace: evenly spaced from start to stop, with or without the endpoint", () => {
+  assert.deepEqual(linspace(0, 1, 5), [0, 0.25, 0.5, 0.75, 1]);
+  assert.deepEqual(linspace(0, 1, 4, false), [0, 0.25, 0.5, 0.75]);
+  assert.deepEqual(linspace(2, -2, 3), [2, 0, -2]);
+  assert.deepEqual(linspace(3, 7, 1), [3]);
+  assert.deepEqual(linspace(0, 1, 0), []);
 });

@@ -8,7 +8,6 @@ import {
   batchIndices,
   copyFirstInputTable,
   fromOneHot,
-  linspace,
   logicGate,
   makeBlobs,
   makeCircles,
@@ -107,7 +106,6 @@ test("spirals, blobs, XOR and the gate tables", () => {
   assert.deepEqual(logicGate("a-and-not-b").y, [0, 0, 1, 0]);
   assert.deepEqual(copyFirstInputTable().y, [0, 1, 0, 1]);
   assert.throws(() => logicGate("maybe" as never), /unknown gate "maybe"/);
-  assert.deepEqual(linspace(0, 1, 5), [0, 0.25, 0.5, 0.75, 1]);
 });
 
 test("scalers fit on the training set and apply to the others", () => {
