@@ -8,7 +8,8 @@
  * optimizers, gradient checks, worked examples), metrics (scores and the linear
  * baselines), data (datasets, synthetic sets and preprocessing), tf (TensorFlow.js
  * helpers; TensorFlow.js itself loads only when first used), viz (figures and tables for
- * notebooks).
+ * notebooks), notebook (the link to the notebook the library runs in: rich output, shorter
+ * error traces).
  *
  * The grading checks are not re-exported here: importing them seals the kernel, so test
  * cells import "nncourse/grading" on purpose.
@@ -20,6 +21,7 @@ export * from "./metrics";
 export * from "./data";
 export * from "./tf";
 export * from "./viz";
+export * from "./notebook";
 
-import { inTslabKernel, installNotebookStackTraces } from "./viz/stack-traces";
+import { inTslabKernel, installNotebookStackTraces } from "./notebook/stack-traces";
 if (inTslabKernel()) installNotebookStackTraces();

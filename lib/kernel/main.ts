@@ -19,7 +19,7 @@ import path from "node:path";
 import { addRequireFallback, courseFallback, redirectCompilerReads, type CompilerFileSystem } from "./course-packages";
 import { createEngine } from "./engine";
 import { KernelServer, type KernelConnection } from "./server";
-import { installNotebookStackTraces } from "../viz/stack-traces";
+import { installNotebookStackTraces } from "../notebook/stack-traces";
 
 /**
  * The process's own stderr, kept before captureOutput() routes stderr to the cell that is

@@ -9,8 +9,8 @@
  *
  *   await checkTensors("one epoch", () => model.fit(x, y, { epochs: 1 }));  // throws on a leak
  */
-import { displayHtml } from "../viz/display";
-import { escapeHtml } from "../viz/table";
+import { displayHtml } from "../notebook/display";
+import { escapeHtml } from "../viz/html";
 import { tfjs } from "./tfjs";
 
 export interface TensorCount {

@@ -20,8 +20,8 @@
  * megabytes per notebook would only hit the output caps.
  */
 import fs from "node:fs";
-import { displayData, inNotebook } from "./display";
-import { escapeHtml } from "./table";
+import { displayData, inNotebook } from "../notebook/display";
+import { escapeHtml } from "./html";
 
 /** Plotly's figure format. The fields are plotly's own; see plotly.com/javascript/reference. */
 export interface Figure {

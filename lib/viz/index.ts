@@ -1,10 +1,11 @@
 /**
  * Figures and tables for notebooks: plotly charts (figure.ts, charts.ts), a drawing of a
  * network (network-diagram.ts), a decision boundary animated over training
- * (boundary-animation.ts), tables (table.ts, trace-table.ts) and the live training
- * display (live-training.ts).
+ * (boundary-animation.ts), tables (table.ts, trace-table.ts), the live training
+ * display (live-training.ts) and the HTML escaping they share (html.ts). How they reach
+ * the notebook is ../notebook's job.
  */
-export * from "./display";
+export * from "./html";
 export * from "./table";
 export * from "./figure";
 export * from "./charts";
@@ -12,4 +13,3 @@ export * from "./boundary-animation";
 export * from "./network-diagram";
 export * from "./trace-table";
 export * from "./live-training";
-export { isKernelFrame, installNotebookStackTraces } from "./stack-traces";

@@ -13,8 +13,8 @@
  * update, and an SVG of a few hundred points is a few kilobytes that need no script.
  * Outside a notebook, a line is printed every tenth of the run instead.
  */
-import { UpdatableDisplay, inNotebook } from "./display";
-import { escapeHtml } from "./table";
+import { UpdatableDisplay, inNotebook } from "../notebook/display";
+import { escapeHtml } from "./html";
 import { PALETTE } from "./charts";
 
 export interface LiveRecord {

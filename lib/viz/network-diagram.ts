@@ -6,8 +6,8 @@
  * this, and an SVG of circles, lines and text shows in every front end (and in the
  * exported pages) without any script.
  */
-import { displayHtml } from "./display";
-import { escapeHtml } from "./table";
+import { displayHtml } from "../notebook/display";
+import { escapeHtml } from "./html";
 
 export interface DiagramNode {
   label: string;

@@ -1,4 +1,5 @@
-import { displayHtml } from "./display";
+import { displayHtml } from "../notebook/display";
+import { escapeHtml } from "./html";
 import type { McCullochPittsUnit } from "../neurons/mcculloch-pitts";
 import { allInputCombinations } from "../neurons/mcculloch-pitts";
 
@@ -13,13 +14,6 @@ export interface TableOptions {
   digits?: number;
   /** Columns (by index) to highlight, e.g. the output of a truth table. */
   highlightColumns?: number[];
-}
-
-const escapes: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-/** Escapes text for safe use inside HTML. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => escapes[c]);
 }
 
 /** Decimals a number needs when shown with at most `digits` of them: 0.5 → 1, 2 → 0, 1/3 → digits. */

@@ -4,8 +4,9 @@
  * value is only as precise as its digits, so 0.7858 matches anything that rounds to it;
  * a row that does not match is marked, and the notebook says why.
  */
-import { displayHtml } from "./display";
-import { escapeHtml, htmlTable, textTable, type Cell } from "./table";
+import { displayHtml } from "../notebook/display";
+import { escapeHtml } from "./html";
+import { htmlTable, textTable, type Cell } from "./table";
 
 export interface TraceRow {
   /** The quantity, e.g. "a₁ = σ(z₁)" or "∂E/∂w5". */

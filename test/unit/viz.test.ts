@@ -14,8 +14,6 @@ import {
   describeFigure,
   historyChart,
   imageGrid,
-  installNotebookStackTraces,
-  isKernelFrame,
   lineChart,
   matchesSeed,
   matchesSource,
@@ -425,27 +423,5 @@ describe("live training display", () => {
     const live = new LiveTraining({ epochs: 3 });
     assert.throws(() => live.update({ epoch: 1 } as never), /needs a number epoch and loss/);
     assert.match(sparklineSvg([{ values: [3, 2, 1], color: "red" }]), /<polyline/);
-  });
-});
-
-describe("stack traces in notebooks", () => {
-  test("kernel frames are recognised: Node's internals and tslab, not the notebook or the library", () => {
-    assert.ok(isKernelFrame("node:vm"));
-    assert.ok(isKernelFrame("/home/me/course/node_modules/tslab/dist/executor.js"));
-    assert.ok(isKernelFrame("C:\\course\\node_modules\\@tslab\\typescript-for-tslab\\lib\\typescript.js"));
-    assert.ok(!isKernelFrame("evalmachine.<anonymous>"));
-    assert.ok(!isKernelFrame("/home/me/course/node_modules/nncourse/dist/nn/network.js"));
-    assert.ok(!isKernelFrame(null));
-  });
-
-  test("once installed, stacks keep the caller's frames and drop Node's", () => {
-    const before = new Error("before").stack ?? "";
-    assert.match(before, /\(node:internal/, "a test's stack runs through Node's internals");
-    installNotebookStackTraces();
-    installNotebookStackTraces(); // twice is harmless
-    const after = new Error("after").stack ?? "";
-    assert.match(after, /^Error: after\n/);
-    assert.match(after, /viz\.test\.ts/);
-    assert.doesNotMatch(after, /node:internal/);
   });
 });
