@@ -1,12 +1,24 @@
 /**
- * Argument checks shared by the core operations. Each error names the operation, what
- * was wrong and how to fix it, because learners meet these messages first.
+ * Argument checks shared by the core operations and the trainers built on them. Each
+ * error names the operation, what was wrong and how to fix it, because learners meet
+ * these messages first.
  */
 import { Matrix, type DType } from "./matrix";
 
 /** "3×4": how shapes appear in messages. */
 export function shapeText(m: Matrix): string {
   return `${m.rows}×${m.cols}`;
+}
+
+/**
+ * Throws unless the learning rate η is a finite number > 0. Every trainer (perceptron,
+ * ADALINE, Hebb, the optimizers, Network.train) runs this one check: η = Infinity would
+ * turn the first step's weights into Infinity and NaN, which only shows epochs later.
+ */
+export function checkLearningRate(where: string, learningRate: number): void {
+  if (typeof learningRate !== "number" || !Number.isFinite(learningRate) || learningRate <= 0) {
+    throw new RangeError(`${where}: the learning rate must be a finite number > 0, got ${learningRate}.`);
+  }
 }
 
 /** Throws unless `m` is a Matrix. */

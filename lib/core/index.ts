@@ -20,4 +20,5 @@ export {
   keepWherePositive,
 } from "./ops";
 export { linspace } from "./linspace";
+export { checkLearningRate } from "./checks";
 export { configureKernels, kernelInfo, kernelsReady, type KernelOptions, type KernelInfo } from "./kernels";

@@ -16,6 +16,7 @@
  * not separable (where the perceptron rule never settles). Predictions threshold z:
  * +1 when z ≥ 0, else −1 (targets are ±1).
  */
+import { checkLearningRate } from "../core/checks";
 import { type SeedOrRandom, toRandom } from "../data/random";
 
 export interface AdalineOptions {
@@ -55,7 +56,7 @@ export class Adaline {
   constructor(options: AdalineOptions) {
     const { inputs, learningRate = 0.01, init = "zeros" } = options;
     if (!Number.isInteger(inputs) || inputs < 1) throw new RangeError(`Adaline: inputs must be a whole number ≥ 1, got ${inputs}.`);
-    checkRate("Adaline", learningRate);
+    checkLearningRate("Adaline", learningRate);
     this.inputs = inputs;
     this.learningRate = learningRate;
     const rng = toRandom(options.seed);
@@ -86,7 +87,7 @@ export class Adaline {
   /** Trains by the Widrow-Hoff rule (or batch gradient descent) and returns the cost per epoch. */
   fit(X: readonly (readonly number[])[], y: readonly number[], options: AdalineFitOptions = {}): AdalineEpoch[] {
     const { epochs = 50, mode = "stochastic", shuffle = true } = options;
-    checkRate("Adaline.fit", this.learningRate);
+    checkLearningRate("Adaline.fit", this.learningRate);
     if (X.length === 0) throw new RangeError("Adaline.fit: the data is empty (0 samples).");
     if (X.length !== y.length) throw new RangeError(`Adaline.fit: X has ${X.length} samples but y has ${y.length} labels.`);
     X.forEach((x, i) => {
@@ -128,11 +129,5 @@ export class Adaline {
       history.push({ epoch, cost, errors, weights: [...this.weights], bias: this.bias });
     }
     return history;
-  }
-}
-
-function checkRate(where: string, eta: number): void {
-  if (typeof eta !== "number" || !Number.isFinite(eta) || eta <= 0) {
-    throw new RangeError(`${where}: the learning rate must be a finite number > 0, got ${eta}.`);
   }
 }

@@ -8,6 +8,7 @@
  * bipolar values (−1/+1) the rule also weakens connections whose ends disagree, and a
  * single pass over a truth table can already wire a threshold unit for AND or OR.
  */
+import { checkLearningRate } from "../core/checks";
 
 /** One Hebbian step: w_i + η x_i y for every weight (a new array). */
 export function hebbUpdate(weights: readonly number[], x: readonly number[], y: number, learningRate = 1): number[] {
@@ -36,7 +37,7 @@ export function trainHebb(
 ): { weights: number[]; bias: number; steps: HebbStep[] } {
   if (X.length === 0) throw new RangeError("trainHebb: the data is empty (0 samples).");
   if (X.length !== y.length) throw new RangeError(`trainHebb: X has ${X.length} samples but y has ${y.length} targets.`);
-  if (!(learningRate > 0)) throw new RangeError(`trainHebb: the learning rate must be > 0, got ${learningRate}.`);
+  checkLearningRate("trainHebb", learningRate);
   let weights = X[0].map(() => 0);
   let bias = 0;
   const steps: HebbStep[] = [];

@@ -22,6 +22,7 @@
  * this stops making mistakes after finitely many updates. XOR is not separable, so
  * there the rule cycles forever.
  */
+import { checkLearningRate } from "../core/checks";
 import { type SeedOrRandom, toRandom } from "../data/random";
 
 export type StepFunction = "heaviside" | "sign";
@@ -111,7 +112,7 @@ export class Perceptron {
     if (bias !== "separate" && bias !== "x0" && bias !== "none") {
       throw new RangeError(`Perceptron: bias must be "separate", "x0" or "none", got ${JSON.stringify(bias)}.`);
     }
-    checkRate("Perceptron", learningRate);
+    checkLearningRate("Perceptron", learningRate);
     this.inputs = inputs;
     this.outputs = outputs;
     this.step = step;
@@ -164,7 +165,7 @@ export class Perceptron {
   ): PerceptronFitResult {
     const { epochs = 100, shuffle = false, stopWhenConverged = true, recordSteps = false } = options;
     if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`Perceptron.fit: epochs must be a whole number ≥ 1, got ${epochs}.`);
-    checkRate("Perceptron.fit", this.learningRate);
+    checkLearningRate("Perceptron.fit", this.learningRate);
     const targets = this.checkData(X, y);
     const rng = toRandom(options.seed);
     const history: PerceptronEpoch[] = [];
@@ -245,10 +246,4 @@ export class Perceptron {
 export function stepOf(step: StepFunction, z: number): number {
   if (step === "heaviside") return z >= 0 ? 1 : 0;
   return z > 0 ? 1 : z < 0 ? -1 : 0;
-}
-
-function checkRate(where: string, eta: number): void {
-  if (typeof eta !== "number" || !Number.isFinite(eta) || eta <= 0) {
-    throw new RangeError(`${where}: the learning rate must be a finite number > 0, got ${eta}.`);
-  }
 }

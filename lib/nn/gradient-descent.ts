@@ -10,9 +10,9 @@
  * same thing faster, pushing each whole batch through the matrix products at once
  * (batchSize = n, b or 1); these versions are for reading, and for small data.
  */
+import { checkLearningRate } from "../core/checks";
 import { Matrix } from "../core/matrix";
 import { type SeedOrRandom, toRandom } from "../data/random";
-import { checkLearningRate } from "./optimizers";
 import type { Network } from "./network";
 
 export interface DescentOptions {

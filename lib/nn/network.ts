@@ -33,7 +33,8 @@ import { Random, type SeedOrRandom, toRandom } from "../data/random";
 import { type Activation, type ActivationName, getActivation, sigmoid, softmax } from "./activations";
 import { binaryCrossEntropy, categoricalCrossEntropy, getLoss, halfSquaredError, type Loss, type LossName } from "./losses";
 import { getInitializer, type Initializer, type InitializerName, zeros } from "./initializers";
-import { checkLearningRate, getOptimizer, type Optimizer, type OptimizerName } from "./optimizers";
+import { checkLearningRate } from "../core/checks";
+import { getOptimizer, type Optimizer, type OptimizerName } from "./optimizers";
 
 /** Inputs: a Matrix (one row per sample) or nested arrays. */
 export type Inputs = Matrix | readonly (readonly number[])[];
@@ -92,7 +93,10 @@ export interface TrainOptions {
    * descent, anything between is mini-batch gradient descent.
    */
   batchSize?: number;
-  /** η (default 0.1 for SGD and momentum, 0.001 for RMSProp and Adam). */
+  /**
+   * η (default DEFAULT_LEARNING_RATE of the optimizer: 0.1 for SGD and momentum, 0.001
+   * for RMSProp and Adam). An Optimizer object keeps its own rate: leave this out then.
+   */
   learningRate?: number;
   /** "sgd" (default), "momentum", "rmsprop", "adam", or an Optimizer object. */
   optimizer?: OptimizerName | Optimizer;
@@ -468,9 +472,7 @@ export class Network {
       if (!Number.isFinite(v) || v < 0) throw new RangeError(`Network.train: ${name} (λ) must be a number ≥ 0, got ${v}.`);
     }
     if (options.learningRate !== undefined) checkLearningRate("Network.train", options.learningRate);
-    const optimizerSpec = options.optimizer ?? "sgd";
-    const defaultRate = optimizerSpec === "sgd" || optimizerSpec === "momentum" ? 0.1 : undefined;
-    const optimizer = getOptimizer(optimizerSpec, options.learningRate ?? defaultRate);
+    const optimizer = getOptimizer(options.optimizer ?? "sgd", options.learningRate, "Network.train");
     const dropout = this.dropoutRates(options.dropout);
     const rng = toRandom(options.seed);
 

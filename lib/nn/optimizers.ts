@@ -10,6 +10,7 @@
  * (g² and the division are taken entry by entry.) An optimizer keeps its running state
  * (v, s, m, ...) per parameter matrix, in the order the matrices are passed to `step`.
  */
+import { checkLearningRate } from "../core/checks";
 import { Matrix } from "../core/matrix";
 
 export interface Optimizer {
@@ -22,11 +23,15 @@ export interface Optimizer {
   reset(): void;
 }
 
-export function checkLearningRate(where: string, learningRate: number): void {
-  if (typeof learningRate !== "number" || !Number.isFinite(learningRate) || learningRate <= 0) {
-    throw new RangeError(`${where}: the learning rate must be a finite number > 0, got ${learningRate}.`);
-  }
-}
+export type OptimizerName = "sgd" | "momentum" | "rmsprop" | "adam";
+
+/**
+ * η when none is given, the one place these defaults live (the constructors,
+ * getOptimizer and Network.train all use them). RMSProp and Adam divide each step by
+ * the gradient's own size, so their steps are about η whatever the gradient: they
+ * start much smaller than plain SGD's.
+ */
+export const DEFAULT_LEARNING_RATE: Readonly<Record<OptimizerName, number>> = { sgd: 0.1, momentum: 0.1, rmsprop: 0.001, adam: 0.001 };
 
 function checkStep(name: string, params: readonly Matrix[], grads: readonly Matrix[]): void {
   if (params.length !== grads.length) {
@@ -52,7 +57,7 @@ function stateLike(state: Matrix[], params: readonly Matrix[]): Matrix[] {
 /** Plain (stochastic) gradient descent: θ ← θ − η g. */
 export class SGD implements Optimizer {
   readonly name = "sgd";
-  constructor(public learningRate = 0.01) {
+  constructor(public learningRate = DEFAULT_LEARNING_RATE.sgd) {
     checkLearningRate("SGD", learningRate);
   }
   step(params: readonly Matrix[], grads: readonly Matrix[]): void {
@@ -75,7 +80,7 @@ export class Momentum implements Optimizer {
   readonly name = "momentum";
   private velocity: Matrix[] = [];
   constructor(
-    public learningRate = 0.01,
+    public learningRate = DEFAULT_LEARNING_RATE.momentum,
     readonly momentum = 0.9,
   ) {
     checkLearningRate("Momentum", learningRate);
@@ -105,7 +110,7 @@ export class RMSProp implements Optimizer {
   readonly name = "rmsprop";
   private meanSquare: Matrix[] = [];
   constructor(
-    public learningRate = 0.001,
+    public learningRate = DEFAULT_LEARNING_RATE.rmsprop,
     readonly rho = 0.9,
     readonly epsilon = 1e-8,
   ) {
@@ -141,7 +146,7 @@ export class Adam implements Optimizer {
   private v: Matrix[] = [];
   private t = 0;
   constructor(
-    public learningRate = 0.001,
+    public learningRate = DEFAULT_LEARNING_RATE.adam,
     readonly beta1 = 0.9,
     readonly beta2 = 0.999,
     readonly epsilon = 1e-8,
@@ -180,26 +185,34 @@ export class Adam implements Optimizer {
   }
 }
 
-export type OptimizerName = "sgd" | "momentum" | "rmsprop" | "adam";
-
-/** An optimizer from its name and learning rate (or the optimizer itself, passed through). */
-export function getOptimizer(spec: OptimizerName | Optimizer, learningRate?: number): Optimizer {
+/**
+ * An optimizer from its name and learning rate (the default rate when none is given),
+ * or the optimizer object itself, passed through untouched: it keeps its own rate, so a
+ * different one given beside it is an error rather than silently changing the object.
+ */
+export function getOptimizer(spec: OptimizerName | Optimizer, learningRate?: number, where = "getOptimizer"): Optimizer {
   if (typeof spec !== "string") {
     if (learningRate !== undefined) {
-      checkLearningRate(`${spec.name} optimizer`, learningRate);
-      spec.learningRate = learningRate;
+      checkLearningRate(where, learningRate);
+      if (learningRate !== spec.learningRate) {
+        throw new RangeError(
+          `${where}: the ${spec.name} optimizer passed in has its own learning rate ${spec.learningRate}; ` +
+            `leave learningRate (${learningRate}) out, or give it to the optimizer when you make it.`,
+        );
+      }
     }
     return spec;
   }
+  // An undefined rate makes each constructor use its default.
   switch (spec) {
     case "sgd":
-      return new SGD(learningRate ?? 0.01);
+      return new SGD(learningRate);
     case "momentum":
-      return new Momentum(learningRate ?? 0.01);
+      return new Momentum(learningRate);
     case "rmsprop":
-      return new RMSProp(learningRate ?? 0.001);
+      return new RMSProp(learningRate);
     case "adam":
-      return new Adam(learningRate ?? 0.001);
+      return new Adam(learningRate);
     default:
       throw new RangeError(`Unknown optimizer "${spec as string}"; use "sgd", "momentum", "rmsprop" or "adam", or an Optimizer object.`);
   }

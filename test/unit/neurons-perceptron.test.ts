@@ -149,6 +149,9 @@ test("Hebb's rule: Δw = η x y; one pass over bipolar AND wires the unit", () =
   assert.equal(steps.length, 4);
   X.forEach((x, i) => assert.equal(Math.sign(weights[0] * x[0] + weights[1] * x[1] + bias), y[i]));
   assert.throws(() => trainHebb([[1]], [1, 1]), /X has 1 samples but y has 2 targets/);
+  // The one learning-rate check: Infinity is not a rate (it would make every weight ±Infinity).
+  assert.throws(() => trainHebb(X, y, Infinity), /trainHebb: the learning rate must be a finite number > 0, got Infinity/);
+  assert.throws(() => trainHebb(X, y, NaN), /the learning rate must be a finite number > 0, got NaN/);
 });
 
 test("iris: setosa or not from petal length and width; the flower [2, 0.5] is a setosa", () => {

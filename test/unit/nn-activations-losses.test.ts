@@ -5,6 +5,7 @@ import { Matrix } from "../../lib/core/matrix";
 import { Random } from "../../lib/data/random";
 import {
   Adam,
+  DEFAULT_LEARNING_RATE,
   Momentum,
   RMSProp,
   SGD,
@@ -13,6 +14,7 @@ import {
   binaryCrossEntropyFromLogits,
   categoricalCrossEntropy,
   categoricalCrossEntropyFromLogits,
+  getOptimizer,
   glorotUniform,
   halfSquaredError,
   heNormal,
@@ -160,4 +162,24 @@ test("optimizers follow their update rules on a single number", () => {
   close(p4[0].data[0], 1 - 0.01);
   assert.throws(() => new SGD(0.1).step(param(), [Matrix.zeros(2, 1)]), /parameter 0 is 1×1 but its gradient is 2×1/);
   assert.throws(() => new Adam(-1), /learning rate must be a finite number > 0, got -1/);
+});
+
+test("each optimizer has one default learning rate, the same by constructor and by name", () => {
+  const byConstructor = { sgd: new SGD(), momentum: new Momentum(), rmsprop: new RMSProp(), adam: new Adam() };
+  for (const name of ["sgd", "momentum", "rmsprop", "adam"] as const) {
+    assert.equal(byConstructor[name].learningRate, DEFAULT_LEARNING_RATE[name], `new ${name}()`);
+    assert.equal(getOptimizer(name).learningRate, DEFAULT_LEARNING_RATE[name], `getOptimizer("${name}")`);
+    assert.equal(getOptimizer(name, 0.25).learningRate, 0.25, `getOptimizer("${name}", 0.25)`);
+  }
+  assert.throws(() => getOptimizer("sgd", Infinity), /SGD: the learning rate must be a finite number > 0, got Infinity/);
+});
+
+test("getOptimizer passes an optimizer object through and never changes its learning rate", () => {
+  const sgd = new SGD(0.2);
+  assert.equal(getOptimizer(sgd), sgd);
+  assert.equal(getOptimizer(sgd, 0.2), sgd, "the rate it already has is no conflict");
+  assert.throws(() => getOptimizer(sgd, 0.5), /the sgd optimizer passed in has its own learning rate 0.2; leave learningRate \(0.5\) out/);
+  assert.equal(sgd.learningRate, 0.2);
+  assert.throws(() => getOptimizer(sgd, -1), /learning rate must be a finite number > 0, got -1/);
+  assert.equal(sgd.learningRate, 0.2);
 });

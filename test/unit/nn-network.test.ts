@@ -9,6 +9,7 @@ import { Random } from "../../lib/data/random";
 import { LogisticRegression, SoftmaxRegression } from "../../lib/metrics/baselines";
 import {
   Adam,
+  DEFAULT_LEARNING_RATE,
   Momentum,
   Network,
   type Optimizer,
@@ -249,6 +250,7 @@ test("bad input: shapes, empty data, labels and learning rates are named in the 
   assert.throws(() => net.train([[1, 2]], [1], { learningRate: 0 }), /learning rate must be a finite number > 0, got 0/);
   assert.throws(() => net.train([[1, 2]], [1], { learningRate: -0.1 }), /learning rate must be a finite number > 0, got -0.1/);
   assert.throws(() => new SGD(0), /SGD: the learning rate must be a finite number > 0/);
+  assert.throws(() => net.train([[1, 2]], [1], { learningRate: Infinity }), /learning rate must be a finite number > 0, got Infinity/);
   assert.throws(() => new Network([2, 3, 3], ["tanh", "softmax"]).train([[1, 2]], [3]), /label 0 is 3, but the output layer has 3 units/);
   assert.throws(() => new Network([2, 0, 1]), /layer 1 has 0 units/);
   assert.throws(() => new Network([2, 3, 1], ["tanh"]), /2 layers after the input need 2 activations, got 1/);
@@ -342,4 +344,25 @@ test("a NaN that appears in the weights is reported with its layer and position"
     () => net2.train(X, y, { epochs: 5, batchSize: 8, optimizer: lastStep }),
     /the weights stopped being finite numbers in epoch 1, batch 4 .*weights of layer 1: Infinity at row 0, column 0/,
   );
+});
+
+test("Network.train's default learning rate is the optimizer's, and an optimizer object keeps its own", () => {
+  const { X, y } = makeMoons(40, { noise: 0.1, seed: 2 });
+  const options = { epochs: 2, batchSize: 10, seed: 3 };
+  for (const name of ["sgd", "momentum", "adam"] as const) {
+    const byDefault = new Network([2, 4, 1], ["tanh", "sigmoid"], { seed: 1 });
+    const explicit = byDefault.clone();
+    byDefault.train(X, y, { ...options, optimizer: name });
+    explicit.train(X, y, { ...options, optimizer: name, learningRate: DEFAULT_LEARNING_RATE[name] });
+    assert.deepEqual(byDefault.parameters(), explicit.parameters(), `${name}: no rate means DEFAULT_LEARNING_RATE.${name}`);
+  }
+  const sgd = new SGD(0.2);
+  const net = new Network([2, 4, 1], ["tanh", "sigmoid"], { seed: 1 });
+  assert.throws(
+    () => net.train(X, y, { ...options, optimizer: sgd, learningRate: 0.5 }),
+    /Network\.train: the sgd optimizer passed in has its own learning rate 0\.2/,
+  );
+  assert.equal(sgd.learningRate, 0.2, "the caller's optimizer is left as it was");
+  net.train(X, y, { ...options, optimizer: sgd });
+  assert.equal(sgd.learningRate, 0.2);
 });
