@@ -20,37 +20,31 @@
  * background; until one reports READY the caller does all the work itself. Helpers are
  * unref'd: they never keep a finished program alive.
  */
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
+import {
+  ACTIVE,
+  ARGS,
+  BYCOLS,
+  CHUNK_BITS,
+  CHUNK_MASK,
+  FAILED,
+  FN,
+  MAX_CHUNKS,
+  NCHUNKS,
+  NEXT,
+  READY,
+  SEQ,
+  SIZE,
+  STEP,
+  TAG_MASK,
+  type HelperData,
+  type KernelFn,
+} from "./thread-control";
 import type { WasmMemory, WasmModule } from "./webassembly-api";
 
-// Slots of the control array (Int32).
-const SEQ = 0; // job number, bumped by the caller to wake helpers
-const NEXT = 1; // the current job's tag and its next chunk: (tag << CHUNK_BITS) | chunk
-const ACTIVE = 2; // helpers inside a job
-const NCHUNKS = 3; // chunks in the current job; 0 between jobs
-const FN = 4; // kernel index
-const ARGS = 5; // pa, pb, pc, m, n, k
-const BYCOLS = 11; // 1: chunks are column ranges of C; 0: row ranges
-const STEP = 12; // chunk width (columns or rows)
-const SIZE = 13; // n or m
-const FAILED = 14; // a helper hit an error
-const READY = 16; // + helper index
-
-/**
- * Claiming chunks. A helper can be descheduled for any time between seeing a job and
- * taking its first chunk; when it runs again the caller may have finished that job and
- * published the next one. If the counter were a bare chunk number, reset to 0 for each
- * job, such a late helper could take chunk 0 of the new job while the chunk count still
- * read 0 (or the old one), and drop it: that chunk of C would keep the previous product's
- * values. So the counter carries the job's tag next to the chunk number, and a chunk is
- * claimed with compare-and-swap only while the tag is the one of the job the thread
- * joined: a late helper finds another tag and takes nothing.
- */
-const CHUNK_BITS = 10;
-const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
-/** One below the mask: the caller's last add (the one that finds no chunk left) must not carry into the tag. */
-const MAX_CHUNKS = CHUNK_MASK - 1;
-const TAG_MASK = (1 << (31 - CHUNK_BITS)) - 1;
+export type { KernelFn } from "./thread-control";
 
 /**
  * How long (ms) an idle helper polls for the next job before it sleeps. Short, because
@@ -61,58 +55,18 @@ const TAG_MASK = (1 << (31 - CHUNK_BITS)) - 1;
  */
 const HELPER_SPIN_MS = 0.05;
 
-/** Runs inside each helper thread (plain JavaScript, passed as source with eval). */
-const helperSource = `
-"use strict";
-const { workerData } = require("node:worker_threads");
-const { module, memory, control, index, names, spinMs } = workerData;
-const ctl = new Int32Array(control);
-let fns;
-try {
-  const inst = new WebAssembly.Instance(module, { env: { memory } });
-  fns = names.map((n) => inst.exports[n]);
-} catch (e) {
-  Atomics.store(ctl, ${FAILED}, 1);
-  throw e;
-}
-// Read the job number before announcing READY: a job posted after the caller sees READY
-// bumps it past this value, so none is missed.
-let seen = Atomics.load(ctl, ${SEQ});
-Atomics.store(ctl, ${READY} + index, 1);
-for (;;) {
-  let spins = 0;
-  let deadline = performance.now() + spinMs;
-  while (Atomics.load(ctl, ${SEQ}) === seen) {
-    if ((++spins & 1023) === 0 && performance.now() > deadline) {
-      Atomics.wait(ctl, ${SEQ}, seen);
-      deadline = performance.now() + spinMs;
-    }
+/**
+ * The script each helper runs (helper-thread.ts): always the built one in the library's
+ * dist, also when this module runs from source (tests and benchmarks, through tsx),
+ * because a worker does not load TypeScript through tsx (see helper-thread.ts).
+ */
+function helperScript(): string {
+  const script = join(dirname(require.resolve("nncourse/package.json")), "dist", "core", "wasm", "helper-thread.js");
+  if (!existsSync(script)) {
+    throw new Error(`the helper threads' script ${script} is not built; run \`npm run build\` in the project folder.`);
   }
-  Atomics.add(ctl, ${ACTIVE}, 1);
-  seen = Atomics.load(ctl, ${SEQ});
-  const tag = seen & ${TAG_MASK};
-  try {
-    for (;;) {
-      const next = Atomics.load(ctl, ${NEXT});
-      if (next >>> ${CHUNK_BITS} !== tag) break; // another job is out now (or none)
-      const chunk = next & ${CHUNK_MASK};
-      const nchunks = Atomics.load(ctl, ${NCHUNKS});
-      if (chunk >= nchunks) break;
-      if (Atomics.compareExchange(ctl, ${NEXT}, next, next + 1) !== next) continue; // taken meanwhile: try the next
-
-      const a = ${ARGS}, step = ctl[${STEP}], size = ctl[${SIZE}];
-      const lo = chunk * step, hi = Math.min(size, lo + step);
-      const m = ctl[a + 3], n = ctl[a + 4];
-      if (ctl[${BYCOLS}] === 1) fns[ctl[${FN}]](ctl[a], ctl[a + 1], ctl[a + 2], m, n, ctl[a + 5], 0, m, lo, hi);
-      else fns[ctl[${FN}]](ctl[a], ctl[a + 1], ctl[a + 2], m, n, ctl[a + 5], lo, hi, 0, n);
-    }
-  } catch (e) {
-    Atomics.store(ctl, ${FAILED}, 1);
-  }
-  Atomics.sub(ctl, ${ACTIVE}, 1);
-  Atomics.notify(ctl, ${ACTIVE});
+  return script;
 }
-`;
 
 /** A product to share out: kernel `fn` on (pa, pb, pc, m, n, k), C cut into chunks. */
 export interface SharedJob {
@@ -129,19 +83,6 @@ export interface SharedJob {
   step: number;
   chunks: number;
 }
-
-export type KernelFn = (
-  a: number,
-  b: number,
-  c: number,
-  m: number,
-  n: number,
-  k: number,
-  i0: number,
-  i1: number,
-  j0: number,
-  j1: number,
-) => void;
 
 export class HelperThreads {
   private readonly ctl: Int32Array;
@@ -160,11 +101,17 @@ export class HelperThreads {
     readonly count: number,
   ) {
     this.ctl = new Int32Array(new SharedArrayBuffer(4 * (READY + count)));
+    const script = helperScript();
     for (let index = 0; index < count; index++) {
-      const w = new Worker(helperSource, {
-        eval: true,
-        workerData: { module, memory, control: this.ctl.buffer, index, names: [...names], spinMs: HELPER_SPIN_MS },
-      });
+      const workerData: HelperData = {
+        module,
+        memory,
+        control: this.ctl.buffer as SharedArrayBuffer,
+        index,
+        names: [...names],
+        spinMs: HELPER_SPIN_MS,
+      };
+      const w = new Worker(script, { workerData });
       w.unref();
       // A helper that dies (it should not) must not take the program down: the caller
       // notices FAILED or the error and does the work itself from then on.
