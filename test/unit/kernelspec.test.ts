@@ -11,6 +11,7 @@ import {
   kernelSpecProblems,
   kernelsDirFor,
   userDataDir,
+  type KernelJson,
 } from "../../scripts/src/jupyter/kernelspec";
 
 test("the user data folder follows jupyter_core's rules on each platform", () => {
@@ -56,4 +57,31 @@ test("a spec whose program is gone is reported as broken", () => {
   assert.match(problems[0], /program \/no\/such\/node does not exist/);
   assert.deepEqual(kernelSpecProblems(kernelJsonFor(process.execPath, process.execPath)), []);
   assert.deepEqual(kernelSpecProblems({ argv: [], display_name: "x", language: "typescript" }), ["its argv is empty"]);
+});
+
+test("a hand-edited spec whose argv holds something other than strings is reported, not a crash", () => {
+  const spec = (argv: unknown[]) => ({ argv, display_name: "x", language: "typescript" }) as KernelJson;
+  assert.deepEqual(kernelSpecProblems(spec([null, "/x/kernel.js", "{connection_file}"])), [
+    'its argv [null,"/x/kernel.js","{connection_file}"] holds something other than strings',
+  ]);
+  assert.deepEqual(kernelSpecProblems(spec([process.execPath, 2])), [
+    `its argv ${JSON.stringify([process.execPath, 2])} holds something other than strings`,
+  ]);
+  assert.deepEqual(kernelSpecProblems(spec(["node"])), ["its argv is empty"]);
+});
+
+test("a kernel.json that is valid JSON but not an object is unreadable, with the file named", () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kernels-"));
+  try {
+    fs.mkdirSync(path.join(tmp, "kernels", "tslab"), { recursive: true });
+    const file = path.join(tmp, "kernels", "tslab", "kernel.json");
+    for (const text of ["null", "[]", '"tslab"']) {
+      fs.writeFileSync(file, text);
+      const found = findKernelSpec("tslab", { JUPYTER_PATH: tmp, JUPYTER_DATA_DIR: "/nonexistent" });
+      assert.equal(found?.spec, undefined, text);
+      assert.equal(found?.error, `${file} is not a JSON object`, text);
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 });

@@ -46,6 +46,13 @@ describe("supported Node releases", () => {
     for (const v of ["21.7.3", "23.11.1", "25.0.0", "27.1.0"]) assert.deepEqual(nodeSupport(v), { kind: "untested" }, v);
   });
 
+  test("a version that is not process.versions.node's is refused, not judged as some other release", () => {
+    // Before, "v24.1.0" read as "untested" and "24" as "outdated, needs 24.0".
+    for (const v of ["v24.1.0", "24", "", "lts"]) assert.throws(() => nodeSupport(v), /is not a Node\.js version like "24\.22\.3"/, v);
+    assert.deepEqual(nodeSupport("24.1"), { kind: "supported" });
+    assert.deepEqual(nodeSupport("25.0.0-pre"), { kind: "untested" });
+  });
+
   test("the supported releases read as a list", () => {
     assert.equal(supportedList(), "20.19+, 22.12+, 24 or 26");
     assert.equal(supportedList([{ major: 24, minMinor: 0 }]), "24");

@@ -284,12 +284,13 @@ function checkDatasets(): Finding[] {
     const bad = outcomes.find((o) => o.status === "mismatch");
     if (bad) return { level: "problem", topic: "data", message: `${dataset.name}: ${bad.file} ${bad.message}`, fix: bad.fix };
     const missing = outcomes.filter((o) => o.status === "missing");
-    if (missing.length > 0) {
+    const [firstMissing] = missing;
+    if (firstMissing !== undefined) {
       return {
         level: "warn",
         topic: "data",
         message: `${dataset.name}: ${missing.length} of ${outcomes.length} file(s) not fetched yet (${missing.map((o) => o.file).join(", ")}).`,
-        fix: missing[0].fix ?? `run \`npx course data fetch ${dataset.name}\`.`,
+        fix: firstMissing.fix ?? `run \`npx course data fetch ${dataset.name}\`.`,
       };
     }
     return { level: "ok", topic: "data", message: `${dataset.name}: ${outcomes.length} file(s) present and verified` };
@@ -333,11 +334,14 @@ async function checkSandbox(): Promise<Finding> {
 export async function diagnose(): Promise<Finding[]> {
   const tslab = projectTslab();
   const found = findKernelSpec();
-  const findings: Finding[] = [checkNode(), checkBuild(), await checkTslab(tslab), checkKernelSpec(found)];
-  if (findings[1].level === "ok" && ourKernelScript() !== undefined) findings.push(await checkKernelRuns());
+  // The checks that run the library (the kernel, TensorFlow.js, the datasets, the sandbox) need it built.
+  const node = checkNode();
+  const build = checkBuild();
+  const findings: Finding[] = [node, build, await checkTslab(tslab), checkKernelSpec(found)];
+  if (build.level === "ok" && ourKernelScript() !== undefined) findings.push(await checkKernelRuns());
   findings.push(...checkNativeAddons());
   findings.push(...(await checkJupyter()));
-  if (findings[1].level === "ok") findings.push(...(await checkTensorFlow()), ...checkDatasets(), await checkSandbox());
+  if (build.level === "ok") findings.push(...(await checkTensorFlow()), ...checkDatasets(), await checkSandbox());
   return findings;
 }
 

@@ -76,7 +76,9 @@ export function findKernelSpec(name = KERNEL_NAME, env = process.env): FoundKern
     const file = path.join(dir, "kernel.json");
     if (!fs.existsSync(file)) continue;
     try {
-      return { dir, file, spec: JSON.parse(fs.readFileSync(file, "utf8")) as KernelJson };
+      const spec: unknown = JSON.parse(fs.readFileSync(file, "utf8"));
+      if (typeof spec !== "object" || spec === null || Array.isArray(spec)) return { dir, file, error: `${file} is not a JSON object` };
+      return { dir, file, spec: spec as KernelJson };
     } catch (error) {
       return { dir, file, error: `cannot read ${file}: ${(error as Error).message}` };
     }
@@ -116,12 +118,21 @@ export function installKernelSpec(
 
 /** Problems that keep a kernel spec from starting this project's kernel, as readable sentences. */
 export function kernelSpecProblems(spec: KernelJson): string[] {
+  // kernel.json is a file anyone may have edited, so its argv is checked, not trusted: an
+  // entry that is not a string would make the path checks below throw.
+  const argv: unknown = spec.argv;
+  if (!Array.isArray(argv) || argv.length < 2) return ["its argv is empty"];
+  if (!isCommandLine(argv)) return [`its argv ${JSON.stringify(argv)} holds something other than strings`];
+  const [program, script] = argv;
   const problems: string[] = [];
-  if (!Array.isArray(spec.argv) || spec.argv.length < 2) return ["its argv is empty"];
-  const [program, script] = spec.argv;
   if (path.isAbsolute(program) && !fs.existsSync(program)) problems.push(`its program ${program} does not exist`);
-  if (script && path.isAbsolute(script) && /\.js$|[\\/]bin[\\/]tslab$/.test(script) && !fs.existsSync(script))
+  if (path.isAbsolute(script) && /\.js$|[\\/]bin[\\/]tslab$/.test(script) && !fs.existsSync(script))
     problems.push(`its kernel script ${script} does not exist`);
-  if (!spec.argv.includes("{connection_file}")) problems.push("its argv lacks {connection_file}");
+  if (!argv.includes("{connection_file}")) problems.push("its argv lacks {connection_file}");
   return problems;
+}
+
+/** A program and at least one argument, all strings. */
+function isCommandLine(argv: unknown[]): argv is [string, string, ...string[]] {
+  return argv.length >= 2 && argv.every((arg) => typeof arg === "string");
 }

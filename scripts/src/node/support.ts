@@ -43,9 +43,19 @@ export type NodeSupport =
   /** An odd release, or one newer than the newest we test: it may work, nobody checked. */
   | { kind: "untested" };
 
+/** The major and minor release of `version` ("24.22.3", as process.versions.node gives it). */
+export function parseNodeVersion(version: string): { major: number; minor: number } {
+  const parts = /^(\d+)\.(\d+)(?:\.|$)/.exec(version);
+  if (parts === null) {
+    // "v24.1.0" (process.version) or "24" would otherwise be judged as a release that does not exist.
+    throw new Error(`"${version}" is not a Node.js version like "24.22.3"; pass process.versions.node, not process.version.`);
+  }
+  return { major: Number(parts[1]), minor: Number(parts[2]) };
+}
+
 /** How `version` ("24.22.3", as process.versions.node gives it) stands against SUPPORTED_NODE. */
 export function nodeSupport(version: string, releases: readonly SupportedRelease[] = SUPPORTED_NODE): NodeSupport {
-  const [major, minor] = version.split(".").map(Number);
+  const { major, minor } = parseNodeVersion(version);
   const release = releases.find((r) => r.major === major);
   if (release)
     return minor >= release.minMinor ? { kind: "supported" } : { kind: "outdated", needs: `${release.major}.${release.minMinor}` };
