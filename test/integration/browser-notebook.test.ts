@@ -248,7 +248,6 @@ function writeProbe(file: string): void {
       `const live = tslab.newDisplay();\nfor (let epoch = 1; epoch <= 5; epoch++) {\n  live.text(\`epoch \${epoch}/5, loss \${(1 / epoch).toFixed(3)}\`);\n  await new Promise((r) => setTimeout(r, 50));\n}`,
     ),
   ]);
-  notebook.metadata.kernelspec = { display_name: "TypeScript (nncourse)", language: "typescript", name: "tslab" };
   writeNotebook(file, notebook);
 }
 
@@ -262,7 +261,6 @@ function writeFiguresProbe(file: string): void {
       'showDecisionBoundary((P) => P.map((p) => (p[0] + p[1] > 0 ? 1 : 0)), [[-1, -1], [1, 1], [-1, 0.5], [0.5, 1]], [0, 1, 0, 1], { title: "probe regions", resolution: 20 });',
     ),
   ]);
-  notebook.metadata.kernelspec = { display_name: "TypeScript (nncourse)", language: "typescript", name: "tslab" };
   writeNotebook(file, notebook);
 }
 

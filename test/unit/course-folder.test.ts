@@ -13,7 +13,7 @@ import { projectRoot } from "../helpers/cli";
 import { validateMaster } from "../../scripts/src/assign/validate";
 import { hasInstructorBanner, instructorBanner, isInstructorOnly } from "../../scripts/src/notebook/instructor-cells";
 import { releaseNotebook } from "../../scripts/src/assign/release";
-import { kernelJsonFor } from "../../scripts/src/jupyter/kernelspec";
+import { KERNEL_NAME, kernelJsonFor } from "../../scripts/src/jupyter/kernelspec";
 import {
   COURSE_KERNELSPEC,
   courseNotebookMetadata,
@@ -67,7 +67,12 @@ test("committed notebooks are in Jupyter's own form (a save in Jupyter changes n
 });
 
 test("committed notebooks carry the course kernel's kernelspec and language_info, which Jupyter would otherwise rewrite on opening", () => {
-  assert.equal(COURSE_KERNELSPEC.display_name, kernelJsonFor("node", "kernel.js").display_name, "the display name course setup registers");
+  const registered = kernelJsonFor("node", "kernel.js");
+  assert.deepEqual(
+    { display_name: registered.display_name, language: registered.language, name: KERNEL_NAME },
+    COURSE_KERNELSPEC,
+    "the kernel course setup registers",
+  );
   const ts = require(
     require.resolve("@tslab/typescript-for-tslab", {
       paths: [path.dirname(require.resolve("tslab/package.json", { paths: [projectRoot] }))],

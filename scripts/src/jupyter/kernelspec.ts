@@ -13,6 +13,18 @@ import path from "node:path";
 
 export const KERNEL_NAME = "tslab";
 
+/**
+ * How Jupyter knows the course's kernel, in one place: the kernel spec's folder (name),
+ * the entry in its kernel menu (display_name) and the language. `course setup` writes
+ * the last two into kernel.json; Jupyter copies all three into a notebook's
+ * metadata.kernelspec, so the notebooks we write carry them too (kernel-metadata.ts).
+ */
+export const COURSE_KERNELSPEC = Object.freeze({
+  display_name: "TypeScript (nncourse)",
+  language: "typescript",
+  name: KERNEL_NAME,
+});
+
 export interface KernelJson {
   argv: string[];
   display_name: string;
@@ -55,8 +67,8 @@ export function kernelsDirFor(target: { prefix?: string }, env = process.env): s
 export function kernelJsonFor(nodeBinary: string, kernelScript: string): KernelJson {
   return {
     argv: [nodeBinary, kernelScript, "--config-path", "{connection_file}"],
-    display_name: "TypeScript (nncourse)",
-    language: "typescript",
+    display_name: COURSE_KERNELSPEC.display_name,
+    language: COURSE_KERNELSPEC.language,
     interrupt_mode: "signal",
     metadata: { nncourse: true },
   };

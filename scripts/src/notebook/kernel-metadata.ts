@@ -10,15 +10,11 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { KERNEL_NAME } from "../jupyter/kernelspec";
+import { COURSE_KERNELSPEC } from "../jupyter/kernelspec";
 import type { JsonObject } from "./model";
 
-/** What `course setup` registers in kernel.json (name and display_name), as Jupyter copies it into a notebook. */
-export const COURSE_KERNELSPEC: Readonly<JsonObject> = Object.freeze({
-  display_name: "TypeScript (nncourse)",
-  language: "typescript",
-  name: KERNEL_NAME,
-});
+/** What `course setup` registers, as Jupyter copies it into a notebook's metadata.kernelspec. */
+export { COURSE_KERNELSPEC };
 
 /** The version of the TypeScript that the kernel compiles cells with (tslab's own copy), which it reports. */
 export function kernelTypeScriptVersion(): string {
