@@ -11,7 +11,8 @@ import { test } from "node:test";
 import { locateKernel } from "../../scripts/src/kernel/locate";
 import { newCodeCell, newNotebook } from "../../scripts/src/notebook/cells";
 import { writeNotebook } from "../../scripts/src/notebook/write";
-import { executeNotebooks, START_ATTEMPTS } from "../../scripts/src/site/execute";
+import { executeNotebooks } from "../../scripts/src/site/execute";
+import { START_ATTEMPTS } from "../../scripts/src/runner/pool";
 
 test("a kernel that fails to start is retried, and one that never starts fails only its own notebook", { timeout: 180_000 }, async () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-site-execute-"));
