@@ -12,7 +12,8 @@ import os from "node:os";
 import path from "node:path";
 import { projectRoot, runCourse, type CliResult } from "../helpers/cli";
 import { cellKind, gradeIdOf } from "../../scripts/src/notebook/master";
-import { Gradebook, type StoredIssue, type StoredScore, type SubmissionRow } from "../../scripts/src/gradebook/gradebook";
+import type { SubmissionIssue, TestScore } from "../../scripts/src/grade/outcome";
+import { Gradebook, type SubmissionRow } from "../../scripts/src/gradebook/gradebook";
 import { newCodeCell, readNotebook, serializeNotebook, type Cell, type Notebook } from "../../scripts/src/notebook";
 
 const NAME = "00-sample-assignment";
@@ -375,8 +376,8 @@ try { g.Error = function FakeError() { return {}; }; } catch {}
 
 interface Graded {
   row: SubmissionRow;
-  scores: Map<string, StoredScore>;
-  issues: StoredIssue[];
+  scores: Map<string, TestScore>;
+  issues: SubmissionIssue[];
 }
 
 describe("course grade: the adversarial batch", { concurrency: 1 }, () => {

@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Gradebook, type SubmissionOutcome } from "../../scripts/src/gradebook/gradebook";
+import type { SubmissionOutcome } from "../../scripts/src/grade/outcome";
+import { Gradebook } from "../../scripts/src/gradebook/gradebook";
 import { csvField, gradebookCsv } from "../../scripts/src/gradebook/export-csv";
 import { fileName, pagePath, writeFeedback } from "../../scripts/src/gradebook/feedback";
 
@@ -184,6 +185,20 @@ describe("the gradebook", () => {
     }
     assert.equal(csvField('say "hi", ok'), '"say ""hi"", ok"');
     assert.equal(csvField("-3"), "-3");
+  });
+
+  test("the CSV and the feedback pages show a score as the same number", () => {
+    const gb = Gradebook.open(path.join(dir, "thirds.sqlite"));
+    try {
+      gb.store(outcome("dee", 2 + 2 / 3));
+      const [, row] = gradebookCsv(gb).trimEnd().split("\r\n");
+      assert.equal(row, "dee,2.67,2.67,3,,");
+      const out = path.join(dir, "thirds-feedback");
+      writeFeedback(gb, out);
+      assert.match(fs.readFileSync(path.join(out, pagePath("dee", "a1")), "utf8"), /Score: 2\.67 \/ 3/);
+    } finally {
+      gb.close();
+    }
   });
 
   test("feedback pages escape what learners wrote and link every submission from the index", () => {

@@ -7,10 +7,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { CourseError, EXIT } from "../errors";
-import type { Gradebook, SubmissionOutcome } from "../gradebook/gradebook";
+import { sha256Hex } from "nncourse/dist/data/payload";
+import type { Gradebook } from "../gradebook/gradebook";
 import { mapWithConcurrency } from "../runner/pool";
-import { gradeSubmission, sha256Of, type GradeContext, type GradeLimits } from "./grade-one";
+import { gradeSubmission, type GradeContext, type GradeLimits } from "./grade-one";
 import { loadAssignments } from "./masters";
+import { describeOutcome, graderFailed, startOutcome, type SubmissionOutcome } from "./outcome";
 import { GradingSandbox, type SandboxKind } from "../sandbox/sandbox";
 import { discoverSubmissions, type SubmissionFile } from "./submissions";
 
@@ -83,7 +85,7 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
       continue;
     }
     const master = assignments.get(file.assignment)?.sha256 ?? null;
-    if (!options.force && options.gradebook.isCurrent(file.student, file.assignment, sha256Of(bytes), master, options.sandbox)) {
+    if (!options.force && options.gradebook.isCurrent(file.student, file.assignment, sha256Hex(bytes), master, options.sandbox)) {
       summary.skipped++;
       continue;
     }
@@ -112,26 +114,7 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
         outcome = await gradeSubmission(file, bytes, context);
       } catch (error) {
         // A bug in the grader must not stop the batch: store it as an error, regraded next run.
-        outcome = {
-          student: file.student,
-          assignment: file.assignment,
-          assignmentKnown: assignments.has(file.assignment),
-          masterSha256: assignments.get(file.assignment)?.sha256 ?? null,
-          sourcePath: file.relative,
-          sha256: sha256Of(bytes),
-          status: "error",
-          score: 0,
-          maxScore: assignments.get(file.assignment)?.maxPoints ?? 0,
-          review: true,
-          message: `the grader failed on this submission: ${(error as Error).stack ?? String(error)}`,
-          kernelStartMs: null,
-          durationMs: null,
-          sandbox: options.sandbox,
-          scores: [],
-          cellRuns: [],
-          issues: [],
-          log: "",
-        };
+        outcome = graderFailed(startOutcome(file, bytes, assignments.get(file.assignment), options.sandbox), error);
       }
       options.gradebook.store(outcome);
       count(summary, outcome);
@@ -150,23 +133,6 @@ function count(summary: GradeRunSummary, outcome: SubmissionOutcome): void {
   else if (outcome.status === "unknown-assignment") summary.unknown++;
   else summary.errors++;
   if (outcome.review) summary.review++;
-}
-
-export function describeOutcome(o: SubmissionOutcome): string {
-  const who = `${o.student} · ${o.assignment}`;
-  const time = o.durationMs === null ? "" : ` (${(o.durationMs / 1000).toFixed(1)} s)`;
-  if (o.status !== "graded") return `${o.status.padEnd(8)} ${who}: ${o.message}`;
-  const flags = [...new Set(o.issues.map((i) => i.kind))];
-  return `graded   ${who}: ${format(o.score)}/${format(o.maxScore)}${time}${flags.length ? ` [${flags.join(", ")}]` : ""}${o.review ? " REVIEW" : ""}`;
-}
-
-function format(n: number): string {
-  return String(Math.round(n * 100) / 100);
-}
-
-export function relativeTo(root: string, file: string): string {
-  const r = path.relative(root, file);
-  return r.startsWith("..") ? file : r || ".";
 }
 
 /** The largest notebook read: a course notebook is well under a megabyte (outputs included). */
@@ -188,5 +154,5 @@ function readSubmission(file: string): Buffer | string {
 /** A rejected file's hash, for the record; null when it cannot be read or is too big to. */
 function fileHash(file: string): string | null {
   const bytes = readSubmission(file);
-  return typeof bytes === "string" ? null : sha256Of(bytes);
+  return typeof bytes === "string" ? null : sha256Hex(bytes);
 }

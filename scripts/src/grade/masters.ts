@@ -2,9 +2,9 @@
  * The assignments a grading run knows: every master notebook (a notebook with nbgrader
  * metadata) in the masters folder, by file name without ".ipynb".
  */
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { sha256Hex } from "nncourse/dist/data/payload";
 import { CourseError, EXIT } from "../errors";
 import { formatFinding, validateMaster } from "../assign/validate";
 import { cellKind, gradeIdOf, isMaster } from "../notebook/master";
@@ -77,7 +77,7 @@ export function loadAssignments(dir: string): Map<string, Assignment> {
       file,
       master,
       exercise: releaseNotebook(master, "exercise"),
-      sha256: createHash("sha256").update(text).digest("hex"),
+      sha256: sha256Hex(text),
       tests,
       maxPoints: tests.reduce((sum, t) => sum + t.points, 0),
       timeLimits: declaredTimeLimits(master, file),

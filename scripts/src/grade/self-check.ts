@@ -13,6 +13,7 @@ import { cellSource } from "../notebook/cells";
 import { declaredTimeLimits, effectiveTimeLimits, type TimeLimits } from "../assign/time-limits";
 import { readNotebook } from "../notebook/read";
 import { runNotebookFile } from "../runner/run-file";
+import { formatScore } from "./points";
 import { hiddenLines, redactHidden } from "./redact";
 
 export interface ExerciseCheck {
@@ -91,17 +92,13 @@ export function formatCheck(check: NotebookCheck): string {
   const width = Math.max(...check.exercises.map((e) => e.gradeId.length));
   const lines = [check.file];
   for (const e of check.exercises) {
-    lines.push(`  ${MARK[e.status]} ${e.gradeId.padEnd(width)}  ${fmt(e.earned)}/${fmt(e.points)}  ${e.status}`);
+    lines.push(`  ${MARK[e.status]} ${e.gradeId.padEnd(width)}  ${formatScore(e.earned, e.points)}  ${e.status}`);
     if (e.message) for (const line of e.message.split("\n")) lines.push(`      ${line}`);
   }
   lines.push(
-    `visible score: ${fmt(check.earned)}/${fmt(check.possible)}` +
+    `visible score: ${formatScore(check.earned, check.possible)}` +
       (check.earned < check.possible ? "" : " — every visible test passes") +
       ". Hidden tests run when your work is graded; make your code right in general, not only for these examples.",
   );
   return lines.join("\n");
-}
-
-function fmt(n: number): string {
-  return String(Math.round(n * 100) / 100);
 }

@@ -5,6 +5,7 @@
  * or a gradebook from before the sandbox), whose scores a hostile notebook could have
  * forged. Unknown assignments (no master) get no column; invalid submissions count 0.
  */
+import { formatPoints } from "../grade/points";
 import type { Gradebook } from "./gradebook";
 
 export function gradebookCsv(gradebook: Gradebook): string {
@@ -13,9 +14,9 @@ export function gradebookCsv(gradebook: Gradebook): string {
   const lines = [
     [
       "student",
-      ...assignments.map((a) => `${a.name} (${fmt(a.maxPoints)})`),
+      ...assignments.map((a) => `${a.name} (${formatPoints(a.maxPoints)})`),
       "total",
-      `max (${fmt(assignments.reduce((s, a) => s + a.maxPoints, 0))})`,
+      `max (${formatPoints(assignments.reduce((s, a) => s + a.maxPoints, 0))})`,
       "review",
       "unsandboxed",
     ],
@@ -33,13 +34,13 @@ export function gradebookCsv(gradebook: Gradebook): string {
       } else {
         const score = row.status === "graded" ? row.score : 0;
         total += score;
-        cells.push(fmt(score));
+        cells.push(formatPoints(score));
       }
     }
     const graded = mine.filter((r) => r.status === "graded");
     cells.push(
-      fmt(total),
-      fmt(max),
+      formatPoints(total),
+      formatPoints(max),
       mine
         .filter((r) => r.review || r.status === "error")
         .map((r) => r.assignment)
@@ -58,8 +59,4 @@ export function gradebookCsv(gradebook: Gradebook): string {
 export function csvField(text: string): string {
   const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
-function fmt(n: number): string {
-  return String(Math.round(n * 1000) / 1000);
 }

@@ -4,11 +4,13 @@
  * neither the hidden tests (the messages were redacted when graded, see
  * grade/redact.ts) nor the solutions (the gradebook holds none).
  */
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { sha256Hex } from "nncourse/dist/data/payload";
 import { CourseError } from "../errors";
-import type { Gradebook, StoredIssue, StoredScore, SubmissionRow } from "./gradebook";
+import type { SubmissionIssue, TestScore } from "../grade/outcome";
+import { formatScore } from "../grade/points";
+import type { Gradebook, SubmissionRow } from "./gradebook";
 
 export interface FeedbackResult {
   pages: number;
@@ -50,7 +52,7 @@ export function pagePath(student: string, assignment: string): string {
  */
 export function fileName(name: string): string {
   if (PLAIN.test(name) && !RESERVED.test(name)) return name;
-  return `${readable(name)}~${createHash("sha256").update(name, "utf8").digest("hex").slice(0, HASH_CHARS)}`;
+  return `${readable(name)}~${sha256Hex(name).slice(0, HASH_CHARS)}`;
 }
 
 /** 40 bits: two of even 10,000 students share one about once in 20,000 classes, and assertDistinctPages catches that. */
@@ -114,7 +116,7 @@ const STATUS_TEXT: Record<string, string> = {
   tampered: "could not be verified",
 };
 
-function submissionPage(row: SubmissionRow, scores: StoredScore[], issues: StoredIssue[]): string {
+function submissionPage(row: SubmissionRow, scores: TestScore[], issues: SubmissionIssue[]): string {
   const title = `${row.assignment} · ${row.student}`;
   const parts = [
     `<p><a href="../index.html">All feedback</a></p>`,
@@ -124,13 +126,13 @@ function submissionPage(row: SubmissionRow, scores: StoredScore[], issues: Store
   if (row.status !== "graded") {
     parts.push(`<p class="note">This submission could not be graded (${escapeHtml(row.status)}): ${escapeHtml(row.message)}</p>`);
   }
-  parts.push(`<h2>Score: ${fmt(row.score)} / ${fmt(row.max_score)}</h2>`);
+  parts.push(`<h2>Score: ${formatScore(row.score, row.max_score, " / ")}</h2>`);
   if (row.review) parts.push(`<p class="note">An instructor will look at this submission before the grade is final.</p>`);
   if (scores.length > 0) {
     const body = scores
       .map(
         (s) =>
-          `<tr><td>${escapeHtml(s.gradeId)}</td><td class="${escapeHtml(s.status)}">${escapeHtml(STATUS_TEXT[s.status] ?? s.status)}</td><td>${fmt(s.earned)} / ${fmt(s.points)}</td><td><pre>${escapeHtml(s.message)}</pre></td></tr>`,
+          `<tr><td>${escapeHtml(s.gradeId)}</td><td class="${escapeHtml(s.status)}">${escapeHtml(STATUS_TEXT[s.status] ?? s.status)}</td><td>${formatScore(s.earned, s.points, " / ")}</td><td><pre>${escapeHtml(s.message)}</pre></td></tr>`,
       )
       .join("\n");
     parts.push(
@@ -149,7 +151,7 @@ function indexPage(rows: SubmissionRow[], rejected: Array<{ path: string; reason
   const body = rows
     .map((r) => {
       const href = pagePath(r.student, r.assignment).split(path.sep).map(encodeURIComponent).join("/");
-      return `<tr><td>${escapeHtml(r.student)}</td><td><a href="${escapeHtml(href)}">${escapeHtml(r.assignment)}</a></td><td>${fmt(r.score)} / ${fmt(r.max_score)}</td><td>${escapeHtml(r.status)}${r.review ? " · review" : ""}</td></tr>`;
+      return `<tr><td>${escapeHtml(r.student)}</td><td><a href="${escapeHtml(href)}">${escapeHtml(r.assignment)}</a></td><td>${formatScore(r.score, r.max_score, " / ")}</td><td>${escapeHtml(r.status)}${r.review ? " · review" : ""}</td></tr>`;
     })
     .join("\n");
   const parts = [
@@ -162,8 +164,4 @@ function indexPage(rows: SubmissionRow[], rejected: Array<{ path: string; reason
     );
   }
   return page("Feedback", parts.join("\n"));
-}
-
-function fmt(n: number): string {
-  return String(Math.round(n * 100) / 100);
 }

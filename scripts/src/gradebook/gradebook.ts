@@ -1,6 +1,7 @@
 /**
  * The gradebook: a SQLite file (better-sqlite3) that `course grade` writes and
- * `course feedback` and `course export` read. See schema.ts for the tables.
+ * `course feedback` and `course export` read. See schema.ts for the tables; what it
+ * stores is the grader's SubmissionOutcome (grade/outcome.ts).
  *
  * Every submission is stored in one transaction, scores, issues and logs together, so a
  * grading run that dies leaves each submission either fully recorded or not at all,
@@ -11,60 +12,10 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { CourseError, EXIT } from "../errors";
+import type { SubmissionIssue, SubmissionOutcome, SubmissionStatus, TestScore } from "../grade/outcome";
 import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from "./schema";
 import { diagnoseAddonError } from "../node/addons";
 import { projectRoot } from "../project";
-
-export type SubmissionStatus = "graded" | "invalid" | "unknown-assignment" | "error";
-
-export interface StoredScore {
-  gradeId: string;
-  position: number;
-  points: number;
-  earned: number;
-  fraction: number | null;
-  status: string;
-  message: string;
-  durationMs: number;
-}
-
-export interface StoredCellRun {
-  position: number;
-  gradeId: string | null;
-  status: string;
-  durationMs: number;
-  truncated: boolean;
-  error: string | null;
-}
-
-export interface StoredIssue {
-  kind: string;
-  gradeId: string | null;
-  message: string;
-}
-
-export interface SubmissionOutcome {
-  student: string;
-  assignment: string;
-  /** False for a notebook named after no master. */
-  assignmentKnown: boolean;
-  masterSha256: string | null;
-  sourcePath: string;
-  sha256: string;
-  status: SubmissionStatus;
-  score: number;
-  maxScore: number;
-  review: boolean;
-  message: string;
-  kernelStartMs: number | null;
-  durationMs: number | null;
-  /** Where the kernel ran: "bubblewrap", or "none" for --unsandboxed (and for outcomes with no kernel). */
-  sandbox: "bubblewrap" | "none";
-  scores: StoredScore[];
-  cellRuns: StoredCellRun[];
-  issues: StoredIssue[];
-  log: string;
-}
 
 export interface SubmissionRow {
   id: number;
@@ -225,18 +176,18 @@ export class Gradebook {
       .all() as SubmissionRow[];
   }
 
-  scores(submissionId: number): StoredScore[] {
+  scores(submissionId: number): TestScore[] {
     return this.db
       .prepare(
         "SELECT grade_id AS gradeId, position, points, earned, fraction, status, message, duration_ms AS durationMs FROM scores WHERE submission_id = ? ORDER BY position",
       )
-      .all(submissionId) as StoredScore[];
+      .all(submissionId) as TestScore[];
   }
 
-  issues(submissionId: number): StoredIssue[] {
+  issues(submissionId: number): SubmissionIssue[] {
     return this.db
       .prepare("SELECT kind, grade_id AS gradeId, message FROM issues WHERE submission_id = ? ORDER BY rowid")
-      .all(submissionId) as StoredIssue[];
+      .all(submissionId) as SubmissionIssue[];
   }
 
   /** Known assignments (with a master), by name. */
