@@ -10,6 +10,7 @@ import path from "node:path";
 import { projectRoot } from "../helpers/cli";
 import { canonicalJson, recordTag, type PartialRecord } from "nncourse/dist/grading";
 import { copyRuntime, dependencyClosure, describeRuntime, RUNTIME_PATHS } from "../../scripts/src/sandbox/runtime";
+import { builtToolFile } from "../../scripts/src/built-files";
 import { GradingSandbox, sandboxPath } from "../../scripts/src/sandbox/sandbox";
 import { bubblewrapArgs, findSandboxTools, SANDBOX_ROOT, type SandboxSpec } from "../../scripts/src/sandbox/bubblewrap";
 import { permissionFlags } from "../../scripts/src/kernel/node-flags";
@@ -36,6 +37,10 @@ describe("the sandbox runtime", () => {
   test("lists node, tslab, the library, their dependencies and the fetched datasets, under names that say nothing of the project", () => {
     assert.equal(targets.get(RUNTIME_PATHS.node), fs.realpathSync(process.execPath));
     assert.equal(targets.get(RUNTIME_PATHS.guard), path.join(work, "guard.js"));
+    assert.ok(
+      fs.readFileSync(path.join(work, "guard.js")).equals(fs.readFileSync(builtToolFile("sandbox/guard.js"))),
+      "the run's guard is a copy of the built guard.ts",
+    );
     for (const name of ["tslab", "zeromq", "@tensorflow/tfjs", "mathjs"])
       assert.equal(targets.get(`node_modules/${name}`), path.join(projectRoot, "node_modules", name), name);
     assert.equal(targets.get("node_modules/nncourse/dist"), path.join(projectRoot, "lib", "dist"), "the library's build, not its sources");

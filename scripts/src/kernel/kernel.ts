@@ -9,10 +9,11 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as zmq from "zeromq";
+import { builtToolFile } from "../built-files";
 import { CourseError, EXIT } from "../errors";
 import { channelAddress, newConnectionInfo, writeConnectionFile, type ConnectionInfo } from "./connection";
 import { locateKernel } from "./locate";
@@ -85,16 +86,6 @@ const IDLE_AFTER_REPLY_MS = 2000;
 const LOG_LIMIT = 8192;
 /** How long to wait for a kernel_info request's status on iopub before asking again. */
 const IOPUB_READY_MS = 300;
-
-/**
- * A tiny preload for the kernel process: exit when the process that started it is gone
- * (killed with SIGKILL, say), so that a kernel never lingers as an orphan. Its timer is
- * unref'd, so it never keeps the kernel alive by itself.
- */
-const PARENT_WATCH = `"use strict";
-const parent = process.ppid;
-setInterval(() => { if (process.ppid !== parent) process.exit(129); }, 1000).unref();
-`;
 
 export class Kernel {
   readonly session = randomUUID();
@@ -423,7 +414,10 @@ export class Kernel {
 
 /**
  * The usual way: tslab in a node process of its own, on five fresh loopback ports, with
- * the connection file and the parent watch in a private temp folder.
+ * the connection file and a copy of the parent watch (parent-watch.ts) in a private temp
+ * folder. A copy, not the build's own file: an unsandboxed grading kernel may read its
+ * own folders and these only (Node's permission model refuses a preload elsewhere; see
+ * sandbox.ts), and its command line, which a notebook can read, must not name the project.
  */
 async function launchLocal(options: KernelStartOptions): Promise<KernelProcess> {
   const cwd = resolve(options.cwd);
@@ -433,7 +427,7 @@ async function launchLocal(options: KernelStartOptions): Promise<KernelProcess> 
   const connectionFile = join(filesDir, "connection.json");
   const watchFile = join(filesDir, "parent-watch.js");
   writeConnectionFile(connectionFile, connection);
-  writeFileSync(watchFile, PARENT_WATCH);
+  copyFileSync(builtToolFile("kernel/parent-watch.js"), watchFile);
   const child = spawn(process.execPath, [...(options.nodeFlags ?? []), "--require", watchFile, script, "--config-path", connectionFile], {
     cwd,
     env: options.env ?? process.env,

@@ -24,7 +24,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { CourseError, EXIT } from "../errors";
-import { GUARD_SOURCE } from "./guard";
+import { builtToolFile } from "../built-files";
 import { locateDatasetFile, readManifest } from "nncourse";
 
 /** One entry of the runtime: `source` on this machine appears at `target` (relative, "/"-separated). */
@@ -51,8 +51,9 @@ export const RUNTIME_PATHS = {
 const EXCLUDED = new Set(["better-sqlite3", "nncourse-scripts"]);
 
 /**
- * The runtime of the project at `root`. The guard preload is written into `workDir`
- * (the grading run's private folder), as the project holds it only as source text.
+ * The runtime of the project at `root`. The guard preload (built from guard.ts) is
+ * copied into `workDir`, the grading run's private folder, so that every kernel of the
+ * run gets the guard as it was when the run began, whatever a rebuild does meanwhile.
  */
 export function describeRuntime(root: string, workDir: string): Runtime {
   const dist = path.join(root, "lib", "dist");
@@ -60,7 +61,7 @@ export function describeRuntime(root: string, workDir: string): Runtime {
     throw new CourseError("the library is not built (lib/dist/index.js is missing).", "run `npm run build`.", EXIT.missing);
   }
   const guard = path.join(workDir, "guard.js");
-  fs.writeFileSync(guard, GUARD_SOURCE, { mode: 0o644 });
+  fs.writeFileSync(guard, fs.readFileSync(builtToolFile("sandbox/guard.js")), { mode: 0o644 });
   const entries: RuntimeEntry[] = [
     { source: runningNode(), target: RUNTIME_PATHS.node },
     { source: guard, target: RUNTIME_PATHS.guard },
