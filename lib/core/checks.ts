@@ -21,6 +21,18 @@ export function checkLearningRate(where: string, learningRate: number): void {
   }
 }
 
+/**
+ * Where the first NaN or ±Infinity sits in a matrix ("NaN at row 2, column 0"), or null
+ * when every entry is a finite number.
+ */
+export function firstNonFinite(m: Matrix): string | null {
+  const d = m.data;
+  for (let i = 0; i < d.length; i++) {
+    if (!Number.isFinite(d[i])) return `${d[i]} at row ${Math.floor(i / m.cols)}, column ${i % m.cols}`;
+  }
+  return null;
+}
+
 /** Throws unless `m` is a Matrix. */
 export function checkMatrix(op: string, name: string, m: unknown): asserts m is Matrix {
   if (!(m instanceof Matrix)) {

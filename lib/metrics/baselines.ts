@@ -12,7 +12,8 @@
  * has hidden layers: on moons, circles and spirals the line is not enough.
  */
 import type { SeedOrRandom } from "../data/random";
-import { Network, type History } from "../nn/network";
+import type { History } from "../nn/history";
+import { Network } from "../nn/network";
 import { accuracy } from "./scores";
 
 export interface LinearFitOptions {

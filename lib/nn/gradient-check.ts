@@ -20,7 +20,8 @@
  */
 import { Matrix } from "../core/matrix";
 import type { Loss } from "./losses";
-import type { Inputs, Network, Targets } from "./network";
+import type { Network } from "./network";
+import type { Inputs, Targets } from "./network-inputs";
 
 /**
  * The numerical gradient of `cost()` with respect to every entry of the given parameter

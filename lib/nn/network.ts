@@ -25,7 +25,13 @@
  * (Nielsen writes W^l as n_l × n_(l−1) and a as a column, so his BP2 reads
  * ((W^(l+1))ᵀ δ^(l+1)) ⊙ σ'(z^l) and BP4 reads δ^l (a^(l−1))ᵀ; with samples as rows
  * everything is transposed, and the sums over the batch come out of the products.)
+ *
+ * The class holds the network itself: initialization, feedforward, backprop and
+ * training. Beside it, network-inputs.ts turns the X and y a method is given into
+ * checked matrices, divergence.ts says where training broke down when the loss stops
+ * being a finite number, and history.ts declares the record of each epoch.
  */
+import { checkLearningRate, firstNonFinite } from "../core/checks";
 import { Matrix, type DType } from "../core/matrix";
 import { matmul, matmulTransA, matmulTransB } from "../core/products";
 import { addRowVector, argmaxRows, sumColumns } from "../core/ops";
@@ -33,13 +39,10 @@ import { Random, type SeedOrRandom, toRandom } from "../data/random";
 import { type Activation, type ActivationName, getActivation, sigmoid, softmax } from "./activations";
 import { binaryCrossEntropy, categoricalCrossEntropy, getLoss, halfSquaredError, type Loss, type LossName } from "./losses";
 import { getInitializer, type Initializer, type InitializerName, zeros } from "./initializers";
-import { checkLearningRate } from "../core/checks";
 import { getOptimizer, type Optimizer, type OptimizerName } from "./optimizers";
-
-/** Inputs: a Matrix (one row per sample) or nested arrays. */
-export type Inputs = Matrix | readonly (readonly number[])[];
-/** Targets: a Matrix or nested arrays (one row per sample), or a list of class labels. */
-export type Targets = Matrix | readonly (readonly number[])[] | readonly number[];
+import type { EpochRecord, History } from "./history";
+import { inputMatrix, targetMatrix, type Inputs, type Targets } from "./network-inputs";
+import { trainingDivergedError } from "./divergence";
 
 export interface NetworkOptions {
   /**
@@ -128,40 +131,6 @@ export interface TrainOptions {
   onEpochEnd?: (record: EpochRecord, net: Network) => void | boolean;
 }
 
-/** One line of the training history. */
-export interface EpochRecord {
-  epoch: number;
-  /** Mean training loss over the epoch's batches (measured as the batches went by). */
-  loss: number;
-  /** Training accuracy over the epoch's batches, for classification losses. */
-  accuracy?: number;
-  valLoss?: number;
-  valAccuracy?: number;
-  /** Seconds the epoch took. */
-  seconds: number;
-}
-
-export interface History {
-  epochs: EpochRecord[];
-  /** The epoch whose weights the network holds at the end (the best one when early stopping restored it). */
-  bestEpoch: number;
-  stoppedEarly: boolean;
-  /** Training samples per second over the whole run. */
-  samplesPerSecond: number;
-}
-
-/** Thrown when the loss or the weights stop being finite numbers during training. */
-export class TrainingDivergedError extends Error {
-  constructor(
-    message: string,
-    readonly epoch: number,
-    readonly batch: number,
-  ) {
-    super(message);
-    this.name = "TrainingDivergedError";
-  }
-}
-
 /**
  * Buffers for one batch size, reused from batch to batch so training makes no garbage.
  * A forward-only workspace (prediction) holds just the z and a of each layer.
@@ -209,15 +178,6 @@ class Workspace {
 
 function isReluLike(act: Activation): boolean {
   return act.name.startsWith("relu") || act.name.startsWith("leaky-relu");
-}
-
-/** Describes where the first NaN or ±Infinity sits in a matrix, or returns null. */
-function firstNonFinite(m: Matrix): string | null {
-  const d = m.data;
-  for (let i = 0; i < d.length; i++) {
-    if (!Number.isFinite(d[i])) return `${d[i]} at row ${Math.floor(i / m.cols)}, column ${i % m.cols}`;
-  }
-  return null;
 }
 
 export class Network {
@@ -601,34 +561,12 @@ export class Network {
     return rates;
   }
 
+  /** Throws the TrainingDivergedError that says when and where training broke down. */
   private diverged(epoch: number, batch: number, rows: number[], problem: string, optimizer: Optimizer, ws: Workspace): never {
-    const where: string[] = [];
-    this.weights.forEach((W, l) => {
-      const bad = firstNonFinite(W);
-      if (bad) where.push(`weights of layer ${l + 1}: ${bad}`);
-    });
-    this.biases.forEach((b, l) => {
-      const bad = firstNonFinite(b);
-      if (bad) where.push(`biases of layer ${l + 1}: ${bad}`);
-    });
-    if (where.length === 0) {
-      ws.zs.forEach((z, l) => {
-        const bad = firstNonFinite(z);
-        if (bad && where.length === 0) where.push(`z of layer ${l + 1}: ${bad} of the batch`);
-      });
-    }
-    if (where.length === 0) {
-      // Everything is still finite but so large that the loss overflowed: show the sizes.
-      const largest = (m: Matrix) => Array.from(m.data).reduce((max, v) => Math.max(max, Math.abs(v)), 0);
-      this.weights.forEach((W, l) => where.push(`weights of layer ${l + 1} up to ${largest(W).toExponential(1)} in size`));
-      where.push(`outputs up to ${largest(ws.zs[this.depth - 1]).toExponential(1)}`);
-    }
-    throw new TrainingDivergedError(
-      `Network.train: ${problem} in epoch ${epoch}, batch ${batch + 1} (${rows.length} samples, ` +
-        `first sample index ${rows[0]}). Where: ${where.join("; ")}. ` +
-        `Training diverged: lower the learning rate (now ${optimizer.learningRate}) or scale the inputs.`,
-      epoch,
-      batch + 1,
+    throw trainingDivergedError(
+      problem,
+      { epoch, batch, rows },
+      { weights: this.weights, biases: this.biases, zs: ws.zs, learningRate: optimizer.learningRate },
     );
   }
 
@@ -681,62 +619,17 @@ export class Network {
   // Checking what comes in
   // ---------------------------------------------------------------------------------
 
-  /** X as a Matrix of this network's dtype, after checking its shape and values. */
+  /** X as a Matrix of this network's dtype, after checking its shape and values (see network-inputs.ts). */
   toInputs(where: string, X: Inputs): Matrix {
-    const m = toMatrix(`Network.${where}`, "X", X, this.dtype);
-    if (m.rows === 0) throw new RangeError(`Network.${where}: X is empty (0 samples).`);
-    if (m.cols !== this.sizes[0]) {
-      throw new RangeError(
-        `Network.${where}: X has ${m.cols} columns (features) but the input layer has ${this.sizes[0]} units; they must match.`,
-      );
-    }
-    const bad = firstNonFinite(m);
-    if (bad) throw new RangeError(`Network.${where}: X contains ${bad}; clean the data first.`);
-    return m;
+    return inputMatrix(`Network.${where}`, X, this.sizes[0], this.dtype);
   }
 
   /**
-   * Targets as a Matrix with one row per sample and one column per output unit. A list of
-   * class labels becomes one-hot rows (several outputs) or a column (one output); with
-   * ±1 losses (hinge, logistic), labels 0/1 become −1/+1.
+   * Targets as a Matrix with one row per sample and one column per output unit; class
+   * labels become one-hot rows or a column (see network-inputs.ts).
    */
   toTargets(where: string, y: Targets, rows: number, loss: Loss = this.loss): Matrix {
-    const k = this.sizes[this.depth];
-    let m: Matrix;
-    if (!(y instanceof Matrix) && (y.length === 0 || typeof y[0] === "number")) {
-      const labels = y as readonly number[];
-      if (labels.length !== rows) {
-        throw new RangeError(`Network.${where}: X has ${rows} samples but y has ${labels.length} labels; give one per sample.`);
-      }
-      if (k === 1) {
-        const toSign = loss.targets === "sign" && labels.every((v) => v === 0 || v === 1);
-        m = Matrix.fromData(
-          rows,
-          1,
-          labels.map((v) => (toSign ? 2 * v - 1 : v)),
-          this.dtype,
-        );
-      } else {
-        m = Matrix.zeros(rows, k, this.dtype);
-        labels.forEach((c, i) => {
-          if (!Number.isInteger(c) || c < 0 || c >= k) {
-            throw new RangeError(
-              `Network.${where}: label ${i} is ${c}, but the output layer has ${k} units, so labels must be whole numbers 0 to ${k - 1}.`,
-            );
-          }
-          m.data[i * k + c] = 1;
-        });
-      }
-    } else {
-      m = toMatrix(`Network.${where}`, "y", y as Matrix | readonly (readonly number[])[], this.dtype);
-      if (m.rows !== rows) throw new RangeError(`Network.${where}: X has ${rows} samples but y has ${m.rows} rows; give one per sample.`);
-      if (m.cols !== k) {
-        throw new RangeError(`Network.${where}: y has ${m.cols} columns but the output layer has ${k} units; they must match.`);
-      }
-    }
-    const bad = firstNonFinite(m);
-    if (bad) throw new RangeError(`Network.${where}: y contains ${bad}; clean the targets first.`);
-    return m;
+    return targetMatrix(`Network.${where}`, y, rows, this.sizes[this.depth], loss, this.dtype);
   }
 }
 
@@ -780,21 +673,4 @@ function gatherRows(source: Matrix, rows: readonly number[], out: Matrix): Matri
     out.data.set(source.data.subarray(r * c, (r + 1) * c), i * c);
   }
   return out;
-}
-
-/** Nested arrays or a Matrix, as a Matrix of the given dtype (converted when needed). */
-export function toMatrix(where: string, name: string, X: Matrix | readonly (readonly number[])[], dtype: DType): Matrix {
-  if (X instanceof Matrix) return X.dtype === dtype ? X : X.astype(dtype);
-  if (!Array.isArray(X)) throw new TypeError(`${where}: ${name} must be a Matrix or an array of rows, got ${typeof X}.`);
-  if (X.length > 0 && !Array.isArray(X[0])) {
-    throw new TypeError(`${where}: ${name} must be an array of rows like [[0, 1], [1, 0]]; got a flat array.`);
-  }
-  X.forEach((row, i) => {
-    if (row.length !== X[0].length) {
-      throw new RangeError(
-        `${where}: ${name} row ${i} has ${row.length} entries but row 0 has ${X[0].length}; every row needs the same number.`,
-      );
-    }
-  });
-  return Matrix.fromArray(X, dtype);
 }

@@ -16,7 +16,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { LiveTraining } from "../viz/live-training";
-import type { EpochLike } from "../viz/charts";
+import type { EpochMetrics } from "../nn/history";
 import { fileSystem } from "./file-io";
 import { tfjs } from "./tfjs";
 
@@ -34,10 +34,10 @@ async function resolveLogs(logs: Logs | undefined): Promise<Record<string, numbe
   return out;
 }
 
-/** Keras log names (loss, val_loss, acc, val_acc, accuracy, …) as an EpochLike record. */
-export function epochRecord(epoch: number, logs: Record<string, number>): EpochLike & Record<string, number> {
+/** Keras log names (loss, val_loss, acc, val_acc, accuracy, …) as an epoch's metrics, the shape Network.train reports. */
+export function epochRecord(epoch: number, logs: Record<string, number>): EpochMetrics & Record<string, number> {
   const pick = (...names: string[]) => names.map((n) => logs[n]).find((v) => v !== undefined);
-  const record: EpochLike & Record<string, number> = { ...logs, epoch, loss: logs.loss };
+  const record: EpochMetrics & Record<string, number> = { ...logs, epoch, loss: logs.loss };
   const accuracy = pick("acc", "accuracy");
   const valLoss = pick("val_loss");
   const valAccuracy = pick("val_acc", "val_accuracy");
@@ -259,7 +259,7 @@ export function runLogger(name: string, options: { dir?: string; params?: Record
 export interface LoggedRun {
   name: string;
   params: Record<string, unknown>;
-  epochs: (EpochLike & Record<string, number>)[];
+  epochs: (EpochMetrics & Record<string, number>)[];
 }
 
 /** Every run logged in DIR (default runs/), by name, ready for showHistory. */

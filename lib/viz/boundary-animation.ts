@@ -16,7 +16,9 @@
  * percentages, so that a figure of about 20 frames stays small in the saved notebook.
  */
 import { argmaxRows } from "../core/ops";
-import type { Inputs, Network, Targets, TrainOptions, History } from "../nn/network";
+import type { History } from "../nn/history";
+import type { Network, TrainOptions } from "../nn/network";
+import type { Inputs, Targets } from "../nn/network-inputs";
 import { boundaryGrid, PALETTE, type BoundaryGridOptions } from "./charts";
 
 export { boundaryGrid, type BoundaryGridOptions };

@@ -7,6 +7,7 @@
  */
 import { getActivation, type ActivationName, type ElementwiseActivation } from "../nn/activations";
 import { linspace } from "../core/linspace";
+import type { EpochMetrics } from "../nn/history";
 import { baseLayout, show, type ChartOptions, type Figure } from "./figure";
 
 /** Plotly's default colours, so that class k has the same colour in every figure. */
@@ -68,21 +69,13 @@ export function showLineChart(series: Series | readonly Series[], options: Chart
   show(lineChart(series, options));
 }
 
-/** What historyChart reads from a run: Network.train's History has this shape. */
-export interface EpochLike {
-  epoch: number;
-  loss: number;
-  valLoss?: number;
-  accuracy?: number;
-  valAccuracy?: number;
-}
-
 /**
- * Training histories, one colour per run: the training curve solid, the validation
- * curve (when the run has one) dashed in the same colour.
+ * Training histories (Network.train's, or tf's through epochRecord), one colour per
+ * run: the training curve solid, the validation curve (when the run has one) dashed in
+ * the same colour.
  */
 export function historyChart(
-  runs: Readonly<Record<string, { epochs: readonly EpochLike[] }>>,
+  runs: Readonly<Record<string, { epochs: readonly EpochMetrics[] }>>,
   options: ChartOptions & { metric?: "loss" | "accuracy" } = {},
 ): Figure {
   const metric = options.metric ?? "loss";
@@ -115,7 +108,7 @@ export function historyChart(
 }
 
 export function showHistory(
-  runs: Readonly<Record<string, { epochs: readonly EpochLike[] }>>,
+  runs: Readonly<Record<string, { epochs: readonly EpochMetrics[] }>>,
   options: ChartOptions & { metric?: "loss" | "accuracy" } = {},
 ): void {
   show(historyChart(runs, options));

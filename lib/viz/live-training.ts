@@ -16,14 +16,7 @@
 import { UpdatableDisplay, inNotebook } from "../notebook/display";
 import { escapeHtml } from "./html";
 import { PALETTE } from "./charts";
-
-export interface LiveRecord {
-  epoch: number;
-  loss: number;
-  valLoss?: number;
-  accuracy?: number;
-  valAccuracy?: number;
-}
+import type { EpochMetrics } from "../nn/history";
 
 export interface LiveTrainingOptions {
   title?: string;
@@ -74,7 +67,7 @@ export function sparklineSvg(
 }
 
 export class LiveTraining {
-  readonly records: LiveRecord[] = [];
+  readonly records: EpochMetrics[] = [];
   private readonly display = new UpdatableDisplay();
   private readonly minInterval: number;
   private readonly now: () => number;
@@ -94,7 +87,7 @@ export class LiveTraining {
   }
 
   /** Records one epoch and redraws if the last redraw is old enough. */
-  update(record: LiveRecord): void {
+  update(record: EpochMetrics): void {
     if (!Number.isFinite(record.epoch) || typeof record.loss !== "number") {
       throw new TypeError("LiveTraining.update: a record needs a number epoch and loss, as Network.train's onEpochEnd gives.");
     }
@@ -121,7 +114,7 @@ export class LiveTraining {
   }
 
   /** An onEpochEnd callback for Network.train (or any loop that reports epochs). */
-  callback(): (record: LiveRecord) => void {
+  callback(): (record: EpochMetrics) => void {
     return (record) => this.update(record);
   }
 
