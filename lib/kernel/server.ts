@@ -8,6 +8,7 @@
  * The control channel (shutdown, interrupt) is answered at once, beside the queue.
  */
 import { randomUUID } from "node:crypto";
+import { setTimeout as delay } from "node:timers/promises";
 import { inspect, TextDecoder } from "node:util";
 import * as zmq from "zeromq";
 import type { CellOutcome, Engine } from "./engine";
@@ -335,7 +336,7 @@ export class KernelServer {
     if (this.stopping) return;
     this.stopping = true;
     this.wake?.();
-    await Promise.race([Promise.all([this.iopub.flushed(), ...this.replying.values()]), delay(1000)]);
+    await Promise.race([Promise.all([this.iopub.flushed(), ...this.replying.values()]), delay(1000, undefined, { ref: false })]);
     setCellOutput(undefined);
     for (const socket of [this.shell, this.control, this.stdin, this.hb, this.iopubSocket]) {
       try {
@@ -351,8 +352,4 @@ export class KernelServer {
     }
     this.onStopped();
   }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

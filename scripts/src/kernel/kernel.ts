@@ -12,6 +12,7 @@ import { randomUUID } from "node:crypto";
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import * as zmq from "zeromq";
 import { builtToolFile } from "../built-files";
 import { CourseError, EXIT } from "../errors";
@@ -86,6 +87,8 @@ const IDLE_AFTER_REPLY_MS = 2000;
 const LOG_LIMIT = 8192;
 /** How long to wait for a kernel_info request's status on iopub before asking again. */
 const IOPUB_READY_MS = 300;
+/** For delay(): a wait of the client's never keeps the process alive by itself. */
+const UNREF = { ref: false } as const;
 
 export class Kernel {
   readonly session = randomUUID();
@@ -262,13 +265,13 @@ export class Kernel {
       const answered = await Promise.race([
         reply.then(() => "reply" as const),
         this.exited.then(() => "died" as const),
-        delay(Math.max(1, deadline - Date.now())).then(() => "late" as const),
+        delay(Math.max(1, deadline - Date.now()), undefined, UNREF).then(() => "late" as const),
       ]);
       if (answered === "died") {
         await this.logSettled();
         throw this.startError("exited before it was ready");
       }
-      if (answered === "reply") await Promise.race([iopubSeen, delay(IOPUB_READY_MS)]);
+      if (answered === "reply") await Promise.race([iopubSeen, delay(IOPUB_READY_MS, undefined, UNREF)]);
       this.replyWaiters.delete(request.header.msg_id);
       this.iopubListeners.delete(request.header.msg_id);
       if (sawIopub) return;
@@ -286,7 +289,7 @@ export class Kernel {
       if (this.child.stdout?.readableEnded !== false && this.child.stderr?.readableEnded !== false) ok();
       this.child.once("close", () => ok());
     });
-    await Promise.race([closed, delay(200)]);
+    await Promise.race([closed, delay(200, undefined, UNREF)]);
     if (this.exitInfo) this.exitInfo.log = this.log;
   }
 
@@ -354,10 +357,10 @@ export class Kernel {
       ]);
       if (outcome.kind === "died") {
         // Outputs sent just before the crash may still be in flight; give them a moment.
-        await Promise.all([delay(50), this.logSettled()]);
+        await Promise.all([delay(50, undefined, UNREF), this.logSettled()]);
         return { kind: "died", exit: this.exitInfo ?? outcome.exit };
       }
-      if (options.waitForIdle !== false) await Promise.race([idle, delay(IDLE_AFTER_REPLY_MS), this.exited]);
+      if (options.waitForIdle !== false) await Promise.race([idle, delay(IDLE_AFTER_REPLY_MS, undefined, UNREF), this.exited]);
       return { kind: "reply", reply: outcome.message.content as unknown as ExecuteReplyContent, message: outcome.message };
     } finally {
       this.replyWaiters.delete(id);
@@ -393,7 +396,7 @@ export class Kernel {
     if (this.alive) {
       const request = newMessage("shutdown_request", { restart: false }, this.session);
       void this.request(this.control, request);
-      const exitedInTime = await Promise.race([this.exited.then(() => true), delay(graceMs).then(() => false)]);
+      const exitedInTime = await Promise.race([this.exited.then(() => true), delay(graceMs, undefined, UNREF).then(() => false)]);
       if (!exitedInTime) this.kill();
     }
     const exit = await this.exited;
@@ -446,8 +449,4 @@ async function launchLocal(options: KernelStartOptions): Promise<KernelProcess> 
     },
     cleanup: () => rmSync(filesDir, { recursive: true, force: true }),
   };
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((ok) => setTimeout(ok, ms).unref());
 }

@@ -29,6 +29,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { CourseError, EXIT } from "../errors";
 import { channelEndpoint, type ConnectionInfo } from "../kernel/connection";
 import type { KernelLauncher, KernelProcess } from "../kernel/kernel";
@@ -350,7 +351,7 @@ export async function socketsListening(paths: string[], timeoutMs: number): Prom
           "run `course doctor` to check the sandbox and the kernel.",
           EXIT.missing,
         );
-      await new Promise((ok) => setTimeout(ok, 25));
+      await delay(25);
     }
   }
 }
