@@ -1,13 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { parseCommandArgs } from "../args";
+import { releaseAll, type OutOfDate } from "../assign/release-all";
+import { formatFinding } from "../assign/validate";
 import type { Command } from "../command";
-import { CourseError, EXIT, UsageError } from "../errors";
-import { formatFinding, validateMaster, type Finding } from "../assign/validate";
-import { isMaster } from "../notebook/master";
-import { releaseNotebook, type Version } from "../assign/release";
-import { readNotebook } from "../notebook/read";
-import { serializeNotebook } from "../notebook/write";
+import { EXIT } from "../errors";
 import { projectRoot } from "../project";
 
 const help = `usage: course build [--check] [--source DIR] [--out DIR] [-q]
@@ -55,14 +51,6 @@ Examples:
   course build --check
   course build --source ~/private/masters --out ~/course-release`;
 
-interface Planned {
-  /** Where it goes, absolute. */
-  file: string;
-  /** The path shown to the user. */
-  shown: string;
-  bytes: string;
-}
-
 export const buildCommand: Command = {
   name: "build",
   summary: "make exercises/ and solutions/ from the masters in notebooks/",
@@ -81,104 +69,47 @@ export const buildCommand: Command = {
     );
     const root = projectRoot();
     const source = resolve(values.source ?? join(root, "notebooks"));
-    const out = resolve(values.out ?? root);
     const quiet = values.quiet === true;
     const show = (file: string) => relative(process.cwd(), file) || ".";
 
-    if (!existsSync(source) || !statSync(source).isDirectory()) {
-      throw new CourseError(
-        `the source folder ${show(source)} does not exist.`,
-        "name the folder of master notebooks with --source DIR.",
-        EXIT.missing,
-      );
-    }
-    const names = readdirSync(source)
-      .filter((name) => name.endsWith(".ipynb") && !name.startsWith("."))
-      .sort();
-    if (names.length === 0) {
-      throw new CourseError(
-        `${show(source)} holds no .ipynb notebooks.`,
-        "name the folder of master notebooks with --source DIR.",
-        EXIT.missing,
-      );
-    }
-    const folders: Record<Version, string> = { exercise: join(out, "exercises"), solution: join(out, "solutions") };
-    if (folders.exercise === source || folders.solution === source) {
-      throw new UsageError("the source folder is one of the output folders; the build would overwrite the masters.", "pick another --out.");
-    }
+    // The release is the assign room's job (assign/release-all.ts); the command prints what it did.
+    const result = releaseAll({ source, out: resolve(values.out ?? root), check: values.check === true, show });
+    for (const warning of result.findings.filter((f) => f.severity === "warning")) console.error(formatFinding(warning));
 
-    // Read and check every master before writing anything.
-    const findings: Finding[] = [];
-    const planned: Planned[] = [];
-    let masters = 0;
-    for (const name of names) {
-      const file = join(source, name);
-      const notebook = readNotebook(file);
-      const master = isMaster(notebook);
-      if (master) {
-        masters++;
-        findings.push(...validateMaster(notebook, show(file)));
-      }
-      for (const version of ["exercise", "solution"] as const) {
-        const target = join(folders[version], name);
-        planned.push({ file: target, shown: show(target), bytes: serializeNotebook(releaseNotebook(notebook, version)) });
-      }
-    }
-    const errors = findings.filter((f) => f.severity === "error");
-    for (const warning of findings.filter((f) => f.severity === "warning")) console.error(formatFinding(warning));
-    if (errors.length > 0) {
-      for (const error of errors) console.error(formatFinding(error));
-      console.error(`course build: ${errors.length} ${errors.length === 1 ? "error" : "errors"} in the masters; nothing was written.`);
-      return EXIT.failed;
-    }
-
-    const wanted = new Set(planned.map((p) => p.file));
-    const stale = (Object.values(folders) as string[]).flatMap((folder) =>
-      existsSync(folder)
-        ? readdirSync(folder)
-            .filter((name) => name.endsWith(".ipynb"))
-            .sort()
-            .map((name) => join(folder, name))
-            .filter((file) => !wanted.has(file))
-        : [],
-    );
-
-    if (values.check === true) {
-      const problems: string[] = [];
-      for (const p of planned) {
-        if (!existsSync(p.file)) problems.push(`${p.shown} is missing`);
-        else if (readFileSync(p.file, "utf8") !== p.bytes) problems.push(`${p.shown} differs from its master`);
-      }
-      for (const file of stale) problems.push(`${show(file)} has no master in ${show(source)}`);
-      if (problems.length > 0) {
-        console.error(`course build --check: ${problems.length} ${problems.length === 1 ? "file is" : "files are"} out of date:`);
-        for (const problem of problems) console.error(`  ${problem}`);
-        console.error("Fix: run `course build` and commit exercises/ and solutions/.");
+    switch (result.outcome) {
+      case "invalid": {
+        const errors = result.findings.filter((f) => f.severity === "error");
+        for (const error of errors) console.error(formatFinding(error));
+        console.error(`course build: ${errors.length} ${errors.length === 1 ? "error" : "errors"} in the masters; nothing was written.`);
         return EXIT.failed;
       }
-      if (!quiet) console.log(`exercises/ and solutions/ are up to date (${names.length} notebooks, ${masters} with exercises).`);
-      return EXIT.ok;
+      case "checked": {
+        const stale = result.outOfDate;
+        const why: Record<OutOfDate["problem"], string> = {
+          missing: "is missing",
+          differs: "differs from its master",
+          "no master": `has no master in ${show(source)}`,
+        };
+        if (stale.length > 0) {
+          console.error(`course build --check: ${stale.length} ${stale.length === 1 ? "file is" : "files are"} out of date:`);
+          for (const { file, problem } of stale) console.error(`  ${show(file)} ${why[problem]}`);
+          console.error("Fix: run `course build` and commit exercises/ and solutions/.");
+          return EXIT.failed;
+        }
+        if (!quiet)
+          console.log(`exercises/ and solutions/ are up to date (${result.notebooks} notebooks, ${result.masters} with exercises).`);
+        return EXIT.ok;
+      }
+      case "built": {
+        if (!quiet) {
+          for (const file of result.written) console.log(`wrote ${show(file)}`);
+          for (const file of result.removed) console.log(`removed ${show(file)} (no master)`);
+          console.log(
+            `built ${result.notebooks} notebooks (${result.masters} with exercises): ${result.written.length} written, ${result.upToDate} already up to date.`,
+          );
+        }
+        return EXIT.ok;
+      }
     }
-
-    let written = 0;
-    for (const folder of Object.values(folders)) mkdirSync(folder, { recursive: true });
-    for (const p of planned) {
-      if (existsSync(p.file) && readFileSync(p.file, "utf8") === p.bytes) continue;
-      const temp = `${p.file}.${process.pid}.tmp`;
-      writeFileSync(temp, p.bytes);
-      renameSync(temp, p.file);
-      written++;
-      if (!quiet) console.log(`wrote ${p.shown}`);
-    }
-    for (const file of stale) {
-      unlinkSync(file);
-      if (!quiet) console.log(`removed ${show(file)} (no master)`);
-    }
-    if (!quiet) {
-      console.log(
-        `built ${names.length} notebooks (${masters} with exercises): ${written} written, ${planned.length - written} already up to date.`,
-      );
-    }
-    return EXIT.ok;
   },
 };
