@@ -432,7 +432,7 @@ function viaFdGrader(
   return new Promise<{ grader: FdGrader; run: SandboxRun }>((resolve, reject) => {
     const env = {
       PATH: process.env.PATH,
-      BUBBLEWRAP_SOURCE: path.join(projectRoot, "scripts", "src", "grader", "bubblewrap.ts"),
+      BUBBLEWRAP_SOURCE: path.join(projectRoot, "scripts", "src", "sandbox", "bubblewrap.ts"),
       GRADER_TASK: JSON.stringify({ ...task, env: probeEnv({}), tools, runtime, workDir }),
     };
     const stdio: Array<"ignore" | "pipe" | number> = ["ignore", "pipe", "pipe"];
