@@ -1,8 +1,7 @@
 /** Small helpers for writing HTML by hand. */
 
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-}
+/** The library's escaping (& < > " '), so the site and the notebooks' own HTML escape alike. */
+export { escapeHtml } from "nncourse/dist/viz/html";
 
 /**
  * JSON that can sit inside a <script> element: "</script>" or "<!--" in a string would
