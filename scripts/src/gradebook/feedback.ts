@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { sha256Hex } from "nncourse/dist/data/payload";
+import { escapeHtml } from "nncourse/dist/viz/html";
 import { CourseError } from "../errors";
 import type { SubmissionIssue, TestScore } from "../grade/outcome";
 import { formatScore } from "../grade/points";
@@ -90,10 +91,6 @@ function assertDistinctPages(rows: SubmissionRow[]): void {
     }
     owners.set(key, row);
   }
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
 const STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
