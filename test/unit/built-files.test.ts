@@ -55,9 +55,9 @@ setTimeout(() => {}, 60000);`;
       { encoding: "utf8", timeout: 10_000 },
     );
     assert.equal(started.status, 0, started.stderr);
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 10_000;
     while (!fs.existsSync(exitFile) && Date.now() < deadline) spawnSync("sleep", ["0.1"]);
-    assert.equal(fs.existsSync(exitFile) ? fs.readFileSync(exitFile, "utf8") : "still running after 5 s", "129");
+    assert.equal(fs.existsSync(exitFile) ? fs.readFileSync(exitFile, "utf8") : "still running after 10 s", "129");
     // With its parent alive, the watch keeps out of the way.
     const kept = spawnSync(process.execPath, ["--require", watch, "-e", "setTimeout(() => process.exit(7), 1500)"], { encoding: "utf8" });
     assert.equal(kept.status, 7, kept.stderr);
