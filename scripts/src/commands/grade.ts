@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { intOption, parseCommandArgs, secondsOption } from "../args";
 import type { Command } from "../command";
@@ -6,10 +7,12 @@ import { Gradebook } from "../gradebook/gradebook";
 import { gradeAll } from "../grade/grade-all";
 import { DEFAULT_GRADE_LIMITS } from "../grade/grade-one";
 import { projectRoot } from "../project";
+import { formatShard, shardGradebookName, type Shard } from "../grade/shard";
+import { parseShardOption } from "../grade/shard-option";
 
 const help = `usage: course grade [SUBMISSIONS_DIR] [--masters DIR] [--gradebook FILE] [-j N]
                     [--force] [--timeout S] [--notebook-timeout S] [--memory MB]
-                    [--output-cap BYTES] [--unsandboxed]
+                    [--output-cap BYTES] [--unsandboxed] [--shard K/N]
 
 Grades a folder of submissions against the master notebooks and records the results
 in a SQLite gradebook. SUBMISSIONS_DIR (default: submissions/) may hold
@@ -56,6 +59,17 @@ Options:
                          have Node's permission model only, which is no boundary
                          against a hostile notebook. Only for notebooks you trust;
                          the summary, gradebook and CSV mark such grades
+  --shard K/N            grade only shard K of N (K counts from 1), into a gradebook of
+                         its own; run N of these side by side, on one machine or many,
+                         and join them with \`course gradebook merge\`. A submission's
+                         shard comes from a hash of its student and assignment: every
+                         shard agrees on it, and a new hand-in moves no other. --shard /N
+                         reads K from the job runner: a Kubernetes Indexed Job
+                         (JOB_COMPLETION_INDEX, counted from 0) or a Slurm array
+                         (SLURM_ARRAY_TASK_ID, by its place in --array; the array must
+                         hold N tasks). The gradebook is then
+                         grading/gradebook.shard-K-of-N.sqlite, or that name inside the
+                         folder --gradebook names
   -q, --quiet            print only the summary and problems
 
 Exit codes: 0 every submission was processed (whatever its score), 1 the grader
@@ -66,6 +80,8 @@ sandbox is missing or does not work here (course doctor says why).
 Examples:
   course grade submissions/ -j 2
   course grade ~/downloads/lms-export --gradebook grading/week1.sqlite --timeout 10
+  course grade submissions/ --shard 2/4          (then: course gradebook merge
+                                                  grading/gradebook.shard-*-of-4.sqlite --into all.sqlite)
   course feedback && course export --csv`;
 
 export const gradeCommand: Command = {
@@ -84,6 +100,7 @@ export const gradeCommand: Command = {
       "output-cap": { type: "string" },
       scratch: { type: "string" },
       unsandboxed: { type: "boolean" },
+      shard: { type: "string" },
       quiet: { type: "boolean", short: "q" },
     });
     if (positionals.length > 1)
@@ -107,9 +124,11 @@ export const gradeCommand: Command = {
       ...(values.scratch !== undefined ? { scratchMb: intOption("grade", "scratch", values.scratch, 1)! } : {}),
       ...(values["output-cap"] !== undefined ? { outputCapBytes: intOption("grade", "output-cap", values["output-cap"], 1024)! } : {}),
     };
-    const gradebook = Gradebook.open(path.resolve(values.gradebook ?? path.join(root, "grading", "gradebook.sqlite")));
+    const shard = values.shard === undefined ? undefined : parseShardOption(values.shard, process.env);
+    const gradebook = Gradebook.open(gradebookFile(values.gradebook, root, shard));
     try {
       const quiet = values.quiet === true;
+      if (shard !== undefined) console.log(`shard ${formatShard(shard)} (K from ${shard.from}); gradebook: ${shownPath(gradebook.file)}`);
       const summary = await gradeAll({
         submissionsDir: path.resolve(positionals[0] ?? "submissions"),
         mastersDir: path.resolve(values.masters ?? path.join(root, "notebooks")),
@@ -120,14 +139,15 @@ export const gradeCommand: Command = {
         limits,
         sandbox: values.unsandboxed === true ? "none" : "bubblewrap",
         gradebookFile: gradebook.file,
+        ...(shard !== undefined ? { shard } : {}),
         log: (line) => {
           if (!quiet || !line.startsWith("graded ")) console.log(line);
         },
       });
       console.log(
-        `course grade: ${summary.graded} graded, ${summary.skipped} skipped (unchanged), ${summary.invalid} invalid, ` +
+        `course grade${shard === undefined ? "" : ` (shard ${formatShard(shard)}; ${summary.otherShards} file(s) left to the other shards)`}: ${summary.graded} graded, ${summary.skipped} skipped (unchanged), ${summary.invalid} invalid, ` +
           `${summary.unknown} unknown assignment, ${summary.rejected} rejected file(s), ${summary.errors} grader error(s); ` +
-          `${summary.review} held for review; ${(summary.durationMs / 1000).toFixed(1)} s. Gradebook: ${path.relative(process.cwd(), gradebook.file) || gradebook.file}`,
+          `${summary.review} held for review; ${(summary.durationMs / 1000).toFixed(1)} s. Gradebook: ${shownPath(gradebook.file)}`,
       );
       if (values.unsandboxed === true && summary.graded > 0) {
         console.log(
@@ -141,3 +161,27 @@ export const gradeCommand: Command = {
     }
   },
 };
+
+/**
+ * The gradebook file: --gradebook, or grading/gradebook.sqlite. A shard writes a file of
+ * its own, named after the shard, in grading/ or in the folder --gradebook names, so
+ * that N tasks given one command line never write one SQLite file together.
+ */
+function gradebookFile(given: string | undefined, root: string, shard: Shard | undefined): string {
+  if (shard === undefined) return path.resolve(given ?? path.join(root, "grading", "gradebook.sqlite"));
+  if (given === undefined) return path.join(root, "grading", shardGradebookName(shard));
+  const folder = given.endsWith("/") || given.endsWith(path.sep) || isFolder(given);
+  return path.resolve(folder ? path.join(given, shardGradebookName(shard)) : given);
+}
+
+function isFolder(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function shownPath(file: string): string {
+  return path.relative(process.cwd(), file) || file;
+}

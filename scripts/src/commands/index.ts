@@ -7,6 +7,7 @@ import { startCommand } from "./start";
 import { buildCommand } from "./build";
 import { checkCommand } from "./check";
 import { gradeCommand } from "./grade";
+import { gradebookCommand } from "./gradebook";
 import { feedbackCommand } from "./feedback";
 import { exportCommand } from "./export";
 import { tfCommand } from "./tf";
@@ -21,6 +22,7 @@ export const commands: Command[] = [
   buildCommand,
   checkCommand,
   gradeCommand,
+  gradebookCommand,
   feedbackCommand,
   exportCommand,
   tfCommand,

@@ -3,6 +3,11 @@
  * each result stored as soon as it is known (one transaction per submission). A run
  * that is stopped or dies loses at most the submissions being graded at that moment;
  * the next run skips what is stored with the same file and master hashes.
+ *
+ * With a shard (`course grade --shard K/N`) the run grades only the submissions whose
+ * key falls in shard K (shard.ts), into a gradebook claimed for that shard alone
+ * (gradebook/shard-record.ts). Everything else is the same code: each submission of a
+ * shard still runs in a sandbox of its own, and no shard ever sees another's gradebook.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -14,7 +19,9 @@ import { gradeSubmission, type GradeContext, type GradeLimits } from "./grade-on
 import { loadAssignments } from "./masters";
 import { describeOutcome, graderFailed, startOutcome, type SubmissionOutcome } from "./outcome";
 import { GradingSandbox, type SandboxKind } from "../sandbox/sandbox";
-import { discoverSubmissions, type SubmissionFile } from "./submissions";
+import { discoverSubmissions, type Discovery, type SubmissionFile } from "./submissions";
+import { claimShard } from "../gradebook/shard-record";
+import { formatShard, shareOf, submissionKey, type Shard } from "./shard";
 
 export interface GradeRunOptions {
   submissionsDir: string;
@@ -28,6 +35,8 @@ export interface GradeRunOptions {
   sandbox: SandboxKind;
   /** The gradebook's file, kept out of every kernel's sight like the masters and submissions. */
   gradebookFile: string;
+  /** Grade only this shard's share of the submissions (undefined: all of them). */
+  shard?: Shard;
   /** Called with each line of progress. */
   log?: (line: string) => void;
 }
@@ -40,6 +49,8 @@ export interface GradeRunSummary {
   rejected: number;
   errors: number;
   review: number;
+  /** Files left to the other shards (0 without a shard). */
+  otherShards: number;
   durationMs: number;
 }
 
@@ -54,8 +65,27 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
     );
   }
   const assignments = loadAssignments(options.mastersDir);
-  const discovery = discoverSubmissions(options.submissionsDir, [...assignments.keys()]);
-  const summary: GradeRunSummary = { graded: 0, skipped: 0, invalid: 0, unknown: 0, rejected: 0, errors: 0, review: 0, durationMs: 0 };
+  // Before anything is stored: a gradebook holds one shard, or one unsharded run.
+  claimShard(options.gradebook, options.shard, new Map([...assignments].map(([name, a]) => [name, a.sha256])));
+  const found = discoverSubmissions(options.submissionsDir, [...assignments.keys()]);
+  const discovery = options.shard === undefined ? { ...found, otherShards: 0 } : shardShare(found, options.shard);
+  const summary: GradeRunSummary = {
+    graded: 0,
+    skipped: 0,
+    invalid: 0,
+    unknown: 0,
+    rejected: 0,
+    errors: 0,
+    review: 0,
+    otherShards: discovery.otherShards,
+    durationMs: 0,
+  };
+  if (options.shard !== undefined) {
+    log(
+      `shard ${formatShard(options.shard)}: ${discovery.submissions.length + discovery.unrecognized.length} of ` +
+        `${found.submissions.length + found.unrecognized.length} file(s) in the submissions folder; the other shards take the rest`,
+    );
+  }
 
   for (const file of discovery.unrecognized) {
     options.gradebook.reject(file.relative, file.reason, fileHash(file.file));
@@ -125,6 +155,17 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
   }
   summary.durationMs = Date.now() - started;
   return summary;
+}
+
+/**
+ * The share of one shard: submissions by their (student, assignment) key, so that two
+ * files of one pair meet in one shard and one of them is rejected there as in a single
+ * run; unrecognized files by their path, so that each is recorded by exactly one shard.
+ */
+function shardShare(found: Discovery, shard: Shard): Discovery & { otherShards: number } {
+  const submissions = shareOf(found.submissions, (f) => submissionKey(f.student, f.assignment), shard);
+  const unrecognized = shareOf(found.unrecognized, (f) => f.relative, shard);
+  return { submissions: submissions.mine, unrecognized: unrecognized.mine, otherShards: submissions.others + unrecognized.others };
 }
 
 function count(summary: GradeRunSummary, outcome: SubmissionOutcome): void {
