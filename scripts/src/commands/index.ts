@@ -11,6 +11,7 @@ import { gradebookCommand } from "./gradebook";
 import { feedbackCommand } from "./feedback";
 import { exportCommand } from "./export";
 import { tfCommand } from "./tf";
+import { hubCommand } from "./hub";
 
 /** Every subcommand of `course`, in the order `course --help` lists them. */
 export const commands: Command[] = [
@@ -26,4 +27,5 @@ export const commands: Command[] = [
   feedbackCommand,
   exportCommand,
   tfCommand,
+  hubCommand,
 ];
