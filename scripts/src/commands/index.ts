@@ -12,6 +12,7 @@ import { feedbackCommand } from "./feedback";
 import { exportCommand } from "./export";
 import { tfCommand } from "./tf";
 import { hubCommand } from "./hub";
+import { collectCommand } from "./collect";
 
 /** Every subcommand of `course`, in the order `course --help` lists them. */
 export const commands: Command[] = [
@@ -28,4 +29,5 @@ export const commands: Command[] = [
   exportCommand,
   tfCommand,
   hubCommand,
+  collectCommand,
 ];
