@@ -50,7 +50,10 @@ export const gradebookCommand: Command = {
     }
     const { values, positionals } = parseCommandArgs("gradebook", rest, { into: { type: "string" } });
     if (values.into === undefined || values.into === "") {
-      throw new UsageError("merge needs --into FILE, the new gradebook to write.", "e.g. --into grading/gradebook.sqlite.");
+      throw new UsageError(
+        "merge needs --into FILE, the new gradebook to write.",
+        "e.g. --into grading/gradebook.sqlite (see `course gradebook --help`).",
+      );
     }
     const report = mergeGradebooks(positionals, values.into);
     printReport(report);

@@ -23,7 +23,8 @@ export interface ShardChoice extends Shard {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const HELP = "see `course grade --help`.";
+const SEE_HELP = "see `course grade --help`";
+const HELP = `${SEE_HELP}.`;
 
 export function parseShardOption(text: string, env: Env): ShardChoice {
   const match = /^(\d*)\/(\d+)$/.exec(text.trim());
@@ -53,8 +54,8 @@ export function parseShardOption(text: string, env: Env): ShardChoice {
     throw new UsageError(
       `--shard ${text}: shards count from 1 to ${count}, so ${index} is out of range.`,
       index === 0
-        ? `the first shard is --shard 1/${count} (a job runner's index that counts from 0 is read for you with --shard /${count}).`
-        : `use a shard from 1/${count} to ${count}/${count}, or raise N.`,
+        ? `the first shard is --shard 1/${count}; a job runner's index that counts from 0 is read for you with --shard /${count} (${SEE_HELP}).`
+        : `use a shard from 1/${count} to ${count}/${count}, or raise N (${SEE_HELP}).`,
     );
   }
   if (fromRunner !== undefined && fromRunner.index !== index) {

@@ -33,7 +33,8 @@ export interface MergeReport {
   durationMs: number;
 }
 
-const HELP = "see `course gradebook --help`.";
+const SEE_HELP = "see `course gradebook --help`";
+const HELP = `${SEE_HELP}.`;
 
 export function mergeGradebooks(inputFiles: readonly string[], intoFile: string): MergeReport {
   const started = Date.now();
@@ -105,7 +106,7 @@ function checkInputs(files: readonly string[]): void {
     const real = fs.realpathSync(file);
     const earlier = seen.get(real);
     if (earlier !== undefined)
-      throw new UsageError(`${earlier} and ${file} are the same gradebook, named twice.`, "name each gradebook once.");
+      throw new UsageError(`${earlier} and ${file} are the same gradebook, named twice.`, `name each gradebook once (${SEE_HELP}).`);
     seen.set(real, file);
   }
 }
@@ -116,7 +117,7 @@ function checkTarget(into: string, shown: string): void {
     if (fs.existsSync(file) || isLink(file)) {
       throw new UsageError(
         `--into ${shown}: ${file === into ? "that file" : file} exists, and a merge never replaces a gradebook.`,
-        `name a new file, or move the old one away first; to keep its grades, name it among the gradebooks to merge (course gradebook merge OLD SHARDS… --into NEW).`,
+        `name a new file, or move the old one away first; to keep its grades, name it among the gradebooks to merge: course gradebook merge OLD SHARDS… --into NEW (${SEE_HELP}).`,
       );
     }
   }
