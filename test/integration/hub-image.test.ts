@@ -19,7 +19,7 @@
  * the host's network for the build, and the certificates of the proxy that re-signs
  * HTTPS; the test passes all four.
  */
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -68,9 +68,9 @@ function setupMissing(): string | false {
   return false;
 }
 
-test("the image's setup script installs the course for learners in a fresh folder", { skip: setupMissing(), timeout: 600_000 }, () => {
+test("the image's setup script installs the course for learners in a fresh folder", { skip: setupMissing(), timeout: 600_000 }, (t) => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-image-setup-"));
-  after(() => fs.rmSync(root, { recursive: true, force: true }));
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
   const dest = path.join(root, "course");
   const setup = spawnSync("sh", [SETUP, "--node", process.execPath, projectRoot, dest], { encoding: "utf8", timeout: 540_000 });
   assert.equal(setup.status, 0, `setup.sh failed:\n${setup.stdout}\n${setup.stderr}`);
@@ -148,14 +148,14 @@ function hardLimit(flag: string): string {
 test(
   "the single-user image builds and runs a learner's server start, the datasets and the kernel",
   { skip: imageMissing(), timeout: 1_200_000 },
-  () => {
+  (t) => {
     const image = `localhost/nncourse-singleuser-test:${process.pid}`;
     const base = "localhost/nncourse-test-debian:bookworm";
     const podman = (args: string[], timeout = 900_000) =>
       spawnSync("podman", args, { encoding: "utf8", timeout, maxBuffer: 64 * 1024 * 1024 });
     const runtime = fs.existsSync("/usr/sbin/runc") || fs.existsSync("/usr/bin/runc") ? ["--runtime", "runc"] : [];
     const limits = ["--ulimit", `nofile=${hardLimit("n")}:${hardLimit("n")}`, "--ulimit", "nproc=4096:4096"];
-    after(() => {
+    t.after(() => {
       podman([...runtime, "rmi", "--force", image]);
     });
 

@@ -17,7 +17,7 @@
  * It needs root (to make accounts, and the hub runs as root as in production) and runs
  * where CI runs it; elsewhere it skips, saying why.
  */
-import { after, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -178,7 +178,7 @@ test(
     }));
     let hub: Awaited<ReturnType<typeof startHub>> | undefined;
     let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
-    after(async () => {
+    t.after(async () => {
       await browser?.close().catch(() => undefined);
       await hub?.stop();
       removeTestAccounts();

@@ -11,6 +11,7 @@ import path from "node:path";
 import { hubConfigText, hubPaths, learnerFolderProblem, learnerStartCommand, type HubConfig } from "../../scripts/src/hub/hub-config";
 import { pythonLiteral, shellWord } from "../../scripts/src/hub/python-literal";
 import { learnerAccessProblem } from "../../scripts/src/hub/learner-access";
+import { runCourse } from "../helpers/cli";
 
 const PYTHON = "/usr/bin/python3";
 const noPython = fs.existsSync(PYTHON) ? false : `${PYTHON} is not installed`;
@@ -146,5 +147,33 @@ describe("what learners can reach", () => {
   test("the learners' course folder is one plain name in their home", () => {
     assert.equal(learnerFolderProblem("nncourse"), undefined);
     for (const bad of ["", "..", "../other", "/etc", "a/b", ".hidden"]) assert.ok(learnerFolderProblem(bad), bad);
+  });
+});
+
+describe("course hub's command line", () => {
+  test("wrong options exit 2 with the problem and the fix, before anything is written", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hub-cli-"));
+    try {
+      const cases: [string[], RegExp][] = [
+        [[], /say who may log in: --group GROUP .* or --users/],
+        [["--users", "ada", "--folder", "../elsewhere"], /--folder must be one folder name inside the home folder/],
+        [
+          ["--users", "ada", "--port", "8000", "--hub-port", "8001"],
+          /--hub-port 8001 clashes with the public port 8000 or the proxy's API port 8001/,
+        ],
+        [["--users", "ada", "--ssl-cert", "/etc/hostname"], /--ssl-cert and --ssl-key go together/],
+        [["copy-exercises", "--folder", "a", "--to", "/tmp/b"], /--folder and --to both say where/],
+      ];
+      for (const [args, message] of cases) {
+        const where = args[0] === "copy-exercises" ? [] : ["--dir", path.join(dir, "hub")];
+        const run = await runCourse(["hub", ...args, ...where]);
+        assert.equal(run.code, 2, `${args.join(" ")}: ${run.stderr}`);
+        assert.match(run.stderr, message, args.join(" "));
+        assert.match(run.stderr, /Fix: /, args.join(" "));
+      }
+      assert.ok(!fs.existsSync(path.join(dir, "hub")), "nothing written");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
