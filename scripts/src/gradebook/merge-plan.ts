@@ -20,18 +20,10 @@
  * - Every row keeps its sandbox flag, so an unsandboxed grade stays marked as one.
  */
 import { formatShard, type Shard } from "../grade/shard";
-import type { SubmissionStatus } from "../grade/outcome";
+import type { SubmissionStatus, TestScore } from "../grade/outcome";
 
-/** One test cell's result, as compared between gradebooks (its timing left out). */
-export interface CellGrade {
-  gradeId: string;
-  position: number;
-  points: number;
-  earned: number;
-  fraction: number | null;
-  status: string;
-  message: string;
-}
+/** One test cell's result, as compared between gradebooks: its timing may differ between two runs of one grade. */
+export type CellGrade = Omit<TestScore, "durationMs">;
 
 /** What makes a submission's grade: two gradebooks agree on a submission when all of this is equal. */
 export interface GradeRecord {
