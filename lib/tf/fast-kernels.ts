@@ -1,164 +1,112 @@
 /**
- * Faster matrix products for TensorFlow.js on the wasm and cpu backends.
+ * Faster TensorFlow.js training of Dense models on the wasm and cpu backends.
  *
- * Where the time goes. Profiling `model.fit` of the course's Fashion-MNIST model
- * (Flatten → Dense(300, relu) → Dense(100, relu) → Dense(10, softmax), batch 32-128)
- * on the wasm backend with `tf.profile` shows about 90% of each step in one kernel,
- * BatchMatMul, and almost all of that in its backward calls: the weight gradient
- * dW = xᵀ·dz and the input gradient dx = dz·Wᵀ are products with transposeA or
- * transposeB set, which the wasm backend computes with a plain loop instead of its
- * XNNPACK path, and on one thread (the wasm backend has no threads in Node). The
- * forward products (_FusedMatMul, through XNNPACK), the activations, the loss and the
- * optimizer together are the other tenth.
+ * Where the time goes. Timing every kernel of `model.fit` for the course's
+ * Fashion-MNIST model (Flatten → Dense(300, relu) → Dense(100, relu) → Dense(10,
+ * softmax), SGD, batch 32-128) on the wasm backend, with stock kernels: BatchMatMul
+ * takes most of each step, almost all of it in the backward products (dW = xᵀ·dz and
+ * dx = dz·Wᵀ have a transposed operand, which the wasm backend computes with a plain
+ * loop, on one thread: it has no threads in Node). With those on the library's kernels,
+ * the next largest part was not in the model at all: GatherV2, which `fit` uses to take
+ * each shuffled mini-batch out of the training set (about 40% of the time at batch 128).
+ * What is left is tfjs's own work around each of the ~160 kernel calls of a step (tape,
+ * saved tensors, bookkeeping) and the matrix products; the elementwise kernels (Add,
+ * Multiply, Sum, Relu and the rest) are a few percent each.
  *
- * The fix. This module registers a BatchMatMul kernel for those backends that runs
- * 2-D products (all that Dense layers make, some as 3-D products of a batch of one) on the library's own WebAssembly SIMD
- * kernels (lib/core), which read a transposed operand in place and share large
- * products with a helper thread. Everything else stays tfjs's: the model, `fit`, the
- * gradients, the optimizers. Products the kernel does not cover (batched 3-D products,
- * both operands transposed, other dtypes) go to the backend's original kernel.
+ * The fix. For those backends, this module registers kernels that run on the library's
+ * WebAssembly SIMD code (lib/core), through tfjs's public kernel registry:
+ * - BatchMatMul (fast-matmul.ts): 2-D products on the core's gemm, which reads a
+ *   transposed operand in place and shares large products with a helper thread;
+ * - _FusedMatMul (fused-dense.ts): product, bias and relu in one call, for Dense layers
+ *   where tfjs fuses them (predict, evaluate, and linear layers in training);
+ * - GatherV2 (fast-gather.ts): the mini-batch slicing of `fit`, as row copies.
+ * Everything else stays tfjs's: the model, `fit`, the gradients, the optimizers. Each
+ * kernel hands the cases it does not cover to the backend's original kernel.
  *
- * The results are the same products computed in another order, so they agree with
- * the stock kernel to float32 rounding (tests compare them); `npm run bench -- tfjs`
- * measures `model.fit` with and without them.
+ * The results are the same numbers (gather) or the same sums in another order
+ * (products), so they agree with the stock kernels to float32 rounding, and they are
+ * the same run after run whatever the thread count (the core sums each entry in one
+ * fixed order). Tests compare them (test/unit/tf-fused-*.test.ts); `npm run bench --
+ * tfjs` measures `model.fit` with and without them.
  */
-import { gemm } from "../core/kernels";
+import { fastGather } from "./fast-gather";
+import { fastBatchMatMul } from "./fast-matmul";
+import { fusedDenseKernel } from "./fused-dense";
+import { COVERED_BACKENDS, swapKernel, type CallCount, type KernelFunc, type Tf } from "./kernel-access";
 
-type Tf = typeof import("@tensorflow/tfjs");
+/** The kernels this module can replace. */
+export type FastKernelName = "BatchMatMul" | "_FusedMatMul" | "GatherV2";
 
-interface TensorInfo {
-  dataId: object;
-  shape: number[];
-  dtype: string;
-}
-
-interface KernelArgs {
-  inputs: { a: TensorInfo; b: TensorInfo };
-  backend: unknown;
-  attrs: { transposeA?: boolean; transposeB?: boolean };
-}
-
-type KernelFunc = (args: KernelArgs) => TensorInfo;
-
-/** How a backend's tensors are read and made, for the two backends covered. */
-interface BackendAccess {
-  view(backend: unknown, t: TensorInfo): Float32Array;
-  output(backend: unknown, shape: number[]): TensorInfo;
-}
-
-const ACCESS: Record<string, BackendAccess> = {
-  wasm: {
-    // The wasm backend keeps tensors in its WebAssembly heap: a view, no copy.
-    view: (backend, t) => (backend as { typedArrayFromHeap(t: TensorInfo): Float32Array }).typedArrayFromHeap(t),
-    output: (backend, shape) => (backend as { makeOutput(shape: number[], dtype: string): TensorInfo }).makeOutput(shape, "float32"),
-  },
-  cpu: {
-    view: (backend, t) => (backend as { data: { get(id: object): { values: Float32Array } } }).data.get(t.dataId).values,
-    output: (backend, shape) => {
-      const values = new Float32Array(shape.reduce((x, y) => x * y, 1));
-      return (backend as { makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo }).makeTensorInfo(
-        shape,
-        "float32",
-        values,
-      );
-    },
-  },
+const FACTORIES: Record<FastKernelName, (backendName: string, original: KernelFunc, count: CallCount) => KernelFunc> = {
+  BatchMatMul: fastBatchMatMul,
+  _FusedMatMul: fusedDenseKernel,
+  GatherV2: fastGather,
 };
 
+export const FAST_KERNEL_NAMES = Object.keys(FACTORIES) as FastKernelName[];
+
+export interface FastKernelsOptions {
+  /** Which kernels to replace (default: all); benchmarks compare subsets. */
+  kernels?: FastKernelName[];
+}
+
 export interface FastKernelsReport {
-  /** Backends whose BatchMatMul now runs on the library's kernels. */
+  /** Backends with at least one kernel on the library's code now. */
   backends: string[];
-  /** Products computed by the new kernel, and handed to the original one, since registration. */
-  calls: { fast: number; fallback: number };
+  /** Matrix products (BatchMatMul and _FusedMatMul) computed by the new kernels, and handed to the original ones, since loading. */
+  calls: CallCount;
+  /** The same per kernel, gathers included. */
+  byKernel: Record<FastKernelName, CallCount>;
 }
 
-const originals = new Map<string, KernelFunc>();
-const calls = { fast: 0, fallback: 0 };
-
-function fastBatchMatMul(backendName: string, original: KernelFunc): KernelFunc {
-  const access = ACCESS[backendName];
-  return (args) => {
-    const { a, b } = args.inputs;
-    const transposeA = args.attrs.transposeA === true;
-    const transposeB = args.attrs.transposeB === true;
-    // 2-D products, and 3-D ones with a batch of one (the gradients of a Dense layer's fused product come that way).
-    const rank = a.shape.length;
-    const single = rank === b.shape.length && (rank === 2 || (rank === 3 && a.shape[0] === 1 && b.shape[0] === 1));
-    if (!single || a.dtype !== "float32" || b.dtype !== "float32" || (transposeA && transposeB)) {
-      calls.fallback++;
-      return original(args);
-    }
-    const [ar, ac] = a.shape.slice(-2);
-    const [br, bc] = b.shape.slice(-2);
-    const m = transposeA ? ac : ar;
-    const k = transposeA ? ar : ac;
-    const kb = transposeB ? bc : br;
-    const n = transposeB ? br : bc;
-    if (k !== kb) {
-      // The stock kernel words this error the way tfjs users know it.
-      calls.fallback++;
-      return original(args);
-    }
-    calls.fast++;
-    const out = access.output(args.backend, rank === 2 ? [m, n] : [1, m, n]);
-    // Views are taken after the output is allocated: allocating may grow (and so move) the wasm heap.
-    gemm(
-      transposeA ? "tn" : transposeB ? "nt" : "nn",
-      access.view(args.backend, a),
-      access.view(args.backend, b),
-      access.view(args.backend, out),
-      m,
-      n,
-      k,
-    );
-    return out;
-  };
-}
+/** The replaced kernel functions, by backend and kernel: what restoreStockKernels puts back. */
+const originals = new Map<string, Map<FastKernelName, KernelFunc>>();
+const counts = Object.fromEntries(FAST_KERNEL_NAMES.map((name) => [name, { fast: 0, fallback: 0 }])) as Record<FastKernelName, CallCount>;
 
 /**
- * Swaps the function of a backend's BatchMatMul kernel, keeping its setup and dispose
- * functions (the stock setup binds the wasm function the fallback calls). Returns the
- * function it replaced, or undefined when the backend has no such kernel registered.
+ * Registers the library's kernels for the wasm and cpu backends (those of them that
+ * tfjs has registered). Safe to call again, also with other kernels: the set in use is
+ * then exactly `options.kernels`. `restoreStockKernels` undoes it.
  */
-function replaceBatchMatMul(tf: Tf, backendName: string, kernelFunc: (previous: KernelFunc) => KernelFunc): KernelFunc | undefined {
-  let config: { kernelFunc: unknown; setupFunc?: unknown; disposeFunc?: unknown } | undefined;
-  try {
-    config = tf.getKernel("BatchMatMul", backendName) as unknown as typeof config;
-  } catch {
-    config = undefined;
+export function useFastKernels(tf: Tf = require("@tensorflow/tfjs"), options: FastKernelsOptions = {}): FastKernelsReport {
+  const wanted = new Set(options.kernels ?? FAST_KERNEL_NAMES);
+  for (const name of wanted) {
+    if (!(name in FACTORIES)) throw new Error(`useFastKernels: no fast kernel "${name}"; the kernels are ${FAST_KERNEL_NAMES.join(", ")}.`);
   }
-  if (!config) return undefined;
-  const previous = config.kernelFunc as KernelFunc;
-  tf.unregisterKernel("BatchMatMul", backendName);
-  tf.registerKernel({
-    kernelName: "BatchMatMul",
-    backendName,
-    setupFunc: config.setupFunc as never,
-    disposeFunc: config.disposeFunc as never,
-    kernelFunc: kernelFunc(previous) as never,
-  });
-  return previous;
-}
-
-/**
- * Registers the faster BatchMatMul for the wasm and cpu backends (those of them that
- * tfjs has registered). Safe to call again; `restoreStockKernels` undoes it.
- */
-export function useFastKernels(tf: Tf = require("@tensorflow/tfjs")): FastKernelsReport {
-  for (const backendName of Object.keys(ACCESS)) {
-    if (originals.has(backendName)) continue;
-    const original = replaceBatchMatMul(tf, backendName, (stock) => fastBatchMatMul(backendName, stock));
-    if (original) originals.set(backendName, original);
+  for (const backendName of COVERED_BACKENDS) {
+    const replaced = originals.get(backendName) ?? new Map<FastKernelName, KernelFunc>();
+    for (const name of FAST_KERNEL_NAMES) {
+      if (wanted.has(name) && !replaced.has(name)) {
+        const original = swapKernel(tf, name, backendName, (stock) => FACTORIES[name](backendName, stock, counts[name]));
+        if (original) replaced.set(name, original);
+      } else if (!wanted.has(name) && replaced.has(name)) {
+        const original = replaced.get(name)!;
+        swapKernel(tf, name, backendName, () => original);
+        replaced.delete(name);
+      }
+    }
+    if (replaced.size > 0) originals.set(backendName, replaced);
+    else originals.delete(backendName);
   }
   return fastKernelsReport();
 }
 
-/** Puts the backends' own BatchMatMul kernels back. */
+/** Puts the backends' own kernels back. */
 export function restoreStockKernels(tf: Tf = require("@tensorflow/tfjs")): void {
-  for (const [backendName, original] of originals) replaceBatchMatMul(tf, backendName, () => original);
+  for (const [backendName, replaced] of originals) {
+    for (const [name, original] of replaced) swapKernel(tf, name, backendName, () => original);
+  }
   originals.clear();
 }
 
 export function fastKernelsReport(): FastKernelsReport {
-  return { backends: [...originals.keys()], calls: { ...calls } };
+  const byKernel = Object.fromEntries(FAST_KERNEL_NAMES.map((name) => [name, { ...counts[name] }])) as Record<FastKernelName, CallCount>;
+  return {
+    backends: [...originals.keys()],
+    calls: {
+      fast: byKernel.BatchMatMul.fast + byKernel._FusedMatMul.fast,
+      fallback: byKernel.BatchMatMul.fallback + byKernel._FusedMatMul.fallback,
+    },
+    byKernel,
+  };
 }
