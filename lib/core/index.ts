@@ -21,4 +21,4 @@ export {
 } from "./ops";
 export { linspace } from "./linspace";
 export { checkLearningRate } from "./checks";
-export { configureKernels, kernelInfo, kernelsReady, type KernelOptions, type KernelInfo } from "./kernels";
+export { configureKernels, kernelInfo, kernelsReady, relaxedSimdAvailable, type KernelOptions, type KernelInfo } from "./kernels";

@@ -203,6 +203,14 @@ export class Code {
   vMul(t: ValType): this {
     return this.simd(t === F32 ? 0xe6 : 0xf2);
   }
+  /**
+   * Relaxed SIMD's multiply-add, a·b + c from the stack (a, b, c): fused into one
+   * rounding where the CPU has fused multiply-add (x64 with FMA3, every arm64), a
+   * multiply and an add elsewhere. Needs WebAssembly's relaxed-SIMD extension (on by default from Node 22).
+   */
+  vRelaxedMadd(t: ValType): this {
+    return this.simd(t === F32 ? 0x105 : 0x107);
+  }
 }
 
 export interface FunctionDef {

@@ -1,24 +1,33 @@
 /**
  * Runs matrix products on the WebAssembly SIMD kernels of gemm-module.ts.
  *
- * The kernels work on numbers inside the module's memory, so a product copies A and B
+ * The kernels work on numbers inside a module's memory, so a product copies A and B
  * in, runs, and copies C out. The copies are plain memcpy (TypedArray.set) and cost a few
  * percent of a product of the sizes a network uses; in exchange Matrix stays an ordinary
  * JavaScript object over an ordinary typed array, with no manual freeing.
  *
- * The memory is shared (SharedArrayBuffer) when the platform allows, so that helper
- * threads (threads.ts) can work on the same copy of A and B. Products big enough to be
- * worth it are split by columns (or rows) of C between this thread and the helpers.
+ * Two instances of the kernels, each with its own memory ("arena"):
+ * - the local arena, in ordinary memory, for everything this thread computes alone:
+ *   the elementwise kernels and the products too small to share;
+ * - the shared arena, in shared memory (SharedArrayBuffer), for products big enough to
+ *   split by columns (or rows) of C between this thread and helper threads
+ *   (threads.ts), which work on the same copy of A and B.
+ * Why not one shared memory for all: V8 copies into and out of shared memory word by
+ * word (another thread may be reading it), about 12 GB/s against 35 GB/s for ordinary
+ * memory on the machine this was measured on; the SGD update alone copies three
+ * weight-sized arrays per step.
  */
 import type { MatrixData } from "../matrix";
-import { defaultTiles, gemmModuleBytes, kernelNames, type KernelName, type TileConfig } from "./gemm-module";
+import { defaultTiles, gemmModuleBytes, kernelNames, relaxedTiles, type KernelName, type TileConfig } from "./gemm-module";
 import { HelperThreads } from "./threads";
 import { elementwiseNames, type ElementwiseName } from "./elementwise-module";
 import { webAssembly, type WasmMemory, type WasmModule } from "./webassembly-api";
 
 const PAGE = 65536;
-/** The memory grows up to this many pages (1 GiB); larger products use the JS kernels. */
+/** A memory grows up to this many pages (1 GiB); larger products use the JS kernels. */
 const MAX_PAGES = 16384;
+/** Memory each arena starts with (4 MiB). */
+const INITIAL_PAGES = 64;
 /** Products with fewer multiply-adds than this run on one thread. */
 const SPLIT_MIN_WORK = 1 << 18;
 /**
@@ -34,47 +43,34 @@ export type Variant = "nn" | "tn" | "nt";
 export interface EngineOptions {
   /** Total threads including the caller's (1 = no helpers). */
   threads: number;
+  /** Multiply-add with relaxed SIMD (the caller checks that the engine has it). */
+  relaxedSimd?: boolean;
   tiles?: TileConfig;
 }
 
-export class WasmEngine {
-  readonly shared: boolean;
-  private readonly memory: WasmMemory;
-  private readonly module: WasmModule;
-  private readonly kernels: Record<KernelName, Kernel>;
-  private readonly elementwise: Record<ElementwiseName, (...args: number[]) => void>;
-  private readonly tiles: TileConfig;
-  private f32 = new Float32Array(0);
-  private f64 = new Float64Array(0);
-  private helpers: HelperThreads | null = null;
-  private helperCount: number;
+/** One instance of the kernels over its own memory, and typed views of that memory. */
+class Arena {
+  readonly memory: WasmMemory;
+  readonly module: WasmModule;
+  readonly kernels: Record<KernelName, Kernel>;
+  readonly elementwise: Record<ElementwiseName, (...args: number[]) => void>;
+  f32 = new Float32Array(0);
+  f64 = new Float64Array(0);
 
-  /** Throws if WebAssembly SIMD (or WebAssembly at all) is unavailable. */
-  constructor(options: EngineOptions) {
-    const wa = webAssembly;
-    if (wa === undefined) throw new Error("this JavaScript runtime has no WebAssembly");
-    this.tiles = options.tiles ?? defaultTiles;
-    this.shared = typeof SharedArrayBuffer === "function";
-    const initialPages = 64; // 4 MiB to start
-    this.memory = this.shared
-      ? new wa.Memory({ initial: initialPages, maximum: MAX_PAGES, shared: true })
-      : new wa.Memory({ initial: initialPages, maximum: MAX_PAGES });
-    const bytes = gemmModuleBytes({ initialPages, maxPages: MAX_PAGES, shared: this.shared }, this.tiles);
-    this.module = new wa.Module(bytes);
-    const inst = new wa.Instance(this.module, { env: { memory: this.memory } });
+  constructor(shared: boolean, tiles: TileConfig, relaxedSimd: boolean) {
+    const wa = webAssembly!;
+    this.memory = shared
+      ? new wa.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true })
+      : new wa.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES });
+    this.module = new wa.Module(gemmModuleBytes({ initialPages: INITIAL_PAGES, maxPages: MAX_PAGES, shared }, { tiles, relaxedSimd }));
+    const exports = new wa.Instance(this.module, { env: { memory: this.memory } }).exports;
     const kernels = {} as Record<KernelName, Kernel>;
-    for (const name of kernelNames) kernels[name] = inst.exports[name] as unknown as Kernel;
+    for (const name of kernelNames) kernels[name] = exports[name] as unknown as Kernel;
     this.kernels = kernels;
     const elementwise = {} as Record<ElementwiseName, (...args: number[]) => void>;
-    for (const name of elementwiseNames) elementwise[name] = inst.exports[name] as unknown as (...args: number[]) => void;
+    for (const name of elementwiseNames) elementwise[name] = exports[name] as unknown as (...args: number[]) => void;
     this.elementwise = elementwise;
-    this.helperCount = this.shared ? Math.max(0, Math.floor(options.threads) - 1) : 0;
     this.refreshViews();
-  }
-
-  /** Threads in use including the caller's. */
-  get threads(): number {
-    return 1 + this.helperCount;
   }
 
   private refreshViews(): void {
@@ -85,7 +81,8 @@ export class WasmEngine {
   }
 
   /** Makes sure the memory holds `bytes`; false if that is over the limit. */
-  private reserve(bytes: number): boolean {
+  reserve(bytes: number): boolean {
+    if (!Number.isSafeInteger(bytes)) return false;
     const have = this.memory.buffer.byteLength;
     if (bytes > have) {
       const pages = Math.ceil((bytes - have) / PAGE);
@@ -94,6 +91,36 @@ export class WasmEngine {
     }
     this.refreshViews();
     return true;
+  }
+
+  view(f32: boolean): Float32Array | Float64Array {
+    return f32 ? this.f32 : this.f64;
+  }
+}
+
+export class WasmEngine {
+  readonly relaxedSimd: boolean;
+  private readonly tiles: TileConfig;
+  /** Ordinary memory: elementwise kernels and products this thread does alone. */
+  private readonly local: Arena;
+  /** Shared memory for products split with the helpers; made with the helpers. */
+  private shared: Arena | null = null;
+  private helpers: HelperThreads | null = null;
+  private helperCount: number;
+
+  /** Throws if WebAssembly SIMD (or WebAssembly at all) is unavailable. */
+  constructor(options: EngineOptions) {
+    if (webAssembly === undefined) throw new Error("this JavaScript runtime has no WebAssembly");
+    this.relaxedSimd = options.relaxedSimd === true;
+    this.tiles = options.tiles ?? (this.relaxedSimd ? relaxedTiles : defaultTiles);
+    this.local = new Arena(false, this.tiles, this.relaxedSimd);
+    const canShare = typeof SharedArrayBuffer === "function";
+    this.helperCount = canShare ? Math.max(0, Math.floor(options.threads) - 1) : 0;
+  }
+
+  /** Threads in use including the caller's. */
+  get threads(): number {
+    return 1 + this.helperCount;
   }
 
   /**
@@ -108,25 +135,26 @@ export class WasmEngine {
     const pb = align(pa + a.length * es);
     const pc = align(pb + b.length * es);
     const end = pc + m * n * es;
-    if (!Number.isSafeInteger(end) || !this.reserve(end)) return false;
-    this.helpers?.quiesce();
-    const view = f32 ? this.f32 : this.f64;
+    const name = `${variant}_${f32 ? "f32" : "f64"}` as KernelName;
+    const split = this.helperCount > 0 && m * n * k >= SPLIT_MIN_WORK && this.startHelpers();
+    const arena = split ? this.shared! : this.local;
+    if (!arena.reserve(end)) return false;
+    if (split) this.helpers!.quiesce();
+    const view = arena.view(f32);
     view.set(a, pa / es);
     view.set(b, pb / es);
-    const name = `${variant}_${f32 ? "f32" : "f64"}` as KernelName;
-    this.run(name, pa, pb, pc, m, n, k, f32);
+    if (split) this.runShared(name, pa, pb, pc, m, n, k, f32);
+    else arena.kernels[name](pa, pb, pc, m, n, k, 0, m, 0, n);
     c.set(view.subarray(pc / es, pc / es + m * n));
     return true;
   }
 
-  private run(name: KernelName, pa: number, pb: number, pc: number, m: number, n: number, k: number, f32: boolean): void {
-    const kernel = this.kernels[name];
-    if (this.helperCount === 0 || m * n * k < SPLIT_MIN_WORK || !this.startHelpers()) {
-      kernel(pa, pb, pc, m, n, k, 0, m, 0, n);
-      return;
-    }
+  /** Runs a product that is in the shared arena on this thread and the helpers. */
+  private runShared(name: KernelName, pa: number, pb: number, pc: number, m: number, n: number, k: number, f32: boolean): void {
+    const kernel = this.shared!.kernels[name];
     // Cut C along its longer side into chunks of whole tiles (so that every chunk runs
-    // the wide tile code), about CHUNKS_PER_THREAD per thread for load balance.
+    // the wide tile code, and each entry of C is computed exactly as on one thread),
+    // about CHUNKS_PER_THREAD per thread for load balance.
     const byCols = n >= m;
     const size = byCols ? n : m;
     const lanes = f32 ? 4 : 2;
@@ -158,15 +186,15 @@ export class WasmEngine {
     if (count === 0) return 0;
     const stride = (len * es + 63) & ~63;
     const base = 64;
-    if (!this.reserve(base + stride * inputs.length)) return -1;
-    this.helpers?.quiesce();
-    const view = f32 ? this.f32 : this.f64;
+    const arena = this.local;
+    if (!arena.reserve(base + stride * inputs.length)) return -1;
+    const view = arena.view(f32);
     const ptr: number[] = [];
     inputs.forEach((x, i) => {
       ptr.push(base + i * stride);
       view.set(x.length === len ? x : x.subarray(0, len), ptr[i]! / es);
     });
-    const fn = this.elementwise[`${op}_${f32 ? "f32" : "f64"}` as ElementwiseName];
+    const fn = arena.elementwise[`${op}_${f32 ? "f32" : "f64"}` as ElementwiseName];
     // The result goes over the first input's copy.
     if (op === "axpy") fn(ptr[0]!, ptr[1]!, count, scalar);
     else if (op === "max") fn(ptr[0]!, ptr[0]!, count, scalar);
@@ -190,11 +218,11 @@ export class WasmEngine {
     const pa = 64;
     const pr = (pa + a.length * es + 63) & ~63;
     const end = pr + n * es;
-    if (!this.reserve(end)) return -1;
-    this.helpers?.quiesce();
-    const view = f32 ? this.f32 : this.f64;
+    const arena = this.local;
+    if (!arena.reserve(end)) return -1;
+    const view = arena.view(f32);
     view.set(a, pa / es);
-    const fn = this.elementwise[`${op}_${f32 ? "f32" : "f64"}` as ElementwiseName];
+    const fn = arena.elementwise[`${op}_${f32 ? "f32" : "f64"}` as ElementwiseName];
     if (op === "addrow") {
       view.set(row!, pr / es);
       fn(pa, pr, m, n, count);
@@ -211,7 +239,8 @@ export class WasmEngine {
     if (this.helperCount === 0) return false;
     if (this.helpers === null) {
       try {
-        this.helpers = new HelperThreads(this.module, this.memory, kernelNames, this.helperCount);
+        this.shared ??= new Arena(true, this.tiles, this.relaxedSimd);
+        this.helpers = new HelperThreads(this.shared.module, this.shared.memory, kernelNames, this.helperCount);
       } catch {
         this.helperCount = 0;
         return false;

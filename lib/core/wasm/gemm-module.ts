@@ -29,12 +29,23 @@
  *
  * Columns that do not fill a wide tile are done by narrower tiles (one vector, then one
  * scalar column), rows that do not fill MR by single-row tiles, so any shape works.
- * WebAssembly SIMD has no fused multiply-add without the relaxed-SIMD extension (behind
- * a flag in Node 20), so each step is a multiply and an add. On the x64 machine this was
- * tuned on, the nn/tn kernels reach about 45-55 GFLOP/s (float32) on one core, close to
- * what 4-lane multiplies and adds can give. Larger tiles (4×12, 6×8) were slower:
- * V8 then runs out of the 16 SIMD registers and spills accumulators to memory; so were
- * 3×3 and 5×2 tiles, and unrolling the k loop by two (about 40% slower, same cause).
+ * Multiply and add. Plain WebAssembly SIMD has no multiply-add, so each step is a
+ * multiply and an add: two instructions, and a temporary register. With the relaxed-SIMD
+ * extension (on by default from Node 22) the kernels can use `relaxed_madd` instead,
+ * which V8 compiles to one fused multiply-add (vfmadd231ps) on x64 CPUs with FMA3:
+ * half the arithmetic instructions, no temporary, and one rounding instead of two.
+ * kernels.ts picks the relaxed kernels where the engine validates them.
+ *
+ * Tile sizes were measured on a 2-core AMD EPYC (x64, AVX2) with the best-of-several
+ * timing of bench/mlp.bench.ts's shapes:
+ * - plain kernels: 4×8 tiles reach about 25-30 GFLOP/s (float32) on one core; larger
+ *   tiles (4×12, 6×8) were slower, because V8 then runs out of the 16 SIMD registers
+ *   and spills accumulators to memory; so were 3×3 and 5×2 tiles, and unrolling the k
+ *   loop by two (about 40% slower, same cause);
+ * - relaxed kernels: without the temporary, 3×12 tiles (9 accumulators, 3 B vectors,
+ *   1 splat) fit and reach about 44 GFLOP/s against 40 for 4×8; 4×12 and 5×8 spill
+ *   (about 20). The nt kernel stays at 3×2 dot products (about 33 against 25 plain;
+ *   4×2, 3×3 and 2×4 spill).
  * The kernels run on one thread; threads.ts shares a product between threads.
  */
 import { Code, F32, F64, I32, V128, encodeModule, type FunctionDef, type ValType } from "./encoder";
@@ -53,6 +64,8 @@ export interface TileConfig {
 }
 
 export const defaultTiles: TileConfig = { mr: 4, nv: 2, ntRows: 3, ntCols: 2 };
+/** Tile sizes for the relaxed-SIMD kernels (see the header). */
+export const relaxedTiles: TileConfig = { mr: 3, nv: 3, ntRows: 3, ntCols: 2 };
 
 // Parameter indices, shared by all kernels.
 const A = 0,
@@ -96,7 +109,7 @@ function countDown(c: Code, counter: number, count: number, body: () => void): v
 }
 
 /** nn or tn kernel for element type t. */
-function genNnTn(variant: "nn" | "tn", t: ValType, tiles: TileConfig): FunctionDef {
+function genNnTn(variant: "nn" | "tn", t: ValType, tiles: TileConfig, fma: boolean): FunctionDef {
   const es = t === F32 ? 4 : 8;
   const L = 16 / es;
   const c = new Code();
@@ -168,7 +181,8 @@ function genNnTn(variant: "nn" | "tn", t: ValType, tiles: TileConfig): FunctionD
           c.vLoadSplat(t, off).localSet(va);
           for (let v = 0; v < nv; v++) {
             const q = r * nv + v;
-            c.localGet(vacc[q]!).localGet(va).localGet(vb[v]!).vMul(t).vAdd(t).localSet(vacc[q]!);
+            if (fma) c.localGet(va).localGet(vb[v]!).localGet(vacc[q]!).vRelaxedMadd(t).localSet(vacc[q]!);
+            else c.localGet(vacc[q]!).localGet(va).localGet(vb[v]!).vMul(t).vAdd(t).localSet(vacc[q]!);
           }
         }
       } else {
@@ -217,7 +231,7 @@ function genNnTn(variant: "nn" | "tn", t: ValType, tiles: TileConfig): FunctionD
 }
 
 /** nt kernel (C = A·Bᵀ, both read along k) for element type t. */
-function genNt(t: ValType, tiles: TileConfig): FunctionDef {
+function genNt(t: ValType, tiles: TileConfig, fma: boolean): FunctionDef {
   const es = t === F32 ? 4 : 8;
   const L = 16 / es;
   const c = new Code();
@@ -277,9 +291,14 @@ function genNt(t: ValType, tiles: TileConfig): FunctionDef {
       for (let r = 0; r < mr; r++) {
         for (let s = 0; s < nc; s++) {
           const q = r * nc + s;
-          c.localGet(vacc[q]!);
-          addr(pa, r);
-          c.v128Load().localGet(vb[s]!).vMul(t).vAdd(t).localSet(vacc[q]!);
+          if (fma) {
+            addr(pa, r);
+            c.v128Load().localGet(vb[s]!).localGet(vacc[q]!).vRelaxedMadd(t).localSet(vacc[q]!);
+          } else {
+            c.localGet(vacc[q]!);
+            addr(pa, r);
+            c.v128Load().localGet(vb[s]!).vMul(t).vAdd(t).localSet(vacc[q]!);
+          }
         }
       }
       c.localGet(pa).i32Const(16).i32Add().localSet(pa);
@@ -338,18 +357,32 @@ function genNt(t: ValType, tiles: TileConfig): FunctionDef {
 export const kernelNames = ["nn_f32", "tn_f32", "nt_f32", "nn_f64", "tn_f64", "nt_f64"] as const;
 export type KernelName = (typeof kernelNames)[number];
 
+/** What kind of kernels to generate. */
+export interface GemmModuleOptions {
+  /** Tile sizes (default: the fastest measured for the kind of arithmetic chosen). */
+  tiles?: TileConfig;
+  /**
+   * Multiply-add with relaxed SIMD's `relaxed_madd` (one instruction, and one rounding
+   * where the CPU fuses it) instead of a multiply and an add. Only where the engine
+   * validates relaxed SIMD (Node 22 and later; see kernels.ts).
+   */
+  relaxedSimd?: boolean;
+}
+
 /** The module's bytes: the product kernels, then the elementwise kernels (elementwise-module.ts). */
 export function gemmModuleBytes(
   memory: { initialPages: number; maxPages: number; shared: boolean },
-  tiles: TileConfig = defaultTiles,
+  options: GemmModuleOptions = {},
 ): Uint8Array {
+  const fma = options.relaxedSimd === true;
+  const tiles = options.tiles ?? (fma ? relaxedTiles : defaultTiles);
   const fns: FunctionDef[] = [
-    genNnTn("nn", F32, tiles),
-    genNnTn("tn", F32, tiles),
-    genNt(F32, tiles),
-    genNnTn("nn", F64, tiles),
-    genNnTn("tn", F64, tiles),
-    genNt(F64, tiles),
+    genNnTn("nn", F32, tiles, fma),
+    genNnTn("tn", F32, tiles, fma),
+    genNt(F32, tiles, fma),
+    genNnTn("nn", F64, tiles, fma),
+    genNnTn("tn", F64, tiles, fma),
+    genNt(F64, tiles, fma),
     ...elementwiseFunctions(),
   ];
   return encodeModule(fns, memory);
