@@ -136,6 +136,7 @@ describe("_FusedMatMul on the library's kernels", () => {
         ["sigmoid", () => tf.fused.matMul({ a, b, activation: "sigmoid" })],
         ["leakyrelu, alpha 0.3", () => tf.fused.matMul({ a, b, activation: "leakyrelu", leakyreluAlpha: 0.3 })],
         ["prelu with weights", () => tf.fused.matMul({ a, b, activation: "prelu", preluActivationWeights: rand([N], 41) })],
+        ["relu, with prelu weights given too", () => tf.fused.matMul({ a, b, activation: "relu", preluActivationWeights: rand([N], 41) })],
         ["bias per row [m, 1]", () => tf.fused.matMul({ a, b, bias: rand([M, 1], 42), activation: "relu" })],
         ["bias per entry [m, n]", () => tf.fused.matMul({ a, b, bias: rand([M, N], 43) })],
         ["scalar bias", () => tf.fused.matMul({ a, b, bias: tf.scalar(0.5) })],
