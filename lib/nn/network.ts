@@ -31,7 +31,7 @@
  * checked matrices, divergence.ts says where training broke down when the loss stops
  * being a finite number, and history.ts declares the record of each epoch.
  */
-import { checkLearningRate, firstNonFinite } from "../core/checks";
+import { checkLearningRate } from "../core/checks";
 import { Matrix, type DType } from "../core/matrix";
 import { matmul, matmulTransA, matmulTransB } from "../core/products";
 import { addRowVector, argmaxRows, sumColumns } from "../core/ops";
@@ -41,7 +41,7 @@ import { binaryCrossEntropy, categoricalCrossEntropy, getLoss, halfSquaredError,
 import { getInitializer, type Initializer, type InitializerName, zeros } from "./initializers";
 import { getOptimizer, type Optimizer, type OptimizerName } from "./optimizers";
 import type { EpochRecord, History } from "./history";
-import { inputMatrix, targetMatrix, type Inputs, type Targets } from "./network-inputs";
+import { allFinite, inputMatrix, targetMatrix, type Inputs, type Targets } from "./network-inputs";
 import { trainingDivergedError } from "./divergence";
 
 export interface NetworkOptions {
@@ -489,7 +489,7 @@ export class Network {
         seen += rows.length;
       }
       // The loss of the epoch's last step is only seen next epoch: check the weights now.
-      if (params.some((p) => firstNonFinite(p) !== null)) {
+      if (!params.every(allFinite)) {
         const batches = Math.ceil(n / batchSize);
         this.diverged(
           epoch,

@@ -12,7 +12,7 @@
  */
 import { checkLearningRate } from "../core/checks";
 import { Matrix } from "../core/matrix";
-import { addScaledInPlace } from "../core/ops";
+import { subtractScaledInPlace } from "./sgd-kernel";
 
 export interface Optimizer {
   readonly name: string;
@@ -63,44 +63,10 @@ export class SGD implements Optimizer {
   }
   step(params: readonly Matrix[], grads: readonly Matrix[]): void {
     checkStep(this.name, params, grads);
-    params.forEach((p, k) => subtractScaled(p, grads[k], this.learningRate));
+    params.forEach((p, k) => subtractScaledInPlace(p, grads[k], this.learningRate)); // θ ← θ − η g (see sgd-kernel.ts)
   }
   reset(): void {}
 }
-
-/**
- * θ ← θ − η g, entry by entry, on the core's SIMD kernel (addScaledInPlace, θ += (−η) g):
- * the update touches every weight once per batch, and a JavaScript loop over it costs
- * about as much as the batch's matrix products.
- *
- * The numbers are exactly those of the plain loop `θ[i] -= η * g[i]`, which works in
- * float64 (η is a float64 number) and rounds once when it stores into a float32 θ.
- * The float32 kernel would round η and every product to float32 as well, so float32
- * parameters go through float64 copies (exact both ways) and are rounded back once.
- */
-function subtractScaled(theta: Matrix, g: Matrix, eta: number): void {
-  if (theta.dtype === "float64" && g.dtype === "float64") {
-    addScaledInPlace(theta, g, -eta);
-    return;
-  }
-  const wide = float64Scratch(theta.data.length);
-  wide.theta.data.set(theta.data);
-  wide.g.data.set(g.data);
-  addScaledInPlace(wide.theta, wide.g, -eta);
-  theta.data.set(wide.theta.data);
-}
-
-/** Two float64 vectors of length n for subtractScaled, kept from call to call (no garbage per step). */
-function float64Scratch(n: number): { theta: Matrix; g: Matrix } {
-  if (scratch.theta.data.length < n) {
-    scratch.theta = Matrix.zeros(1, n, "float64");
-    scratch.g = Matrix.zeros(1, n, "float64");
-  }
-  const theta = scratch.theta.data.length === n ? scratch.theta : new Matrix(1, n, scratch.theta.data.subarray(0, n));
-  const g = scratch.g.data.length === n ? scratch.g : new Matrix(1, n, scratch.g.data.subarray(0, n));
-  return { theta, g };
-}
-const scratch = { theta: Matrix.zeros(1, 0, "float64"), g: Matrix.zeros(1, 0, "float64") };
 
 /**
  * Momentum: a velocity v accumulates past gradients (decayed by μ each step), so steps
