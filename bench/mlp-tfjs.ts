@@ -2,8 +2,14 @@
  * The benchmark's MLP in TensorFlow.js, Keras style: Dense(300, relu) → Dense(100, relu)
  * → Dense(10, softmax), sparse categorical cross-entropy, SGD, trained with `model.fit`
  * on the wasm backend (SIMD, no threads in Node). Used by bench/mlp.bench.ts.
+ *
+ * By default with the library's kernels registered (lib/tf/fast-kernels.ts), as
+ * `initTensorFlow` and notebook 09 do: the TensorFlow.js path learners get.
+ * `kernels: "stock"` measures tfjs's own kernels instead.
  */
 import path from "node:path";
+import { kernelsReady } from "../lib/core/kernels";
+import { restoreStockKernels, useFastKernels } from "../lib/tf/fast-kernels";
 import { seededRandom } from "./mlp-model";
 
 export interface TfjsResult {
@@ -11,6 +17,8 @@ export interface TfjsResult {
   seconds: number;
   samples: number;
   backend: string;
+  /** "library" (fast-kernels.ts registered) or "stock". */
+  kernels: "library" | "stock";
   loss: number;
 }
 
@@ -20,6 +28,8 @@ export async function benchTfjsFit(options: {
   warmupEpochs: number;
   epochs: number;
   lr: number;
+  /** Default "library". */
+  kernels?: "library" | "stock";
 }): Promise<TfjsResult> {
   const tf: typeof import("@tensorflow/tfjs") = require("@tensorflow/tfjs");
   const wasm: typeof import("@tensorflow/tfjs-backend-wasm") = require("@tensorflow/tfjs-backend-wasm");
@@ -28,6 +38,11 @@ export async function benchTfjsFit(options: {
   wasm.setWasmPaths(dist + path.sep);
   if (!(await tf.setBackend("wasm"))) throw new Error("the tfjs wasm backend did not initialise");
   await tf.ready();
+  const kernels = options.kernels ?? "library";
+  if (kernels === "library") {
+    useFastKernels(tf);
+    await kernelsReady();
+  } else restoreStockKernels(tf);
 
   const { samples, batch } = options;
   const rand = seededRandom(2);
@@ -59,6 +74,7 @@ export async function benchTfjsFit(options: {
     seconds,
     samples: samples * options.epochs,
     backend: tf.getBackend(),
+    kernels,
     loss: losses[losses.length - 1]!,
   };
 }

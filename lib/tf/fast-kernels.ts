@@ -19,7 +19,9 @@
  *   transposed operand in place and shares large products with a helper thread;
  * - _FusedMatMul (fused-dense.ts): product, bias and relu in one call, for Dense layers
  *   where tfjs fuses them (predict, evaluate, and linear layers in training);
- * - GatherV2 (fast-gather.ts): the mini-batch slicing of `fit`, as row copies.
+ * - GatherV2 (fast-gather.ts): the mini-batch slicing of `fit`, as row copies;
+ * - Identity on wasm (shared-identity.ts): the tensors tfjs keeps for the gradients,
+ *   shared instead of copied, as the cpu backend already does.
  * Everything else stays tfjs's: the model, `fit`, the gradients, the optimizers. Each
  * kernel hands the cases it does not cover to the backend's original kernel.
  *
@@ -32,15 +34,17 @@
 import { fastGather } from "./fast-gather";
 import { fastBatchMatMul } from "./fast-matmul";
 import { fusedDenseKernel } from "./fused-dense";
+import { sharedIdentity } from "./shared-identity";
 import { COVERED_BACKENDS, swapKernel, type CallCount, type KernelFunc, type Tf } from "./kernel-access";
 
 /** The kernels this module can replace. */
-export type FastKernelName = "BatchMatMul" | "_FusedMatMul" | "GatherV2";
+export type FastKernelName = "BatchMatMul" | "_FusedMatMul" | "GatherV2" | "Identity";
 
 const FACTORIES: Record<FastKernelName, (backendName: string, original: KernelFunc, count: CallCount) => KernelFunc> = {
   BatchMatMul: fastBatchMatMul,
   _FusedMatMul: fusedDenseKernel,
   GatherV2: fastGather,
+  Identity: sharedIdentity,
 };
 
 export const FAST_KERNEL_NAMES = Object.keys(FACTORIES) as FastKernelName[];

@@ -224,7 +224,7 @@ describe("gradients of Dense products", () => {
 
 describe("Dense models trained on the library's kernels", () => {
   // Large enough that the core shares the products with its helper thread (when the machine has two cores or more).
-  function makeModel(seed: number): import("@tensorflow/tfjs").Sequential {
+  function makeModel(seed: number): import("@tensorflow/tfjs").LayersModel {
     const model = tf.sequential({
       layers: [
         tf.layers.dense({ inputShape: [120], units: 96, activation: "relu" }),
