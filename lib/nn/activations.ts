@@ -17,6 +17,7 @@
  */
 import { Matrix } from "../core/matrix";
 import { keepWherePositive } from "../core/ops";
+import { reluBackwardInto } from "./training-kernels";
 
 /** What every activation offers to a layer: φ on a matrix, and backprop through φ. */
 export interface Activation {
@@ -106,14 +107,13 @@ export const relu: ElementwiseActivation = withFastReluLoops(
 );
 
 /**
- * ReLU's matrix passes, computing exactly the numbers of the generic loops above, only
- * faster. ReLU runs on every hidden unit of every sample, and there the generic loop's
- * call per entry and its branch on the sign of z (random, so mispredicted half the time)
- * cost more than the rest of the layer's elementwise work:
+ * ReLU's matrix passes, with exactly the numbers of the generic loops above, only faster:
+ * ReLU runs on every hidden unit of every sample, and there the generic loop's call per
+ * entry and its branch on the sign of z (random, so mispredicted half the time) cost more
+ * than the rest of the layer's elementwise work.
  * - forward: "z where z > 0, else 0" is the core's keepWherePositive(Z, Z), a SIMD kernel;
- * - backward: dC/dA ⊙ φ'(Z) with φ'(z) = [z > 0] as a number (1 or 0), without a branch.
- *   (Not keepWherePositive(dA, Z): it writes +0 where z ≤ 0, but g · 0 is −0 for a
- *   negative g and NaN for an infinite one, and these passes must not change a result.)
+ * - backward: dC/dA ⊙ [Z > 0], a SIMD kernel of lib/nn (see training-kernels.ts for why
+ *   not keepWherePositive(dA, Z): it gives +0 where g · 0 is −0 or NaN).
  */
 function withFastReluLoops(generic: ElementwiseActivation): ElementwiseActivation {
   return {
@@ -125,10 +125,7 @@ function withFastReluLoops(generic: ElementwiseActivation): ElementwiseActivatio
     backward(Z: Matrix, _A: Matrix, dA: Matrix, out?: Matrix): Matrix {
       sameShape(generic.name, Z, dA, "Z and dC/dA");
       const dZ = target(Z, out);
-      const z = Z.data;
-      const g = dA.data;
-      const d = dZ.data;
-      for (let i = 0; i < z.length; i++) d[i] = g[i] * +(z[i] > 0);
+      reluBackwardInto(Z, dA, dZ);
       return dZ;
     },
   };
