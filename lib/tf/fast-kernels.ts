@@ -21,7 +21,9 @@
  *   where tfjs fuses them (predict, evaluate, and linear layers in training);
  * - GatherV2 (fast-gather.ts): the mini-batch slicing of `fit`, as row copies;
  * - Identity on wasm (shared-identity.ts): the tensors tfjs keeps for the gradients,
- *   shared instead of copied, as the cpu backend already does.
+ *   shared instead of copied, as the cpu backend already does;
+ * - Sum along axis 0 of a matrix (column-sum.ts): the bias gradients, without the
+ *   transposed copy the wasm kernel makes first.
  * Everything else stays tfjs's: the model, `fit`, the gradients, the optimizers. Each
  * kernel hands the cases it does not cover to the backend's original kernel.
  *
@@ -31,6 +33,7 @@
  * fixed order). Tests compare them (test/unit/tf-fused-*.test.ts); `npm run bench --
  * tfjs` measures `model.fit` with and without them.
  */
+import { columnSum } from "./column-sum";
 import { fastGather } from "./fast-gather";
 import { fastBatchMatMul } from "./fast-matmul";
 import { fusedDenseKernel } from "./fused-dense";
@@ -38,13 +41,14 @@ import { sharedIdentity } from "./shared-identity";
 import { COVERED_BACKENDS, swapKernel, type CallCount, type KernelFunc, type Tf } from "./kernel-access";
 
 /** The kernels this module can replace. */
-export type FastKernelName = "BatchMatMul" | "_FusedMatMul" | "GatherV2" | "Identity";
+export type FastKernelName = "BatchMatMul" | "_FusedMatMul" | "GatherV2" | "Identity" | "Sum";
 
 const FACTORIES: Record<FastKernelName, (backendName: string, original: KernelFunc, count: CallCount) => KernelFunc> = {
   BatchMatMul: fastBatchMatMul,
   _FusedMatMul: fusedDenseKernel,
   GatherV2: fastGather,
   Identity: sharedIdentity,
+  Sum: columnSum,
 };
 
 export const FAST_KERNEL_NAMES = Object.keys(FACTORIES) as FastKernelName[];

@@ -19,8 +19,9 @@ export function tfjs(): Tf {
 
 export interface InitOptions {
   /**
-   * Run Dense layers' matrix products on the library's kernels (see fast-kernels.ts) on
-   * the wasm and cpu backends. Default true; NNCOURSE_FAST_KERNELS=0 turns it off.
+   * Run Dense layers' matrix products, `fit`'s mini-batch slicing and (on wasm) the
+   * tensors kept for gradients on the library's kernels (see fast-kernels.ts) on the
+   * wasm and cpu backends. Default true; NNCOURSE_FAST_KERNELS=0 turns it off.
    */
   fastKernels?: boolean;
 }
@@ -46,6 +47,8 @@ export async function initTensorFlow(options: InitOptions = {}): Promise<TensorF
     fastKernels: fast,
     describe: () =>
       describeBackendReport(backend) +
-      (fast ? "\n  Dense layers' matrix products run on the library's WebAssembly kernels (NNCOURSE_FAST_KERNELS=0 to turn off)." : ""),
+      (fast
+        ? "\n  Dense layers' matrix products and fit's mini-batches run on the library's kernels (NNCOURSE_FAST_KERNELS=0 to turn off)."
+        : ""),
   };
 }
