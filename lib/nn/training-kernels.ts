@@ -179,7 +179,8 @@ class TrainingKernels {
   /** θ −= η g over the whole pairs of t (x of the same type); returns how many entries were done. */
   sgd(t: MatrixData, x: MatrixData, eta: number): number {
     const n = t.length - (t.length % 2);
-    const [pt, pg] = this.copyIn([t, x], n);
+    const [pt, pg] = this.copyIn([t, x], n) ?? [];
+    if (pt === undefined) return 0;
     this.fn[t instanceof Float32Array ? "sgd_f32" : "sgd_f64"](pt, pg, n / 2, eta);
     this.copyOut(pt, n, t);
     return n;
@@ -189,18 +190,26 @@ class TrainingKernels {
   reluBackward(z: MatrixData, g: MatrixData, d: MatrixData): number {
     const lanes = z instanceof Float32Array ? 4 : 2;
     const n = z.length - (z.length % lanes);
-    const [pz, pg] = this.copyIn([z, g], n);
+    const [pz, pg] = this.copyIn([z, g], n) ?? [];
+    if (pz === undefined) return 0;
     this.fn[lanes === 4 ? "relu_backward_f32" : "relu_backward_f64"](pz, pg, pg, n / lanes); // δ over g's copy
     this.copyOut(pg, n, d);
     return n;
   }
 
-  /** Copies the first n entries of each array into the memory, 16-byte aligned; returns their addresses. */
-  private copyIn(arrays: MatrixData[], n: number): number[] {
+  /**
+   * Copies the first n entries of each array into the memory, 16-byte aligned; returns
+   * their addresses, or null when the memory cannot grow that large (the loops run then).
+   */
+  private copyIn(arrays: MatrixData[], n: number): number[] | null {
     const bytes = (n * arrays[0].BYTES_PER_ELEMENT + 15) & ~15;
     const need = bytes * arrays.length;
     const have = this.memory.buffer.byteLength;
-    if (need > have) this.memory.grow(Math.ceil((need - have) / 65536));
+    try {
+      if (need > have) this.memory.grow(Math.ceil((need - have) / 65536));
+    } catch {
+      return null;
+    }
     return arrays.map((a, i) => {
       const View = a instanceof Float32Array ? Float32Array : Float64Array;
       new View(this.memory.buffer, i * bytes, n).set(n === a.length ? a : a.subarray(0, n));
