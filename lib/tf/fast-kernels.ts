@@ -27,11 +27,18 @@
  * Everything else stays tfjs's: the model, `fit`, the gradients, the optimizers. Each
  * kernel hands the cases it does not cover to the backend's original kernel.
  *
- * The results are the same numbers (gather) or the same sums in another order
- * (products), so they agree with the stock kernels to float32 rounding, and they are
- * the same run after run whatever the thread count (the core sums each entry in one
- * fixed order). Tests compare them (test/unit/tf-fused-*.test.ts); `npm run bench --
- * tfjs` measures `model.fit` with and without them.
+ * Why not one fused kernel for a Dense layer's whole forward and backward pass in
+ * training: tfjs-core fuses bias and activation into the product only when it is not
+ * recording gradients, or when the activation is linear (`shouldFuse` in its fused
+ * matMul op), so while training, a relu layer is BatchMatMul, Add and Relu, and its
+ * gradient is tfjs's gradients of those three kernels. Which kernels run is tfjs's
+ * choice; through the registry the library can only make each of them faster.
+ *
+ * The results are the same numbers (gather, identity) or the same sums in another order
+ * (products, column sums), so they agree with the stock kernels to float32 rounding,
+ * and they are the same run after run whatever the thread count (the core sums each
+ * entry in one fixed order). Tests compare them (test/unit/tf-fused-*.test.ts); `npm
+ * run bench -- tfjs` measures `model.fit` with and without them.
  */
 import { columnSum } from "./column-sum";
 import { fastGather } from "./fast-gather";
