@@ -261,6 +261,34 @@ async function checkTensorFlow(): Promise<Finding[]> {
   }
 }
 
+/** Which kernels the library's from-scratch networks compute on here (lib/core/kernels.ts). */
+export function checkCore(): Finding {
+  const { kernelInfo, relaxedSimdAvailable } = require("nncourse/dist/core/kernels") as typeof import("nncourse/dist/core/kernels");
+  const info = kernelInfo();
+  const threads = `${info.threads} thread${info.threads > 1 ? "s" : ""}`;
+  if (info.backend === "js") {
+    return {
+      level: "warn",
+      topic: "core",
+      message: `the from-scratch networks compute on the JavaScript fallback, about ten times slower: ${info.reason}`,
+      fix: info.wasmSimd ? "unset NNCOURSE_KERNELS." : "use a Node.js release with WebAssembly SIMD (every supported one has it).",
+    };
+  }
+  if (info.relaxedSimd) {
+    return {
+      level: "ok",
+      topic: "core",
+      message: `the from-scratch networks compute on WebAssembly SIMD with relaxed multiply-add, ${threads}`,
+    };
+  }
+  const why = !relaxedSimdAvailable()
+    ? `Node.js ${process.version} has no relaxed SIMD, with which Node 22 and later compute about 1.5 times faster (Node 20 has it with --experimental-wasm-relaxed-simd)`
+    : process.env.NNCOURSE_RELAXED_SIMD?.trim() === "0"
+      ? "NNCOURSE_RELAXED_SIMD=0 turns relaxed SIMD off"
+      : "relaxed SIMD is turned off (configureKernels({ relaxedSimd: false }))";
+  return { level: "ok", topic: "core", message: `the from-scratch networks compute on WebAssembly SIMD, ${threads}: ${why}` };
+}
+
 /**
  * Each dataset verified where the library would load it from. A dataset not fetched
  * yet is a warning (only the notebooks that use it need it); a bad checksum is a problem.
@@ -341,7 +369,7 @@ export async function diagnose(): Promise<Finding[]> {
   if (build.level === "ok" && ourKernelScript() !== undefined) findings.push(await checkKernelRuns());
   findings.push(...checkNativeAddons());
   findings.push(...(await checkJupyter()));
-  if (build.level === "ok") findings.push(...(await checkTensorFlow()), ...checkDatasets(), await checkSandbox());
+  if (build.level === "ok") findings.push(checkCore(), ...(await checkTensorFlow()), ...checkDatasets(), await checkSandbox());
   return findings;
 }
 
@@ -359,6 +387,7 @@ Checks everything the course needs and says how to fix what is wrong:
   tslab      the project's tslab runs
   kernel     a Jupyter kernel spec "${KERNEL_NAME}" is registered and starts this project's kernel
   jupyter    JupyterLab / Notebook / nbconvert found or not, and how to get them
+  core       the kernels the library's own networks compute on (WebAssembly SIMD, relaxed or not, threads)
   tfjs       the TensorFlow.js backend that will be used, and why faster ones are not
   data       the datasets are present and their checksums verify
   sandbox    the operating-system sandbox course grade runs kernels in (bubblewrap)
