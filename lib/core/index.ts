@@ -15,9 +15,11 @@ export {
   transpose,
   apply,
   addScaledInPlace,
+  subtractScaledInPlace,
   argmaxRows,
   maximum,
   keepWherePositive,
+  timesStep,
 } from "./ops";
 export { linspace } from "./linspace";
 export { checkLearningRate } from "./checks";

@@ -202,6 +202,31 @@ export function axpy(t: MatrixData, x: MatrixData, alpha: number): void {
   for (const n = t.length; i < n; i++) t[i]! += alpha * x[i]!;
 }
 
+/**
+ * t −= eta·x over whole arrays of equal length, each entry exactly as the loop
+ * `t[i] -= eta * x[i]` computes it (in float64, rounded once where it is stored), so that
+ * SGD gives the weights of the plain loop. Arrays of different dtypes take the loop.
+ */
+export function subtractScaled(t: MatrixData, x: MatrixData, eta: number): void {
+  if (!configured) ensureConfigured();
+  let i = 0;
+  if (engine !== null && t.length >= WASM_MIN_ELEMENTS && sameDtype(t, x)) i = Math.max(0, engine.map("sgd", [t, x], t, eta));
+  for (const n = t.length; i < n; i++) t[i]! -= eta * x[i]!;
+}
+
+/** y = x · (m > 0 ? 1 : 0) elementwise, multiplied as the loop does (−0 for a negative x, NaN for an infinite one). */
+export function timesStepKernel(x: MatrixData, m: MatrixData, y: MatrixData): void {
+  if (!configured) ensureConfigured();
+  let i = 0;
+  if (engine !== null && x.length >= WASM_MIN_ELEMENTS && sameDtype(x, m) && sameDtype(x, y))
+    i = Math.max(0, engine.map("step", [x, m], y));
+  for (const n = x.length; i < n; i++) y[i] = x[i]! * +(m[i]! > 0);
+}
+
+function sameDtype(a: MatrixData, b: MatrixData): boolean {
+  return a instanceof Float32Array === b instanceof Float32Array;
+}
+
 /** y = max(x, s) elementwise; NaN stays NaN. */
 export function maximumScalar(x: MatrixData, s: number, y: MatrixData): void {
   if (!configured) ensureConfigured();

@@ -8,7 +8,7 @@
  */
 import { Matrix } from "./matrix";
 import { checkMatrix, checkSameDtype, checkSameShape, outMatrix, shapeText } from "./checks";
-import { addRowKernel, axpy, keepWherePositiveKernel, maximumScalar, sumColumnsKernel } from "./kernels";
+import { addRowKernel, axpy, keepWherePositiveKernel, maximumScalar, subtractScaled, sumColumnsKernel, timesStepKernel } from "./kernels";
 
 function binaryChecks(op: string, a: Matrix, b: Matrix): void {
   checkMatrix(op, "a", a);
@@ -131,6 +131,22 @@ export function addScaledInPlace(target: Matrix, x: Matrix, alpha: number): Matr
 }
 
 /**
+ * target −= eta·x, in place: SGD's step θ ← θ − η·g. Each entry is computed exactly as
+ * the loop `target[i] -= eta * x[i]` would (in float64, rounded once where it is
+ * stored), so the dtypes may differ. For float32 this is a little slower than
+ * `addScaledInPlace(target, x, -eta)`, which computes in float32.
+ */
+export function subtractScaledInPlace(target: Matrix, x: Matrix, eta: number): Matrix {
+  const op = "subtractScaledInPlace";
+  checkMatrix(op, "target", target);
+  checkMatrix(op, "x", x);
+  checkSameShape(op, target, x, "target", "x");
+  if (typeof eta !== "number") throw new TypeError(`${op}: eta must be a number (got ${typeof eta}).`);
+  subtractScaled(target.data, x.data, eta);
+  return target;
+}
+
+/**
  * max(a, s) entry by entry, for a number s; `maximum(Z, 0)` is ReLU. NaN entries stay NaN.
  */
 export function maximum(a: Matrix, s: number, out?: Matrix): Matrix {
@@ -153,6 +169,22 @@ export function keepWherePositive(x: Matrix, mask: Matrix, out?: Matrix): Matrix
   checkSameShape(op, x, mask, "x", "mask");
   const c = outMatrix(op, out, x.rows, x.cols, x.dtype);
   keepWherePositiveKernel(x.data, mask.data, c.data);
+  return c;
+}
+
+/**
+ * x ⊙ H(mask): x times the unit step of mask (1 where mask > 0, else 0), entry by entry.
+ * ReLU's backward pass is `timesStep(dA, Z)`. Unlike keepWherePositive it multiplies, as
+ * the textbook formula does: a negative x times 0 is −0, an infinite one NaN.
+ */
+export function timesStep(x: Matrix, mask: Matrix, out?: Matrix): Matrix {
+  const op = "timesStep";
+  checkMatrix(op, "x", x);
+  checkMatrix(op, "mask", mask);
+  checkSameDtype(op, x, mask, "x", "mask");
+  checkSameShape(op, x, mask, "x", "mask");
+  const c = outMatrix(op, out, x.rows, x.cols, x.dtype);
+  timesStepKernel(x.data, mask.data, c.data);
   return c;
 }
 

@@ -16,8 +16,7 @@
  * value stated in its comment; gradient descent never lands exactly there in practice.
  */
 import { Matrix } from "../core/matrix";
-import { keepWherePositive } from "../core/ops";
-import { reluBackwardInto } from "./training-kernels";
+import { keepWherePositive, timesStep } from "../core/ops";
 
 /** What every activation offers to a layer: φ on a matrix, and backprop through φ. */
 export interface Activation {
@@ -111,9 +110,10 @@ export const relu: ElementwiseActivation = withFastReluLoops(
  * ReLU runs on every hidden unit of every sample, and there the generic loop's call per
  * entry and its branch on the sign of z (random, so mispredicted half the time) cost more
  * than the rest of the layer's elementwise work.
- * - forward: "z where z > 0, else 0" is the core's keepWherePositive(Z, Z), a SIMD kernel;
- * - backward: dC/dA ⊙ [Z > 0], a SIMD kernel of lib/nn (see training-kernels.ts for why
- *   not keepWherePositive(dA, Z): it gives +0 where g · 0 is −0 or NaN).
+ * - forward: "z where z > 0, else 0" is the core's keepWherePositive(Z, Z);
+ * - backward: dC/dA ⊙ [Z > 0] is the core's timesStep(dA, Z), which multiplies as the
+ *   loop does (keepWherePositive(dA, Z) would give +0 where g · 0 is −0 or NaN).
+ * Both are SIMD kernels; matrices of mixed dtypes take the generic loops.
  */
 function withFastReluLoops(generic: ElementwiseActivation): ElementwiseActivation {
   return {
@@ -125,8 +125,7 @@ function withFastReluLoops(generic: ElementwiseActivation): ElementwiseActivatio
     backward(Z: Matrix, _A: Matrix, dA: Matrix, out?: Matrix): Matrix {
       sameShape(generic.name, Z, dA, "Z and dC/dA");
       const dZ = target(Z, out);
-      reluBackwardInto(Z, dA, dZ);
-      return dZ;
+      return dA.dtype === Z.dtype && dZ.dtype === Z.dtype ? timesStep(dA, Z, dZ) : generic.backward(Z, _A, dA, dZ);
     },
   };
 }

@@ -12,7 +12,7 @@
  */
 import { checkLearningRate } from "../core/checks";
 import { Matrix } from "../core/matrix";
-import { subtractScaledInPlace } from "./training-kernels";
+import { subtractScaledInPlace } from "../core/ops";
 
 export interface Optimizer {
   readonly name: string;
@@ -63,7 +63,7 @@ export class SGD implements Optimizer {
   }
   step(params: readonly Matrix[], grads: readonly Matrix[]): void {
     checkStep(this.name, params, grads);
-    params.forEach((p, k) => subtractScaledInPlace(p, grads[k], this.learningRate)); // θ ← θ − η g (see training-kernels.ts)
+    params.forEach((p, k) => subtractScaledInPlace(p, grads[k], this.learningRate)); // θ ← θ − η g, as the loop computes it
   }
   reset(): void {}
 }

@@ -14,6 +14,8 @@ import {
   argmaxRows,
   maximum,
   keepWherePositive,
+  subtractScaledInPlace,
+  timesStep,
   linspace,
 } from "../../lib/core";
 
@@ -117,6 +119,21 @@ test("shape and dtype mismatches are reported clearly", () => {
   assert.throws(() => scale(A(), A() as unknown as number), /scale: s must be a number .*hadamard/);
   assert.throws(() => add(A(), B(), Matrix.zeros(2, 3, "float32")), /add: out is float32 but the result is float64/);
   assert.throws(() => apply(A(), 3 as never), /apply: f must be a function/);
+  assert.throws(() => subtractScaledInPlace(A(), Matrix.zeros(1, 3), 1), /subtractScaledInPlace: target is 2×3 but x is 1×3/);
+  assert.throws(() => subtractScaledInPlace(A(), A(), "0.1" as never), /subtractScaledInPlace: eta must be a number/);
+  assert.throws(() => timesStep(A(), A().astype("float32")), /timesStep: x is float64 but mask is float32/);
+});
+
+test("subtractScaledInPlace is SGD's step θ −= η·g; timesStep multiplies by the unit step of the mask", () => {
+  assert.deepEqual(subtractScaledInPlace(A(), B(), 0.5).toArray(), [
+    [-4, -8, -12],
+    [-16, -20, -24],
+  ]);
+  const g = Matrix.fromArray([[2, -3, 4, 5]]);
+  const z = Matrix.fromArray([[1, -1, 0, Number.NaN]]);
+  const out = timesStep(g, z);
+  assert.deepEqual(Array.from(out.data), [2, -0, 0, 0]);
+  assert.ok(Object.is(out.data[1], -0), "a negative gradient times 0 is −0, as the formula gives");
 });
 
 test("maximum (ReLU) and keepWherePositive (its backward pass), small and large, both dtypes", () => {

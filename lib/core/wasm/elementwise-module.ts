@@ -11,9 +11,15 @@
  *
  * Each kernel handles `count` whole vectors (count·L elements, L = 4 for f32, 2 for
  * f64); the caller does the few leftover elements in JavaScript. Signatures:
- *   axpy_T(pt, px, count, alpha)   t += alpha·x
+ *   axpy_T(pt, px, count, alpha)   t += alpha·x         (in T: alpha and each product rounded to T)
+ *   sgd_T(pt, px, count, eta)      t −= eta·x           (in float64, rounded once to T on the store)
  *   max_T(px, py, count, s)        y = max(x, s)        (NaN stays NaN)
  *   keep_T(px, pm, py, count)      y = m > 0 ? x : 0
+ *   step_T(px, pm, py, count)      y = x · (m > 0 ? 1 : 0)   (−0 for a negative x, NaN for an infinite one)
+ * sgd and step give exactly the numbers of the JavaScript loops `t[i] -= eta * x[i]` and
+ * `y[i] = x[i] * +(m[i] > 0)`, which compute in float64 whatever the array's type: the
+ * from-scratch network trains with them so that its weights are those of the loops that
+ * its code reads like, seed for seed. axpy and keep are the faster float32 versions.
  * and two with rows (m rows of n entries; `count` whole vectors per row):
  *   addrow_T(pa, prow, m, n, count)  a[i][·] += row[·] for every row i (bias add)
  *   sumcols_T(pa, pc, m, n, count)   c[·] = Σi a[i][·] (bias gradient), summed in row order
@@ -49,6 +55,54 @@ function axpy(t: ValType): FunctionDef {
     c.v128Store();
   });
   return { name: `axpy_${suffix(t)}`, params: [I32, I32, I32, t], locals: [V128], body: c };
+}
+
+/**
+ * t −= eta·x as JavaScript computes it: in float64 (float32 entries widened exactly),
+ * rounded once where the result is stored. float32: 4 entries per vector, widened two
+ * at a time.
+ */
+function sgdStep(t: ValType): FunctionDef {
+  const c = new Code();
+  const pt = 0,
+    px = 1,
+    count = 2,
+    eta = 3,
+    veta = 4;
+  c.localGet(eta).vSplat(F64).localSet(veta);
+  vectorLoop(c, count, [pt, px], () => {
+    if (t === F64) {
+      c.localGet(pt);
+      c.localGet(pt).v128Load().localGet(veta).localGet(px).v128Load().vMul(F64).vSub(F64);
+      c.v128Store();
+      return;
+    }
+    for (const half of [0, 8]) {
+      c.localGet(pt);
+      c.localGet(pt).v128Load64Zero(half).f64x2PromoteLowF32x4();
+      c.localGet(veta).localGet(px).v128Load64Zero(half).f64x2PromoteLowF32x4().vMul(F64);
+      c.vSub(F64).f32x4DemoteF64x2Zero().v128Store64Lane(half, 0);
+    }
+  });
+  return { name: `sgd_${suffix(t)}`, params: [I32, I32, I32, F64], locals: [V128], body: c };
+}
+
+/** y = x · (m > 0 ? 1 : 0): the gradient times the unit step of m, multiplied as JavaScript does. */
+function timesStep(t: ValType): FunctionDef {
+  const c = new Code();
+  const px = 0,
+    pm = 1,
+    py = 2,
+    count = 3,
+    ones = 4;
+  c.fConst(t, 1).vSplat(t).localSet(ones);
+  vectorLoop(c, count, [px, pm, py], () => {
+    c.localGet(py);
+    c.localGet(px).v128Load();
+    c.localGet(ones).localGet(pm).v128Load().v128Zero().vGt(t).v128And(); // 1 where m > 0, else +0
+    c.vMul(t).v128Store();
+  });
+  return { name: `step_${suffix(t)}`, params: [I32, I32, I32, I32], locals: [V128], body: c };
 }
 
 function maximum(t: ValType): FunctionDef {
@@ -145,13 +199,17 @@ function sumColumns(t: ValType): FunctionDef {
 
 export const elementwiseNames = [
   "axpy_f32",
+  "sgd_f32",
   "max_f32",
   "keep_f32",
+  "step_f32",
   "addrow_f32",
   "sumcols_f32",
   "axpy_f64",
+  "sgd_f64",
   "max_f64",
   "keep_f64",
+  "step_f64",
   "addrow_f64",
   "sumcols_f64",
 ] as const;
@@ -161,13 +219,17 @@ export type ElementwiseName = (typeof elementwiseNames)[number];
 export function elementwiseFunctions(): FunctionDef[] {
   return [
     axpy(F32),
+    sgdStep(F32),
     maximum(F32),
     keepWherePositive(F32),
+    timesStep(F32),
     addRow(F32),
     sumColumns(F32),
     axpy(F64),
+    sgdStep(F64),
     maximum(F64),
     keepWherePositive(F64),
+    timesStep(F64),
     addRow(F64),
     sumColumns(F64),
   ];

@@ -158,7 +158,14 @@ export class Code {
     return t === F32 ? this.op(0x38, ...this.memarg(2, offset)) : this.op(0x39, ...this.memarg(3, offset));
   }
   fConst0(t: ValType): this {
-    return t === F32 ? this.op(0x43, 0, 0, 0, 0) : this.op(0x44, 0, 0, 0, 0, 0, 0, 0, 0);
+    return this.fConst(t, 0);
+  }
+  fConst(t: ValType, value: number): this {
+    const bytes = new Uint8Array(t === F32 ? 4 : 8);
+    const view = new DataView(bytes.buffer);
+    if (t === F32) view.setFloat32(0, value, true);
+    else view.setFloat64(0, value, true);
+    return this.op(t === F32 ? 0x43 : 0x44, ...bytes);
   }
   fAdd(t: ValType): this {
     return this.op(t === F32 ? 0x92 : 0xa0);
@@ -178,6 +185,22 @@ export class Code {
   vLoadSplat(t: ValType, offset = 0): this {
     return t === F32 ? this.simd(0x09, ...this.memarg(2, offset)) : this.simd(0x0a, ...this.memarg(3, offset));
   }
+  /** Loads 8 bytes (two float32) into the low half, zeros in the high half. */
+  v128Load64Zero(offset = 0): this {
+    return this.simd(0x5d, ...this.memarg(3, offset));
+  }
+  /** Stores 8 bytes, the 64-bit lane `lane`. */
+  v128Store64Lane(offset: number, lane: number): this {
+    return this.simd(0x5b, ...this.memarg(3, offset), lane);
+  }
+  /** The two low float32 lanes, widened to float64 (exactly). */
+  f64x2PromoteLowF32x4(): this {
+    return this.simd(0x5f);
+  }
+  /** Two float64 lanes rounded to float32 (to nearest, as a typed array store does) in the low half. */
+  f32x4DemoteF64x2Zero(): this {
+    return this.simd(0x5e);
+  }
   v128Zero(): this {
     return this.simd(0x0c, ...new Array<number>(16).fill(0));
   }
@@ -189,6 +212,9 @@ export class Code {
   }
   vAdd(t: ValType): this {
     return this.simd(t === F32 ? 0xe4 : 0xf0);
+  }
+  vSub(t: ValType): this {
+    return this.simd(t === F32 ? 0xe5 : 0xf1);
   }
   vMax(t: ValType): this {
     return this.simd(t === F32 ? 0xe9 : 0xf5);

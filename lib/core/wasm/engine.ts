@@ -174,10 +174,11 @@ export class WasmEngine {
    * Runs an elementwise kernel over the whole vectors of `inputs` (all of one length and
    * dtype), writing into `out`; returns how many leading elements were done (the caller
    * does the rest), or -1 when the arrays do not fit in the memory.
-   *   "axpy": inputs [t, x], out = t += scalar·x;  "max": [x], out = max(x, scalar);
-   *   "keep": [x, m], out = m > 0 ? x : 0.
+   *   "axpy": inputs [t, x], out = t += scalar·x;  "sgd": [t, x], out = t −= scalar·x;
+   *   "max": [x], out = max(x, scalar);  "keep": [x, m], out = m > 0 ? x : 0;
+   *   "step": [x, m], out = x · (m > 0 ? 1 : 0). (See elementwise-module.ts for the rounding.)
    */
-  map(op: "axpy" | "max" | "keep", inputs: readonly MatrixData[], out: MatrixData, scalar = 0): number {
+  map(op: "axpy" | "sgd" | "max" | "keep" | "step", inputs: readonly MatrixData[], out: MatrixData, scalar = 0): number {
     const f32 = out instanceof Float32Array;
     const es = f32 ? 4 : 8;
     const lanes = 16 / es;
@@ -196,7 +197,7 @@ export class WasmEngine {
     });
     const fn = arena.elementwise[`${op}_${f32 ? "f32" : "f64"}` as ElementwiseName];
     // The result goes over the first input's copy.
-    if (op === "axpy") fn(ptr[0]!, ptr[1]!, count, scalar);
+    if (op === "axpy" || op === "sgd") fn(ptr[0]!, ptr[1]!, count, scalar);
     else if (op === "max") fn(ptr[0]!, ptr[0]!, count, scalar);
     else fn(ptr[0]!, ptr[1]!, ptr[0]!, count);
     out.set(view.subarray(ptr[0]! / es, ptr[0]! / es + len));

@@ -9,7 +9,7 @@ import { Random } from "../../lib/data/random";
 import { Network, SGD, elementwiseActivation, relu } from "../../lib/nn";
 import { inputMatrix } from "../../lib/nn/network-inputs";
 import { allFinite } from "../../lib/nn/network-inputs";
-import { subtractScaledInPlace } from "../../lib/nn/training-kernels";
+import { subtractScaledInPlace } from "../../lib/core";
 
 function randomMatrix(rows: number, cols: number, dtype: DType, rng: Random, scale = 1): Matrix {
   return Matrix.generate(rows, cols, () => rng.normal(0, scale), dtype);
