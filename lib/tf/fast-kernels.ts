@@ -23,7 +23,9 @@
  * - Identity on wasm (shared-identity.ts): the tensors tfjs keeps for the gradients,
  *   shared instead of copied, as the cpu backend already does;
  * - Sum along axis 0 of a matrix (column-sum.ts): the bias gradients, without the
- *   transposed copy the wasm kernel makes first.
+ *   transposed copy the wasm kernel makes first;
+ * - Add and Multiply on cpu (broadcast-arith.ts): the bias add and the optimizer's
+ *   update without the stock kernels' per-element index arithmetic.
  * Everything else stays tfjs's: the model, `fit`, the gradients, the optimizers. Each
  * kernel hands the cases it does not cover to the backend's original kernel.
  *
@@ -40,6 +42,7 @@
  * entry in one fixed order). Tests compare them (test/unit/tf-fused-*.test.ts); `npm
  * run bench -- tfjs` measures `model.fit` with and without them.
  */
+import { binaryArithmetic } from "./broadcast-arith";
 import { columnSum } from "./column-sum";
 import { fastGather } from "./fast-gather";
 import { fastBatchMatMul } from "./fast-matmul";
@@ -48,7 +51,7 @@ import { sharedIdentity } from "./shared-identity";
 import { COVERED_BACKENDS, swapKernel, type CallCount, type KernelFunc, type Tf } from "./kernel-access";
 
 /** The kernels this module can replace. */
-export type FastKernelName = "BatchMatMul" | "_FusedMatMul" | "GatherV2" | "Identity" | "Sum";
+export type FastKernelName = "BatchMatMul" | "_FusedMatMul" | "GatherV2" | "Identity" | "Sum" | "Add" | "Multiply";
 
 const FACTORIES: Record<FastKernelName, (backendName: string, original: KernelFunc, count: CallCount) => KernelFunc> = {
   BatchMatMul: fastBatchMatMul,
@@ -56,6 +59,8 @@ const FACTORIES: Record<FastKernelName, (backendName: string, original: KernelFu
   GatherV2: fastGather,
   Identity: sharedIdentity,
   Sum: columnSum,
+  Add: binaryArithmetic("add"),
+  Multiply: binaryArithmetic("mul"),
 };
 
 export const FAST_KERNEL_NAMES = Object.keys(FACTORIES) as FastKernelName[];
