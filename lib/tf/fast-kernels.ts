@@ -9,9 +9,10 @@
  * loop, on one thread: it has no threads in Node). With those on the library's kernels,
  * the next largest part was not in the model at all: GatherV2, which `fit` uses to take
  * each shuffled mini-batch out of the training set (about 40% of the time at batch 128).
- * What is left is tfjs's own work around each of the ~160 kernel calls of a step (tape,
- * saved tensors, bookkeeping) and the matrix products; the elementwise kernels (Add,
- * Multiply, Sum, Relu and the rest) are a few percent each.
+ * What is left on wasm is tfjs's own work around each of the ~160 kernel calls of a
+ * step (tape, saved tensors, bookkeeping) and the matrix products; the elementwise
+ * kernels (Add, Multiply, Sum, Relu and the rest) are a few percent each. On the cpu
+ * backend, Add and Multiply were then over half of a step.
  *
  * The fix. For those backends, this module registers kernels that run on the library's
  * WebAssembly SIMD code (lib/core), through tfjs's public kernel registry:

@@ -14,6 +14,10 @@
  * relu, no bias or a float32 bias that broadcasts along the rows (shape [n], [1, n] or
  * [1, 1, n], which is how Dense passes it). Everything else (other activations, prelu
  * weights, leakyrelu, biases of other shapes) goes to the backend's own kernel.
+ *
+ * Unlike the stock wasm kernel of tfjs 4.22, it takes a bias of shape [1, n] and adds
+ * the bias to the right entries of a product with a transposed operand (the stock one
+ * adds it to the wrong ones there; Dense layers never ask for that).
  */
 import { addRowKernel, gemm, maximumScalar } from "../core/kernels";
 import { singleProduct } from "./fast-matmul";
