@@ -2,22 +2,15 @@
 // shapes, a single number, and a row against a matrix, each the stock kernel's values
 // bit for bit; the stock kernel for every other broadcast, other dtypes and the wasm
 // backend; and Dense training on cpu with the stock kernels' losses, bit for bit.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { fastKernelsReport, initTensorFlow, restoreStockKernels, seedWeights, useFastKernels } from "../../lib/tf";
+import { stockTensorFlowHooks, type Tf } from "../helpers/tfjs";
+import { fastKernelsReport, restoreStockKernels, seedWeights, useFastKernels } from "../../lib/tf";
 
-type Tf = typeof import("@tensorflow/tfjs");
 type Tensor = import("@tensorflow/tfjs").Tensor;
 let tf: Tf;
 
-before(async () => {
-  process.env.NNCOURSE_TF_BACKEND = "wasm";
-  tf = (await initTensorFlow({ fastKernels: false })).tf;
-});
-after(async () => {
-  restoreStockKernels(tf);
-  await tf.setBackend("wasm");
-});
+stockTensorFlowHooks((loaded) => (tf = loaded));
 
 type Calls = { fast: number; fallback: number };
 

@@ -3,26 +3,23 @@
 // each covered activation, with and without bias, with each transpose; the fallback to
 // the stock kernel for every case not covered; gradients through tf.grads and
 // tf.variableGrads; and Dense models trained and run with both.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { stockTensorFlowHooks, type Tf } from "../helpers/tfjs";
 import { configureKernels, kernelsReady } from "../../lib/core/kernels";
-import { fastKernelsReport, initTensorFlow, restoreStockKernels, seedWeights, useFastKernels, type FastKernelName } from "../../lib/tf";
+import { fastKernelsReport, restoreStockKernels, seedWeights, useFastKernels, type FastKernelName } from "../../lib/tf";
 
-type Tf = typeof import("@tensorflow/tfjs");
 type Tensor = import("@tensorflow/tfjs").Tensor;
 let tf: Tf;
 
 const BACKENDS = ["wasm", "cpu"];
 
-before(async () => {
-  process.env.NNCOURSE_TF_BACKEND = "wasm";
-  tf = (await initTensorFlow({ fastKernels: false })).tf;
-});
-after(async () => {
-  restoreStockKernels(tf);
-  configureKernels();
-  await tf.setBackend("wasm");
-});
+stockTensorFlowHooks(
+  (loaded) => (tf = loaded),
+  () => {
+    configureKernels();
+  },
+);
 
 /** Seeded values in [-1, 1): relu cuts about half of a product's entries. */
 function rand(shape: number[], seed: number): Tensor {

@@ -2,24 +2,17 @@
 // slicing of model.fit, against tfjs's stock kernel on the wasm and cpu backends: the
 // same values bit for bit where it applies, the stock kernel (and its errors) elsewhere,
 // and fit with shuffling giving the same history with either.
-import { before, after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { fastKernelsReport, fitSeeded, initTensorFlow, restoreStockKernels, seedWeights, useFastKernels } from "../../lib/tf";
+import { stockTensorFlowHooks, type Tf } from "../helpers/tfjs";
+import { fastKernelsReport, fitSeeded, restoreStockKernels, seedWeights, useFastKernels } from "../../lib/tf";
 
-type Tf = typeof import("@tensorflow/tfjs");
 type Tensor = import("@tensorflow/tfjs").Tensor;
 let tf: Tf;
 
 const BACKENDS = ["wasm", "cpu"];
 
-before(async () => {
-  process.env.NNCOURSE_TF_BACKEND = "wasm";
-  tf = (await initTensorFlow({ fastKernels: false })).tf;
-});
-after(async () => {
-  restoreStockKernels(tf);
-  await tf.setBackend("wasm");
-});
+stockTensorFlowHooks((loaded) => (tf = loaded));
 
 /** Runs `f` on the stock kernels, then on the library's: both outcomes (value or error message) and the gather calls of the second run. */
 function stockAndFast(f: () => Tensor): {

@@ -3,21 +3,14 @@
 // same values, each tensor readable after the other is disposed, no memory kept after
 // both are, a variable's clone unchanged by assign, the stock kernel for strings and on
 // cpu, and training (whose saved tensors are clones) with the same losses bit for bit.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { fastKernelsReport, initTensorFlow, restoreStockKernels, seedWeights, useFastKernels } from "../../lib/tf";
+import { stockTensorFlowHooks, type Tf } from "../helpers/tfjs";
+import { fastKernelsReport, restoreStockKernels, seedWeights, useFastKernels } from "../../lib/tf";
 
-type Tf = typeof import("@tensorflow/tfjs");
 let tf: Tf;
 
-before(async () => {
-  process.env.NNCOURSE_TF_BACKEND = "wasm";
-  tf = (await initTensorFlow({ fastKernels: false })).tf;
-});
-after(async () => {
-  restoreStockKernels(tf);
-  await tf.setBackend("wasm");
-});
+stockTensorFlowHooks((loaded) => (tf = loaded));
 
 function identityCalls(): { fast: number; fallback: number } {
   return { ...fastKernelsReport().byKernel.Identity };

@@ -2,24 +2,17 @@
 // the bias gradient of a Dense layer, against tfjs's stock kernel on the wasm and cpu
 // backends: each covered axis and keepDims, the fallback for every other reduction,
 // and bias gradients through tf.grads.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { fastKernelsReport, initTensorFlow, restoreStockKernels, useFastKernels } from "../../lib/tf";
+import { stockTensorFlowHooks, type Tf } from "../helpers/tfjs";
+import { fastKernelsReport, restoreStockKernels, useFastKernels } from "../../lib/tf";
 
-type Tf = typeof import("@tensorflow/tfjs");
 type Tensor = import("@tensorflow/tfjs").Tensor;
 let tf: Tf;
 
 const BACKENDS = ["wasm", "cpu"];
 
-before(async () => {
-  process.env.NNCOURSE_TF_BACKEND = "wasm";
-  tf = (await initTensorFlow({ fastKernels: false })).tf;
-});
-after(async () => {
-  restoreStockKernels(tf);
-  await tf.setBackend("wasm");
-});
+stockTensorFlowHooks((loaded) => (tf = loaded));
 
 /** Runs `f` on the stock kernels, then on the library's Sum: both results and the Sum calls of the second run. */
 function stockAndFast<T>(f: () => T): { stock: T; fast: T; calls: { fast: number; fallback: number } } {
