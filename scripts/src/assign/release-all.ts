@@ -5,6 +5,10 @@
  * anywhere stops the release, so the two folders never hold a half-built course.
  * exercises/ and solutions/ are generated: a notebook there that no master produces is
  * removed. With `check`, nothing is written and what differs is returned instead (CI).
+ *
+ * releaseAfterRun does the same after running masters with their solutions through the
+ * kernel (solution-run.ts, `course build --run`): a master whose solution fails its own
+ * tests, or does not compile, stops the release like any other error.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -12,7 +16,9 @@ import { CourseError, EXIT, UsageError } from "../errors";
 import { isMaster } from "../notebook/master";
 import { readNotebook } from "../notebook/read";
 import { serializeNotebook } from "../notebook/write";
+import type { Notebook } from "../notebook/model";
 import { releaseNotebook, type Version } from "./release";
+import { runSolution, type SolutionRun } from "./solution-run";
 import { validateMaster, type Finding } from "./validate";
 
 export interface ReleaseOptions {
@@ -57,6 +63,51 @@ interface Planned {
 }
 
 export function releaseAll(options: ReleaseOptions): ReleaseResult {
+  return finishRelease(planRelease(options), options);
+}
+
+export interface RunOptions {
+  /** Run only these masters (names without .ipynb); all masters when undefined. */
+  only?: readonly string[];
+  /** Called as each master starts and ends its run. */
+  onStart?: (name: string) => void;
+  onEnd?: (name: string, run: SolutionRun) => void;
+}
+
+/** The release, after running the masters with their solutions; what the runs find counts like any finding. */
+export async function releaseAfterRun(options: ReleaseOptions, run: RunOptions = {}): Promise<ReleaseResult> {
+  const plan = planRelease(options);
+  if (!plan.counts.findings.some((f) => f.severity === "error")) {
+    const known = plan.masters.map((m) => m.name);
+    const unknown = (run.only ?? []).filter((name) => !known.includes(name));
+    if (unknown.length > 0) {
+      throw new UsageError(
+        `no master named ${unknown.map((n) => `"${n}"`).join(", ")} in ${plan.show(options.source)}.`,
+        `name one of: ${known.join(", ")}.`,
+      );
+    }
+    for (const master of plan.masters) {
+      if (run.only !== undefined && !run.only.includes(master.name)) continue;
+      run.onStart?.(master.name);
+      const result = await runSolution(master.notebook, plan.show(master.file));
+      run.onEnd?.(master.name, result);
+      plan.counts.findings.push(...result.findings);
+    }
+  }
+  return finishRelease(plan, options);
+}
+
+/** Everything read and checked, nothing written yet. */
+interface Plan {
+  counts: ReleaseCounts;
+  planned: Planned[];
+  folders: Record<Version, string>;
+  /** The masters, in file order, by name without .ipynb. */
+  masters: Array<{ name: string; file: string; notebook: Notebook }>;
+  show: (file: string) => string;
+}
+
+function planRelease(options: ReleaseOptions): Plan {
   const show = options.show ?? ((file: string) => relative(process.cwd(), file) || ".");
   const names = masterFiles(options.source, show);
   const folders: Record<Version, string> = { exercise: join(options.out, "exercises"), solution: join(options.out, "solutions") };
@@ -67,21 +118,23 @@ export function releaseAll(options: ReleaseOptions): ReleaseResult {
   // Read and check every master before writing anything.
   const findings: Finding[] = [];
   const planned: Planned[] = [];
-  let masters = 0;
+  const masters: Plan["masters"] = [];
   for (const name of names) {
     const file = join(options.source, name);
     const notebook = readNotebook(file);
     if (isMaster(notebook)) {
-      masters++;
+      masters.push({ name: name.slice(0, -".ipynb".length), file, notebook });
       findings.push(...validateMaster(notebook, show(file)));
     }
     for (const version of ["exercise", "solution"] as const) {
       planned.push({ file: join(folders[version], name), bytes: serializeNotebook(releaseNotebook(notebook, version)) });
     }
   }
-  const counts: ReleaseCounts = { notebooks: names.length, masters, findings };
-  if (findings.some((f) => f.severity === "error")) return { ...counts, outcome: "invalid" };
+  return { counts: { notebooks: names.length, masters: masters.length, findings }, planned, folders, masters, show };
+}
 
+function finishRelease({ counts, planned, folders }: Plan, options: ReleaseOptions): ReleaseResult {
+  if (counts.findings.some((f) => f.severity === "error")) return { ...counts, outcome: "invalid" };
   const stale = withoutMaster(Object.values(folders), new Set(planned.map((p) => p.file)));
   if (options.check) return { ...counts, outcome: "checked", outOfDate: outOfDate(planned, stale) };
   const written = writeChanged(planned, Object.values(folders));

@@ -2,6 +2,7 @@
  * The checks a master must pass before `course build` releases it (the format itself:
  * notebook/master.ts). Errors stop the build; warnings are printed and it goes on.
  */
+import { COURSE_KERNELSPEC } from "../jupyter/kernelspec";
 import { cellSource } from "../notebook/cells";
 import { isInstructorOnly } from "../notebook/instructor-cells";
 import {
@@ -17,6 +18,7 @@ import {
 } from "../notebook/master";
 import type { Cell, Notebook } from "../notebook/model";
 import { checkPoints } from "./points";
+import { scoreCalls } from "./score-calls";
 
 export interface Finding {
   severity: "error" | "warning";
@@ -49,7 +51,11 @@ export function validateMaster(notebook: Notebook, name: string): Finding[] {
     const master = readCell(cell, index);
     return checkCell(master, firstUse).map((problem) => findingAt(name, master, problem));
   });
-  return [...cellFindings, ...checkPoints(notebook, name)];
+  const notebookFindings = [...kernelspecProblems(notebook), ...timeLimitProblems(notebook)].map((problem) => ({
+    ...problem,
+    notebook: name,
+  }));
+  return [...notebookFindings, ...cellFindings, ...checkPoints(notebook, name)];
 }
 
 /** Every check of one cell, in the order its findings are reported. */
@@ -61,6 +67,7 @@ function checkCell(cell: MasterCell, firstUse: ReadonlyMap<string, number>): Pro
     ...pointsProblems(cell),
     ...gradedByHand(cell),
     ...testCellProblems(cell),
+    ...scoreNeverFinished(cell),
     ...(cell.cell.cell_type === "code" ? markerProblems(cell) : markersInText(cell)),
   ];
 }
@@ -114,6 +121,90 @@ function findingAt(notebook: string, cell: MasterCell, problem: Problem): Findin
     message: problem.message,
     ...(problem.fix ? { fix: problem.fix } : {}),
   };
+}
+
+// ------------------------------------------------------------------ the notebook's metadata
+
+/** The kernelspec a master must carry, as the fix writes it. */
+const KERNELSPEC_JSON = JSON.stringify({ ...COURSE_KERNELSPEC });
+const KERNELSPEC_FIX =
+  `set the notebook's metadata.kernelspec to ${KERNELSPEC_JSON}: open the master in Jupyter, ` +
+  `pick Kernel › Change Kernel › ${COURSE_KERNELSPEC.display_name}, and save.`;
+
+/**
+ * The student version and the solutions carry the master's kernelspec, and Jupyter
+ * starts the kernel it names: a master saved from a Python kernel gives every learner
+ * Python, where each TypeScript cell fails; one without a kernelspec makes Jupyter ask.
+ */
+function kernelspecProblems(notebook: Notebook): Problem[] {
+  const spec = notebook.metadata.kernelspec as Record<string, unknown> | undefined;
+  if (spec === undefined || typeof spec !== "object" || spec === null || Array.isArray(spec)) {
+    return [
+      error("the notebook has no kernelspec: Jupyter asks each learner which kernel to start, and offers Python first.", KERNELSPEC_FIX),
+    ];
+  }
+  if (spec.name !== COURSE_KERNELSPEC.name) {
+    const named = `${JSON.stringify(spec.name)}${typeof spec.display_name === "string" ? ` (${spec.display_name})` : ""}`;
+    return [
+      error(
+        `the notebook's kernelspec is ${named}, not the course's kernel "${COURSE_KERNELSPEC.name}": learners opening the student version get that kernel, and every TypeScript cell fails.`,
+        KERNELSPEC_FIX,
+      ),
+    ];
+  }
+  if (spec.display_name !== COURSE_KERNELSPEC.display_name || spec.language !== COURSE_KERNELSPEC.language) {
+    return [
+      warning(
+        `the kernelspec's display_name or language (${JSON.stringify(spec.display_name)}, ${JSON.stringify(spec.language)}) differ from the kernel's: Jupyter rewrites them when a learner opens the notebook, so an untouched copy counts as changed.`,
+        KERNELSPEC_FIX,
+      ),
+    ];
+  }
+  return [];
+}
+
+/** What `course grade` and `course check` read from metadata.nncourse.time_limits (time-limits.ts). */
+const TIME_LIMIT_KEYS = ["cell_seconds", "notebook_seconds"] as const;
+const TIME_LIMITS_EXAMPLE = '"time_limits": { "cell_seconds": 120, "notebook_seconds": 900 }';
+
+/** Time limits are read when grading: a key spelled wrong would be ignored there without a word. */
+function timeLimitProblems(notebook: Notebook): Problem[] {
+  const nncourse = notebook.metadata.nncourse as Record<string, unknown> | undefined;
+  if (typeof nncourse !== "object" || nncourse === null || nncourse.time_limits === undefined) return [];
+  const limits = nncourse.time_limits;
+  if (typeof limits !== "object" || limits === null || Array.isArray(limits)) {
+    return [
+      error(`metadata.nncourse.time_limits is ${JSON.stringify(limits)}; it must be an object.`, `write e.g. ${TIME_LIMITS_EXAMPLE}.`),
+    ];
+  }
+  const problems: Problem[] = [];
+  for (const [key, value] of Object.entries(limits)) {
+    if (!(TIME_LIMIT_KEYS as readonly string[]).includes(key)) {
+      problems.push(
+        error(
+          `metadata.nncourse.time_limits has the key "${key}", which nothing reads: the limits are ${TIME_LIMIT_KEYS.join(" and ")}.`,
+          `write e.g. ${TIME_LIMITS_EXAMPLE}.`,
+        ),
+      );
+    } else if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+      problems.push(
+        error(
+          `metadata.nncourse.time_limits.${key} is ${JSON.stringify(value)}; it must be a number of seconds above 0.`,
+          `write e.g. ${TIME_LIMITS_EXAMPLE}.`,
+        ),
+      );
+    }
+  }
+  const { cell_seconds: cell, notebook_seconds: whole } = limits as Record<string, unknown>;
+  if (problems.length === 0 && typeof cell === "number" && typeof whole === "number" && cell > whole) {
+    problems.push(
+      warning(
+        `metadata.nncourse.time_limits gives one cell ${cell} s but the whole notebook only ${whole} s.`,
+        "make notebook_seconds at least cell_seconds.",
+      ),
+    );
+  }
+  return problems;
 }
 
 // ------------------------------------------------------------------ the cell's metadata
@@ -204,6 +295,14 @@ function pointsProblems({ kind, nbgrader }: MasterCell): Problem[] {
     if (typeof points !== "number" || !Number.isFinite(points) || points < 0) {
       return [error(`this graded cell has points ${JSON.stringify(points)}; points must be a number ≥ 0.`, 'write e.g. "points": 2.')];
     }
+    if (points === 0 && kind === "test") {
+      return [
+        error(
+          "this test cell is worth 0 points: whatever a learner's code does here, the grade does not change.",
+          'give it the points its exercise is worth, e.g. "points": 1 (checks that should count for nothing go in a cell with grade: false).',
+        ),
+      ];
+    }
     return [];
   }
   if (points !== undefined && points !== 0) {
@@ -238,6 +337,42 @@ function testCellProblems({ kind, cell, nbgrader }: MasterCell): Problem[] {
     problems.push(warning("a test cell that is not locked: it is made read-only in the student version anyway.", "set locked: true."));
   }
   return problems;
+}
+
+/**
+ * `check.score(label)` without a body leaves `score.finish()` to the cell. Forgotten, the
+ * cell emits no grade record, and the grader reads a test without its record as
+ * tampering: every learner 0 points, held for review. Only in the hidden tests, the
+ * learner's copy never shows a result.
+ */
+function scoreNeverFinished({ kind, cell, lines }: MasterCell): Problem[] {
+  if (kind !== "test" || cell.cell_type !== "code") return [];
+  const source = cellSource(cell);
+  const { opened, finished } = scoreCalls(source);
+  if (opened.length === 0) return [];
+  const hidden = regionsOf(source).filter((r) => r.kind === "hidden");
+  const visible = finished.filter((line) => !hidden.some((r) => line > r.begin && line < r.end));
+  const bodyFix = 'or give check.score a body, which finishes by itself: check.score("label", (score) => { score.part(…); }).';
+  const first = opened[0]!;
+  if (finished.length < opened.length) {
+    return [
+      error(
+        `"${lines[first]!.trim()}" opens a score that is never finished: without score.finish() the cell emits no grade record, and the grader marks every submission as tampered with (0 points, held for review).`,
+        `end the test with score.finish(), ${bodyFix}`,
+        first + 1,
+      ),
+    ];
+  }
+  if (visible.length < opened.length) {
+    return [
+      error(
+        "score.finish() is only in the hidden tests: the learner's copy never reports a result for this test.",
+        "move score.finish() after // END HIDDEN TESTS.",
+        first + 1,
+      ),
+    ];
+  }
+  return [];
 }
 
 // ------------------------------------------------------------------ markers and regions

@@ -1,12 +1,12 @@
-import { join, relative, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import { parseCommandArgs } from "../args";
-import { releaseAll, type OutOfDate } from "../assign/release-all";
+import { releaseAfterRun, releaseAll, type OutOfDate } from "../assign/release-all";
 import { formatFinding } from "../assign/validate";
 import type { Command } from "../command";
-import { EXIT } from "../errors";
+import { EXIT, UsageError } from "../errors";
 import { projectRoot } from "../project";
 
-const help = `usage: course build [--check] [--source DIR] [--out DIR] [-q]
+const help = `usage: course build [--check] [--run [--assignment NAME]...] [--source DIR] [--out DIR] [-q]
 
 Makes the student versions and the reference solutions of the course notebooks:
 every notebook in the source folder (default notebooks/) goes to
@@ -28,26 +28,45 @@ Authoring (nbgrader's format, schema version 3):
                "// END HIDDEN TESTS"
   locked cell  { solution: false, grade: false, locked: true, grade_id }
 nbgrader's "### BEGIN SOLUTION" spelling works too. Every master is checked
-first (duplicate grade_ids, missing points, unbalanced or nested markers,
-regions in the wrong kind of cell, ...); any error stops the build and nothing
-is written.
+first (duplicate grade_ids, missing or zero points, unbalanced or nested markers,
+regions in the wrong kind of cell, a kernelspec that is not the course's kernel,
+a check.score(label) never finished, misspelt metadata.nncourse.time_limits,
+...); any error stops the build and nothing is written. docs/instructors.md is
+the guide: a complete master to copy, and the check API.
+
+With --run, each master also runs in the course's kernel with its solutions and
+hidden tests in place, in a scratch folder, before anything is written: a cell
+that does not compile (the kernel's own type check) or throws, or a test cell
+that gives the solution less than full marks or reports no result, stops the
+build, naming the cell. Without --run nothing is run: the build stays fast and
+needs no kernel or datasets (running the course's masters takes minutes).
 
 Options:
   --check          write nothing; exit 1 listing every file in exercises/ or
                    solutions/ that differs from what the build would write
                    (CI runs this)
+  --run            run the masters with their solutions first (see above); the
+                   time limits are those of course check (60 s a cell, 600 s a
+                   notebook) or what a master declares in
+                   metadata.nncourse.time_limits
+  --assignment NAME
+                   with --run: run only this master (its file name without
+                   .ipynb); repeat it for several. Every master is still
+                   checked and built
   --source DIR     the folder of masters (default: notebooks/ of the project)
   --out DIR        the folder that receives exercises/ and solutions/
                    (default: the project folder). With --source and --out an
                    instructor keeps private masters outside the repository.
   -q, --quiet      print only problems
 
-Exit codes: 0 built (or up to date), 1 a master has errors or (--check) a file
-is out of date, 2 wrong command line, 3 the source folder is missing or a
-notebook is not valid JSON/nbformat 4.
+Exit codes: 0 built (or up to date), 1 a master has errors, (--run) its
+solution fails, or (--check) a file is out of date, 2 wrong command line, 3 the
+source folder is missing, a notebook is not valid JSON/nbformat 4, or (--run)
+the kernel is not installed.
 
 Examples:
   course build
+  course build --run --assignment 00-sample-assignment
   course build --check
   course build --source ~/private/masters --out ~/course-release`;
 
@@ -61,6 +80,8 @@ export const buildCommand: Command = {
       argv,
       {
         check: { type: "boolean" },
+        run: { type: "boolean" },
+        assignment: { type: "string", multiple: true },
         source: { type: "string" },
         out: { type: "string" },
         quiet: { type: "boolean", short: "q" },
@@ -72,8 +93,31 @@ export const buildCommand: Command = {
     const quiet = values.quiet === true;
     const show = (file: string) => relative(process.cwd(), file) || ".";
 
+    if (values.assignment !== undefined && values.run !== true) {
+      throw new UsageError("--assignment chooses which masters --run runs; it needs --run.", "add --run, or leave out --assignment.");
+    }
+
     // The release is the assign room's job (assign/release-all.ts); the command prints what it did.
-    const result = releaseAll({ source, out: resolve(values.out ?? root), check: values.check === true, show });
+    // Running is asked for, never the default: the course's masters take minutes in the
+    // kernel (notebook 09 trains on Fashion-MNIST) and need its datasets, while a build
+    // (and CI's --check) must stay a fast, offline reading of the files.
+    const options = { source, out: resolve(values.out ?? root), check: values.check === true, show };
+    const result =
+      values.run === true
+        ? await releaseAfterRun(options, {
+            ...(values.assignment !== undefined ? { only: values.assignment } : {}),
+            onStart: (name) => {
+              if (!quiet) console.log(`running ${name} with its solutions and hidden tests…`);
+            },
+            onEnd: (name, run) => {
+              if (quiet) return;
+              const failed = run.findings.length > 0 ? `; ${run.findings.length} problem(s), listed below` : "";
+              console.log(
+                `ran ${name}: ${run.cellsRun} cells, ${run.testsPassed} test cell(s) at full marks${failed} (${(run.durationMs / 1000).toFixed(1)} s)`,
+              );
+            },
+          })
+        : releaseAll(options);
     for (const warning of result.findings.filter((f) => f.severity === "warning")) console.error(formatFinding(warning));
 
     switch (result.outcome) {
@@ -107,6 +151,12 @@ export const buildCommand: Command = {
           console.log(
             `built ${result.notebooks} notebooks (${result.masters} with exercises): ${result.written.length} written, ${result.upToDate} already up to date.`,
           );
+          const changed = [...new Set(result.written.map((file) => basename(file, ".ipynb")))];
+          if (values.run !== true && changed.length > 0) {
+            console.log(
+              `Not run in the kernel: \`course build --run ${changed.map((name) => `--assignment ${name}`).join(" ")}\` runs what changed with its solutions (type errors, failing tests).`,
+            );
+          }
         }
         return EXIT.ok;
       }
