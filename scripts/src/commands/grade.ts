@@ -6,13 +6,14 @@ import { EXIT, UsageError } from "../errors";
 import { Gradebook } from "../gradebook/gradebook";
 import { gradeAll } from "../grade/grade-all";
 import { DEFAULT_GRADE_LIMITS } from "../grade/grade-one";
+import { loadAssignments } from "../grade/masters";
 import { projectRoot } from "../project";
 import { formatShard, shardGradebookName, type Shard } from "../grade/shard";
 import { parseShardOption } from "../grade/shard-option";
 
 const help = `usage: course grade [SUBMISSIONS_DIR] [--masters DIR] [--gradebook FILE] [-j N]
                     [--force] [--timeout S] [--notebook-timeout S] [--memory MB]
-                    [--output-cap BYTES] [--unsandboxed] [--shard K/N]
+                    [--output-cap BYTES] [--unsandboxed] [--shard K/N] [--assignment NAME]
 
 Grades a folder of submissions against the master notebooks and records the results
 in a SQLite gradebook. SUBMISSIONS_DIR (default: submissions/) may hold
@@ -24,7 +25,8 @@ in a SQLite gradebook. SUBMISSIONS_DIR (default: submissions/) may hold
                                             folder's name (course grade solutions/)
 Files that fit neither layout are reported (and kept in the gradebook's
 rejected_files table); a notebook named after no master is recorded as
-"unknown-assignment"; a file that is not a valid notebook as "invalid".
+"unknown-assignment"; a file that is not a valid notebook as "invalid". The
+folders a notebook run writes (models/, runs/, .ipynb_checkpoints/) are ignored.
 
 For each submission the grader
   - restores the master's read-only and test cells (with the hidden tests) and its
@@ -45,6 +47,9 @@ the next run grades only what is missing or changed.
 
 Options:
   --masters DIR          master notebooks (default: notebooks/ of the project)
+  --assignment NAME      grade only this assignment (a master's file name without
+                         .ipynb, e.g. 00-sample-assignment); the others' files are
+                         left alone
   --gradebook FILE       the gradebook (default: grading/gradebook.sqlite)
   -j, --jobs N           kernels in parallel (default 1)
   --force                regrade submissions already graded with the same file
@@ -79,6 +84,7 @@ sandbox is missing or does not work here (course doctor says why).
 
 Examples:
   course grade submissions/ -j 2
+  course grade solutions/ --assignment 00-sample-assignment   (a master's own solution)
   course grade ~/downloads/lms-export --gradebook grading/week1.sqlite --timeout 10
   course grade submissions/ --shard 2/4          (then: course gradebook merge
                                                   grading/gradebook.shard-*-of-4.sqlite --into all.sqlite)
@@ -91,6 +97,7 @@ export const gradeCommand: Command = {
   async run(argv) {
     const { values, positionals } = parseCommandArgs("grade", argv, {
       masters: { type: "string" },
+      assignment: { type: "string" },
       gradebook: { type: "string" },
       jobs: { type: "string", short: "j" },
       force: { type: "boolean" },
@@ -124,6 +131,8 @@ export const gradeCommand: Command = {
       ...(values.scratch !== undefined ? { scratchMb: intOption("grade", "scratch", values.scratch, 1)! } : {}),
       ...(values["output-cap"] !== undefined ? { outputCapBytes: intOption("grade", "output-cap", values["output-cap"], 1024)! } : {}),
     };
+    const mastersDir = path.resolve(values.masters ?? path.join(root, "notebooks"));
+    const assignment = values.assignment === undefined ? undefined : knownAssignment(values.assignment, mastersDir);
     const shard = values.shard === undefined ? undefined : parseShardOption(values.shard, process.env);
     const gradebook = Gradebook.open(gradebookFile(values.gradebook, root, shard));
     try {
@@ -131,7 +140,8 @@ export const gradeCommand: Command = {
       if (shard !== undefined) console.log(`shard ${formatShard(shard)} (K from ${shard.from}); gradebook: ${shownPath(gradebook.file)}`);
       const summary = await gradeAll({
         submissionsDir: path.resolve(positionals[0] ?? "submissions"),
-        mastersDir: path.resolve(values.masters ?? path.join(root, "notebooks")),
+        mastersDir,
+        ...(assignment !== undefined ? { assignment } : {}),
         projectRoot: root,
         gradebook,
         jobs: intOption("grade", "jobs", values.jobs) ?? 1,
@@ -161,6 +171,17 @@ export const gradeCommand: Command = {
     }
   },
 };
+
+/** --assignment names a master (its file name, ".ipynb" optional), checked before the gradebook is opened. */
+function knownAssignment(given: string, mastersDir: string): string {
+  const name = given.replace(/\.ipynb$/, "");
+  const names = [...loadAssignments(mastersDir).keys()];
+  if (names.includes(name)) return name;
+  throw new UsageError(
+    `there is no assignment "${name}" among the masters in ${shownPath(mastersDir)}.`,
+    `name one of: ${names.join(", ")}.`,
+  );
+}
 
 /**
  * The gradebook file: --gradebook, or grading/gradebook.sqlite. A shard writes a file of

@@ -19,7 +19,7 @@ import { gradeSubmission, type GradeContext, type GradeLimits } from "./grade-on
 import { loadAssignments } from "./masters";
 import { describeOutcome, graderFailed, startOutcome, type SubmissionOutcome } from "./outcome";
 import { GradingSandbox, type SandboxKind } from "../sandbox/sandbox";
-import { discoverSubmissions, type Discovery, type SubmissionFile } from "./submissions";
+import { discoverSubmissions, narrowForRun, type Discovery, type SubmissionFile } from "./submissions";
 import { claimShard } from "../gradebook/shard-record";
 import { formatShard, shareOf, submissionKey, type Shard } from "./shard";
 
@@ -35,6 +35,8 @@ export interface GradeRunOptions {
   sandbox: SandboxKind;
   /** The gradebook's file, kept out of every kernel's sight like the masters and submissions. */
   gradebookFile: string;
+  /** Grade only this assignment's submissions (a master's name; undefined: every assignment). */
+  assignment?: string;
   /** Grade only this shard's share of the submissions (undefined: all of them). */
   shard?: Shard;
   /** Called with each line of progress. */
@@ -67,7 +69,7 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
   const assignments = loadAssignments(options.mastersDir);
   // Before anything is stored: a gradebook holds one shard, or one unsharded run.
   claimShard(options.gradebook, options.shard, new Map([...assignments].map(([name, a]) => [name, a.sha256])));
-  const found = discoverSubmissions(options.submissionsDir, [...assignments.keys()]);
+  const found = narrowForRun(discoverSubmissions(options.submissionsDir, [...assignments.keys()]), options.assignment);
   const discovery = options.shard === undefined ? { ...found, otherShards: 0 } : shardShare(found, options.shard);
   const summary: GradeRunSummary = {
     graded: 0,

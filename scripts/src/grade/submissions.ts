@@ -99,3 +99,28 @@ export function matchFlat(fileName: string, assignmentNames: readonly string[]):
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+/** The folders running a course notebook writes beside it: saved models, checkpoints and run logs (notebooks 11 and 12). */
+const RUN_OUTPUT_FOLDERS = new Set(["models", "runs"]);
+
+/**
+ * What a grading run takes from a discovery. The folders a notebook run writes
+ * (models/ and runs/, beside the notebooks of `course grade solutions/` or inside a
+ * student's folder) are not submissions: their files are left out, not reported as
+ * rejected (".ipynb_checkpoints" and other hidden folders never get this far). A
+ * notebook found in such a folder is still kept and reported as usual. With `only` (a
+ * master's name: `course grade --assignment NAME`), the submissions of every other
+ * assignment are left out too; files that fit no layout are still reported, since one
+ * of them may be a misnamed copy of that assignment.
+ */
+export function narrowForRun(found: Discovery, only?: string): Discovery {
+  const inRunOutput = (relative: string) => {
+    if (relative.endsWith(".ipynb")) return false;
+    return relative.split(/[\\/]/).some((part) => RUN_OUTPUT_FOLDERS.has(part));
+  };
+  return {
+    ...found,
+    submissions: only === undefined ? found.submissions : found.submissions.filter((s) => s.assignment === only),
+    unrecognized: found.unrecognized.filter((file) => !inRunOutput(file.relative)),
+  };
+}
