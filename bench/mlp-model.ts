@@ -15,6 +15,8 @@ import {
   matmulTransB,
   maximum,
   keepWherePositive,
+  residentCopy,
+  residentZeros,
   sumColumns,
   type DType,
 } from "../lib/core";
@@ -65,8 +67,9 @@ export class BenchMlp {
         nOut = sizes[l + 1]!;
       // He-uniform initialization: variance 2/nIn suits ReLU.
       const limit = Math.sqrt(6 / nIn);
-      const W = Matrix.generate(nIn, nOut, () => (2 * rand() - 1) * limit, dtype);
-      this.layers.push({ W, b: Matrix.zeros(1, nOut, dtype), dW: Matrix.zeros(nIn, nOut, dtype), db: Matrix.zeros(1, nOut, dtype) });
+      // Resident matrices (lib/core/resident.ts): the kernels work on them without copies.
+      const W = residentCopy(Matrix.generate(nIn, nOut, () => (2 * rand() - 1) * limit, dtype));
+      this.layers.push({ W, b: residentZeros(1, nOut, dtype), dW: residentZeros(nIn, nOut, dtype), db: residentZeros(1, nOut, dtype) });
     }
   }
 
@@ -75,9 +78,9 @@ export class BenchMlp {
     if (!bufs) {
       const s = this.sizes;
       bufs = {
-        X: Matrix.zeros(batch, s[0]!, this.dtype),
-        Z: s.slice(1).map((n) => Matrix.zeros(batch, n, this.dtype)),
-        dZ: s.slice(1).map((n) => Matrix.zeros(batch, n, this.dtype)),
+        X: residentZeros(batch, s[0]!, this.dtype),
+        Z: s.slice(1).map((n) => residentZeros(batch, n, this.dtype)),
+        dZ: s.slice(1).map((n) => residentZeros(batch, n, this.dtype)),
       };
       this.buffers.set(batch, bufs);
     }

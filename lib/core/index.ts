@@ -22,5 +22,6 @@ export {
   timesStep,
 } from "./ops";
 export { linspace } from "./linspace";
+export { residentZeros, residentCopy } from "./resident";
 export { checkLearningRate } from "./checks";
 export { configureKernels, kernelInfo, kernelsReady, relaxedSimdAvailable, type KernelOptions, type KernelInfo } from "./kernels";

@@ -180,6 +180,16 @@ export async function kernelsReady(timeoutMs = 5000): Promise<KernelInfo> {
   return kernelInfo();
 }
 
+/**
+ * A zeroed array of `length` numbers in the wasm kernels' shared memory, which products
+ * and elementwise kernels use in place (see wasm/engine.ts); null on the JavaScript
+ * kernels, without SharedArrayBuffer, or when that memory is full.
+ */
+export function residentArray(f32: boolean, length: number): MatrixData | null {
+  if (!configured) ensureConfigured();
+  return engine?.residentArray(f32, length) ?? null;
+}
+
 /** C (m×n) = op(A)·op(B) with inner size k; c is overwritten. */
 export function gemm(variant: GemmVariant, a: MatrixData, b: MatrixData, c: MatrixData, m: number, n: number, k: number): void {
   if (!configured) ensureConfigured();

@@ -16,12 +16,20 @@
  * word (another thread may be reading it), about 12 GB/s against 35 GB/s for ordinary
  * memory on the machine this was measured on; the SGD update alone copies three
  * weight-sized arrays per step.
+ *
+ * Resident matrices. The shared arena also holds matrices that live there (heap.ts):
+ * `residentZeros` makes one, and the library's training loops keep their weights and
+ * buffers in them. A product or an elementwise kernel whose operands are all resident
+ * runs on them in place: no copy in, no copy out, which is most of what a training
+ * step spends outside the kernels once they are fast. Any other operand is copied into
+ * a scratch block of the same heap for the call.
  */
 import type { MatrixData } from "../matrix";
 import { defaultTiles, gemmModuleBytes, kernelNames, relaxedTiles, type KernelName, type TileConfig } from "./gemm-module";
 import { HelperThreads } from "./threads";
 import { elementwiseNames, type ElementwiseName } from "./elementwise-module";
 import { webAssembly, type WasmMemory, type WasmModule } from "./webassembly-api";
+import { Heap } from "./heap";
 
 const PAGE = 65536;
 /** A memory grows up to this many pages (1 GiB); larger products use the JS kernels. */
@@ -73,7 +81,7 @@ class Arena {
     this.refreshViews();
   }
 
-  private refreshViews(): void {
+  refreshViews(): void {
     if (this.f32.buffer !== this.memory.buffer || this.f32.length * 4 !== this.memory.buffer.byteLength) {
       this.f32 = new Float32Array(this.memory.buffer);
       this.f64 = new Float64Array(this.memory.buffer);
@@ -103,8 +111,12 @@ export class WasmEngine {
   private readonly tiles: TileConfig;
   /** Ordinary memory: elementwise kernels and products this thread does alone. */
   private readonly local: Arena;
-  /** Shared memory for products split with the helpers; made with the helpers. */
-  private shared: Arena | null = null;
+  /** Shared memory: resident matrices and products split with the helpers (null without SharedArrayBuffer). */
+  private readonly shared: Arena | null;
+  /** The blocks of the shared memory. */
+  private readonly heap: Heap | null;
+  /** Where each resident array made here starts in the shared memory. */
+  private readonly residents = new WeakMap<MatrixData, number>();
   private helpers: HelperThreads | null = null;
   private helperCount: number;
 
@@ -115,6 +127,8 @@ export class WasmEngine {
     this.tiles = options.tiles ?? (this.relaxedSimd ? relaxedTiles : defaultTiles);
     this.local = new Arena(false, this.tiles, this.relaxedSimd);
     const canShare = typeof SharedArrayBuffer === "function";
+    this.shared = canShare ? new Arena(true, this.tiles, this.relaxedSimd) : null;
+    this.heap = this.shared ? new Heap(this.shared.memory, 64, MAX_PAGES) : null;
     this.helperCount = canShare ? Math.max(0, Math.floor(options.threads) - 1) : 0;
   }
 
@@ -124,29 +138,101 @@ export class WasmEngine {
   }
 
   /**
+   * A zeroed array of `length` entries in the shared memory (a resident matrix's data),
+   * freed when it is garbage collected; null where there is no shared memory or it is full.
+   */
+  residentArray(f32: boolean, length: number): MatrixData | null {
+    if (this.heap === null || this.shared === null) return null;
+    const bytes = length * (f32 ? 4 : 8);
+    const offset = this.heap.allocate(bytes);
+    if (offset < 0) return null;
+    const buffer = this.shared.memory.buffer;
+    const data = f32 ? new Float32Array(buffer, offset, length) : new Float64Array(buffer, offset, length);
+    data.fill(0); // a reused block still holds an earlier matrix's numbers
+    this.heap.releaseWhenCollected(data, offset, bytes);
+    this.residents.set(data, offset);
+    return data;
+  }
+
+  /** Where `x` starts in the shared memory if it is a resident array of this engine, else -1. */
+  private residentOffset(x: MatrixData): number {
+    return this.residents.get(x) ?? -1;
+  }
+
+  /**
    * C (m×n) = op(A)·op(B) with inner size k. Returns false when the product is too large
    * for the module's memory (the caller then uses another kernel).
    */
   gemm(variant: Variant, a: MatrixData, b: MatrixData, c: MatrixData, m: number, n: number, k: number): boolean {
     const f32 = a instanceof Float32Array;
+    const name = `${variant}_${f32 ? "f32" : "f64"}` as KernelName;
+    const split = this.helperCount > 0 && m * n * k >= SPLIT_MIN_WORK && this.startHelpers();
+    const resident = this.residentOffset(a) >= 0 || this.residentOffset(b) >= 0 || this.residentOffset(c) >= 0;
+    if (split || resident) return this.gemmShared(name, a, b, c, m, n, k, split);
     const es = f32 ? 4 : 8;
     const align = (x: number) => (x + 63) & ~63;
     const pa = 64;
     const pb = align(pa + a.length * es);
     const pc = align(pb + b.length * es);
-    const end = pc + m * n * es;
-    const name = `${variant}_${f32 ? "f32" : "f64"}` as KernelName;
-    const split = this.helperCount > 0 && m * n * k >= SPLIT_MIN_WORK && this.startHelpers();
-    const arena = split ? this.shared! : this.local;
-    if (!arena.reserve(end)) return false;
-    if (split) this.helpers!.quiesce();
+    const arena = this.local;
+    if (!arena.reserve(pc + m * n * es)) return false;
     const view = arena.view(f32);
     view.set(a, pa / es);
     view.set(b, pb / es);
-    if (split) this.runShared(name, pa, pb, pc, m, n, k, f32);
-    else arena.kernels[name](pa, pb, pc, m, n, k, 0, m, 0, n);
+    arena.kernels[name](pa, pb, pc, m, n, k, 0, m, 0, n);
     c.set(view.subarray(pc / es, pc / es + m * n));
     return true;
+  }
+
+  /**
+   * A product in the shared memory: resident operands in place, others copied into
+   * scratch blocks for the call; on this thread alone or split with the helpers.
+   */
+  private gemmShared(
+    name: KernelName,
+    a: MatrixData,
+    b: MatrixData,
+    c: MatrixData,
+    m: number,
+    n: number,
+    k: number,
+    split: boolean,
+  ): boolean {
+    const arena = this.shared!;
+    const f32 = a instanceof Float32Array;
+    const es = f32 ? 4 : 8;
+    this.helpers?.quiesce();
+    const scratch: { offset: number; bytes: number }[] = [];
+    /** x's address in the shared memory: its own if resident, else a scratch copy (copied in when `copyIn`). */
+    const place = (x: MatrixData, copyIn: boolean): number => {
+      const own = this.residentOffset(x);
+      if (own >= 0) return own;
+      const bytes = x.length * es;
+      const offset = this.heap!.allocate(bytes);
+      if (offset < 0) return -1;
+      scratch.push({ offset, bytes });
+      if (copyIn) {
+        arena.refreshViews();
+        arena.view(f32).set(x, offset / es);
+      }
+      return offset;
+    };
+    try {
+      const pa = place(a, true);
+      const pb = pa < 0 ? -1 : place(b, true);
+      const cLength = m * n;
+      const pc = pb < 0 ? -1 : place(c.length === cLength ? c : c.subarray(0, cLength), false);
+      if (pc < 0) return false;
+      if (split) this.runShared(name, pa, pb, pc, m, n, k, f32);
+      else arena.kernels[name](pa, pb, pc, m, n, k, 0, m, 0, n);
+      if (this.residentOffset(c) < 0) {
+        arena.refreshViews();
+        c.set(arena.view(f32).subarray(pc / es, pc / es + cLength));
+      }
+      return true;
+    } finally {
+      for (const block of scratch) this.heap!.release(block);
+    }
   }
 
   /** Runs a product that is in the shared arena on this thread and the helpers. */
@@ -185,6 +271,16 @@ export class WasmEngine {
     const count = Math.floor(out.length / lanes);
     const len = count * lanes;
     if (count === 0) return 0;
+    const at = [...inputs, out].map((x) => this.residentOffset(x));
+    if (at.every((p) => p >= 0)) {
+      // All resident: in place, no copies.
+      this.helpers?.quiesce();
+      const fn = this.shared!.elementwise[`${op}_${f32 ? "f32" : "f64"}` as ElementwiseName];
+      if (op === "axpy" || op === "sgd") fn(at[0]!, at[1]!, count, scalar);
+      else if (op === "max") fn(at[0]!, at[1]!, count, scalar);
+      else fn(at[0]!, at[1]!, at[2]!, count);
+      return len;
+    }
     const stride = (len * es + 63) & ~63;
     const base = 64;
     const arena = this.local;
@@ -216,6 +312,17 @@ export class WasmEngine {
     const lanes = 16 / es;
     const count = Math.floor(n / lanes);
     if (count === 0 || m === 0) return 0;
+    const at = [a, out, ...(row ? [row] : [])].map((x) => this.residentOffset(x));
+    if (at.every((p) => p >= 0)) {
+      // All resident: in place, no copies (addrow adds into out, so out starts as a copy of a).
+      this.helpers?.quiesce();
+      const fn = this.shared!.elementwise[`${op}_${f32 ? "f32" : "f64"}` as ElementwiseName];
+      if (op === "addrow") {
+        if (out !== a) out.set(a.length === m * n ? a : a.subarray(0, m * n));
+        fn(at[1]!, at[2]!, m, n, count);
+      } else fn(at[0]!, at[1]!, m, n, count);
+      return count * lanes;
+    }
     const pa = 64;
     const pr = (pa + a.length * es + 63) & ~63;
     const end = pr + n * es;
@@ -240,8 +347,7 @@ export class WasmEngine {
     if (this.helperCount === 0) return false;
     if (this.helpers === null) {
       try {
-        this.shared ??= new Arena(true, this.tiles, this.relaxedSimd);
-        this.helpers = new HelperThreads(this.shared.module, this.shared.memory, kernelNames, this.helperCount);
+        this.helpers = new HelperThreads(this.shared!.module, this.shared!.memory, kernelNames, this.helperCount);
       } catch {
         this.helperCount = 0;
         return false;
@@ -252,6 +358,7 @@ export class WasmEngine {
 
   /** Stops helper threads and lets the memory go. */
   dispose(): void {
+    this.heap?.dispose();
     this.helpers?.terminate();
     this.helpers = null;
     this.helperCount = 0;
