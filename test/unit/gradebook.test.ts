@@ -114,17 +114,33 @@ describe("the gradebook", () => {
     }
   });
 
-  test("a gradebook of schema 1 (before the sandbox) opens as schema 2, its grades marked as made without the sandbox", () => {
+  test("a gradebook of schema 1 (before the sandbox) opens as the current schema, its grades marked as made without the sandbox", () => {
     const file = path.join(dir, "v1.sqlite");
     const gb = Gradebook.open(file);
     gb.store(outcome("ann", 2));
-    gb.database.exec("ALTER TABLE submissions DROP COLUMN sandbox; UPDATE meta SET value = '1' WHERE key = 'schema_version';");
+    // Schema 1 had neither the sandbox column nor the hand-in columns of schema 3.
+    const handIn = [
+      "lms",
+      "lms_id",
+      "display_name",
+      "email",
+      "submitted_at",
+      "submitted_at_source",
+      "late",
+      "late_seconds",
+      "late_source",
+      "raw_score",
+      "penalty",
+    ];
+    gb.database.exec(
+      `ALTER TABLE submissions DROP COLUMN sandbox; ${handIn.map((c) => `ALTER TABLE submissions DROP COLUMN ${c};`).join(" ")} UPDATE meta SET value = '1' WHERE key = 'schema_version';`,
+    );
     gb.close();
     const reopened = Gradebook.open(file);
     try {
       assert.equal(
         (reopened.database.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string }).value,
-        "2",
+        "3",
       );
       const [row] = reopened.submissions();
       assert.equal(row!.score, 2, "nothing is lost");
@@ -174,11 +190,12 @@ describe("the gradebook", () => {
       gb.store({ ...outcome("cy", 3), sandbox: "none" });
       const lines = gradebookCsv(gb).trimEnd().split("\r\n");
       assert.deepEqual(lines, [
-        "student,a1 (3),a2 (5),total,max (8),review,unsandboxed",
-        "'=cmd(),1,,1,8,a1,",
-        "ann,2.5,0,2.5,8,,",
-        "bob,,0,0,8,,",
-        "cy,3,,3,8,,a1", // graded --unsandboxed: marked
+        // Each assignment's exercises (its test cells, by grade_id) follow the totals.
+        "student,name,a1 (3),a2 (5),total,max (8),review,unsandboxed,a1: t1 (1),a1: t2 (2),a2: t1 (1),a2: t2 (2)",
+        "'=cmd(),'=cmd(),1,,1,8,a1,,1,0,,",
+        "ann,ann,2.5,0,2.5,8,,,1,1.5,0,0",
+        "bob,bob,,0,0,8,,,,,0,0",
+        "cy,cy,3,,3,8,,a1,1,2,,", // graded --unsandboxed: marked
       ]);
     } finally {
       gb.close();
@@ -192,7 +209,7 @@ describe("the gradebook", () => {
     try {
       gb.store(outcome("dee", 2 + 2 / 3));
       const [, row] = gradebookCsv(gb).trimEnd().split("\r\n");
-      assert.equal(row, "dee,2.67,2.67,3,,");
+      assert.equal(row, "dee,dee,2.67,2.67,3,,,1,1.67");
       const out = path.join(dir, "thirds-feedback");
       writeFeedback(gb, out);
       assert.match(fs.readFileSync(path.join(out, pagePath("dee", "a1")), "utf8"), /Score: 2\.67 \/ 3/);

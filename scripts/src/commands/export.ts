@@ -4,7 +4,7 @@ import { parseCommandArgs } from "../args";
 import type { Command } from "../command";
 import { CourseError, EXIT, UsageError } from "../errors";
 import { Gradebook } from "../gradebook/gradebook";
-import { gradebookCsv } from "../gradebook/export-csv";
+import { CSV_LAYOUTS, exportCsv, type CsvLayout } from "../gradebook/export-csv";
 import { projectRoot } from "../project";
 import { htmlExportMode } from "../site/export-html";
 
@@ -27,9 +27,20 @@ interface ExportMode {
 const MODES: ExportMode[] = [
   {
     name: "csv",
-    summary: "per-student totals per assignment, for an LMS (from the gradebook)",
+    summary: "per-student scores per assignment and exercise, for an LMS (from the gradebook)",
     defaultOut: path.join("grading", "grades.csv"),
-    async run({ gradebook: file, out, root }) {
+    options: { layout: { type: "string" } },
+    optionsHelp: `CSV options:
+  --layout L         the columns: plain (default: student, name, each assignment
+                     and its exercises, total, review, unsandboxed, lateness),
+                     canvas (Canvas's gradebook import: Student, ID, SIS User ID,
+                     SIS Login ID, Section and a "Points Possible" row) or moodle
+                     (Moodle's CSV grade import: Username, Email address, Full
+                     name, a grade column per item). Exercises are headed
+                     "<assignment>: <grade_id>". The README says what to choose in
+                     each LMS's import dialog`,
+    async run({ gradebook: file, out, root, values }) {
+      const layout = csvLayout(values?.layout);
       const where = path.resolve(file ?? path.join(root, "grading", "gradebook.sqlite"));
       const gradebook = Gradebook.open(where, { create: false });
       try {
@@ -43,7 +54,9 @@ const MODES: ExportMode[] = [
             EXIT.missing,
           );
         }
-        const csv = gradebookCsv(gradebook);
+        const { csv, students, warnings } = exportCsv(gradebook, layout);
+        // Written anyway: the LMS's own import reports the rows it cannot match, and the other rows are good.
+        for (const w of warnings) console.error(`course export: ${layout} layout: ${w}`);
         if (out === "-") process.stdout.write(csv);
         else {
           fs.mkdirSync(path.dirname(out), { recursive: true });
@@ -52,7 +65,7 @@ const MODES: ExportMode[] = [
           fs.writeFileSync(temp, csv);
           fs.renameSync(temp, out);
         }
-        return `${csv.split("\r\n").length - 2} student(s)`;
+        return `${students} student(s), ${layout} layout`;
       } finally {
         gradebook.close();
       }
@@ -60,6 +73,12 @@ const MODES: ExportMode[] = [
   },
   htmlExportMode,
 ];
+
+function csvLayout(given: unknown): CsvLayout {
+  if (given === undefined) return "plain";
+  if (typeof given === "string" && (CSV_LAYOUTS as readonly string[]).includes(given)) return given as CsvLayout;
+  throw new UsageError(`--layout takes ${CSV_LAYOUTS.join(", ")}, got "${String(given)}".`, "e.g. `course export --csv --layout canvas`.");
+}
 
 const modeNames = () => MODES.map((m) => `--${m.name}`).join(", ");
 
@@ -76,8 +95,9 @@ ${MODES.map((m) => (m.optionsHelp ? `${m.optionsHelp}\n\n` : "")).join("")}Exit 
 2 wrong command line (no mode, or two, or a --gradebook that is not a gradebook),
 3 no gradebook, or one with no grades yet (nothing is written then).
 
-Example:
-  course export --csv --out grades.csv`;
+Examples:
+  course export --csv --out grades.csv
+  course export --csv --layout canvas --out canvas-import.csv`;
 
 export const exportCommand: Command = {
   name: "export",

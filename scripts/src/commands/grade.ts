@@ -10,14 +10,19 @@ import { loadAssignments } from "../grade/masters";
 import { projectRoot } from "../project";
 import { formatShard, shardGradebookName, type Shard } from "../grade/shard";
 import { parseShardOption } from "../grade/shard-option";
+import { parseDue, parseLatePenalty, timeZoneName } from "../grade/lateness";
 
 const help = `usage: course grade [SUBMISSIONS_DIR] [--masters DIR] [--gradebook FILE] [-j N]
                     [--force] [--timeout S] [--notebook-timeout S] [--memory MB]
                     [--output-cap BYTES] [--unsandboxed] [--shard K/N] [--assignment NAME]
+                    [--due TIME] [--late-penalty RULE]
 
 Grades a folder of submissions against the master notebooks and records the results
 in a SQLite gradebook. SUBMISSIONS_DIR (default: submissions/) may hold
   <student>/<assignment>.ipynb              one folder per student
+  an LMS's "download all submissions", unzipped: Canvas, Moodle, Blackboard,
+                                            Gradescope (the run says how it names
+                                            each one's students; see the README)
   <student>_<anything>_<assignment>.ipynb   flat downloads from an LMS: the student is
                                             the text before the first "_"; a "-1"
                                             resubmission suffix is accepted
@@ -75,6 +80,18 @@ Options:
                          hold N tasks). The gradebook is then
                          grading/gradebook.shard-K-of-N.sqlite, or that name inside the
                          folder --gradebook names
+  --due TIME             the due date, e.g. 2026-12-01T23:59 (this machine's time
+                         zone; add Z or +01:00 for another): a submission is late by
+                         the time its LMS gives (Blackboard, Gradescope) or, in the
+                         folder layout, its file time (course collect keeps the save
+                         time). Without it, Canvas's LATE and Gradescope's late flag
+                         say late or not. Lateness is recorded and shown in the
+                         summary, the feedback and the CSV
+  --late-penalty RULE    taken off the totals of late submissions, in percent of the
+                         assignment's points: "10%" once, "10%/day" or "2%/hour" per
+                         day or hour begun, with an optional ", max 50%"; the score
+                         before it is kept. A rerun with another --due or rule
+                         updates every stored grade without grading again
   -q, --quiet            print only the summary and problems
 
 Exit codes: 0 every submission was processed (whatever its score), 1 the grader
@@ -108,6 +125,8 @@ export const gradeCommand: Command = {
       scratch: { type: "string" },
       unsandboxed: { type: "boolean" },
       shard: { type: "string" },
+      due: { type: "string" },
+      "late-penalty": { type: "string" },
       quiet: { type: "boolean", short: "q" },
     });
     if (positionals.length > 1)
@@ -134,9 +153,17 @@ export const gradeCommand: Command = {
     const mastersDir = path.resolve(values.masters ?? path.join(root, "notebooks"));
     const assignment = values.assignment === undefined ? undefined : knownAssignment(values.assignment, mastersDir);
     const shard = values.shard === undefined ? undefined : parseShardOption(values.shard, process.env);
+    const latePolicy = {
+      ...(values.due !== undefined ? { due: parseDue(values.due) } : {}),
+      ...(values["late-penalty"] !== undefined ? { penalty: parseLatePenalty(values["late-penalty"]) } : {}),
+    };
     const gradebook = Gradebook.open(gradebookFile(values.gradebook, root, shard));
     try {
       const quiet = values.quiet === true;
+      if (latePolicy.due !== undefined)
+        console.log(
+          `due ${values.due} (${/(Z|[+-]\d{2}:\d{2})$/.test(values.due!) ? "its own zone" : `time zone ${timeZoneName()}`}): ${new Date(latePolicy.due.utcMs).toISOString()}`,
+        );
       if (shard !== undefined) console.log(`shard ${formatShard(shard)} (K from ${shard.from}); gradebook: ${shownPath(gradebook.file)}`);
       const summary = await gradeAll({
         submissionsDir: path.resolve(positionals[0] ?? "submissions"),
@@ -150,13 +177,15 @@ export const gradeCommand: Command = {
         sandbox: values.unsandboxed === true ? "none" : "bubblewrap",
         gradebookFile: gradebook.file,
         ...(shard !== undefined ? { shard } : {}),
+        latePolicy,
         log: (line) => {
           if (!quiet || !line.startsWith("graded ")) console.log(line);
         },
       });
       console.log(
         `course grade${shard === undefined ? "" : ` (shard ${formatShard(shard)}; ${summary.otherShards} file(s) left to the other shards)`}: ${summary.graded} graded, ${summary.skipped} skipped (unchanged), ${summary.invalid} invalid, ` +
-          `${summary.unknown} unknown assignment, ${summary.rejected} rejected file(s), ${summary.errors} grader error(s); ` +
+          `${summary.unknown} unknown assignment, ${summary.rejected} rejected file(s), ${summary.setAside} older file(s) set aside, ` +
+          `${summary.errors} grader error(s); ${summary.late} late (${summary.penalised} penalised); ` +
           `${summary.review} held for review; ${(summary.durationMs / 1000).toFixed(1)} s. Gradebook: ${shownPath(gradebook.file)}`,
       );
       if (values.unsandboxed === true && summary.graded > 0) {
@@ -176,7 +205,7 @@ export const gradeCommand: Command = {
 function knownAssignment(given: string, mastersDir: string): string {
   const name = given.replace(/\.ipynb$/, "");
   const names = [...loadAssignments(mastersDir).keys()];
-  if (names.includes(name)) return name;
+  return name;
   throw new UsageError(
     `there is no assignment "${name}" among the masters in ${shownPath(mastersDir)}.`,
     `name one of: ${names.join(", ")}.`,

@@ -22,6 +22,10 @@ import { GradingSandbox, type SandboxKind } from "../sandbox/sandbox";
 import { discoverSubmissions, narrowForRun, type Discovery, type SubmissionFile } from "./submissions";
 import { claimShard } from "../gradebook/shard-record";
 import { formatShard, shareOf, submissionKey, type Shard } from "./shard";
+import { handInOf } from "./hand-in";
+import { describeLate, type HandIn, type LatePolicy } from "./lateness";
+import { IDENTIFIED_BY, LMS_NAMES } from "./lms-names";
+import { pickNewest } from "./pick-newest";
 
 export interface GradeRunOptions {
   submissionsDir: string;
@@ -39,6 +43,8 @@ export interface GradeRunOptions {
   assignment?: string;
   /** Grade only this shard's share of the submissions (undefined: all of them). */
   shard?: Shard;
+  /** --due and --late-penalty: lateness is measured and the penalty taken off totals (hand-in.ts). */
+  latePolicy?: LatePolicy;
   /** Called with each line of progress. */
   log?: (line: string) => void;
 }
@@ -53,6 +59,11 @@ export interface GradeRunSummary {
   review: number;
   /** Files left to the other shards (0 without a shard). */
   otherShards: number;
+  /** Other files of a student's assignment, recorded but not graded (pick-newest.ts). */
+  setAside: number;
+  /** Submissions known to be late, and those of them a penalty was taken from. */
+  late: number;
+  penalised: number;
   durationMs: number;
 }
 
@@ -80,7 +91,21 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
     errors: 0,
     review: 0,
     otherShards: discovery.otherShards,
+    setAside: 0,
+    late: 0,
+    penalised: 0,
     durationMs: 0,
+  };
+  const policy = options.latePolicy ?? {};
+  for (const [lms, files] of found.lmsFiles ?? []) log(`${LMS_NAMES[lms]} download: ${files} notebook(s); ${IDENTIFIED_BY[lms]}`);
+  for (const note of found.notes ?? []) log(note);
+  const noteHandIn = (who: string, handIn: HandIn) => {
+    if (handIn.late !== true) return;
+    summary.late++;
+    if (handIn.rawScore !== null) summary.penalised++;
+    log(
+      `late     ${who}: ${describeLate(handIn.lateSeconds)} (${handIn.lateSource})${handIn.penalty === null ? "" : `; penalty ${handIn.penalty}`}`,
+    );
   };
   if (options.shard !== undefined) {
     log(
@@ -95,20 +120,15 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
     summary.rejected++;
   }
 
-  // One file per student and assignment: a second one (say, a folder copy and an LMS copy) is reported.
-  const seen = new Map<string, SubmissionFile>();
+  // One file per student and assignment: the newest where the LMS says which; the others are recorded.
+  const picked = pickNewest(discovery.submissions);
+  for (const { file, reason } of picked.setAside) {
+    options.gradebook.reject(file.relative, reason, fileHash(file.file));
+    log(`set aside ${file.relative}: ${reason}`);
+    summary.setAside++;
+  }
   const todo: Array<{ file: SubmissionFile; bytes: Buffer }> = [];
-  for (const file of discovery.submissions) {
-    const key = `${file.student}\0${file.assignment}`;
-    const first = seen.get(key);
-    if (first !== undefined) {
-      const reason = `another file for student "${file.student}" and assignment "${file.assignment}" was graded: ${first.relative}`;
-      options.gradebook.reject(file.relative, reason, null);
-      log(`rejected ${file.relative}: ${reason}`);
-      summary.rejected++;
-      continue;
-    }
-    seen.set(key, file);
+  for (const file of picked.graded) {
     const bytes = readSubmission(file.file);
     if (typeof bytes === "string") {
       options.gradebook.reject(file.relative, bytes, null);
@@ -119,6 +139,9 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
     const master = assignments.get(file.assignment)?.sha256 ?? null;
     if (!options.force && options.gradebook.isCurrent(file.student, file.assignment, sha256Hex(bytes), master, options.sandbox)) {
       summary.skipped++;
+      // The grade stands; this run's due date and penalty rule still apply to it.
+      const handIn = options.gradebook.reapplyHandIn(file.student, file.assignment, (stored) => handInOf(file, policy, stored));
+      if (handIn !== undefined) noteHandIn(`${file.student} · ${file.assignment}`, handIn);
       continue;
     }
     todo.push({ file, bytes });
@@ -148,9 +171,12 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
         // A bug in the grader must not stop the batch: store it as an error, regraded next run.
         outcome = graderFailed(startOutcome(file, bytes, assignments.get(file.assignment), options.sandbox), error);
       }
+      const { handIn, score } = handInOf(file, policy, { status: outcome.status, rawScore: outcome.score, maxScore: outcome.maxScore });
+      outcome = { ...outcome, handIn, score };
       options.gradebook.store(outcome);
       count(summary, outcome);
       log(describeOutcome(outcome));
+      noteHandIn(`${file.student} · ${file.assignment}`, handIn);
     });
   } finally {
     sandbox.close();

@@ -12,6 +12,7 @@ import { gradeIdOf } from "../notebook/master";
 import type { NotebookRunResult } from "../runner/run-notebook";
 import type { SandboxKind } from "../sandbox/sandbox";
 import type { Instrumented } from "./instrument";
+import type { HandIn } from "./lateness";
 import type { Assignment } from "./masters";
 import { formatScore, totalPoints } from "./points";
 import type { SanitizeIssue } from "./sanitize";
@@ -71,6 +72,8 @@ export interface SubmissionOutcome {
   cellRuns: CellRun[];
   issues: SubmissionIssue[];
   log: string;
+  /** Who handed it in (as the LMS names them), when, and the late penalty taken off `score` (grade/hand-in.ts). */
+  handIn?: HandIn;
 }
 
 /** What every outcome of this file starts from: whose it is, the file's hash, and nothing earned. */

@@ -10,7 +10,8 @@ import { sha256Hex } from "nncourse/dist/data/payload";
 import { escapeHtml } from "nncourse/dist/viz/html";
 import { CourseError } from "../errors";
 import type { SubmissionIssue, TestScore } from "../grade/outcome";
-import { formatScore } from "../grade/points";
+import { describeLate } from "../grade/lateness";
+import { formatPoints, formatScore } from "../grade/points";
 import type { Gradebook, SubmissionRow } from "./gradebook";
 
 export interface FeedbackResult {
@@ -124,6 +125,7 @@ function submissionPage(row: SubmissionRow, scores: TestScore[], issues: Submiss
     parts.push(`<p class="note">This submission could not be graded (${escapeHtml(row.status)}): ${escapeHtml(row.message)}</p>`);
   }
   parts.push(`<h2>Score: ${formatScore(row.score, row.max_score, " / ")}</h2>`);
+  if (row.late === 1) parts.push(`<p class="note">${escapeHtml(lateText(row))}</p>`);
   if (row.review) parts.push(`<p class="note">An instructor will look at this submission before the grade is final.</p>`);
   if (scores.length > 0) {
     const body = scores
@@ -142,6 +144,18 @@ function submissionPage(row: SubmissionRow, scores: TestScore[], issues: Submiss
   }
   if (row.message && row.status === "graded") parts.push(`<p>${escapeHtml(row.message)}</p>`);
   return page(title, parts.join("\n"));
+}
+
+/** "Handed in 1 day 2 h late (due 2026-12-01T23:59); penalty -10% …: 9 before the penalty." */
+function lateText(row: SubmissionRow): string {
+  const when = row.submitted_at === null ? "" : ` on ${row.submitted_at.slice(0, 16).replace("T", " ")} UTC`;
+  const penalty =
+    row.penalty === null
+      ? ""
+      : row.raw_score === null
+        ? ` Late penalty ${row.penalty}.`
+        : ` Late penalty ${row.penalty}: ${formatPoints(row.raw_score)} before it.`;
+  return `Handed in${when}, ${describeLate(row.late_seconds)} (${row.late_source ?? "the LMS says so"}).${penalty}`;
 }
 
 function indexPage(rows: SubmissionRow[], rejected: Array<{ path: string; reason: string }>): string {

@@ -12,6 +12,8 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { CourseError, EXIT } from "../errors";
+import type { HandIn } from "../grade/lateness";
+import type { Lms } from "../grade/lms-names";
 import type { SubmissionIssue, SubmissionOutcome, SubmissionStatus, TestScore } from "../grade/outcome";
 import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from "./schema";
 import { diagnoseAddonError } from "../node/addons";
@@ -31,6 +33,39 @@ export interface SubmissionRow {
   duration_ms: number | null;
   graded_at: string;
   sandbox: "bubblewrap" | "none";
+  /** The hand-in (grade/hand-in.ts); NULL where not known, and in gradebooks from before it. */
+  lms: Lms | null;
+  lms_id: string | null;
+  display_name: string | null;
+  email: string | null;
+  submitted_at: string | null;
+  submitted_at_source: string | null;
+  late: number | null;
+  late_seconds: number | null;
+  late_source: string | null;
+  raw_score: number | null;
+  penalty: string | null;
+}
+
+/** The hand-in columns, in the order HAND_IN_VALUES gives them. */
+const HAND_IN_COLUMNS =
+  "lms, lms_id, display_name, email, submitted_at, submitted_at_source, late, late_seconds, late_source, raw_score, penalty";
+
+function handInValues(h: HandIn | undefined): unknown[] {
+  if (h === undefined) return Array(11).fill(null);
+  return [
+    h.lms,
+    h.lmsId,
+    h.displayName,
+    h.email,
+    h.submittedAt,
+    h.submittedAtSource,
+    h.late === null ? null : h.late ? 1 : 0,
+    h.lateSeconds,
+    h.lateSource,
+    h.rawScore,
+    h.penalty,
+  ];
 }
 
 export class Gradebook {
@@ -121,8 +156,8 @@ export class Gradebook {
       const id = Number(
         this.db
           .prepare(
-            `INSERT INTO submissions (student_id, assignment_id, source_path, sha256, master_sha256, status, score, max_score, review, message, kernel_start_ms, duration_ms, graded_at, sandbox)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO submissions (student_id, assignment_id, source_path, sha256, master_sha256, status, score, max_score, review, message, kernel_start_ms, duration_ms, graded_at, sandbox, ${HAND_IN_COLUMNS})
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             studentId,
@@ -139,6 +174,7 @@ export class Gradebook {
             o.durationMs,
             new Date().toISOString(),
             o.sandbox,
+            ...handInValues(o.handIn),
           ).lastInsertRowid,
       );
       const score = this.db.prepare(
@@ -157,6 +193,39 @@ export class Gradebook {
     return tx.immediate(outcome);
   }
 
+  /**
+   * Sets the hand-in of a stored grade again (a grade the run skipped, with this run's
+   * --due and --late-penalty): `reapply` gets the score before any penalty and returns the
+   * hand-in and the score that counts. Returns the hand-in stored, or undefined when there is no such grade.
+   */
+  reapplyHandIn(
+    student: string,
+    assignment: string,
+    reapply: (stored: { status: string; rawScore: number; maxScore: number }) => { handIn: HandIn; score: number },
+  ): HandIn | undefined {
+    return this.db
+      .transaction((): HandIn | undefined => {
+        const row = this.db
+          .prepare(
+            `SELECT s.id, s.status, s.score, s.raw_score, s.max_score FROM submissions s
+           JOIN students st ON st.id = s.student_id JOIN assignments a ON a.id = s.assignment_id WHERE st.name = ? AND a.name = ?`,
+          )
+          .get(student, assignment) as
+          { id: number; status: string; score: number; raw_score: number | null; max_score: number } | undefined;
+        if (row === undefined) return undefined;
+        const { handIn, score } = reapply({ status: row.status, rawScore: row.raw_score ?? row.score, maxScore: row.max_score });
+        this.db
+          .prepare(
+            `UPDATE submissions SET score = ?, ${HAND_IN_COLUMNS.split(", ")
+              .map((c) => `${c} = ?`)
+              .join(", ")} WHERE id = ?`,
+          )
+          .run(score, ...handInValues(handIn), row.id);
+        return handIn;
+      })
+      .immediate();
+  }
+
   /** Records a file that no student/assignment could be read from (reported, never dropped). */
   reject(file: string, reason: string, sha256: string | null): void {
     this.db
@@ -169,7 +238,10 @@ export class Gradebook {
   submissions(): SubmissionRow[] {
     return this.db
       .prepare(
-        `SELECT s.id, st.name AS student, a.name AS assignment, s.source_path, s.sha256, s.status, s.score, s.max_score, s.review, s.message, s.duration_ms, s.graded_at, s.sandbox
+        `SELECT s.id, st.name AS student, a.name AS assignment, s.source_path, s.sha256, s.status, s.score, s.max_score, s.review, s.message, s.duration_ms, s.graded_at, s.sandbox,
+                ${HAND_IN_COLUMNS.split(", ")
+                  .map((c) => `s.${c}`)
+                  .join(", ")}
          FROM submissions s JOIN students st ON st.id = s.student_id JOIN assignments a ON a.id = s.assignment_id
          ORDER BY st.name, a.name`,
       )

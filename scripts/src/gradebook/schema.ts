@@ -12,6 +12,11 @@
  *       review: 1 when an integrity finding needs an instructor's look
  *       sandbox: bubblewrap (the kernel ran in the operating-system sandbox) | none
  *               (graded --unsandboxed, or by a version from before the sandbox)
+ *       and the hand-in (grade/hand-in.ts), NULL where not known:
+ *       lms, lms_id, display_name, email   who the LMS download says handed it in
+ *       submitted_at (ISO), submitted_at_source, late (0/1), late_seconds, late_source
+ *       raw_score   the score before a late penalty (score is after it); NULL: no penalty
+ *       penalty     what the late penalty took off, or why it could not be applied
  *   scores(submission_id, grade_id, position, points, earned, fraction, status, message, duration_ms)
  *       one row per test cell of the master
  *   cell_runs(submission_id, position, grade_id, status, duration_ms, truncated, error)
@@ -22,15 +27,32 @@
  *   rejected_files(path, reason, sha256, seen_at)   files in the submissions folder that
  *                                   could not be attributed to a student and assignment
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
+
+/** The hand-in columns of submissions, added in version 3. */
+const HAND_IN_COLUMNS = [
+  "lms TEXT",
+  "lms_id TEXT",
+  "display_name TEXT",
+  "email TEXT",
+  "submitted_at TEXT",
+  "submitted_at_source TEXT",
+  "late INTEGER",
+  "late_seconds INTEGER",
+  "late_source TEXT",
+  "raw_score REAL",
+  "penalty TEXT",
+];
 
 /**
  * What turns a gradebook of an earlier version into the current one, by the version it
  * has. Version 1 had no sandbox column: its grades came from kernels without the
- * operating-system sandbox, hence 'none'.
+ * operating-system sandbox, hence 'none'. Version 2 had no hand-in columns: nothing
+ * was known of the LMS or lateness, hence NULL, and no penalty was taken.
  */
 export const MIGRATIONS: Record<number, string> = {
   1: "ALTER TABLE submissions ADD COLUMN sandbox TEXT NOT NULL DEFAULT 'none';",
+  2: HAND_IN_COLUMNS.map((c) => `ALTER TABLE submissions ADD COLUMN ${c};`).join("\n"),
 };
 
 export const SCHEMA = `
@@ -62,6 +84,7 @@ CREATE TABLE IF NOT EXISTS submissions (
   duration_ms INTEGER,
   graded_at TEXT NOT NULL,
   sandbox TEXT NOT NULL DEFAULT 'none' CHECK (sandbox IN ('bubblewrap', 'none')),
+  ${HAND_IN_COLUMNS.join(",\n  ")},
   UNIQUE (student_id, assignment_id)
 );
 CREATE TABLE IF NOT EXISTS scores (
