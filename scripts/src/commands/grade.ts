@@ -205,7 +205,7 @@ export const gradeCommand: Command = {
 function knownAssignment(given: string, mastersDir: string): string {
   const name = given.replace(/\.ipynb$/, "");
   const names = [...loadAssignments(mastersDir).keys()];
-  return name;
+  if (names.includes(name)) return name;
   throw new UsageError(
     `there is no assignment "${name}" among the masters in ${shownPath(mastersDir)}.`,
     `name one of: ${names.join(", ")}.`,
