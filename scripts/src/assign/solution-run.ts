@@ -58,12 +58,16 @@ export async function runSolution(master: Notebook, name: string): Promise<Solut
 
   const findings: Finding[] = [];
   let testsPassed = 0;
+  // A cell that fails hides its declarations from later cells, whose failures may only follow from it.
+  let firstFailed: number | undefined;
   for (const result of cells) {
     const { cell, number } = kept[result.index]!;
     const at = { severity: "error" as const, notebook: name, cell: number, ...gradeIdField(cell) };
     const failure = cellFailure(result, cell as CodeCell);
     if (failure !== undefined) {
-      findings.push({ ...at, ...failure });
+      const after = firstFailed === undefined ? "" : `\n    (cell ${firstFailed} failed before it: this may follow from that.)`;
+      findings.push({ ...at, ...failure, message: failure.message + after });
+      firstFailed ??= number;
       continue;
     }
     if (cellKind(cell) !== "test" || result.status !== "ok") continue;
