@@ -35,6 +35,7 @@ import { checkLearningRate } from "../core/checks";
 import { Matrix, type DType } from "../core/matrix";
 import { matmul, matmulTransA, matmulTransB } from "../core/products";
 import { addRowVector, argmaxRows, sumColumns } from "../core/ops";
+import { residentCopy, residentZeros } from "../core/resident";
 import { Random, type SeedOrRandom, toRandom } from "../data/random";
 import { type Activation, type ActivationName, getActivation, sigmoid, softmax } from "./activations";
 import { binaryCrossEntropy, categoricalCrossEntropy, getLoss, halfSquaredError, type Loss, type LossName } from "./losses";
@@ -157,21 +158,25 @@ class Workspace {
     const dtype = net.dtype;
     const s = net.sizes;
     const L = s.length - 1;
-    this.input = Matrix.zeros(backward ? rows : 0, s[0], dtype);
-    this.target = Matrix.zeros(backward ? rows : 0, s[L], dtype);
+    // A training run's buffers are resident (they live where the core's kernels compute,
+    // lib/core/resident.ts), so the products and steps of each batch copy nothing.
+    // A prediction's are ordinary: made for each call, and as large as the data.
+    const zeros = (r: number, c: number) => (backward ? residentZeros(r, c, dtype) : Matrix.zeros(r, c, dtype));
+    this.input = zeros(backward ? rows : 0, s[0]);
+    this.target = zeros(backward ? rows : 0, s[L]);
     for (let l = 1; l <= L; l++) {
       const n = s[l];
       const hasDropout = l < L && (dropout[l - 1] ?? 0) > 0;
-      this.zs.push(Matrix.zeros(rows, n, dtype));
-      const raw = Matrix.zeros(rows, n, dtype);
+      this.zs.push(zeros(rows, n));
+      const raw = zeros(rows, n);
       this.raw.push(raw);
-      this.as.push(hasDropout ? Matrix.zeros(rows, n, dtype) : raw);
-      this.masks.push(hasDropout ? Matrix.zeros(rows, n, dtype) : null);
+      this.as.push(hasDropout ? zeros(rows, n) : raw);
+      this.masks.push(hasDropout ? zeros(rows, n) : null);
       if (!backward) continue;
-      this.deltas.push(Matrix.zeros(rows, n, dtype));
-      this.dAs.push(Matrix.zeros(rows, n, dtype));
-      this.gradW.push(Matrix.zeros(s[l - 1], n, dtype));
-      this.gradB.push(Matrix.zeros(1, n, dtype));
+      this.deltas.push(zeros(rows, n));
+      this.dAs.push(zeros(rows, n));
+      this.gradW.push(zeros(s[l - 1], n));
+      this.gradB.push(zeros(1, n));
     }
   }
 }
@@ -192,6 +197,8 @@ export class Network {
   readonly dtype: DType;
   /** The loss that training minimizes and `cost` measures. */
   loss: Loss;
+  /** Training buffers by batch size (see trainingWorkspace). */
+  private readonly workspaces = new Map<string, Workspace>();
 
   constructor(
     sizes: readonly number[],
@@ -237,8 +244,9 @@ export class Network {
     for (let l = 1; l <= L; l++) {
       const fanIn = sizes[l - 1];
       const fanOut = sizes[l];
-      this.weights.push(Matrix.generate(fanIn, fanOut, () => inits[l - 1].sample(fanIn, fanOut, rng), this.dtype));
-      this.biases.push(Matrix.generate(1, fanOut, () => biasInit.sample(fanIn, fanOut, rng), this.dtype));
+      // Resident, like the training buffers (see Workspace).
+      this.weights.push(residentCopy(Matrix.generate(fanIn, fanOut, () => inits[l - 1].sample(fanIn, fanOut, rng), this.dtype)));
+      this.biases.push(residentCopy(Matrix.generate(1, fanOut, () => biasInit.sample(fanIn, fanOut, rng), this.dtype)));
     }
   }
 
@@ -273,6 +281,22 @@ export class Network {
     this.weights[l - 1].data.set(W.flat());
     this.biases[l - 1].data.set(b);
     return this;
+  }
+
+  /**
+   * The training buffers for batches of `rows` samples, kept from one train() call to
+   * the next: a notebook that trains an epoch at a time (to plot as it goes) then does
+   * not make new ones each time. At most a few batch sizes are kept.
+   */
+  private trainingWorkspace(rows: number, dropout: readonly number[]): Workspace {
+    const key = `${rows} ${dropout.join(",")}`;
+    let ws = this.workspaces.get(key);
+    if (ws === undefined) {
+      ws = new Workspace(this, rows, { backward: true, dropout });
+      if (this.workspaces.size >= 4) this.workspaces.delete(this.workspaces.keys().next().value!);
+      this.workspaces.set(key, ws);
+    }
+    return ws;
   }
 
   /** An independent copy (same weights, activations, loss and dtype). */
@@ -450,8 +474,8 @@ export class Network {
     }
 
     const classification = loss.targets !== "real";
-    const full = new Workspace(this, Math.min(batchSize, n), { backward: true, dropout });
-    const last = n % batchSize === 0 || n < batchSize ? full : new Workspace(this, n % batchSize, { backward: true, dropout });
+    const full = this.trainingWorkspace(Math.min(batchSize, n), dropout);
+    const last = n % batchSize === 0 || n < batchSize ? full : this.trainingWorkspace(n % batchSize, dropout);
     const params = this.parameters();
     const history: History = { epochs: [], bestEpoch: 0, stoppedEarly: false, samplesPerSecond: 0 };
     let best = { loss: Infinity, epoch: 0, weights: null as Float64Array[] | null };

@@ -174,6 +174,10 @@ test("resident matrices stay valid while the memory grows, and after the kernels
   assert.equal(bits(matmul(a, b)), want);
   configureKernels({ threads: 1 }); // a new engine: a is an ordinary operand to it now
   assert.equal(bits(matmul(a, b)), want);
+  // Past 256 MiB of shared memory, resident matrices are ordinary ones: a wasm memory never shrinks.
+  const huge = residentZeros(6000, 6000, "float64"); // 288 MB
+  assert.ok(!(huge.data.buffer instanceof SharedArrayBuffer), "a matrix past the resident limit is ordinary");
+  assert.equal(huge.data.length, 36_000_000);
   configureKernels({ backend: "js" });
   const ordinary = residentZeros(4, 4);
   assert.ok(!(ordinary.data.buffer instanceof SharedArrayBuffer), "the JavaScript kernels make ordinary matrices");

@@ -166,3 +166,30 @@ test("training with the fast passes equals training with the plain loops, seed f
     );
   }
 });
+
+test("a network's training buffers, kept between train() calls, carry nothing over from one call to the next", () => {
+  const rng = new Random(6);
+  const X = randomMatrix(90, 12, "float64", rng);
+  const labels = Array.from({ length: 90 }, () => Math.floor(rng.next() * 3));
+  for (const dtype of ["float32", "float64"] as const) {
+    const net = new Network([12, 16, 8, 3], ["relu", "tanh", "softmax"], { seed: 3, dtype });
+    // First call: batches of 32 (the last has 26), with dropout.
+    net.train(X, labels, { epochs: 2, batchSize: 32, dropout: [0.2, 0], seed: 1 });
+    const fresh = net.clone(); // the same weights, no kept buffers
+    // Second call, on both: other options, then the first ones again.
+    for (const options of [
+      { epochs: 1, batchSize: 32, seed: 2 },
+      { epochs: 1, batchSize: 32, dropout: [0.2, 0], seed: 3 },
+      { epochs: 1, batchSize: 20, seed: 4 },
+    ]) {
+      const kept = net.train(X, labels, options);
+      const made = fresh.train(X, labels, options);
+      assert.deepEqual(
+        kept.epochs.map((e) => e.loss),
+        made.epochs.map((e) => e.loss),
+        `${dtype} ${JSON.stringify(options)}: losses`,
+      );
+      net.parameters().forEach((p, k) => assertSameBits(p, fresh.parameters()[k], `${dtype} ${JSON.stringify(options)}: parameter ${k}`));
+    }
+  }
+});

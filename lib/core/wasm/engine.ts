@@ -34,6 +34,13 @@ import { Heap } from "./heap";
 const PAGE = 65536;
 /** A memory grows up to this many pages (1 GiB); larger products use the JS kernels. */
 const MAX_PAGES = 16384;
+/**
+ * Resident matrices get blocks only while the shared memory stays under this many pages
+ * (256 MiB); past it they are ordinary matrices. A wasm memory never shrinks, and blocks
+ * come back only when the garbage collector has run, which a long synchronous loop does
+ * not let it finish: the limit bounds what that can keep.
+ */
+const RESIDENT_MAX_PAGES = 4096;
 /** Memory each arena starts with (4 MiB). */
 const INITIAL_PAGES = 64;
 /** Products with fewer multiply-adds than this run on one thread. */
@@ -144,7 +151,7 @@ export class WasmEngine {
   residentArray(f32: boolean, length: number): MatrixData | null {
     if (this.heap === null || this.shared === null) return null;
     const bytes = length * (f32 ? 4 : 8);
-    const offset = this.heap.allocate(bytes);
+    const offset = this.heap.allocate(bytes, RESIDENT_MAX_PAGES);
     if (offset < 0) return null;
     const buffer = this.shared.memory.buffer;
     const data = f32 ? new Float32Array(buffer, offset, length) : new Float64Array(buffer, offset, length);

@@ -46,11 +46,14 @@ export class Heap {
     if (end > first) this.free.push({ offset: first, bytes: end - first });
   }
 
-  /** A block of at least `bytes` bytes (its offset), or -1 when the memory cannot grow that far. */
-  allocate(bytes: number): number {
+  /**
+   * A block of at least `bytes` bytes (its offset), or -1 when the memory would have to
+   * grow past `maxPages` (or past `limitPages`, when given) to hold it.
+   */
+  allocate(bytes: number, limitPages = this.maxPages): number {
     const size = Math.max(ALIGN, align(bytes));
     let index = this.free.findIndex((s) => s.bytes >= size);
-    if (index < 0 && !this.grow(size)) return -1;
+    if (index < 0 && !this.grow(size, Math.min(limitPages, this.maxPages))) return -1;
     if (index < 0) index = this.free.findIndex((s) => s.bytes >= size);
     const span = this.free[index]!;
     const offset = span.offset;
@@ -98,13 +101,13 @@ export class Heap {
     this.free.length = 0;
   }
 
-  /** Grows the memory so that its last free span holds `size` bytes; false past maxPages. */
-  private grow(size: number): boolean {
+  /** Grows the memory so that its last free span holds `size` bytes; false past `limitPages`. */
+  private grow(size: number, limitPages: number): boolean {
     const end = this.memory.buffer.byteLength;
     const last = this.free.at(-1);
     const tail = last && last.offset + last.bytes === end ? last.bytes : 0;
     const pages = Math.ceil((size - tail) / PAGE);
-    if (end / PAGE + pages > this.maxPages) return false;
+    if (end / PAGE + pages > limitPages) return false;
     this.memory.grow(pages);
     if (tail > 0) last!.bytes += pages * PAGE;
     else this.free.push({ offset: end, bytes: pages * PAGE });
