@@ -40,6 +40,9 @@
  *   (n×m → 1×m); `transpose`; `apply(m, f)` (in place); `addScaledInPlace(target, x, alpha)`
  *   (target += alpha·x, the SGD update); `argmaxRows` (predicted class per sample);
  *   `maximum(Z, 0)` (ReLU) and `keepWherePositive(dA, Z)` (ReLU's backward pass).
+ * - resident.ts: `residentZeros`, `residentCopy`: matrices that live where the kernels
+ *   compute, so that products and training steps on them copy nothing (the library's
+ *   networks keep their weights and training buffers so; a learner never needs to).
  * - kernels.ts: `configureKernels`, `kernelInfo`, `kernelsReady`: which kernels do the
  *   work. Nothing to set up: on first use the library compiles WebAssembly SIMD kernels
  *   (products shared with helper threads when large) and falls back to plain JavaScript
