@@ -46,7 +46,7 @@ test("a heading that promises other points than its test cells is an error namin
     testCell("a", 1, "check.equal(1, 1);"),
     testCell("b", 2, "check.equal(1, 1);"),
   ]);
-  assert.deepEqual(found, ["the exercise heading says 1 point, but its test cells are worth 3."]);
+  assert.deepEqual(found, ["the exercise heading says 1 point, but its test cells and written answers are worth 3."]);
 });
 
 test("an exercise ends at the next heading of its level, so later tests are not counted in it", () => {

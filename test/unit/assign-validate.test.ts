@@ -97,14 +97,15 @@ test("points on a cell that is not graded are a warning; 0 is allowed", () => {
   assert.deepEqual(findings(newCodeCell("x;", nbgrader({ grade_id: "a", locked: true, points: 0 }))), []);
 });
 
-test("manually graded answers and task cells are warnings: the autograder leaves their points", () => {
-  const manual = newMarkdownCell("Explain.", nbgrader({ grade_id: "essay", solution: true, grade: true, points: 2 }));
+test("a written answer is accepted; manually graded code answers and task cells are warnings", () => {
+  const written = newMarkdownCell("Explain.", nbgrader({ grade_id: "essay", solution: true, grade: true, points: 2 }));
+  const manualCode = newCodeCell("x;", nbgrader({ grade_id: "code-essay", solution: true, grade: true, points: 2 }));
   const task = newMarkdownCell("Draw it.", nbgrader({ grade_id: "drawing", task: true, points: 1 }));
   assert.deepEqual(
-    findings(manual, task).map((f) => [f.severity, f.cell, f.message]),
+    findings(written, manualCode, task).map((f) => [f.severity, f.cell, f.message.split(":")[0]]),
     [
-      ["warning", 1, "a manually graded answer (solution and grade both true): the autograder leaves its points to be given by hand."],
-      ["warning", 2, "a task cell: the autograder leaves its points to be given by hand."],
+      ["warning", 2, "a manually graded code answer (solution and grade both true)"],
+      ["warning", 3, "a task cell"],
     ],
   );
   assert.deepEqual(

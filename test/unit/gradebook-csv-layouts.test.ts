@@ -172,7 +172,7 @@ describe("the hand-in in the gradebook", () => {
     const reopened = Gradebook.open(file);
     try {
       const version = reopened.database.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string };
-      assert.equal(version.value, "3");
+      assert.equal(version.value, "4");
       const rows = reopened.submissions();
       assert.deepEqual(
         rows.map((r) => [r.student, r.score, r.late, r.lms]),

@@ -140,7 +140,7 @@ describe("the gradebook", () => {
     try {
       assert.equal(
         (reopened.database.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string }).value,
-        "3",
+        "4",
       );
       const [row] = reopened.submissions();
       assert.equal(row!.score, 2, "nothing is lost");

@@ -32,7 +32,7 @@ export function checkPoints(notebook: Notebook, name: string): Finding[] {
         severity: "error",
         notebook: name,
         cell: heading.cell,
-        message: `the exercise heading says ${heading.points} point${heading.points === 1 ? "" : "s"}, but its test cells are worth ${heading.sum}.`,
+        message: `the exercise heading says ${heading.points} point${heading.points === 1 ? "" : "s"}, but its test cells and written answers are worth ${heading.sum}.`,
         fix: "make the heading and the test cells' nbgrader points agree.",
       });
     }
@@ -49,13 +49,16 @@ export function checkPoints(notebook: Notebook, name: string): Finding[] {
       }
       return;
     }
-    if (cellKind(cell) !== "test") return;
+    const kind = cellKind(cell);
+    if (kind !== "test" && kind !== "manual") return;
     const points = Number(nbgraderOf(cell)?.points);
     if (!Number.isFinite(points)) return; // validateMaster reports it
+    // A written answer graded by hand counts toward its exercise's heading as a test cell does.
     if (heading) {
       heading.tests++;
       heading.sum += points;
     }
+    if (kind === "manual") return;
     const at = { notebook: name, cell: index + 1, gradeId: gradeIdOf(cell) };
     const lines = sourceLines(cellSource(cell));
     const hidden = regionsOf(cellSource(cell)).filter((r) => r.kind === "hidden");

@@ -317,9 +317,25 @@ function pointsProblems({ kind, nbgrader }: MasterCell): Problem[] {
 }
 
 /** nbgrader's kinds that the autograder leaves alone. */
-function gradedByHand({ kind }: MasterCell): Problem[] {
+function gradedByHand({ kind, cell, nbgrader }: MasterCell): Problem[] {
+  // A Markdown one is a written answer: grading stores its text and `course review` gives its points.
+  if (kind === "manual" && cell.cell_type === "markdown") {
+    return nbgrader?.points === 0
+      ? [
+          warning(
+            "a written answer worth 0 points: learners' text is kept, but it counts for nothing.",
+            'give it points, e.g. "points": 2.',
+          ),
+        ]
+      : [];
+  }
   if (kind === "manual") {
-    return [warning("a manually graded answer (solution and grade both true): the autograder leaves its points to be given by hand.")];
+    return [
+      warning(
+        "a manually graded code answer (solution and grade both true): the autograder leaves its points to be given by hand, and only written (Markdown) answers are stored for `course review`.",
+        "make it a Markdown cell for a written answer, or an answer cell with a test cell.",
+      ),
+    ];
   }
   if (kind === "task") return [warning("a task cell: the autograder leaves its points to be given by hand.")];
   return [];

@@ -26,6 +26,7 @@ import { handInOf } from "./hand-in";
 import { describeLate, type HandIn, type LatePolicy } from "./lateness";
 import { IDENTIFIED_BY, LMS_NAMES } from "./lms-names";
 import { pickNewest } from "./pick-newest";
+import { carryWrittenGrades } from "../gradebook/written-answers";
 
 export interface GradeRunOptions {
   submissionsDir: string;
@@ -171,6 +172,8 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
         // A bug in the grader must not stop the batch: store it as an error, regraded next run.
         outcome = graderFailed(startOutcome(file, bytes, assignments.get(file.assignment), options.sandbox), error);
       }
+      // Grades given by hand to written answers stay while their text does; the penalty counts them.
+      outcome = carryWrittenGrades(options.gradebook, outcome);
       const { handIn, score } = handInOf(file, policy, { status: outcome.status, rawScore: outcome.score, maxScore: outcome.maxScore });
       outcome = { ...outcome, handIn, score };
       options.gradebook.store(outcome);

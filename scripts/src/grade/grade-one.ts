@@ -28,6 +28,7 @@ import { sanitizeSubmission } from "./sanitize";
 import { scoreRun } from "./score";
 import type { SubmissionFile } from "./submissions";
 import { suspiciousCode } from "./suspicious";
+import { collectWrittenAnswers } from "./written-answers";
 
 export interface GradeLimits {
   cellTimeoutMs: number;
@@ -84,7 +85,9 @@ export async function gradeSubmission(file: SubmissionFile, bytes: Buffer, conte
   if (!ran.ok) return timed(kernelDidNotStart(base, assignment, issues, START_ATTEMPTS, ran.error));
 
   const scored = scoreRun(assignment, instrumented, ran.value.run, ran.value.collector);
-  return timed(gradedOutcome(base, instrumented, ran.value.run, scored, issues));
+  // Markdown answers the autograder cannot score: kept for the instructor to grade by hand.
+  const written = collectWrittenAnswers(assignment.written ?? [], sanitized.notebook, assignment.exercise);
+  return timed({ ...gradedOutcome(base, instrumented, ran.value.run, scored, issues), written });
 }
 
 /** The submitted notebook, or what is wrong with the file. */

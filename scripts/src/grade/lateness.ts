@@ -185,10 +185,25 @@ export function applyPenalty(
     units = Math.max(1, Math.ceil(lateness.lateSeconds / (rule.per === "day" ? 86_400 : 3_600)));
   }
   const percent = Math.min(rule.percent * units, rule.maxPercent ?? 100, 100);
-  const deducted = totalPoints([(maxScore * percent) / 100]);
-  const score = Math.max(0, totalPoints([rawScore, -deducted]));
+  const score = scoreAfterPenalty(rawScore, maxScore, percent);
   const unitText = rule.per === null ? "" : `, ${units} ${rule.per}${units === 1 ? "" : "s"} begun`;
   return { score, rawScore, penalty: `-${percent}% of the points (${rule.text}${unitText})` };
+}
+
+/** The total after taking `percent` of the assignment's points off, never below 0. */
+export function scoreAfterPenalty(rawScore: number, maxScore: number, percent: number): number {
+  const deducted = totalPoints([(maxScore * percent) / 100]);
+  return Math.max(0, totalPoints([rawScore, -deducted]));
+}
+
+/**
+ * The percentage a stored penalty took off, read back from applyPenalty's own words
+ * ("-10% of the points (…)"); null for none, or a rule that could not be applied. Points
+ * given by hand after grading change the raw total, and the same penalty then applies.
+ */
+export function penaltyPercent(penalty: string | null): number | null {
+  const m = /^-(\d+(?:\.\d+)?)% of the points\b/.exec(penalty ?? "");
+  return m === null ? null : Number(m[1]);
 }
 
 /** "3 h 20 min", "2 days 1 h": how late, for people. */

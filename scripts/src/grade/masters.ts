@@ -13,6 +13,7 @@ import { cellSource } from "../notebook/cells";
 import type { Notebook } from "../notebook/model";
 import { parseNotebook } from "../notebook/read";
 import { declaredTimeLimits, type TimeLimits } from "../assign/time-limits";
+import { writtenAnswerSpecs, type WrittenAnswerSpec } from "./written-answers";
 
 export interface TestCellSpec {
   gradeId: string;
@@ -29,6 +30,8 @@ export interface Assignment {
   exercise: Notebook;
   sha256: string;
   tests: TestCellSpec[];
+  /** Markdown answers graded by hand (written-answers.ts); their points are in maxPoints. None when absent. */
+  written?: WrittenAnswerSpec[];
   maxPoints: number;
   /** Time limits the master declares in its metadata (see time-limits.ts). */
   timeLimits: TimeLimits;
@@ -71,6 +74,7 @@ export function loadAssignments(dir: string): Map<string, Assignment> {
         points: Number((cell.metadata.nbgrader as { points?: number }).points ?? 0),
         partial: PARTIAL_CALL.test(cellSource(cell)),
       }));
+    const written = writtenAnswerSpecs(master);
     const name = entry.slice(0, -".ipynb".length);
     assignments.set(name, {
       name,
@@ -79,7 +83,8 @@ export function loadAssignments(dir: string): Map<string, Assignment> {
       exercise: releaseNotebook(master, "exercise"),
       sha256: sha256Hex(text),
       tests,
-      maxPoints: tests.reduce((sum, t) => sum + t.points, 0),
+      written,
+      maxPoints: [...tests, ...written].reduce((sum, t) => sum + t.points, 0),
       timeLimits: declaredTimeLimits(master, file),
     });
   }

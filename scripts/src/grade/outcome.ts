@@ -19,6 +19,7 @@ import type { SanitizeIssue } from "./sanitize";
 import type { Scored } from "./score";
 import type { SubmissionFile } from "./submissions";
 import type { SuspiciousFinding } from "./suspicious";
+import type { WrittenAnswer } from "./written-answers";
 
 export type SubmissionStatus = "graded" | "invalid" | "unknown-assignment" | "error";
 
@@ -74,6 +75,10 @@ export interface SubmissionOutcome {
   log: string;
   /** Who handed it in (as the LMS names them), when, and the late penalty taken off `score` (grade/hand-in.ts). */
   handIn?: HandIn;
+  /** The learner's written answers, graded by hand later (written-answers.ts); absent when the notebook was not read. */
+  written?: WrittenAnswer[];
+  /** Points given by hand to written answers whose text is unchanged since (carried over by gradebook/written-answers.ts); in `score`. */
+  writtenEarned?: number;
 }
 
 /** What every outcome of this file starts from: whose it is, the file's hash, and nothing earned. */

@@ -16,6 +16,7 @@ import type { HandIn } from "../grade/lateness";
 import type { Lms } from "../grade/lms-names";
 import type { SubmissionIssue, SubmissionOutcome, SubmissionStatus, TestScore } from "../grade/outcome";
 import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from "./schema";
+import { storeWrittenAnswers } from "./written-answers";
 import { diagnoseAddonError } from "../node/addons";
 import { projectRoot } from "../project";
 
@@ -188,6 +189,7 @@ export class Gradebook {
       const issue = this.db.prepare("INSERT INTO issues (submission_id, kind, grade_id, message) VALUES (?, ?, ?, ?)");
       for (const i of o.issues) issue.run(id, i.kind, i.gradeId, i.message);
       if (o.log.trim() !== "") this.db.prepare("INSERT INTO logs (submission_id, text) VALUES (?, ?)").run(id, o.log);
+      storeWrittenAnswers(this.db, id, o.written ?? []);
       return id;
     });
     return tx.immediate(outcome);

@@ -228,8 +228,8 @@ function writeMerge(
         student_id: studentId(student_name),
         assignment_id: assignmentId(assignment_name),
       });
-      for (const table of ["scores", "cell_runs", "issues", "logs"] as const) {
-        const order = table === "scores" || table === "cell_runs" ? "position" : "rowid";
+      for (const table of ["scores", "cell_runs", "issues", "logs", "written_answers"] as const) {
+        const order = table === "scores" || table === "cell_runs" || table === "written_answers" ? "position" : "rowid";
         for (const child of prepared(source, `SELECT * FROM ${table} WHERE submission_id = ? ORDER BY ${order}`).all(id) as Array<
           Record<string, unknown>
         >) {

@@ -26,8 +26,32 @@
  *   logs(submission_id, text)      the kernel's own output, for diagnosing crashes
  *   rejected_files(path, reason, sha256, seen_at)   files in the submissions folder that
  *                                   could not be attributed to a student and assignment
+ *   written_answers(submission_id, grade_id, position, points, text, text_sha256, status,
+ *                   earned, comment, graded_at, note)   (version 4)
+ *       one row per written answer (a Markdown cell graded by hand, grade/written-answers.ts):
+ *       the learner's text as handed in (never HTML: whatever shows it escapes it)
+ *       status: pending (to be graded by hand) | graded | unanswered (left as the
+ *               student version had it: 0 points, nothing to grade)
+ *       earned: NULL while pending; the submission's score counts it once given
+ *       note: why an answer is pending again (its text changed after it was graded)
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
+
+/** Written answers and the grades given to them by hand, added in version 4. */
+const WRITTEN_ANSWERS_TABLE = `CREATE TABLE IF NOT EXISTS written_answers (
+  submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+  grade_id TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  points REAL NOT NULL,
+  text TEXT NOT NULL,
+  text_sha256 TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'graded', 'unanswered')),
+  earned REAL,
+  comment TEXT NOT NULL DEFAULT '',
+  graded_at TEXT,
+  note TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (submission_id, grade_id)
+);`;
 
 /** The hand-in columns of submissions, added in version 3. */
 const HAND_IN_COLUMNS = [
@@ -48,11 +72,13 @@ const HAND_IN_COLUMNS = [
  * What turns a gradebook of an earlier version into the current one, by the version it
  * has. Version 1 had no sandbox column: its grades came from kernels without the
  * operating-system sandbox, hence 'none'. Version 2 had no hand-in columns: nothing
- * was known of the LMS or lateness, hence NULL, and no penalty was taken.
+ * was known of the LMS or lateness, hence NULL, and no penalty was taken. Version 3
+ * kept no written answers: its totals are those of the autograded cells, as before.
  */
 export const MIGRATIONS: Record<number, string> = {
   1: "ALTER TABLE submissions ADD COLUMN sandbox TEXT NOT NULL DEFAULT 'none';",
   2: HAND_IN_COLUMNS.map((c) => `ALTER TABLE submissions ADD COLUMN ${c};`).join("\n"),
+  3: WRITTEN_ANSWERS_TABLE,
 };
 
 export const SCHEMA = `
@@ -127,4 +153,5 @@ CREATE TABLE IF NOT EXISTS rejected_files (
   sha256 TEXT,
   seen_at TEXT NOT NULL
 );
+${WRITTEN_ANSWERS_TABLE}
 `;
