@@ -5,7 +5,10 @@
  * beside it, one column per exercise: a test cell of the master, headed
  * "<assignment>: <grade_id>" (the grade_id, not a title: it is what the master and the
  * feedback pages name the test by, and it does not change when a heading is reworded).
- * Unknown assignments (no master) get no column; invalid submissions count 0.
+ * Unknown assignments (no master) get no column; invalid submissions count 0. Written
+ * answers graded by hand (written-answers.ts) get an exercise column each, after the
+ * tests: the points given, or while pending "pending" (plain) or empty with a warning
+ * (an LMS's import wants numbers); the assignment's score counts only points given.
  *
  *   plain   student (the gradebook's key), name, the assignments, total, max, review (held
  *           for review or failed), unsandboxed (graded without the operating-system
@@ -25,6 +28,7 @@
  */
 import { formatPoints } from "../grade/points";
 import type { Gradebook, SubmissionRow } from "./gradebook";
+import { writtenAnswers, type WrittenRow } from "./written-answers";
 
 export const CSV_LAYOUTS = ["plain", "canvas", "moodle"] as const;
 export type CsvLayout = (typeof CSV_LAYOUTS)[number];
@@ -40,6 +44,8 @@ interface Column {
   assignment: string;
   maxPoints: number;
   tests: Array<{ gradeId: string; points: number }>;
+  /** Written answers graded by hand (written-answers.ts), after the tests. */
+  written: Array<{ gradeId: string; points: number }>;
 }
 
 interface StudentGrades {
@@ -72,8 +78,28 @@ export function exportCsv(gradebook: Gradebook, layout: CsvLayout): CsvExport {
         for (const s of scores)
           if (!tests.has(s.gradeId)) tests.set(s.gradeId, { gradeId: s.gradeId, points: s.points, position: s.position });
       }
-      return { assignment: a.name, maxPoints: a.maxPoints, tests: [...tests.values()].sort((x, y) => x.position - y.position) };
+      const written = new Map(
+        writtenAnswers(gradebook, { assignment: a.name }).map((w) => [w.gradeId, { gradeId: w.gradeId, points: w.points }]),
+      );
+      return {
+        assignment: a.name,
+        maxPoints: a.maxPoints,
+        tests: [...tests.values()].sort((x, y) => x.position - y.position),
+        written: [...written.values()],
+      };
     });
+  // Points given by hand, by submission and answer; a pending answer is "pending" in the plain layout, empty for an LMS.
+  const byHand = new Map<number, Map<string, WrittenRow>>();
+  for (const w of writtenAnswers(gradebook)) byHand.set(w.submissionId, (byHand.get(w.submissionId) ?? new Map()).set(w.gradeId, w));
+  const pendingIn = (s: StudentGrades) =>
+    s.rows.filter((r) => [...(byHand.get(r.id)?.values() ?? [])].some((w) => w.status === "pending")).map((r) => r.assignment);
+  const writtenCell = (s: StudentGrades, c: Column, gradeId: string, pendingAs: string): string => {
+    const row = s.rows.find((r) => r.assignment === c.assignment);
+    if (row === undefined || row.status === "unknown-assignment") return "";
+    const w = byHand.get(row.id)?.get(gradeId);
+    if (row.status !== "graded" || w === undefined) return formatPoints(0);
+    return w.status === "pending" ? pendingAs : formatPoints(w.earned ?? 0);
+  };
   const students: StudentGrades[] = gradebook.students().map((key) => {
     const mine = rows.filter((r) => r.student === key);
     const newest = [...mine].sort((a, b) => (a.graded_at < b.graded_at ? 1 : -1));
@@ -101,15 +127,23 @@ export function exportCsv(gradebook: Gradebook, layout: CsvLayout): CsvExport {
   const gradeHeaders = (withPoints: boolean) =>
     columns.flatMap((c) => [
       withPoints ? `${c.assignment} (${formatPoints(c.maxPoints)})` : c.assignment,
-      ...c.tests.map((t) => (withPoints ? `${c.assignment}: ${t.gradeId} (${formatPoints(t.points)})` : `${c.assignment}: ${t.gradeId}`)),
+      ...[...c.tests, ...c.written].map((t) =>
+        withPoints ? `${c.assignment}: ${t.gradeId} (${formatPoints(t.points)})` : `${c.assignment}: ${t.gradeId}`,
+      ),
     ]);
-  const gradeCells = (s: StudentGrades) => columns.flatMap((c) => [score(s, c), ...c.tests.map((t) => exercise(s, c, t.gradeId))]);
+  const gradeCells = (s: StudentGrades) =>
+    columns.flatMap((c) => [
+      score(s, c),
+      ...c.tests.map((t) => exercise(s, c, t.gradeId)),
+      ...c.written.map((w) => writtenCell(s, c, w.gradeId, "")),
+    ]);
 
   const lines: string[][] = [];
   const warnings: string[] = [];
   if (layout === "plain") {
     const penalised = columns.filter((c) => rows.some((r) => r.assignment === c.assignment && r.raw_score !== null));
     const late = columns.filter((c) => rows.some((r) => r.assignment === c.assignment && r.late === 1));
+    const anyPending = students.some((s) => pendingIn(s).length > 0);
     lines.push([
       "student",
       "name",
@@ -118,9 +152,10 @@ export function exportCsv(gradebook: Gradebook, layout: CsvLayout): CsvExport {
       `max (${formatPoints(columns.reduce((sum, c) => sum + c.maxPoints, 0))})`,
       "review",
       "unsandboxed",
+      ...(anyPending ? ["written pending"] : []),
       ...late.map((c) => `${c.assignment} hours late`),
       ...penalised.map((c) => `${c.assignment} before penalty`),
-      ...columns.flatMap((c) => c.tests.map((t) => `${c.assignment}: ${t.gradeId} (${formatPoints(t.points)})`)),
+      ...columns.flatMap((c) => [...c.tests, ...c.written].map((t) => `${c.assignment}: ${t.gradeId} (${formatPoints(t.points)})`)),
     ]);
     for (const s of students) {
       const total = s.rows
@@ -141,6 +176,7 @@ export function exportCsv(gradebook: Gradebook, layout: CsvLayout): CsvExport {
           .filter((r) => r.status === "graded" && r.sandbox !== "bubblewrap")
           .map((r) => r.assignment)
           .join(" "),
+        ...(anyPending ? [pendingIn(s).join(" ")] : []),
         ...late.map((c) => {
           const row = find(c);
           if (row?.late !== 1) return "";
@@ -150,7 +186,10 @@ export function exportCsv(gradebook: Gradebook, layout: CsvLayout): CsvExport {
           const raw = find(c)?.raw_score;
           return raw === null || raw === undefined ? "" : formatPoints(raw);
         }),
-        ...columns.flatMap((c) => c.tests.map((t) => exercise(s, c, t.gradeId))),
+        ...columns.flatMap((c) => [
+          ...c.tests.map((t) => exercise(s, c, t.gradeId)),
+          ...c.written.map((w) => writtenCell(s, c, w.gradeId, "pending")),
+        ]),
       ]);
     }
   } else if (layout === "canvas") {
@@ -161,7 +200,7 @@ export function exportCsv(gradebook: Gradebook, layout: CsvLayout): CsvExport {
       "",
       "",
       "",
-      ...columns.flatMap((c) => [formatPoints(c.maxPoints), ...c.tests.map((t) => formatPoints(t.points))]),
+      ...columns.flatMap((c) => [formatPoints(c.maxPoints), ...[...c.tests, ...c.written].map((t) => formatPoints(t.points))]),
     ]);
     for (const s of students) {
       if (s.canvasId === null)
@@ -180,6 +219,9 @@ export function exportCsv(gradebook: Gradebook, layout: CsvLayout): CsvExport {
       lines.push([username, s.email ?? "", s.display, ...gradeCells(s)]);
     }
   }
+  for (const s of students)
+    if (layout !== "plain" && pendingIn(s).length > 0)
+      warnings.push(`${s.key}: written answers not graded yet in ${pendingIn(s).join(", ")} (left empty; \`course review\` grades them)`);
   return { csv: lines.map((cells) => cells.map(csvField).join(",")).join("\r\n") + "\r\n", students: students.length, warnings };
 }
 

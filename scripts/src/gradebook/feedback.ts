@@ -13,6 +13,7 @@ import type { SubmissionIssue, TestScore } from "../grade/outcome";
 import { describeLate } from "../grade/lateness";
 import { formatPoints, formatScore } from "../grade/points";
 import type { Gradebook, SubmissionRow } from "./gradebook";
+import { writtenFeedbackHtml } from "./written-feedback";
 
 export interface FeedbackResult {
   pages: number;
@@ -28,7 +29,7 @@ export function writeFeedback(gradebook: Gradebook, outDir: string): FeedbackRes
   for (const row of rows) {
     const file = path.join(outDir, pagePath(row.student, row.assignment));
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, submissionPage(row, gradebook.scores(row.id), gradebook.issues(row.id)));
+    fs.writeFileSync(file, submissionPage(row, gradebook.scores(row.id), gradebook.issues(row.id), writtenFeedbackHtml(gradebook, row.id)));
   }
   const index = path.join(outDir, "index.html");
   fs.writeFileSync(index, indexPage(rows, gradebook.rejectedFiles()));
@@ -114,7 +115,7 @@ const STATUS_TEXT: Record<string, string> = {
   tampered: "could not be verified",
 };
 
-function submissionPage(row: SubmissionRow, scores: TestScore[], issues: SubmissionIssue[]): string {
+function submissionPage(row: SubmissionRow, scores: TestScore[], issues: SubmissionIssue[], written = ""): string {
   const title = `${row.assignment} · ${row.student}`;
   const parts = [
     `<p><a href="../index.html">All feedback</a></p>`,
@@ -125,6 +126,8 @@ function submissionPage(row: SubmissionRow, scores: TestScore[], issues: Submiss
     parts.push(`<p class="note">This submission could not be graded (${escapeHtml(row.status)}): ${escapeHtml(row.message)}</p>`);
   }
   parts.push(`<h2>Score: ${formatScore(row.score, row.max_score, " / ")}</h2>`);
+  // Written answers graded by hand (written-feedback.ts): points, comments, what is pending.
+  if (written !== "") parts.push(written);
   if (row.late === 1) parts.push(`<p class="note">${escapeHtml(lateText(row))}</p>`);
   if (row.review) parts.push(`<p class="note">An instructor will look at this submission before the grade is final.</p>`);
   if (scores.length > 0) {
