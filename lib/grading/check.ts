@@ -15,7 +15,7 @@
  * Everything here runs with the built-ins captured in intrinsics.ts, never with the
  * globals of the moment: student code runs in the same process before the tests.
  */
-import { describe, formatIndex, formatNumber, ownData, tensorShape, tensorValues } from "./describe";
+import { describe, formatApart, formatIndex, formatNumber, formatTolerance, ownData, tensorShape, tensorValues } from "./describe";
 import {
   $abs,
   $call,
@@ -201,7 +201,7 @@ function equal(actual: unknown, expected: unknown, options?: string | CheckOptio
 // ---------------------------------------------------------------------------- close
 
 function toleranceText(s: Settings, expected: number): string {
-  return formatNumber(s.atol + s.rtol * $abs(expected));
+  return formatTolerance(s.atol + s.rtol * $abs(expected));
 }
 
 function closeDifference(actual: unknown, expected: unknown, s: Settings, path: number[]): string | undefined {
@@ -217,7 +217,8 @@ function closeDifference(actual: unknown, expected: unknown, s: Settings, path: 
     const allowed = s.atol + s.rtol * $abs(expected);
     const diff = $abs(actual - expected);
     if (diff <= allowed) return undefined;
-    return `should be ${formatNumber(expected)} (within ${toleranceText(s, expected)}) but is ${formatNumber(actual)}, off by ${formatNumber(diff)}`;
+    const shown = formatApart(expected, actual);
+    return `should be ${shown.a} (within ${toleranceText(s, expected)}) but is ${shown.b}, off by ${formatTolerance(diff)}`;
   }
   if (isArrayLike(expected)) {
     if (!isArrayLike(actual)) return `should be a list like ${describe(expected)} but is ${describe(actual)}`;
@@ -246,7 +247,8 @@ function close(actual: unknown, expected: number | ArrayLike<unknown>, options?:
   const d = closeDifference(actual, expected, s, path);
   if (d === undefined) return pass();
   if (path.length === 0 && typeof expected === "number" && typeof actual === "number" && !$isNaN(actual)) {
-    fail(`${s.label} should be ${formatNumber(expected)} (within ${toleranceText(s, expected)}) but your code gave ${formatNumber(actual)}.`, s.hint);
+    const shown = formatApart(expected, actual);
+    fail(`${s.label} should be ${shown.a} (within ${toleranceText(s, expected)}) but your code gave ${shown.b}.`, s.hint);
   }
   fail(`${where(s.label, path)} ${d}.`, s.hint);
 }
@@ -504,12 +506,15 @@ function openScore(label: string): { api: Score; isFinished(): boolean; abandon(
       }
       possible += weight;
       const problem = problemIn(checks);
+      // Every part is listed, passed (✓) or not (✗), so a learner with 2 of 3 points
+      // reads what already works as well as what does not.
       if (problem === undefined) {
         earned += weight;
+        $put(messages, messages.length, `${MARK.passed} ${partLabel}`);
         return true;
       }
       // Said once: an unwritten exercise fails every part with the same words.
-      const message = problem.startsWith(STUB_PREFIX) ? problem : `${partLabel}: ${problem}`;
+      const message = `${MARK.failed} ${problem.startsWith(STUB_PREFIX) ? problem : `${partLabel}: ${problem}`}`;
       if (!listHas(messages, message)) $put(messages, messages.length, message);
       return false;
     },
@@ -605,8 +610,8 @@ function report(label: string, earned: number, possible: number, messages: strin
   let text = allOrNothing
     ? `${mark} ${label}: ${fraction >= 1 ? "passed" : "not yet"}`
     : `${mark} ${label}: ${formatNumber(earned)} of ${formatNumber(possible)} points`;
-  if (allOrNothing && copy.length === 1) text += `\n  ${copy[0]!}`;
-  else for (let i = 0; i < copy.length; i++) text += `\n  ✗ ${copy[i]!}`;
+  // The messages are the lines the gradebook and the feedback page show too: one format everywhere.
+  for (let i = 0; i < copy.length; i++) text += `\n  ${copy[i]!}`;
   emitPartial({ fraction, earned, possible, label, messages: $freeze(copy) as string[] }, text);
 }
 
@@ -618,7 +623,7 @@ function partial(fraction: number, message = "partial credit"): void {
   if (typeof fraction !== "number" || !(fraction >= 0 && fraction <= 1)) {
     throw new $Error(`check.partial: the fraction must be a number from 0 to 1, got ${describe(fraction)}. (This is a problem in the test, not in your code.)`);
   }
-  report(message, fraction, 1, fraction < 1 ? [message] : []);
+  report(message, fraction, 1, fraction < 1 ? [`${MARK.failed} ${message}`] : []);
 }
 
 export const check = {

@@ -16,6 +16,10 @@ import {
   $keys,
   $String,
   $toPrecision,
+  $toExponential,
+  $slice,
+  $indexOf,
+  $abs,
   $typedLength,
   $isInteger,
   $Number,
@@ -28,14 +32,62 @@ const MAX_DEPTH = 3;
 
 /**
  * A number as a learner would write it: integers in full, others to 6 significant
- * digits, tiny ones too ("6.01e-7", not "6.009999999999999e-7").
+ * digits, tiny ones with an exponent ("6.01e-7" and "2.3e-5", never "0.000023" or
+ * "6.009999999999999e-7").
  */
 export function formatNumber(n: number): string {
-  if ($is(n, -0)) return "-0";
   // eslint-disable-next-line no-self-compare -- NaN's test that no learner's reassignment of a global can change
-  if ($isInteger(n) || n !== n || n === Infinity || n === -Infinity) return $String(n);
-  // toPrecision keeps 6 significant digits; Number() drops the trailing zeros again.
-  return $String($Number($toPrecision(n, 6)));
+  if ($isInteger(n) || n !== n || n === Infinity || n === -Infinity) return $is(n, -0) ? "-0" : $String(n);
+  return formatSignificant(n, 6);
+}
+
+/** Below this size a number is written with an exponent: "2.3e-5" reads at a glance, "0.000023" does not. */
+const SMALL = 1e-4;
+
+/**
+ * `n` to `digits` significant digits without trailing zeros: "0.6", "2.30259", "2.3e-6".
+ * Integers too ("1.2e21" stays as JavaScript writes it past 21 digits).
+ */
+export function formatSignificant(n: number, digits: number): string {
+  if ($is(n, -0)) return "-0";
+  // eslint-disable-next-line no-self-compare -- as in formatNumber
+  if (n === 0 || n !== n || n === Infinity || n === -Infinity) return $String(n);
+  if ($abs(n) >= SMALL) return $String($Number($toPrecision(n, digits)));
+  // "2.30000e-6" → "2.3e-6": the mantissa loses its trailing zeros, the exponent stays.
+  const text = $toExponential(n, digits - 1);
+  const e = $indexOf(text, "e");
+  let mantissa = $slice(text, 0, e);
+  if ($indexOf(mantissa, ".") >= 0) {
+    let end = mantissa.length;
+    while (end > 0 && mantissa[end - 1] === "0") end--;
+    if (mantissa[end - 1] === ".") end--;
+    mantissa = $slice(mantissa, 0, end);
+  }
+  return `${mantissa}${$slice(text, e)}`;
+}
+
+/**
+ * A tolerance or a difference: two significant digits say how close is close enough
+ * ("within 2.3e-6"); the full float ("0.0000023035850929940452") says nothing more.
+ */
+export function formatTolerance(n: number): string {
+  return formatSignificant(n, 2);
+}
+
+/**
+ * Two numbers that differ, each written with as few significant digits (6 at least) as
+ * shows that they differ: 0.6 and 0.6000001 read "0.6" and "0.6000001", not "0.6" twice.
+ */
+export function formatApart(a: number, b: number): { a: string; b: string } {
+  // An object, not a pair: destructuring an array runs Array.prototype[Symbol.iterator],
+  // which the code under test may have replaced.
+  const at = (n: number, digits: number) => ($isInteger(n) ? formatNumber(n) : formatSignificant(n, digits));
+  for (let digits = 6; digits < 17; digits++) {
+    const x = at(a, digits);
+    const y = at(b, digits);
+    if (x !== y) return { a: x, b: y };
+  }
+  return { a: at(a, 17), b: at(b, 17) };
 }
 
 export function describe(value: unknown, depth = 0): string {

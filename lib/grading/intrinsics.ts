@@ -63,6 +63,7 @@ const RegExpExec = RegExp.prototype.exec;
 const StringIndexOf = String.prototype.indexOf;
 const StringSlice = String.prototype.slice;
 const NumberToPrecision = Number.prototype.toPrecision;
+const NumberToExponential = Number.prototype.toExponential;
 const TypedArrayLength = $getOwnPropertyDescriptor($getPrototypeOf(Uint8Array.prototype) as object, "length")!.get!;
 
 /**
@@ -85,12 +86,20 @@ export function $includes(text: string, part: string): boolean {
   return $call(StringIndexOf, text, [part]) !== -1;
 }
 
+export function $indexOf(text: string, part: string): number {
+  return $call(StringIndexOf, text, [part]);
+}
+
 export function $slice(text: string, start: number, end?: number): string {
   return $call(StringSlice, text, end === undefined ? [start] : [start, end]);
 }
 
 export function $toPrecision(n: number, digits: number): string {
   return $call(NumberToPrecision, n, [digits]);
+}
+
+export function $toExponential(n: number, fractionDigits: number): string {
+  return $call(NumberToExponential, n, [fractionDigits]);
 }
 
 /** The length of a typed array, read through the original getter. */

@@ -102,7 +102,7 @@ test("check.close applies absolute and relative tolerance to numbers and nested 
   check.close(1.2, 1, { atol: 0.25 });
   assert.equal(
     failure(() => check.close(0.5, 0.25, "sigmoidPrime(0)")),
-    "sigmoidPrime(0) should be 0.25 (within 2.51e-7) but your code gave 0.5.",
+    "sigmoidPrime(0) should be 0.25 (within 2.5e-7) but your code gave 0.5.",
   );
   assert.equal(
     failure(() => check.close(1.06, 1, { label: "x", tol: 0.05 })),
@@ -270,7 +270,7 @@ test("check.score reports partial credit as a record, shown once, and never thro
   assert.equal(record.earned, 1);
   assert.equal(record.possible, 3);
   assert.equal(record.fraction, 1 / 3);
-  assert.deepEqual(record.messages, ["values: w should be 2 but your code gave 1."]);
+  assert.deepEqual(record.messages, ["✓ shape", "✗ values: w should be 2 but your code gave 1."]);
   assert.equal(record.tag, null);
   assert.match(printed, /◐ training: 1 of 3 points/);
   assert.equal(printed.split("w should be 2").length - 1, 2, "the message once for people, once in the record");
@@ -321,7 +321,7 @@ test("an unwritten exercise's stub is said in one line, once per test, with no s
     score.finish();
   });
   const [record] = records(printed);
-  assert.deepEqual(record?.messages, ["not implemented yet: perceptron-train (its answer cell still holds the stub // YOUR CODE HERE)."]);
+  assert.deepEqual(record?.messages, ["✗ not implemented yet: perceptron-train (its answer cell still holds the stub // YOUR CODE HERE)."]);
   assert.doesNotMatch(printed, /\bat \w|Error:/);
 });
 
@@ -374,9 +374,20 @@ test("numbers in messages read as a person writes them, tiny ones too", () => {
   assert.equal(formatNumber(0.1 + 0.2), "0.3");
   assert.equal(formatNumber(-2.5e-12), "-2.5e-12");
   assert.equal(formatNumber(1234567), "1234567");
+  assert.equal(formatNumber(2.3e-5), "2.3e-5", "below 1e-4 an exponent, not 0.000023");
+  // A tolerance reads to two significant digits: ln 10's default one is 2.3035850929940452e-6.
+  assert.match(
+    failure(() => check.close(2.31, Math.log(10), "ln 10")),
+    /\(within 2\.3e-6\) but your code gave 2\.31\.$/,
+  );
+  // Two numbers that differ never read alike, however close they are.
+  assert.match(
+    failure(() => check.close(0.6000001, 0.6, { label: "w", tol: 1e-9 })),
+    /^w should be 0\.6 \(within 1e-9\) but your code gave 0\.6000001\.$/,
+  );
   assert.match(
     failure(() => check.close(1e-6, 2e-6, { label: "the gradient", atol: 1e-7, rtol: 0 })),
-    /^the gradient should be 0\.000002 \(within 1e-7\) but your code gave 0\.000001\./,
+    /^the gradient should be 2e-6 \(within 1e-7\) but your code gave 1e-6\./,
   );
 });
 
@@ -397,7 +408,7 @@ test("check.score with a body: the code under test runs inside it, and a crash o
   const [finished, crashed] = records(printed);
   assert.equal(finished?.earned, 1);
   assert.equal(finished?.possible, 3);
-  assert.deepEqual(finished?.messages, ["second: the second should be 3 but your code gave 2."]);
+  assert.deepEqual(finished?.messages, ["✓ first", "✗ second: the second should be 3 but your code gave 2."]);
   assert.equal(crashed?.fraction, 0);
   assert.deepEqual(crashed?.messages, ["not implemented yet: train (its answer cell still holds the stub // YOUR CODE HERE)."]);
   assert.equal(records(printed).length, 2, "one record per test");

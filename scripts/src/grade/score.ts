@@ -17,12 +17,14 @@
 import type { PartialRecord, RunEndRecord } from "nncourse/dist/grading";
 import { partialCredit } from "../assign/partial-credit";
 import { cellSource } from "../notebook/cells";
+import type { Cell } from "../notebook/model";
 import type { CellResult, NotebookRunResult } from "../runner/run-notebook";
 import type { Assignment } from "./masters";
 import type { Instrumented } from "./instrument";
 import { END_LABEL_PREFIX } from "./instrument";
 import type { RecordCollector } from "./records";
 import { hiddenLines, redactHidden } from "./redact";
+import { cleanMessage, failedCellMessage } from "./messages";
 
 export type ScoreStatus = "passed" | "partial" | "failed" | "error" | "timeout" | "kernel-died" | "not-run" | "tampered";
 
@@ -103,7 +105,8 @@ export function scoreRun(assignment: Assignment, instrumented: Instrumented, run
       ),
     );
     if (result.status !== "ok") {
-      cells.push({ ...base, status: failureStatus(result), message: redactHidden(failureMessage(result), hidden) });
+      const message = failureMessage(result, instrumented.notebook.cells[index]);
+      cells.push({ ...base, status: failureStatus(result), message: redactHidden(message, hidden) });
       continue;
     }
     const records = collector.inCell(index).filter((r) => r.authentic);
@@ -149,7 +152,7 @@ export function scoreRun(assignment: Assignment, instrumented: Instrumented, run
       fraction: credit.fraction,
       earned: credit.earned,
       status: credit.status,
-      message: redactHidden(credit.messages.join("\n"), hidden),
+      message: redactHidden(cleanMessage(credit.messages.join("\n")), hidden),
     });
   }
 
@@ -189,8 +192,9 @@ function failureStatus(result: CellResult): ScoreStatus {
   }
 }
 
-function failureMessage(result: CellResult): string {
+function failureMessage(result: CellResult, cell: Cell | undefined): string {
   if (result.status === "not-run")
     return "this test did not run: an earlier cell stopped the notebook (the kernel died or the time ran out).";
-  return result.error ?? `the test cell ended with status ${result.status}.`;
+  if (result.status === "error") return failedCellMessage(result, cell);
+  return cleanMessage(result.error ?? `the test cell ended with status ${result.status}.`);
 }

@@ -15,6 +15,7 @@ import { readNotebook } from "../notebook/read";
 import { runNotebookFile } from "../runner/run-file";
 import { formatScore } from "./points";
 import { hiddenLines, redactHidden } from "./redact";
+import { cleanMessage, failedCellMessage } from "./messages";
 
 export interface ExerciseCheck {
   gradeId: string;
@@ -57,7 +58,7 @@ export async function checkNotebook(
     if (run === undefined || run.status === "not-run" || run.status === "empty") {
       exercises.push({ gradeId, points, earned: 0, status: "not-run", message: "did not run: an earlier cell stopped the notebook." });
     } else if (run.status !== "ok") {
-      exercises.push({ gradeId, points, earned: 0, status: "failed", message: redactHidden(run.error ?? run.status, hidden) });
+      exercises.push({ gradeId, points, earned: 0, status: "failed", message: redactHidden(failedCellMessage(run, cell), hidden) });
     } else if (partials.length > 0) {
       // The grader's own rule, so that a learner is told the score they will be given.
       const credit = partialCredit(points, partials)!;
@@ -66,7 +67,7 @@ export async function checkNotebook(
         points,
         earned: credit.earned,
         status: credit.status,
-        message: redactHidden(credit.messages.join("\n"), hidden),
+        message: redactHidden(cleanMessage(credit.messages.join("\n")), hidden),
       });
     } else {
       exercises.push({ gradeId, points, earned: points, status: "passed", message: "" });
