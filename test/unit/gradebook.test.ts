@@ -228,7 +228,7 @@ describe("the gradebook", () => {
       assert.equal(result.pages, 2);
       const index = fs.readFileSync(result.index, "utf8");
       assert.ok(!index.includes("<script>alert"), "names are escaped");
-      assert.ok(index.includes(`href="${encodeURIComponent(fileName("Zoë Ångström"))}/a1.html"`), index);
+      assert.ok(index.includes(`href="feedback/${encodeURIComponent(fileName("Zoë Ångström"))}/a1.html"`), index);
       const page = fs.readFileSync(path.join(out, pagePath("Zoë Ångström", "a1")), "utf8");
       assert.match(page, /Score: 3 \/ 3/);
       assert.match(page, /was edited; the original was restored/);

@@ -1,39 +1,109 @@
 /**
- * Feedback pages: one HTML page per student and assignment, and an index. They show
- * scores, the checks' messages and what the grader restored, and never any source:
+ * Feedback pages: one HTML page per student and assignment, in a folder per student
+ * that is handed to that student as it is (its own index.html lists their pages), and an
+ * index for the instructor, apart from every student's folder: it lists every student's
+ * score and the files that could not be attributed, which no student may read. The pages
+ * show scores, the checks' messages and what the grader restored, and never any source:
  * neither the hidden tests (the messages were redacted when graded, see
- * grade/redact.ts) nor the solutions (the gradebook holds none).
+ * grade/redact.ts) nor the solutions (the gradebook holds none). Tests are named by
+ * their exercise's title (grade/test-titles.ts) where the masters are at hand.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { sha256Hex } from "nncourse/dist/data/payload";
 import { escapeHtml } from "nncourse/dist/viz/html";
-import { CourseError } from "../errors";
+import { CourseError, EXIT } from "../errors";
 import type { SubmissionIssue, TestScore } from "../grade/outcome";
 import { describeLate } from "../grade/lateness";
 import { formatPoints, formatScore } from "../grade/points";
+import { titleOf } from "../grade/test-titles";
 import type { Gradebook, SubmissionRow } from "./gradebook";
 import { writtenFeedbackHtml } from "./written-feedback";
 
 export interface FeedbackResult {
   pages: number;
+  /** Students, each with a folder of their own under the output folder. */
+  students: number;
+  /** The instructor's index, outside every student's folder. */
   index: string;
+  /** An index left by an earlier version inside the output folder, removed (it listed every student). */
+  removedOldIndex?: string;
 }
 
-export function writeFeedback(gradebook: Gradebook, outDir: string): FeedbackResult {
+export interface FeedbackOptions {
+  /** The instructor's index (default: "<outDir>-index.html" beside the output folder); never inside it. */
+  indexFile?: string;
+  /** Test titles by assignment and grade_id (grade/test-titles.ts); a test without one is named by its grade_id. */
+  titles?: ReadonlyMap<string, ReadonlyMap<string, string>>;
+}
+
+/** The instructor's index when none is named: beside the output folder, never in it. */
+export function defaultIndexFile(outDir: string): string {
+  return `${path.resolve(outDir)}-index.html`;
+}
+
+export function writeFeedback(gradebook: Gradebook, outDir: string, options: FeedbackOptions = {}): FeedbackResult {
+  const out = path.resolve(outDir);
+  const index = path.resolve(options.indexFile ?? defaultIndexFile(out));
+  if (isInside(index, out)) {
+    throw new CourseError(
+      `the instructor's index ${index} would be inside ${out}, the folder of the students' pages; nothing was written.`,
+      "pass --index a file outside it (the default is beside it: <out>-index.html).",
+      EXIT.usage,
+    );
+  }
   const rows = gradebook.submissions();
   // Every path is checked before the first page is written, so a clash stops the run
   // instead of leaving one student reading another's feedback.
   assertDistinctPages(rows);
-  fs.mkdirSync(outDir, { recursive: true });
-  for (const row of rows) {
-    const file = path.join(outDir, pagePath(row.student, row.assignment));
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, submissionPage(row, gradebook.scores(row.id), gradebook.issues(row.id), writtenFeedbackHtml(gradebook, row.id)));
+  fs.mkdirSync(out, { recursive: true });
+  const byStudent = new Map<string, SubmissionRow[]>();
+  for (const row of rows) byStudent.set(row.student, [...(byStudent.get(row.student) ?? []), row]);
+  for (const [student, mine] of byStudent) {
+    for (const row of mine) {
+      const file = path.join(out, pagePath(row.student, row.assignment));
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(
+        file,
+        submissionPage(
+          row,
+          gradebook.scores(row.id),
+          gradebook.issues(row.id),
+          options.titles?.get(row.assignment),
+          writtenFeedbackHtml(gradebook, row.id),
+        ),
+      );
+    }
+    fs.writeFileSync(path.join(out, fileName(student), "index.html"), studentIndexPage(student, mine));
   }
-  const index = path.join(outDir, "index.html");
-  fs.writeFileSync(index, indexPage(rows, gradebook.rejectedFiles()));
-  return { pages: rows.length, index };
+  const removedOldIndex = removeOldIndex(out);
+  fs.mkdirSync(path.dirname(index), { recursive: true });
+  fs.writeFileSync(index, indexPage(rows, gradebook.rejectedFiles(), path.dirname(index), out));
+  return { pages: rows.length, students: byStudent.size, index, ...(removedOldIndex === undefined ? {} : { removedOldIndex }) };
+}
+
+/** True when `file` is `dir` or inside it. */
+function isInside(file: string, dir: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+}
+
+/**
+ * Earlier versions wrote the instructor's index into the output folder, where handing the
+ * folder out showed every student's score. Removed only when it is that page (its title
+ * and heading), so that a file of the instructor's own is never lost.
+ */
+function removeOldIndex(out: string): string | undefined {
+  const old = path.join(out, "index.html");
+  try {
+    const text = fs.readFileSync(old, "utf8");
+    if (!text.startsWith("<!doctype html>") || !text.includes("<title>Feedback</title>") || !text.includes("<h1>Feedback</h1>"))
+      return undefined;
+    fs.rmSync(old);
+    return old;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -62,8 +132,8 @@ export function fileName(name: string): string {
 const HASH_CHARS = 10;
 /** No leading dot (hidden files, ".."), no trailing one (Windows drops it). */
 const PLAIN = /^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9_-])?$/;
-/** Device names Windows refuses even with an extension, and the feedback folder's own index page. */
-const RESERVED = /^(?:(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\..*)?|index\.html)$/;
+/** Device names Windows refuses even with an extension, and a student's own index page ("index" as an assignment would be it). */
+const RESERVED = /^(?:(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\..*)?|index(?:\.html)?)$/;
 /** Keeps file names, hash and ".html" included, well under the 255 bytes disks allow. */
 const READABLE_CHARS = 48;
 
@@ -115,10 +185,17 @@ const STATUS_TEXT: Record<string, string> = {
   tampered: "could not be verified",
 };
 
-function submissionPage(row: SubmissionRow, scores: TestScore[], issues: SubmissionIssue[], written = ""): string {
+function submissionPage(
+  row: SubmissionRow,
+  scores: TestScore[],
+  issues: SubmissionIssue[],
+  titles?: ReadonlyMap<string, string>,
+  written = "",
+): string {
   const title = `${row.assignment} · ${row.student}`;
   const parts = [
-    `<p><a href="../index.html">All feedback</a></p>`,
+    // The student's own index, in their own folder: nothing here leads to another student's page.
+    `<p><a href="index.html">All your feedback</a></p>`,
     `<h1>${escapeHtml(row.assignment)}</h1>`,
     `<p>Student: <strong>${escapeHtml(row.student)}</strong> · graded ${escapeHtml(row.graded_at.slice(0, 16).replace("T", " "))} UTC</p>`,
   ];
@@ -134,7 +211,7 @@ function submissionPage(row: SubmissionRow, scores: TestScore[], issues: Submiss
     const body = scores
       .map(
         (s) =>
-          `<tr><td>${escapeHtml(s.gradeId)}</td><td class="${escapeHtml(s.status)}">${escapeHtml(STATUS_TEXT[s.status] ?? s.status)}</td><td>${formatScore(s.earned, s.points, " / ")}</td><td><pre>${escapeHtml(s.message)}</pre></td></tr>`,
+          `<tr><td>${escapeHtml(titleOf(titles, s.gradeId))}</td><td class="${escapeHtml(s.status)}">${escapeHtml(STATUS_TEXT[s.status] ?? s.status)}</td><td>${formatScore(s.earned, s.points, " / ")}</td><td><pre>${escapeHtml(s.message)}</pre></td></tr>`,
       )
       .join("\n");
     parts.push(
@@ -161,15 +238,35 @@ function lateText(row: SubmissionRow): string {
   return `Handed in${when}, ${describeLate(row.late_seconds)} (${row.late_source ?? "the LMS says so"}).${penalty}`;
 }
 
-function indexPage(rows: SubmissionRow[], rejected: Array<{ path: string; reason: string }>): string {
+/** A student's own index: their assignments and scores, nothing of anyone else. */
+function studentIndexPage(student: string, rows: SubmissionRow[]): string {
   const body = rows
     .map((r) => {
-      const href = pagePath(r.student, r.assignment).split(path.sep).map(encodeURIComponent).join("/");
+      const href = encodeURIComponent(path.basename(pagePath(r.student, r.assignment)));
+      return `<tr><td><a href="${escapeHtml(href)}">${escapeHtml(r.assignment)}</a></td><td>${formatScore(r.score, r.max_score, " / ")}</td></tr>`;
+    })
+    .join("\n");
+  return page(
+    `Feedback · ${student}`,
+    `<h1>Your feedback</h1>\n<p>Student: <strong>${escapeHtml(student)}</strong></p>\n<table><thead><tr><th>Assignment</th><th>Score</th></tr></thead><tbody>\n${body}\n</tbody></table>`,
+  );
+}
+
+/** The instructor's index: every student's pages and scores, and the files no student could be found for. */
+function indexPage(rows: SubmissionRow[], rejected: Array<{ path: string; reason: string }>, indexDir: string, out: string): string {
+  const body = rows
+    .map((r) => {
+      const href = path
+        .relative(indexDir, path.join(out, pagePath(r.student, r.assignment)))
+        .split(path.sep)
+        .map(encodeURIComponent)
+        .join("/");
       return `<tr><td>${escapeHtml(r.student)}</td><td><a href="${escapeHtml(href)}">${escapeHtml(r.assignment)}</a></td><td>${formatScore(r.score, r.max_score, " / ")}</td><td>${escapeHtml(r.status)}${r.review ? " · review" : ""}</td></tr>`;
     })
     .join("\n");
   const parts = [
-    `<h1>Feedback</h1>`,
+    `<h1>Feedback (instructor's index)</h1>`,
+    `<p class="note">For instructors only: it lists every student. Hand each student their own folder under ${escapeHtml(out)}.</p>`,
     `<table><thead><tr><th>Student</th><th>Assignment</th><th>Score</th><th>Status</th></tr></thead><tbody>\n${body}\n</tbody></table>`,
   ];
   if (rejected.length > 0) {
@@ -177,5 +274,5 @@ function indexPage(rows: SubmissionRow[], rejected: Array<{ path: string; reason
       `<h2>Files that could not be attributed</h2><ul>${rejected.map((f) => `<li>${escapeHtml(f.path)}: ${escapeHtml(f.reason)}</li>`).join("")}</ul>`,
     );
   }
-  return page("Feedback", parts.join("\n"));
+  return page("Feedback: instructor's index", parts.join("\n"));
 }
