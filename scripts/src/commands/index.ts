@@ -9,6 +9,7 @@ import { checkCommand } from "./check";
 import { gradeCommand } from "./grade";
 import { gradebookCommand } from "./gradebook";
 import { feedbackCommand } from "./feedback";
+import { reviewCommand } from "./review";
 import { exportCommand } from "./export";
 import { tfCommand } from "./tf";
 import { hubCommand } from "./hub";
@@ -25,6 +26,7 @@ export const commands: Command[] = [
   checkCommand,
   gradeCommand,
   gradebookCommand,
+  reviewCommand,
   feedbackCommand,
   exportCommand,
   tfCommand,
