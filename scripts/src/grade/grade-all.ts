@@ -26,6 +26,8 @@ import { handInOf } from "./hand-in";
 import { describeLate, type HandIn, type LatePolicy } from "./lateness";
 import { IDENTIFIED_BY, LMS_NAMES } from "./lms-names";
 import { pickNewest } from "./pick-newest";
+import { regradeReason, type Regrade } from "./regrade";
+import { releasedCellsFromGit } from "./released-cells";
 import { carryWrittenGrades } from "../gradebook/written-answers";
 
 export interface GradeRunOptions {
@@ -128,7 +130,7 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
     log(`set aside ${file.relative}: ${reason}`);
     summary.setAside++;
   }
-  const todo: Array<{ file: SubmissionFile; bytes: Buffer }> = [];
+  const todo: Array<{ file: SubmissionFile; bytes: Buffer; regrade?: Regrade }> = [];
   for (const file of picked.graded) {
     const bytes = readSubmission(file.file);
     if (typeof bytes === "string") {
@@ -145,8 +147,21 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
       if (handIn !== undefined) noteHandIn(`${file.student} · ${file.assignment}`, handIn);
       continue;
     }
-    todo.push({ file, bytes });
+    const stored = options.gradebook.storedGrade(file.student, file.assignment);
+    const regrade = regradeReason(stored, {
+      sha256: sha256Hex(bytes),
+      masterSha256: master,
+      sandbox: options.sandbox,
+      force: options.force,
+    });
+    todo.push({ file, bytes, ...(regrade === undefined ? {} : { regrade }) });
   }
+  // Why each is graded again, once per reason: a fixed master regrades a whole class.
+  const reasons = new Map<string, number>();
+  for (const { file, regrade } of todo)
+    if (regrade !== undefined)
+      reasons.set(`${file.assignment}: ${regrade.reason}`, (reasons.get(`${file.assignment}: ${regrade.reason}`) ?? 0) + 1);
+  for (const [reason, n] of reasons) log(`regrading ${n} submission(s) of ${reason}`);
   if (summary.skipped > 0)
     log(
       `skipped ${summary.skipped} submission(s) already graded with the same file and master${options.sandbox === "bubblewrap" ? " in the sandbox" : ""} (--force regrades them)`,
@@ -162,9 +177,13 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
     hide: [options.mastersDir, options.submissionsDir, path.dirname(options.gradebookFile)],
   });
   log(`sandbox: ${sandbox.description}`);
-  const context: GradeContext = { assignments, mastersDir: options.mastersDir, sandbox, limits: options.limits };
+  // The read-only cells of every committed release, to tell a master's change from a learner's edit.
+  const released = new Map(
+    [...new Set(todo.map((t) => t.file.assignment))].map((name) => [name, releasedCellsFromGit(options.projectRoot, name)]),
+  );
+  const context: GradeContext = { assignments, released, mastersDir: options.mastersDir, sandbox, limits: options.limits };
   try {
-    await mapWithConcurrency(todo, options.jobs, async ({ file, bytes }) => {
+    await mapWithConcurrency(todo, options.jobs, async ({ file, bytes, regrade }) => {
       let outcome: SubmissionOutcome;
       try {
         outcome = await gradeSubmission(file, bytes, context);
@@ -176,6 +195,7 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
       outcome = carryWrittenGrades(options.gradebook, outcome);
       const { handIn, score } = handInOf(file, policy, { status: outcome.status, rawScore: outcome.score, maxScore: outcome.maxScore });
       outcome = { ...outcome, handIn, score };
+      if (regrade?.note !== undefined) outcome = { ...outcome, message: [regrade.note, outcome.message].filter(Boolean).join(" ") };
       options.gradebook.store(outcome);
       count(summary, outcome);
       log(describeOutcome(outcome));

@@ -25,6 +25,7 @@ import {
 } from "./outcome";
 import { runInSandbox } from "./run-in-sandbox";
 import { sanitizeSubmission } from "./sanitize";
+import type { ReleasedCells } from "./released-cells";
 import { scoreRun } from "./score";
 import type { SubmissionFile } from "./submissions";
 import { suspiciousCode } from "./suspicious";
@@ -53,6 +54,8 @@ export const DEFAULT_GRADE_LIMITS: GradeLimits = {
 
 export interface GradeContext {
   assignments: Map<string, Assignment>;
+  /** Earlier releases' read-only and test cells, by assignment: to tell a master's change from a learner's edit. */
+  released?: Map<string, ReleasedCells>;
   mastersDir: string;
   sandbox: GradingSandbox;
   limits: GradeLimits;
@@ -72,7 +75,7 @@ export async function gradeSubmission(file: SubmissionFile, bytes: Buffer, conte
   if (typeof submitted === "string") return timed(invalidNotebook(base, assignment, submitted));
 
   // The master's read-only and test cells (hidden tests included) in place of the submission's.
-  const sanitized = sanitizeSubmission(assignment, submitted);
+  const sanitized = sanitizeSubmission(assignment, submitted, context.released?.get(file.assignment));
   // Learner code that names the machinery of grading is held for review.
   const issues = [...sanitizeIssues(sanitized.issues), ...suspiciousIssues(suspiciousCode(sanitized.notebook))];
   // The grader's own cells: the run's key first, the freeze before learner code, a record at each test's end.

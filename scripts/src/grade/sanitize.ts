@@ -18,8 +18,9 @@ import { cellKind, gradeIdOf, type CellKind } from "../notebook/master";
 import { cellSource } from "../notebook/cells";
 import type { Cell, Notebook } from "../notebook/model";
 import type { Assignment } from "./masters";
+import type { ReleasedCells } from "./released-cells";
 
-export type IssueKind = "deleted" | "duplicated" | "retyped" | "edited" | "unknown-cell";
+export type IssueKind = "deleted" | "duplicated" | "retyped" | "edited" | "unknown-cell" | "master-changed";
 
 export interface SanitizeIssue {
   kind: IssueKind;
@@ -35,7 +36,12 @@ export interface Sanitized {
 
 const GRADED_KINDS: ReadonlySet<CellKind> = new Set(["answer", "test", "locked", "manual", "task"]);
 
-export function sanitizeSubmission(assignment: Assignment, submission: Notebook): Sanitized {
+/**
+ * `released`: the read-only and test cells of earlier releases (released-cells.ts). A
+ * cell that differs from today's student version but is as an earlier release had it
+ * was not edited by the learner: the master changed after they got it ("master-changed").
+ */
+export function sanitizeSubmission(assignment: Assignment, submission: Notebook, released?: ReleasedCells): Sanitized {
   const issues: SanitizeIssue[] = [];
   const masterIds = new Map<string, Cell>();
   for (const cell of assignment.master.cells) {
@@ -103,7 +109,15 @@ export function sanitizeSubmission(assignment: Assignment, submission: Notebook)
         message: `the ${label} "${id}" was changed from ${masterCell.cell_type} to ${submitted.cell_type}; ${kind === "answer" || kind === "manual" ? "it was graded as unanswered" : "it was restored"}.`,
       });
     } else if ((kind === "test" || kind === "locked") && normalize(cellSource(submitted)) !== normalize(cellSource(exercise))) {
-      issues.push({ kind: "edited", gradeId: id, message: `the ${label} "${id}" was edited; the original was restored and graded.` });
+      if (released?.get(id)?.has(normalize(cellSource(submitted))) === true) {
+        issues.push({
+          kind: "master-changed",
+          gradeId: id,
+          message: `the ${label} "${id}" is as an earlier release had it: the master changed after this copy was handed out, and today's version was graded.`,
+        });
+      } else {
+        issues.push({ kind: "edited", gradeId: id, message: `the ${label} "${id}" was edited; the original was restored and graded.` });
+      }
     }
 
     let cell: Cell;

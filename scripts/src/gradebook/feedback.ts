@@ -218,7 +218,14 @@ function submissionPage(
       `<table><thead><tr><th>Test</th><th>Result</th><th>Points</th><th>Message</th></tr></thead><tbody>\n${body}\n</tbody></table>`,
     );
   }
-  const shown = issues.filter((i) => i.kind !== "integrity" && i.kind !== "suspicious");
+  // A cell the master changed after the learner got it is no change of theirs (grade/released-cells.ts).
+  const shown = issues.filter((i) => i.kind !== "integrity" && i.kind !== "suspicious" && i.kind !== "master-changed");
+  const updated = issues.filter((i) => i.kind === "master-changed");
+  if (updated.length > 0) {
+    parts.push(
+      `<p class="note">Your instructor updated ${updated.length === 1 ? "a read-only cell" : `${updated.length} read-only cells`} of this assignment after you got it; your work was graded with the updated version. This is not a change of yours.</p>`,
+    );
+  }
   if (shown.length > 0) {
     parts.push(`<h2>Changes the grader undid</h2><ul>${shown.map((i) => `<li>${escapeHtml(i.message)}</li>`).join("")}</ul>`);
   }

@@ -48,6 +48,15 @@ export interface SubmissionRow {
   penalty: string | null;
 }
 
+/** A stored grade's file, master and how it was made. */
+export interface StoredGrade {
+  sha256: string;
+  masterSha256: string | null;
+  status: SubmissionStatus;
+  sandbox: "bubblewrap" | "none";
+  gradedAt: string;
+}
+
 /** The hand-in columns, in the order HAND_IN_VALUES gives them. */
 const HAND_IN_COLUMNS =
   "lms, lms_id, display_name, email, submitted_at, submitted_at_source, late, late_seconds, late_source, raw_score, penalty";
@@ -138,6 +147,17 @@ export class Gradebook {
       .get(student, assignment) as { sha256: string; master_sha256: string | null; status: string; sandbox: string } | undefined;
     if (row === undefined || row.status === "error" || row.sha256 !== sha256 || row.master_sha256 !== masterSha256) return false;
     return !(sandbox === "bubblewrap" && row.sandbox !== "bubblewrap");
+  }
+
+  /** What was stored for a student's assignment, to say why it is graded again (grade/regrade.ts); undefined when nothing is. */
+  storedGrade(student: string, assignment: string): StoredGrade | undefined {
+    return this.db
+      .prepare(
+        `SELECT s.sha256, s.master_sha256 AS masterSha256, s.status, s.sandbox, s.graded_at AS gradedAt FROM submissions s
+         JOIN students st ON st.id = s.student_id JOIN assignments a ON a.id = s.assignment_id
+         WHERE st.name = ? AND a.name = ?`,
+      )
+      .get(student, assignment) as StoredGrade | undefined;
   }
 
   /** Stores one submission's outcome, replacing an earlier one of the same student and assignment. */

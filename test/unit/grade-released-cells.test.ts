@@ -1,0 +1,110 @@
+// A master fixed after release is not a learner's edit: a copy whose read-only cells are
+// as an earlier release had them is "master-changed", never "edited"; a real edit still is.
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { loadAssignments } from "../../scripts/src/grade/masters";
+import { sanitizeSubmission } from "../../scripts/src/grade/sanitize";
+import { addRelease, releasedCellsFromGit, type ReleasedCells } from "../../scripts/src/grade/released-cells";
+import { regradeReason } from "../../scripts/src/grade/regrade";
+import { gradeIdOf } from "../../scripts/src/notebook/master";
+import type { Notebook } from "../../scripts/src/notebook/model";
+import { projectRoot } from "../helpers/cli";
+
+const NAME = "00-sample-assignment";
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "released-cells-"));
+after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+/** The sample master with a typo fixed in its NOR exercise's text and in a visible test's label. */
+function fixedMaster(): string {
+  const master = JSON.parse(fs.readFileSync(path.join(projectRoot, "notebooks", `${NAME}.ipynb`), "utf8")) as Notebook;
+  for (const cell of master.cells) {
+    const id = gradeIdOf(cell);
+    const text = Array.isArray(cell.source) ? cell.source.join("") : cell.source;
+    if (id === "nor-intro") cell.source = text.replace("Think about", "Think carefully about");
+    if (id === "majority-tests")
+      cell.source = text.replace('"the number of inputs of your majority unit"', '"the number of inputs of the majority unit"');
+  }
+  const dir = path.join(work, "masters");
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${NAME}.ipynb`), JSON.stringify(master));
+  return dir;
+}
+
+const before = loadAssignments(path.join(projectRoot, "notebooks")).get(NAME)!;
+const after_ = loadAssignments(fixedMaster()).get(NAME)!;
+/** What a learner handed in: the student version as released before the fix. */
+const handedIn = structuredClone(before.exercise);
+
+function kinds(released?: ReleasedCells): Map<string, string> {
+  return new Map(sanitizeSubmission(after_, handedIn, released).issues.map((i) => [i.gradeId, i.kind]));
+}
+
+test("without the earlier release, the master's fix reads as the learner's edit (what every learner was told)", () => {
+  const found = kinds();
+  assert.equal(found.get("nor-intro"), "edited");
+  assert.equal(found.get("majority-tests"), "edited");
+});
+
+test("with it, both cells are the master's change, and no cell is called edited", () => {
+  const released: ReleasedCells = new Map();
+  addRelease(released, before.exercise);
+  const found = kinds(released);
+  assert.equal(found.get("nor-intro"), "master-changed");
+  assert.equal(found.get("majority-tests"), "master-changed");
+  assert.ok(![...found.values()].includes("edited"), JSON.stringify([...found]));
+  // Grading still runs today's master: the fixed label is what the graded notebook holds.
+  const graded = sanitizeSubmission(after_, handedIn, released).notebook;
+  const tests = graded.cells.find((c) => gradeIdOf(c) === "majority-tests")!;
+  assert.match(Array.isArray(tests.source) ? tests.source.join("") : tests.source, /inputs of the majority unit/);
+});
+
+test("a learner's own edit of a read-only cell is still an edit, whatever the releases", () => {
+  const released: ReleasedCells = new Map();
+  addRelease(released, before.exercise);
+  const edited = structuredClone(before.exercise);
+  const cell = edited.cells.find((c) => gradeIdOf(c) === "xor-tests")!;
+  cell.source = 'check.test("xor", () => {});\n';
+  const found = new Map(sanitizeSubmission(after_, edited, released).issues.map((i) => [i.gradeId, i.kind]));
+  assert.equal(found.get("xor-tests"), "edited");
+});
+
+test("the releases are read from the git history of exercises/<name>.ipynb, and a folder without git has none", () => {
+  const repo = path.join(work, "course");
+  fs.mkdirSync(path.join(repo, "exercises"), { recursive: true });
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-C", repo, "-c", "user.name=t", "-c", "user.email=t@example.org", ...args], { stdio: "pipe" });
+  assert.equal(releasedCellsFromGit(repo, NAME).size, 0, "no repository: no releases, no error");
+  git("init", "-q");
+  fs.writeFileSync(path.join(repo, "exercises", `${NAME}.ipynb`), JSON.stringify(before.exercise));
+  git("add", ".");
+  git("commit", "-q", "-m", "first release");
+  fs.writeFileSync(path.join(repo, "exercises", `${NAME}.ipynb`), JSON.stringify(after_.exercise));
+  git("commit", "-q", "-am", "typo fixed");
+  const released = releasedCellsFromGit(repo, NAME);
+  assert.equal(released.get("nor-intro")?.size, 2, "both releases of the fixed cell");
+  assert.equal(released.get("xor-tests")?.size, 1, "an unchanged cell, once");
+  assert.equal(kinds(released).get("nor-intro"), "master-changed");
+});
+
+test("a regrade says why: a new file, a changed master (told to the learner too), the sandbox, --force", () => {
+  const stored = {
+    sha256: "f1",
+    masterSha256: "m1",
+    status: "graded" as const,
+    sandbox: "bubblewrap" as const,
+    gradedAt: "2026-12-01T10:00:00.000Z",
+  };
+  const now = { sha256: "f1", masterSha256: "m1", sandbox: "bubblewrap" as const, force: false };
+  assert.equal(regradeReason(undefined, now), undefined);
+  assert.equal(regradeReason(stored, now), undefined);
+  assert.match(regradeReason(stored, { ...now, sha256: "f2" })!.reason, /new file/);
+  const master = regradeReason(stored, { ...now, masterSha256: "m2" })!;
+  assert.match(master.reason, /master changed since the grading of 2026-12-01 10:00 UTC/);
+  assert.match(master.note!, /^Regraded: /);
+  assert.match(regradeReason({ ...stored, sandbox: "none" }, now)!.note!, /sandbox/);
+  assert.match(regradeReason(stored, { ...now, force: true })!.note!, /request/);
+});
