@@ -39,7 +39,8 @@ export function checkPoints(notebook: Notebook, name: string): Finding[] {
   };
 
   notebook.cells.forEach((cell, index) => {
-    if (cell.cell_type === "markdown") {
+    // A written answer is Markdown too, but its text is the reference answer, not a heading.
+    if (cell.cell_type === "markdown" && cellKind(cell) !== "manual") {
       const text = cellSource(cell);
       const match = EXERCISE_HEADING.exec(text);
       const levels = [...text.matchAll(HEADING)].map((m) => m[1]!.length);
