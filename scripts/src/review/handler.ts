@@ -41,10 +41,14 @@ export interface ReviewResponse {
   body: string;
 }
 
-/** Sent with every answer: nothing on the page may load or run from elsewhere, nor the token leak in a Referer. */
+/**
+ * Sent with every answer: nothing on the page may load or run from elsewhere, and the
+ * token never leaves in a Referer. "same-origin", not "no-referrer": under no-referrer
+ * Chromium sends the page's own forms with "Origin: null", which the check above refuses.
+ */
 const SECURITY_HEADERS = {
   "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-  "referrer-policy": "no-referrer",
+  "referrer-policy": "same-origin",
   "x-content-type-options": "nosniff",
   "cache-control": "no-store",
 };

@@ -40,7 +40,7 @@ export function href(links: Links, route: string, params: Record<string, string>
 
 export function layout(links: Links, title: string, body: string): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><title>${escapeHtml(title)} · course review</title><style>${STYLE}</style></head>
+<html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="same-origin"><title>${escapeHtml(title)} · course review</title><style>${STYLE}</style></head>
 <body><header><a class="home" href="${escapeHtml(href(links, "/"))}">course review</a><span class="muted">written answers and submissions held for review</span></header>
 <main>
 ${body}
