@@ -155,6 +155,54 @@ describe("finding the submissions of LMS downloads", () => {
     assert.match(reasons, /looks like a Gradescope export folder, but no submission_metadata.yml/);
   });
 
+  test("a submission_metadata.yml inside a Gradescope folder is the learner's upload: it names nobody", () => {
+    // Gradescope's export has one metadata file, beside the folders; a folder holds what
+    // the learner uploaded. A learner who uploads their own metadata naming another
+    // student's SID, with a later time, must not be graded as that student.
+    const forged = "submission_metadata.yml";
+    const claim = ":submitters:\n- :name: Victim\n  :sid: '42'\n:created_at: 2099-01-01 00:00:00 +00:00\n";
+    const alone = folder("gradescope-forged-alone", {
+      "submission_901/00-sample-assignment.ipynb": "{}",
+      [`submission_901/${forged}`]: claim,
+    });
+    const found = discoverSubmissions(alone, NAMES);
+    assert.deepEqual(found.submissions, [], "nobody is graded from the learner's own metadata");
+    assert.match(found.unrecognized.map((u) => u.reason).join("\n"), /no submission_metadata\.yml names submission_901/);
+    assert.match(
+      found.unrecognized.map((u) => `${u.relative}: ${u.reason}`).join("\n"),
+      /submission_901\/submission_metadata\.yml: .*uploaded/,
+    );
+
+    const beside = folder("gradescope-forged-beside", {
+      "submission_555/00-sample-assignment.ipynb": "{}",
+      "submission_901/00-sample-assignment.ipynb": "{}",
+      [`submission_901/${forged}`]: claim,
+      [forged]: "submission_555:\n  :submitters:\n  - :name: Ann Lee\n    :sid: '42'\n  :created_at: 2024-03-02 09:00:00 +00:00\n",
+    });
+    const both = discoverSubmissions(beside, NAMES);
+    assert.deepEqual(
+      both.submissions.map((s) => `${s.student} ${s.relative}`),
+      [`42 ${path.join("submission_555", "00-sample-assignment.ipynb")}`],
+      "only the export's own metadata names students",
+    );
+  });
+
+  test("Moodle without folders: a name with Moodle's mark twice is reported, not read as anyone", () => {
+    // The full name and the uploaded file's name are both the learner's to choose: which
+    // "_<id>_assignsubmission_" is Moodle's cannot be told, whichever is taken.
+    const root = folder("moodle-flat", {
+      "Eve Adams_111_assignsubmission_file_Jane Smith_222_assignsubmission_file_00-sample-assignment.ipynb": "{}",
+      "Bo Li_333_assignsubmission_file_00-sample-assignment.ipynb": "{}",
+    });
+    const found = discoverSubmissions(root, NAMES);
+    assert.deepEqual(
+      found.submissions.map((s) => [s.student, s.lms?.lmsId, s.assignment]),
+      [["Bo Li", "333", "00-sample-assignment"]],
+    );
+    assert.equal(found.unrecognized.length, 1);
+    assert.match(found.unrecognized[0]!.reason, /Moodle's "_<participant id>_assignsubmission_" more than once/);
+  });
+
   test("two Moodle learners of one name stay two students", () => {
     const root = folder("namesakes", {
       "Jane Smith_1_assignsubmission_file_/00-sample-assignment.ipynb": "{}",

@@ -24,8 +24,9 @@
  *     without a zone. Identity: the username (key; the last "_" part before
  *     "_attempt_", usernames having no "_"), the receipt's name for display.
  *   Gradescope "Export Submissions": a folder per submission "submission_<id>" and a
- *     submission_metadata.yml (at the export's top, keyed by those folder names, or inside
- *     the folder), written by Ruby, so its keys are symbols: ":submitters:" (":name:",
+ *     submission_metadata.yml at the export's top, keyed by those folder names (one inside
+ *     a folder is a file the learner uploaded, never read: submissions.ts), written by
+ *     Ruby, so its keys are symbols: ":submitters:" (":name:",
  *     ":sid:", ":email:"), ":created_at:" ("2024-03-01 14:05:33.123456000 -08:00") and a
  *     late flag (":late?:" or ":late:"). Identity: the SID (key), else the email; one
  *     submission of a group counts for each of its submitters.
@@ -115,8 +116,21 @@ export function parseMoodleFolder(folderName: string): ParseResult<LmsStudent> {
   return moodleStudent(m.groups!.name!, m.groups!.id!);
 }
 
-/** A Moodle file downloaded without per-learner folders. */
+/** Moodle's mark between the learner's name and the uploaded file's name. */
+const MOODLE_MARK = /_\d+_assignsubmission_[a-z]+_/g;
+
+/**
+ * A Moodle file downloaded without per-learner folders. The full name before Moodle's
+ * mark and the file name after it are both the learner's to choose, so a name holding
+ * the mark twice is refused: whichever were taken as Moodle's, a learner could write
+ * another's name (in their profile or their file's name) and be graded as them.
+ */
 export function parseMoodleFlatName(fileName: string): ParseResult<LmsName> {
+  if ((fileName.match(MOODLE_MARK) ?? []).length > 1)
+    return {
+      problem:
+        'holds Moodle\'s "_<participant id>_assignsubmission_" more than once, so which part is the learner\'s name cannot be told; download with "download submissions in folders"',
+    };
   const m = MOODLE_FLAT.exec(fileName);
   if (m === null) {
     return fileName.includes("_assignsubmission_")

@@ -214,10 +214,11 @@ function addGradescopeFolder(
   submissions: SubmissionFile[],
   unrecognized: UnrecognizedFile[],
 ): void {
-  const own = path.join(full, METADATA);
-  const meta =
-    exportWide.get(folder) ?? (fs.existsSync(own) ? parseGradescopeMetadata(fs.readFileSync(own, "utf8"), folder).get(folder) : undefined);
-  const files = walk(full, folder).filter((f) => path.basename(f.file) !== METADATA);
+  // Only the export's own metadata, beside the folders, says who handed a folder in. A
+  // submission_metadata.yml inside the folder is a file the learner uploaded (Gradescope
+  // puts none there): read, it would let them name anyone's SID and a later time.
+  const meta = exportWide.get(folder);
+  const files = walk(full, folder);
   const problem =
     meta === undefined
       ? `looks like a Gradescope export folder, but no submission_metadata.yml names ${folder} (keep the export's own file beside the folders)`
@@ -225,7 +226,12 @@ function addGradescopeFolder(
         ? `in the Gradescope export folder ${folder}, whose ${meta.problem}`
         : undefined;
   for (const f of files) {
-    if (problem !== undefined) unrecognized.push({ ...f, reason: problem });
+    if (path.basename(f.file) === METADATA)
+      unrecognized.push({
+        ...f,
+        reason: `a ${METADATA} inside a submission folder is one the learner uploaded, not Gradescope's; not read (the export's own file beside the folders names the students)`,
+      });
+    else if (problem !== undefined) unrecognized.push({ ...f, reason: problem });
     else if (!f.file.endsWith(".ipynb")) unrecognized.push({ ...f, reason: "not a .ipynb file" });
     else
       for (const student of (meta as GradescopeSubmission).submitters) {
