@@ -72,6 +72,7 @@ function report(from: string, out: string, scan: Scan, picks: Picks<FoundFile>, 
   for (const [student, files] of others)
     lines.push(`  ${student}: left out ${files.length} notebook(s) named after no assignment: ${files.join(", ")}`);
   for (const r of scan.refused) lines.push(`  refused ${r.path}: ${r.reason}`);
+  for (const n of scan.notes) lines.push(`  save time of ${n}`);
   return lines.join("\n");
 }
 

@@ -5,7 +5,8 @@
  * Where the time comes from, in this order:
  *   - the LMS: Blackboard's file name, Gradescope's :created_at: (lms-names.ts);
  *   - with --due, for the folder layout only: the file's modification time, which
- *     `course collect` sets to the learner's save time (an LMS download unzipped has
+ *     `course collect` sets to the learner's save time, never one they set back
+ *     (hub/collect.ts, saveTime) (an LMS download unzipped has
  *     the zip's times, which no LMS documents, so those are never used).
  * Whether it is late: measured against --due when both are known; else the LMS's own
  * marker (Canvas's LATE, Gradescope's late flag), which knows the learner's extensions

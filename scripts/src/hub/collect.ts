@@ -2,7 +2,7 @@
  * `course collect`'s work on the file system: finding the learners' notebooks in a
  * tree of learners' folders (a hub's /home, or any folder of per-learner folders), and
  * writing the chosen ones into submissions/<student>/<assignment>.ipynb by the plan of
- * collect-plan.ts.
+ * collect-plan.ts, with each one's save time (saveTime: never one the learner set back).
  *
  * It usually runs as root over every learner's home, so it reads only what a learner
  * saved: it follows no link a learner made (a link to another learner's notebook, or
@@ -40,6 +40,29 @@ export interface Scan {
   students: string[];
   found: FoundFile[];
   refused: Refusal[];
+  /** Collected, with something to tell the instructor (a save time that was set back). */
+  notes: string[];
+}
+
+/** A modification time this much before the file's last change was set, not saved (a save moves both at once). */
+const SET_BACK_SLACK_MS = 2_000;
+
+/**
+ * When the learner last saved a file, as far as they cannot forge it. The modification
+ * time is theirs to set (\`touch -d\`, or fs.utimesSync from their own kernel), so a late
+ * notebook could claim any earlier time; the change time (ctime) is the operating
+ * system's, moved to now by every write and by setting the times. The later of the two
+ * is the save time of a notebook saved as usual, and never earlier than the real one.
+ * A copy or move also moves the change time, so such a file counts from then (the note
+ * says which files).
+ */
+export function saveTime(stat: fs.Stats): { ms: number; note?: string } {
+  if (stat.ctimeMs - stat.mtimeMs <= SET_BACK_SLACK_MS) return { ms: Math.max(stat.mtimeMs, stat.ctimeMs) };
+  const at = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  return {
+    ms: stat.ctimeMs,
+    note: `its modification time, ${at(stat.mtimeMs)}, is earlier than its last change, ${at(stat.ctimeMs)}: the time was set back, or the file was copied or moved; ${at(stat.ctimeMs)} is taken as its save time`,
+  };
 }
 
 /** The assignments' names: the master notebooks' file names without ".ipynb". */
@@ -111,12 +134,14 @@ function walk(student: string, root: string, relativeTo: string, scan: Scan, ski
       });
       continue;
     }
+    const saved = saveTime(stat);
+    if (saved.note !== undefined) scan.notes.push(`${full}: ${saved.note}`);
     scan.found.push({
       student,
       file: full,
       relative: path.relative(relativeTo, full),
       stem: entry.name.slice(0, -".ipynb".length),
-      mtimeMs: stat.mtimeMs,
+      mtimeMs: saved.ms,
     });
   }
 }
@@ -138,7 +163,7 @@ export function scanLearnerFolders(from: string, courseFolder: string, skip: rea
       EXIT.missing,
     );
   }
-  const scan: Scan = { students: [], found: [], refused: [] };
+  const scan: Scan = { students: [], found: [], refused: [], notes: [] };
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const full = path.join(from, entry.name);
     if (entry.name.startsWith(".") || NOT_LEARNERS.has(entry.name) || skip.includes(full)) continue;
