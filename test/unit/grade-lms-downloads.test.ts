@@ -203,6 +203,26 @@ describe("finding the submissions of LMS downloads", () => {
     assert.match(found.unrecognized[0]!.reason, /Moodle's "_<participant id>_assignsubmission_" more than once/);
   });
 
+  test("Moodle names that differ only by what does not show (invisible, bidi, width, case) are namesakes too", () => {
+    // A learner who renames themselves "Jane Smith" with a zero-width space, or in
+    // full-width letters, would be a second row that reads exactly as Jane's.
+    const root = folder("lookalikes", {
+      "Jane Smith_1_assignsubmission_file_/00-sample-assignment.ipynb": "{}",
+      "Jane\u200b Smith_2_assignsubmission_file_/00-sample-assignment.ipynb": "{}",
+      "\uff2aane Smith\u202c_3_assignsubmission_file_/00-sample-assignment.ipynb": "{}",
+      "Bo Li_4_assignsubmission_file_/00-sample-assignment.ipynb": "{}",
+    });
+    const found = discoverSubmissions(root, NAMES);
+    assert.deepEqual(found.submissions.map((s) => s.student).sort(), [
+      "Bo Li",
+      "Jane Smith (participant 1)",
+      "Jane\u200b Smith (participant 2)",
+      "\uff2aane Smith\u202c (participant 3)",
+    ]);
+    assert.equal(found.notes!.length, 3);
+    assert.match(found.notes!.join("\n"), /read alike/);
+  });
+
   test("two Moodle learners of one name stay two students", () => {
     const root = folder("namesakes", {
       "Jane Smith_1_assignsubmission_file_/00-sample-assignment.ipynb": "{}",

@@ -270,20 +270,44 @@ function blackboardReceipts(dir: string, entries: fs.Dirent[]): Map<string, stri
 /**
  * Moodle names a learner only by full name (its number is per assignment), so two
  * learners of one name in one download would be one student: each gets their
- * participant id added to the name instead, and the run says so.
+ * participant id added to the name instead, and the run says so. Names that read alike
+ * count as one name here: a learner can set their own full name in Moodle, and one
+ * written with a zero-width space, a bidi mark, full-width letters or other case would
+ * otherwise be a second row that looks exactly like someone else's.
  */
 function separateMoodleNamesakes(submissions: SubmissionFile[], notes: string[]): void {
-  const ids = new Map<string, Set<string>>();
-  for (const s of submissions)
-    if (s.lms?.lms === "moodle")
-      ids.set(`${s.assignment}\0${s.student}`, (ids.get(`${s.assignment}\0${s.student}`) ?? new Set()).add(s.lms.lmsId));
-  for (const s of submissions) {
-    if (s.lms?.lms !== "moodle" || ids.get(`${s.assignment}\0${s.student}`)!.size < 2) continue;
-    const key = `${s.student} (participant ${s.lms.lmsId})`;
-    notes.push(`Moodle: two learners named "${s.student}" handed in ${s.assignment}; this one is "${key}" in the gradebook.`);
-    s.student = key;
-    s.lms = { ...s.lms, key };
+  const group = (s: SubmissionFile) => `${s.assignment}\0${readsAs(s.student)}`;
+  const members = new Map<string, SubmissionFile[]>();
+  for (const s of submissions) if (s.lms?.lms === "moodle") members.set(group(s), [...(members.get(group(s)) ?? []), s]);
+  for (const same of members.values()) {
+    if (new Set(same.map((s) => s.lms!.lmsId)).size < 2) continue;
+    const names = [...new Set(same.map((s) => s.student))];
+    for (const s of same) {
+      const key = `${s.student} (participant ${s.lms!.lmsId})`;
+      notes.push(
+        names.length === 1
+          ? `Moodle: two learners named "${s.student}" handed in ${s.assignment}; this one is "${key}" in the gradebook.`
+          : `Moodle: learners whose names read alike (${names.map(shownName).join(", ")}) handed in ${s.assignment}; this one is ${shownName(key)} in the gradebook.`,
+      );
+      s.student = key;
+      s.lms = { ...s.lms!, key };
+    }
   }
+}
+
+/** A name as a reader sees it: compatibility forms folded (full-width letters), invisible and bidi characters gone, spaces collapsed, case ignored. */
+function readsAs(name: string): string {
+  return name
+    .normalize("NFKC")
+    .replace(/\p{Cf}/gu, "")
+    .replace(/\s+/gu, " ")
+    .trim()
+    .toLowerCase();
+}
+
+/** A name in a message, with what does not show written out ("Jane\u200b Smith"). */
+function shownName(name: string): string {
+  return `"${name.replace(/[\p{Cf}\p{Cc}]|(?! )\p{Zs}/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, "0")}`)}"`;
 }
 
 function mtimeMs(file: string): number | null {
