@@ -10,9 +10,10 @@ import { sha256Hex } from "nncourse/dist/data/payload";
 import type { SubmissionOutcome } from "../../scripts/src/grade/outcome";
 import { Gradebook } from "../../scripts/src/gradebook/gradebook";
 import { exportCsv } from "../../scripts/src/gradebook/export-csv";
-import { writtenAnswers } from "../../scripts/src/gradebook/written-answers";
+import { writtenAnswers, type WrittenRow } from "../../scripts/src/gradebook/written-answers";
 import { writtenFeedbackHtml } from "../../scripts/src/gradebook/written-feedback";
 import { handleReview, type ReviewContext, type ReviewRequest } from "../../scripts/src/review/handler";
+import { answersPage, indexPage } from "../../scripts/src/review/pages";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "review-handler-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -165,5 +166,46 @@ describe("course review's handlers", () => {
     );
     const canvas = exportCsv(gb, "canvas");
     assert.ok(canvas.warnings.some((w) => /^ann: written answers not graded yet in a1/.test(w)));
+  });
+});
+
+describe("what the review page shows of a learner's text and name", () => {
+  const RLO = "\u202e";
+  const row = (student: string, text: string): WrittenRow => ({
+    submissionId: 1,
+    student,
+    assignment: "a1",
+    gradeId: "why",
+    position: 0,
+    points: 2,
+    text,
+    textSha256: sha256Hex(text),
+    status: "pending",
+    earned: null,
+    comment: "",
+    gradedAt: null,
+    note: "",
+  });
+
+  test("characters that turn the text around or do not show are shown as their code, in the answer and the name", () => {
+    // An override makes "evil" read "live"; a zero-width space or a terminal escape
+    // hides in plain sight; in a name, an override moves what follows it on the line.
+    const rows = [row(`bob${RLO}`, `I wrote it ${RLO}live\u202c myself.\u200b\u001b[2J`), row("ann", "plain\ttext\nline two")];
+    for (const body of [
+      answersPage({ token: TOKEN }, { view: "answer", assignment: "a1", subject: "why", rows, prompts: new Map() }),
+      answersPage(
+        { token: TOKEN },
+        { view: "student", assignment: "a1", subject: `bob${RLO}`, rows: rows.slice(0, 1), prompts: new Map() },
+      ),
+      indexPage({ token: TOKEN }, rows, [{ student: `bob${RLO}`, assignment: "a1", status: "graded", reasons: ["x"] }]),
+    ]) {
+      assert.doesNotMatch(body, /[\u202a-\u202e\u2066-\u2069\u200b\u001b]/u, "no such character reaches the page as it is");
+      assert.match(body, /bob<span class="hidden-char" title="[^"]+">U\+202E<\/span>/);
+    }
+    const answer = answersPage({ token: TOKEN }, { view: "answer", assignment: "a1", subject: "why", rows, prompts: new Map() });
+    assert.match(answer, /I wrote it <span class="hidden-char" title="[^"]+">U\+202E<\/span>live<span[^>]*>U\+202C<\/span> myself\./);
+    assert.match(answer, /U\+200B<\/span><span[^>]*>U\+001B<\/span>\[2J/);
+    assert.ok(answer.includes("plain\ttext\nline two"), "tabs and line breaks stay as they are");
+    assert.ok(answer.includes('name="student" value="bob&#x202e;"'), "the form still names the student exactly");
   });
 });

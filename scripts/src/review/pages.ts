@@ -5,7 +5,9 @@
  *
  * Learners' text is shown as text (escaped, whitespace kept), never rendered as
  * Markdown or HTML: it is written by someone who may want the instructor's browser to
- * run it, fetch a tracking image, or send a form with the page's token.
+ * run it, fetch a tracking image, or send a form with the page's token. Characters that
+ * turn the text around or do not show (see HIDDEN) are shown as their code, in the text
+ * and in names alike.
  */
 import { escapeHtml } from "nncourse/dist/viz/html";
 import { formatPoints } from "../grade/points";
@@ -26,7 +28,36 @@ form.grade{display:flex;gap:.6rem;align-items:flex-start;margin-top:.8rem;flex-w
 form.grade input{width:5rem;font:inherit}.status{display:inline-block;font-size:.75rem;padding:0 .5rem;border-radius:1rem;background:#ddf4ff;color:#0550ae}
 .status.pending{background:#fff8c5;color:#7d4e00}.status.unanswered{background:#eee;color:var(--muted)}
 .note{background:#fff8e6;border:1px solid #e7d38a;padding:.5rem .8rem;border-radius:6px}.error{background:var(--error-bg);border:1px solid var(--error-line);padding:.5rem .8rem;border-radius:6px}
-.saved{background:#dafbe1;border:1px solid #4ac26b;padding:.5rem .8rem;border-radius:6px}.muted{color:var(--muted)}`;
+.saved{background:#dafbe1;border:1px solid #4ac26b;padding:.5rem .8rem;border-radius:6px}.muted{color:var(--muted)}
+.hidden-char{font:.7em ui-monospace,monospace;background:#ffebe9;color:#a40e26;border:1px solid #cf222e;border-radius:3px;padding:0 .15em;margin:0 .1em}`;
+
+/**
+ * Bidi overrides, embeddings, isolates and marks, zero-width spaces and joiners' kin
+ * that mean nothing in prose, and control characters other than tab and line breaks: an
+ * override makes "evil" read "live" and, in a name, moves what follows it on the line
+ * (the grade beside it); the others hide in plain sight. ZWJ and ZWNJ are left alone:
+ * scripts and emoji need them.
+ */
+const HIDDEN = /[\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]|(?![\t\n\r])[\u0000-\u001f\u007f-\u009f]/gu;
+
+/** A learner's text or a name, escaped, with each HIDDEN character shown as its code. */
+function shown(value: string): string {
+  return escapeHtml(value).replace(
+    HIDDEN,
+    (c) =>
+      `<span class="hidden-char" title="a character that changes the text's direction or does not show">U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}</span>`,
+  );
+}
+
+/** An attribute's value, exact (a form must name the student as the gradebook does), with HIDDEN characters as references. */
+function attr(value: string): string {
+  return escapeHtml(value).replace(HIDDEN, (c) => `&#x${c.codePointAt(0)!.toString(16)};`);
+}
+
+/** The same for a page's <title>, which holds no markup. */
+function shownPlain(value: string): string {
+  return escapeHtml(value.replace(HIDDEN, (c) => `[U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}]`));
+}
 
 /** Where a page's links and forms go: every address carries the token. */
 export interface Links {
@@ -40,7 +71,7 @@ export function href(links: Links, route: string, params: Record<string, string>
 
 export function layout(links: Links, title: string, body: string): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="same-origin"><title>${escapeHtml(title)} · course review</title><style>${STYLE}</style></head>
+<html lang="en"><head><meta charset="utf-8"><meta name="referrer" content="same-origin"><title>${shownPlain(title)} · course review</title><style>${STYLE}</style></head>
 <body><header><a class="home" href="${escapeHtml(href(links, "/"))}">course review</a><span class="muted">written answers and submissions held for review</span></header>
 <main>
 ${body}
@@ -49,7 +80,7 @@ ${body}
 }
 
 function text(value: string): string {
-  return `<div class="text">${escapeHtml(value)}</div>`;
+  return `<div class="text">${shown(value)}</div>`;
 }
 
 function statusBadge(row: WrittenRow): string {
@@ -69,14 +100,14 @@ export function indexPage(links: Links, answers: readonly WrittenRow[], held: re
     const rows = cells.map((cell) => {
       const of = mine.filter((a) => a.gradeId === cell);
       const count = (status: string) => of.filter((a) => a.status === status).length;
-      return `<tr><td><a href="${escapeHtml(href(links, "/answer", { assignment, cell }))}">${escapeHtml(cell)}</a></td><td>${formatPoints(of[0]!.points)}</td><td>${count("pending")}</td><td>${count("graded")}</td><td>${count("unanswered")}</td></tr>`;
+      return `<tr><td><a href="${escapeHtml(href(links, "/answer", { assignment, cell }))}">${shown(cell)}</a></td><td>${formatPoints(of[0]!.points)}</td><td>${count("pending")}</td><td>${count("graded")}</td><td>${count("unanswered")}</td></tr>`;
     });
     const students = [...new Set(mine.map((a) => a.student))].map((student) => {
       const pending = mine.filter((a) => a.student === student && a.status === "pending").length;
-      return `<li><a href="${escapeHtml(href(links, "/student", { assignment, student }))}">${escapeHtml(student)}</a>${pending ? ` <span class="status pending">${pending} pending</span>` : ""}</li>`;
+      return `<li><a href="${escapeHtml(href(links, "/student", { assignment, student }))}">${shown(student)}</a>${pending ? ` <span class="status pending">${pending} pending</span>` : ""}</li>`;
     });
     parts.push(
-      `<section><h2>${escapeHtml(assignment)}</h2>`,
+      `<section><h2>${shown(assignment)}</h2>`,
       `<table><thead><tr><th>Answer (across students)</th><th>Points</th><th>Pending</th><th>Graded</th><th>Unanswered</th></tr></thead><tbody>${rows.join("")}</tbody></table>`,
       `<h3>By student</h3><ul>${students.join("")}</ul></section>`,
     );
@@ -86,7 +117,7 @@ export function indexPage(links: Links, answers: readonly WrittenRow[], held: re
   else {
     const rows = held.map(
       (h) =>
-        `<tr><td>${escapeHtml(h.student)}</td><td>${escapeHtml(h.assignment)}</td><td>${escapeHtml(h.status)}</td><td>${h.reasons.length ? `<ul>${h.reasons.map((r) => `<li>${escapeHtml(r)}</li>`).join("")}</ul>` : "held for review"}</td></tr>`,
+        `<tr><td>${shown(h.student)}</td><td>${shown(h.assignment)}</td><td>${escapeHtml(h.status)}</td><td>${h.reasons.length ? `<ul>${h.reasons.map((r) => `<li>${shown(r)}</li>`).join("")}</ul>` : "held for review"}</td></tr>`,
     );
     parts.push(
       `<table class="held"><thead><tr><th>Student</th><th>Assignment</th><th>Status</th><th>Why</th></tr></thead><tbody>${rows.join("")}</tbody></table>`,
@@ -112,8 +143,8 @@ export interface AnswersView {
 export function answersPage(links: Links, v: AnswersView): string {
   const specs = v.prompts.get(v.assignment);
   const title = v.view === "answer" ? `${v.assignment} · ${v.subject}` : `${v.assignment} · ${v.subject}'s answers`;
-  const parts = [`<h1>${escapeHtml(title)}</h1>`];
-  if (v.flash) parts.push(`<p class="${v.flash.kind}" role="status">${escapeHtml(v.flash.text)}</p>`);
+  const parts = [`<h1>${shown(title)}</h1>`];
+  if (v.flash) parts.push(`<p class="${v.flash.kind}" role="status">${shown(v.flash.text)}</p>`);
   if (v.rows.length === 0) parts.push(`<p class="muted">Nothing to show.</p>`);
   if (v.view === "answer") {
     const spec = specs?.get(v.subject);
@@ -128,10 +159,10 @@ export function answersPage(links: Links, v: AnswersView): string {
     const heading = v.view === "answer" ? row.student : row.gradeId;
     const anchor = `a-${encodeURIComponent(v.view === "answer" ? row.student : row.gradeId)}`;
     parts.push(
-      `<section class="card" id="${escapeHtml(anchor)}" data-student="${escapeHtml(row.student)}" data-cell="${escapeHtml(row.gradeId)}">`,
-      `<h3>${escapeHtml(heading)} ${statusBadge(row)}</h3>`,
+      `<section class="card" id="${attr(anchor)}" data-student="${attr(row.student)}" data-cell="${attr(row.gradeId)}">`,
+      `<h3>${shown(heading)} ${statusBadge(row)}</h3>`,
       v.view === "student" && spec ? `<details><summary>The exercise</summary>${text(spec.prompt)}</details>` : "",
-      row.note ? `<p class="note">${escapeHtml(row.note)}</p>` : "",
+      row.note ? `<p class="note">${shown(row.note)}</p>` : "",
       `<div class="beside"><div><h4>Answer</h4>${text(row.status === "unanswered" ? "(not answered)" : row.text)}</div>`,
       `<div><h4>Reference answer</h4>${spec ? text(spec.reference) : `<p class="muted">(master not found)</p>`}</div></div>`,
       gradeForm(links, v, row),
@@ -144,7 +175,7 @@ export function answersPage(links: Links, v: AnswersView): string {
 function gradeForm(links: Links, v: AnswersView, row: WrittenRow): string {
   const hidden = { token: links.token, student: row.student, assignment: row.assignment, cell: row.gradeId, back: v.view };
   const inputs = Object.entries(hidden)
-    .map(([name, value]) => `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`)
+    .map(([name, value]) => `<input type="hidden" name="${name}" value="${attr(value)}">`)
     .join("");
   const points = row.earned === null || row.status === "unanswered" ? "" : formatPoints(row.earned);
   return `<form class="grade" method="post" action="/grade">${inputs}
@@ -157,6 +188,6 @@ export function messagePage(links: Links, title: string, message: string): strin
   return layout(
     links,
     title,
-    `<h1>${escapeHtml(title)}</h1><p class="error" role="alert">${escapeHtml(message)}</p><p><a href="${escapeHtml(href(links, "/"))}">Back to the list</a></p>`,
+    `<h1>${shown(title)}</h1><p class="error" role="alert">${shown(message)}</p><p><a href="${escapeHtml(href(links, "/"))}">Back to the list</a></p>`,
   );
 }
