@@ -202,6 +202,11 @@ describe("the gradebook", () => {
     }
     assert.equal(csvField('say "hi", ok'), '"say ""hi"", ok"');
     assert.equal(csvField("-3"), "-3");
+    // Spreadsheets that trim a cell on import (Google Sheets does by default) read a
+    // formula after leading spaces, a no-break space or a zero-width one.
+    for (const name of [' =HYPERLINK("http://x")', "\u00a0+1", "\u200b@SUM(A1)", "\ufeff-1+2", "\n=1"])
+      assert.ok(csvField(name).replace(/^"/, "").startsWith("'"), JSON.stringify(name));
+    assert.equal(csvField(" -1.5"), "' -1.5", "only a bare number keeps its sign unprefixed");
   });
 
   test("the CSV and the feedback pages show a score as the same number", () => {

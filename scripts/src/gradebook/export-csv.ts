@@ -225,8 +225,12 @@ export function exportCsv(gradebook: Gradebook, layout: CsvLayout): CsvExport {
   return { csv: lines.map((cells) => cells.map(csvField).join(",")).join("\r\n") + "\r\n", students: students.length, warnings };
 }
 
-/** RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so spreadsheets do not run it as a formula. */
+/**
+ * RFC 4180 quoting; a leading =, +, - or @ is prefixed with ' so spreadsheets do not run it
+ * as a formula, also after leading white space or invisible characters (an import that
+ * trims the cell would find the formula there).
+ */
 export function csvField(text: string): string {
-  const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text) ? `'${text}` : text;
+  const safe = /^[\s\u200b-\u200f\u2060\ufeff]*[=+\-@]|^[\t\r]/u.test(text) && !/^-?\d+(\.\d+)?$/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
