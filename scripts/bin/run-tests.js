@@ -7,9 +7,14 @@
 //   node scripts/bin/run-tests.js unit         only test/unit
 //   node scripts/bin/run-tests.js integration  only test/integration
 //   node scripts/bin/run-tests.js FILE...      just those files
+//
+// Skipped tests are listed with their reasons at the end of each run; with
+// NNCOURSE_TEST_NO_SKIPS=1 (CI) a test skipped for something the machine lacks fails
+// the run (test/helpers/skip.ts).
 "use strict";
 const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
+const os = require("node:os");
 const path = require("node:path");
 
 const root = path.resolve(__dirname, "..", "..");
@@ -62,6 +67,39 @@ function withoutSkipped(list) {
   return left;
 }
 
+/** The skip reporter's file for one run (a folder of its own under the system's temp). */
+function skipLog() {
+  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-skips-")), "skips.jsonl");
+}
+
+/**
+ * Lists the tests a run skipped, with their reasons. With NNCOURSE_TEST_NO_SKIPS=1 (CI),
+ * a skip whose reason does not start with "by design: " (test/helpers/skip.ts) fails the
+ * run: CI's machine must have everything the tests need. Returns whether it failed.
+ */
+function reportSkips(name, file) {
+  const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  const skips = text
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+  if (skips.length === 0) return false;
+  const strict = process.env.NNCOURSE_TEST_NO_SKIPS === "1";
+  const unwanted = skips.filter((s) => !s.reason.startsWith("by design: "));
+  console.log(`\nrun-tests: ${skips.length} test(s) skipped (${name} tests):`);
+  for (const s of skips) {
+    const where = s.file ? path.relative(root, s.file) : "?";
+    const flag = strict && unwanted.includes(s) ? "  <- not allowed in CI" : "";
+    console.log(`  ${where}: ${s.name} (${s.reason || "no reason given"})${flag}`);
+  }
+  if (!strict || unwanted.length === 0) return false;
+  console.error(
+    `run-tests: ${unwanted.length} test(s) skipped for something this machine lacks, and NNCOURSE_TEST_NO_SKIPS=1 asks that every test run.\nFix: install what each reason names (.ci/run lists the packages), or, for a test that cannot apply on this machine by design, give its skip reason with byDesign() from test/helpers/skip.ts.`,
+  );
+  return true;
+}
+
 let failed = false;
 const runs = files.length > 0 ? [["files", files]] : suites.map((s) => [s, withoutSkipped(testFiles(s))]);
 if (runs.some(([name]) => name === "integration")) ensureDatasets();
@@ -73,11 +111,24 @@ for (const [name, list] of runs) {
   console.log(`\n=== ${name} tests (${list.length} files) ===`);
   // A test that hangs fails after 30 minutes (the longest, grading every solution, takes
   // a few) instead of holding the whole run until an outer limit kills it unreported.
-  const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-reporter=spec", "--test-timeout=1800000", ...list], {
-    cwd: root,
-    stdio: "inherit",
-    env: { ...process.env, NNCOURSE_TEST: "1" },
-  });
+  // Unit test files run two or more at a time: most of a unit file's time is starting
+  // its process and loading TypeScript, and on a 2-core machine node's default (one
+  // fewer than the cores) would run them one by one. Integration files stay one at a
+  // time: each starts kernels, servers or browsers that use every core.
+  const concurrency = name === "unit" ? [`--test-concurrency=${Math.max(2, os.availableParallelism())}`] : [];
+  const skips = skipLog();
+  const reporters = ["--test-reporter=spec", "--test-reporter-destination=stdout"];
+  reporters.push(`--test-reporter=${path.join(__dirname, "skip-reporter.js")}`, `--test-reporter-destination=${skips}`);
+  const result = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--test", ...reporters, "--test-timeout=1800000", ...concurrency, ...list],
+    {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, NNCOURSE_TEST: "1" },
+    },
+  );
   if (result.status !== 0) failed = true;
+  if (reportSkips(name, skips)) failed = true;
 }
 process.exit(failed ? 1 : 0);

@@ -1,10 +1,12 @@
 /**
- * The HTML export in a real browser. The course is exported (its notebooks run now),
- * and a probe notebook with every kind of output the export must handle is exported
- * beside it; each page is opened in headless Chromium from a local server with every
- * other host blocked, and must load with no console errors, no failed requests and
- * no request leaving the machine, draw each of its plotly figures, and typeset each of
- * its equations with KaTeX. Screenshots go to test-artifacts/browser-export/.
+ * The HTML export in a real browser. A probe notebook with every kind of output the
+ * export must handle is exported, and so is a lesson the export runs itself; each page
+ * is opened in headless Chromium from a local server with every other host blocked, and
+ * must load with no console errors, no failed requests and no request leaving the
+ * machine, draw each of its plotly figures, and typeset each of its equations with
+ * KaTeX (test/helpers/site-pages.ts). Screenshots go to test-artifacts/browser-export/.
+ * The whole course's pages are checked the same way where `course start` serves them
+ * (course-start.test.ts).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -12,26 +14,20 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Browser } from "playwright-core";
 import { artifactsDir, browserMissing, launchChromium } from "../helpers/browser";
 import { projectRoot } from "../helpers/cli";
+import { assertPage, checkPage, mathSpans } from "../helpers/site-pages";
 import { buildSite, type SiteReport } from "../../scripts/src/site/build";
-import { courseNotebookFiles } from "../../scripts/src/site/catalog";
 import { exportHtml } from "../../scripts/src/site/export-html";
-import { extractMath } from "../../scripts/src/site/math";
 import { serveSite } from "../../scripts/src/site/serve";
-import { cellSource, newCodeCell, newMarkdownCell, newNotebook } from "../../scripts/src/notebook/cells";
+import { newCodeCell, newMarkdownCell, newNotebook } from "../../scripts/src/notebook/cells";
 import type { Notebook, Output } from "../../scripts/src/notebook/model";
 import { readNotebook } from "../../scripts/src/notebook/read";
 
 const skip = browserMissing();
 
-/** Equations in a notebook's Markdown, as the export finds them. */
-function mathSpans(notebook: Notebook): number {
-  return notebook.cells
-    .filter((c) => c.cell_type === "markdown")
-    .reduce((n, c) => n + extractMath(cellSource(c)).math.filter((m) => !m.startsWith("@@")).length, 0);
-}
+/** The lesson the export runs itself: short, with figures and equations. */
+const LESSON = "02-perceptron.ipynb";
 
 /** A notebook whose outputs are every kind the export must show. */
 function probeNotebook(): Notebook {
@@ -63,76 +59,6 @@ function probeNotebook(): Notebook {
   return notebook;
 }
 
-interface PageCheck {
-  consoleErrors: string[];
-  failedRequests: string[];
-  outsideRequests: string[];
-  figuresWanted: number;
-  figuresDrawn: number;
-  katex: number;
-  katexErrors: number;
-  plotlyScripts: string[];
-}
-
-/** Opens one page and collects what the assertions need. */
-async function checkPage(browser: Browser, url: string, screenshot: string): Promise<PageCheck> {
-  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  const check: PageCheck = {
-    consoleErrors: [],
-    failedRequests: [],
-    outsideRequests: [],
-    figuresWanted: 0,
-    figuresDrawn: 0,
-    katex: 0,
-    katexErrors: 0,
-    plotlyScripts: [],
-  };
-  page.on("console", (m) => {
-    if (m.type() === "error") check.consoleErrors.push(m.text());
-  });
-  page.on("pageerror", (e) => check.consoleErrors.push(`uncaught: ${e.message}`));
-  page.on("requestfailed", (r) => {
-    if (!check.outsideRequests.includes(r.url())) check.failedRequests.push(`${r.url()} (${r.failure()?.errorText})`);
-  });
-  page.on("response", (r) => {
-    if (r.status() >= 400) check.failedRequests.push(`${r.url()} (HTTP ${r.status()})`);
-  });
-  // The site must work offline: any request to another host is recorded and refused.
-  await page.route(/^https?:\/\/(?!127\.0\.0\.1[:/])/, (route) => {
-    check.outsideRequests.push(route.request().url());
-    return route.abort();
-  });
-  await page.goto(url, { waitUntil: "load" });
-  // Each output that draws figures says how many (data-figures); wait until all are drawn.
-  const drawn = `Array.from(document.querySelectorAll("[data-figures]")).every((o) => o.querySelectorAll(".plot-container .main-svg").length >= Number(o.dataset.figures))`;
-  await page.waitForFunction(drawn, null, { timeout: 20_000 }).catch(() => undefined);
-  Object.assign(
-    check,
-    await page.evaluate(`(() => ({
-      figuresWanted: Array.from(document.querySelectorAll("[data-figures]")).reduce((n, o) => n + Number(o.dataset.figures), 0),
-      figuresDrawn: Array.from(document.querySelectorAll("[data-figures]")).reduce((n, o) => n + Math.min(Number(o.dataset.figures), o.querySelectorAll(".plot-container").length), 0),
-      katex: document.querySelectorAll(".markdown-cell .katex").length,
-      katexErrors: document.querySelectorAll(".katex-error, .math-error").length,
-      plotlyScripts: Array.from(document.scripts).filter((s) => /plotly/i.test(s.src) || s.text.length > 200000).map((s) => s.getAttribute("src") || "inline " + s.text.length),
-    }))()`),
-  );
-  await page.screenshot({ path: screenshot, fullPage: true });
-  await page.close();
-  return check;
-}
-
-function assertPage(name: string, check: PageCheck, math: number): void {
-  assert.deepEqual(check.consoleErrors, [], `${name}: console errors`);
-  assert.deepEqual(check.failedRequests, [], `${name}: failed requests`);
-  assert.deepEqual(check.outsideRequests, [], `${name}: requests that leave the machine`);
-  assert.equal(check.figuresDrawn, check.figuresWanted, `${name}: ${check.figuresWanted} figure(s) to draw, ${check.figuresDrawn} drawn`);
-  assert.ok(check.katex >= math, `${name}: ${math} equation(s) in the Markdown, ${check.katex} typeset`);
-  assert.equal(check.katexErrors, 0, `${name}: equations KaTeX could not typeset`);
-  if (check.figuresWanted > 0)
-    assert.deepEqual(check.plotlyScripts, ["assets/plotly.min.js"], `${name}: plotly.js loaded once, from the site's copy`);
-  else assert.ok(check.plotlyScripts.length <= 1, `${name}: plotly.js at most once`);
-}
-
 test("the HTML export in Chromium: pages load clean, figures draw, equations are typeset", { skip, timeout: 600_000 }, async (t) => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-export-"));
   const shots = artifactsDir("browser-export");
@@ -160,33 +86,25 @@ test("the HTML export in Chromium: pages load clean, figures draw, equations are
       assert.equal(fromDisk.figuresDrawn, 3, "from disk: figures drawn");
     });
 
-    await t.test("the course, exported now", async () => {
-      const out = path.join(tmp, "course-site");
-      const started = Date.now();
-      const { code, report }: { code: number; report: SiteReport } = await exportHtml({ out });
-      assert.equal(code, 0, "every notebook ran");
-      t.diagnostic(`export with a run of ${report.pages.length - 1} notebook(s): ${Math.round((Date.now() - started) / 1000)} s`);
-      const notebooks = courseNotebookFiles(path.join(projectRoot, "notebooks"));
-      // The index first; the lessons in order, the instructors' sample assignment after them.
-      assert.equal(report.pages[0], "index.html");
-      assert.deepEqual(
-        [...report.pages.slice(1)].sort(),
-        notebooks.map((f) => `${path.basename(f, ".ipynb")}.html`).sort(),
-        "an index and a page per course notebook",
-      );
-      assert.equal(report.pages[report.pages.length - 1], "00-sample-assignment.html", "the sample assignment comes after the lessons");
-      assert.deepEqual(report.mathProblems, []);
+    // `course export --html` runs the notebooks itself when not given --from: one lesson
+    // here (every page of the whole course is checked in Chromium as `course start`
+    // serves it, in course-start.test.ts, so the course runs once for both).
+    await t.test("a lesson, run now by the export", async () => {
+      const source = path.join(tmp, "source");
+      fs.mkdirSync(source);
+      fs.copyFileSync(path.join(projectRoot, "notebooks", LESSON), path.join(source, LESSON));
+      const out = path.join(tmp, "lesson-site");
+      const { code, report }: { code: number; report: SiteReport } = await exportHtml({ source, out });
+      assert.equal(code, 0, "the lesson ran");
+      const page = LESSON.replace(/\.ipynb$/, ".html");
+      assert.deepEqual(report.pages, ["index.html", page], "an index and the lesson's page");
+      assert.ok(report.figures > 0, "the lesson's figures are counted");
       const server = await serveSite(out);
       try {
-        const index = await checkPage(browser, `${server.url}index.html`, path.join(shots, "index.png"));
-        assertPage("index.html", index, 0);
-        const indexHtml = fs.readFileSync(path.join(out, "index.html"), "utf8");
-        for (const page of report.pages.slice(1)) {
-          assert.ok(indexHtml.includes(`href="${page}"`), `the index links to ${page}`);
-          const source = path.join(projectRoot, "notebooks", page.replace(/\.html$/, ".ipynb"));
-          const check = await checkPage(browser, `${server.url}${page}`, path.join(shots, page.replace(/\.html$/, ".png")));
-          assertPage(page, check, mathSpans(readNotebook(source)));
-        }
+        assertPage("index.html", await checkPage(browser, `${server.url}index.html`, path.join(shots, "index.png")), 0);
+        const check = await checkPage(browser, `${server.url}${page}`, path.join(shots, page.replace(/\.html$/, ".png")));
+        assertPage(page, check, mathSpans(readNotebook(path.join(source, LESSON))));
+        assert.ok(check.figuresDrawn > 0, "the lesson's figures are drawn");
       } finally {
         await server.close();
       }

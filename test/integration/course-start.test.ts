@@ -4,7 +4,10 @@ import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { artifactsDir, browserMissing, launchChromium } from "../helpers/browser";
 import { courseBin, projectRoot } from "../helpers/cli";
+import { assertPage, checkPage, mathSpans } from "../helpers/site-pages";
+import { readNotebook } from "../../scripts/src/notebook/read";
 import { courseNotebooks } from "../../scripts/src/commands/start";
 
 interface Cell {
@@ -54,10 +57,34 @@ function jupyterEnv(tmp: string, PATH: string): NodeJS.ProcessEnv {
   };
 }
 
+/**
+ * Every page the headless run serves, opened in headless Chromium: it loads with no
+ * console error and no request leaving the machine, draws its figures and typesets its
+ * equations. The course runs once for this and for the HTTP checks above. Screenshots go
+ * to test-artifacts/course-site/.
+ */
+async function checkServedPagesInChromium(url: string, notebooks: string[]): Promise<void> {
+  const shots = artifactsDir("course-site");
+  const browser = await launchChromium();
+  try {
+    assertPage("index.html", await checkPage(browser, `${url}index.html`, path.join(shots, "index.png")), 0);
+    for (const source of notebooks) {
+      const name = path.basename(source, ".ipynb");
+      assertPage(
+        `${name}.html`,
+        await checkPage(browser, `${url}${name}.html`, path.join(shots, `${name}.png`)),
+        mathSpans(readNotebook(source)),
+      );
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
 test(
   "with no Jupyter on PATH, `course start` says how to get one, runs the course headless and serves its pages",
   { timeout: 1_200_000 },
-  async () => {
+  async (t) => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-start-"));
     // An empty PATH hides every Jupyter; node itself is started by absolute path.
     const run = startCourse(
@@ -109,6 +136,11 @@ test(
         assert.match(await page.text(), /class="cell code-cell"/);
       }
       assert.equal((await fetch(`${url}assets/site.css`)).headers.get("content-type"), "text/css; charset=utf-8");
+      // The lessons in order, the instructors' sample assignment after them.
+      const links = [...new Set([...indexHtml.matchAll(/href="(\d\d-[\w-]+)\.html"/g)].map((m) => m[1]!))];
+      assert.equal(links[links.length - 1], "00-sample-assignment", "the sample assignment comes after the lessons");
+      assert.deepEqual(links.slice(0, -1), [...links.slice(0, -1)].sort(), "the lessons in order");
+      await t.test("every page it serves, in Chromium", { skip: browserMissing() }, () => checkServedPagesInChromium(url!, notebooks));
 
       run.child.kill("SIGINT");
       assert.equal(await run.exit, 0, run.output());
