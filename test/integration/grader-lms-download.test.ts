@@ -130,3 +130,55 @@ describe("course grade on a Canvas download", { concurrency: 1 }, () => {
     assert.match(john.penalty!, /not applied: late by an unknown amount/);
   });
 });
+
+describe("course grade on a Gradescope export with a group submission", () => {
+  test("a group submission competing with a member's own hand-in is graded and held for review, naming both files", async () => {
+    // Ann handed in the unsolved exercise; later Eve handed in the solution and named Ann
+    // in her group. Whoever hands in names the group, so the grader does not choose alone.
+    const exportDir = path.join(work, "gradescope-export");
+    const book = path.join(work, "gradescope.sqlite");
+    fs.mkdirSync(path.join(exportDir, "submission_1"), { recursive: true });
+    fs.mkdirSync(path.join(exportDir, "submission_2"), { recursive: true });
+    fs.copyFileSync(path.join(projectRoot, "exercises", `${NAME}.ipynb`), path.join(exportDir, "submission_1", `${NAME}.ipynb`));
+    fs.copyFileSync(path.join(projectRoot, "solutions", `${NAME}.ipynb`), path.join(exportDir, "submission_2", `${NAME}.ipynb`));
+    fs.writeFileSync(
+      path.join(exportDir, "submission_metadata.yml"),
+      [
+        "submission_1:",
+        "  :submitters:",
+        "  - :name: Ann Lee",
+        "    :sid: '42'",
+        "  :created_at: 2026-11-30 09:00:00 +00:00",
+        "submission_2:",
+        "  :submitters:",
+        "  - :name: Eve Adams",
+        "    :sid: '77'",
+        "  - :name: Ann Lee",
+        "    :sid: '42'",
+        "  :created_at: 2026-11-30 10:00:00 +00:00",
+        "",
+      ].join("\n"),
+    );
+    const run = await runCourse(["grade", exportDir, "--gradebook", book, "-j", "2"], { timeoutMs: 300_000 });
+    const output = run.stdout + run.stderr;
+    assert.equal(run.code, 0, output);
+    assert.match(output, /held {5}student "42" is in more than one hand-in/);
+    const gradebook = Gradebook.open(book, { create: false });
+    try {
+      const rows = new Map(gradebook.submissions().map((r) => [r.student, r]));
+      assert.deepEqual([...rows.keys()].sort(), ["42", "77"]);
+      const ann = rows.get("42")!;
+      assert.equal(ann.review, 1, "Ann's grade waits for the instructor");
+      assert.equal(ann.score, FULL, "graded on the newest, the group's");
+      const choice = gradebook.issues(ann.id).find((i) => i.kind === "submission-choice");
+      assert.ok(choice, "the reason is stored with her grade");
+      assert.match(
+        choice.message,
+        /submission_1\/00-sample-assignment\.ipynb \(their own\).*submission_2\/00-sample-assignment\.ipynb \(a group submission with 77\)/,
+      );
+      assert.equal(rows.get("77")!.review, 0, "Eve's only hand-in is hers to be graded on");
+    } finally {
+      gradebook.close();
+    }
+  });
+});

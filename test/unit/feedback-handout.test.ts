@@ -8,6 +8,7 @@ import path from "node:path";
 import { Gradebook } from "../../scripts/src/gradebook/gradebook";
 import { defaultIndexFile, fileName, writeFeedback } from "../../scripts/src/gradebook/feedback";
 import type { SubmissionOutcome } from "../../scripts/src/grade/outcome";
+import { heldForReview } from "../../scripts/src/review/held";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "feedback-handout-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -155,6 +156,27 @@ test("tests are named by their exercise's title where one is known, else by grad
     assert.match(page, /<td>Exercise 1 · A NOR unit<\/td>/);
     assert.ok(!page.includes("<td>nor-tests</td>"));
     assert.match(page, /<td>xor-tests<\/td>/, "no title known: the grade_id");
+  } finally {
+    gb.close();
+  }
+});
+
+test("a choice between hand-ins is held for the instructor with its reason and kept off the learner's pages, which would name a classmate", () => {
+  const gb = Gradebook.open(path.join(dir, "choice.sqlite"));
+  try {
+    const reason =
+      'student "ada" is in more than one hand-in for "a1": s1/a1.ipynb (their own); s2/a1.ipynb (a group submission with Bob Stone).';
+    gb.store({ ...outcome("ada", "a1", 2), review: true, issues: [{ kind: "submission-choice", gradeId: null, message: reason }] });
+    assert.deepEqual(
+      heldForReview(gb).map((h) => [h.student, h.reasons]),
+      [["ada", [`submission-choice: ${reason}`]]],
+    );
+    const out = path.join(dir, "choice-out");
+    writeFeedback(gb, out);
+    for (const file of filesUnder(path.join(out, "ada"))) {
+      const html = fs.readFileSync(path.join(out, "ada", file), "utf8");
+      assert.ok(!html.includes("Bob Stone") && !html.includes("more than one hand-in"), `ada's ${file} shows the choice`);
+    }
   } finally {
     gb.close();
   }

@@ -187,6 +187,56 @@ describe("finding the submissions of LMS downloads", () => {
     );
   });
 
+  test("a Gradescope group submission that competes with a member's own hand-in is graded but held for the instructor", () => {
+    // Whoever hands in on Gradescope names the group: Eve adds Ann to hers, later than
+    // Ann's own submission. Taking the newest would grade Ann on Eve's work unasked.
+    const meta = [
+      "submission_555:",
+      "  :submitters:",
+      "  - :name: Ann Lee",
+      "    :sid: '42'",
+      "  :created_at: 2024-03-02 09:00:00 +00:00",
+      "submission_556:",
+      "  :submitters:",
+      "  - :name: Eve Adams",
+      "    :sid: '77'",
+      "  - :name: Ann Lee",
+      "    :sid: '42'",
+      "  :created_at: 2024-03-03 09:00:00 +00:00",
+      "submission_557:",
+      "  :submitters:",
+      "  - :name: Bo Li",
+      "    :sid: '88'",
+      "  :created_at: 2024-03-03 10:00:00 +00:00",
+    ].join("\n");
+    const root = folder("gradescope-group", {
+      "submission_555/00-sample-assignment.ipynb": "{}",
+      "submission_556/00-sample-assignment.ipynb": "{}",
+      "submission_557/00-sample-assignment.ipynb": "{}",
+      "submission_metadata.yml": meta + "\n",
+    });
+    const found = discoverSubmissions(root, NAMES);
+    const { graded, setAside, held } = pickNewest(found.submissions);
+    assert.deepEqual(graded.map((f) => `${f.student} ${path.dirname(f.relative)}`).sort(), [
+      "42 submission_556",
+      "77 submission_556",
+      "88 submission_557",
+    ]);
+    assert.deepEqual(
+      setAside.map((a) => `${a.file.student} ${path.dirname(a.file.relative)}`),
+      ["42 submission_555"],
+    );
+    // Only Ann's choice is in doubt: Eve's group file is her only one, Bo has one of his own.
+    assert.deepEqual(
+      held.map((h) => h.file.student),
+      ["42"],
+    );
+    assert.match(held[0]!.reason, /student "42" is in more than one hand-in/);
+    assert.match(held[0]!.reason, /submission_555\/00-sample-assignment\.ipynb \(their own\)/);
+    assert.match(held[0]!.reason, /submission_556\/00-sample-assignment\.ipynb \(a group submission with 77\)/);
+    assert.match(held[0]!.reason, /check which hand-in counts/);
+  });
+
   test("Moodle without folders: a name with Moodle's mark twice is reported, not read as anyone", () => {
     // The full name and the uploaded file's name are both the learner's to choose: which
     // "_<id>_assignsubmission_" is Moodle's cannot be told, whichever is taken.

@@ -130,6 +130,9 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
     log(`set aside ${file.relative}: ${reason}`);
     summary.setAside++;
   }
+  // A group submission competing with another hand-in: graded, and held until the instructor decides.
+  const heldChoice = new Map(picked.held.map((h) => [h.file, h.reason]));
+  for (const reason of heldChoice.values()) log(`held     ${reason}`);
   const todo: Array<{ file: SubmissionFile; bytes: Buffer; regrade?: Regrade }> = [];
   for (const file of picked.graded) {
     const bytes = readSubmission(file.file);
@@ -191,6 +194,9 @@ export async function gradeAll(options: GradeRunOptions): Promise<GradeRunSummar
         // A bug in the grader must not stop the batch: store it as an error, regraded next run.
         outcome = graderFailed(startOutcome(file, bytes, assignments.get(file.assignment), options.sandbox), error);
       }
+      const choice = heldChoice.get(file);
+      if (choice !== undefined)
+        outcome = { ...outcome, review: true, issues: [...outcome.issues, { kind: "submission-choice", gradeId: null, message: choice }] };
       // Grades given by hand to written answers stay while their text does; the penalty counts them.
       outcome = carryWrittenGrades(options.gradebook, outcome);
       const { handIn, score } = handInOf(file, policy, { status: outcome.status, rawScore: outcome.score, maxScore: outcome.maxScore });

@@ -53,6 +53,8 @@ export interface SubmissionFile {
   time?: TimeEvidence;
   /** Orders two files of one student and assignment, the newest highest; absent where nothing orders them. */
   order?: { value: number; basis: string };
+  /** The other members of a group submission (Gradescope), whose one file counts for each of them. */
+  groupWith?: string[];
 }
 
 export interface UnrecognizedFile {
@@ -236,8 +238,10 @@ function addGradescopeFolder(
     else
       for (const student of (meta as GradescopeSubmission).submitters) {
         // A group's submission counts for each of its members.
-        const { late, submittedAt } = meta as GradescopeSubmission;
-        submissions.push(lmsSubmission(f.file, f.relative, { student, original: path.basename(f.file), late, submittedAt }, names));
+        const { late, submittedAt, submitters } = meta as GradescopeSubmission;
+        const submission = lmsSubmission(f.file, f.relative, { student, original: path.basename(f.file), late, submittedAt }, names);
+        const others = submitters.filter((s) => s !== student).map((s) => s.key);
+        submissions.push(others.length > 0 ? { ...submission, groupWith: others } : submission);
       }
   }
 }

@@ -219,7 +219,9 @@ function submissionPage(
     );
   }
   // A cell the master changed after the learner got it is no change of theirs (grade/released-cells.ts).
-  const shown = issues.filter((i) => i.kind !== "integrity" && i.kind !== "suspicious" && i.kind !== "master-changed");
+  // The instructor's findings (and a choice between hand-ins, which names classmates) stay off the learner's page.
+  const instructorOnly = new Set(["integrity", "suspicious", "master-changed", "submission-choice"]);
+  const shown = issues.filter((i) => !instructorOnly.has(i.kind));
   const updated = issues.filter((i) => i.kind === "master-changed");
   if (updated.length > 0) {
     parts.push(

@@ -1,7 +1,8 @@
 /**
  * Submissions held for review: what the grader would not settle alone (an integrity
  * finding, code that names the grading machinery, a grader cell that failed, a kernel
- * that would not start), each with its reasons as the gradebook recorded them.
+ * that would not start, a group submission competing with a student's own hand-in),
+ * each with its reasons as the gradebook recorded them.
  */
 import type { Gradebook } from "../gradebook/gradebook";
 
@@ -13,7 +14,7 @@ export interface HeldSubmission {
 }
 
 /** Findings that hold a submission; the others (a restored cell) are the learner's to read in feedback. */
-const HOLDING_KINDS = new Set(["integrity", "suspicious"]);
+const HOLDING_KINDS = new Set(["integrity", "suspicious", "submission-choice"]);
 
 export function heldForReview(gradebook: Gradebook): HeldSubmission[] {
   return gradebook
