@@ -6,6 +6,9 @@
  * exercises/ and solutions/ are generated: a notebook there that no master produces is
  * removed. With `check`, nothing is written and what differs is returned instead (CI).
  *
+ * A master's wrong answers (wrong-answers/<master>.json beside it, wrong-answers.ts) are
+ * checked with it; the folder holds no masters and is never released.
+ *
  * releaseAfterRun does the same after running masters with their solutions through the
  * kernel (solution-run.ts, `course build --run`): a master whose solution fails its own
  * tests, or does not compile, stops the release like any other error.
@@ -20,6 +23,7 @@ import type { Notebook } from "../notebook/model";
 import { releaseNotebook, type Version } from "./release";
 import { runSolution, type SolutionRun } from "./solution-run";
 import { validateMaster, type Finding } from "./validate";
+import { orphanWrongAnswerFiles, readWrongAnswers, wrongAnswersFileOf, WrongAnswersError } from "./wrong-answers";
 
 export interface ReleaseOptions {
   /** The folder of masters. */
@@ -125,12 +129,32 @@ function planRelease(options: ReleaseOptions): Plan {
     if (isMaster(notebook)) {
       masters.push({ name: name.slice(0, -".ipynb".length), file, notebook });
       findings.push(...validateMaster(notebook, show(file)));
+      findings.push(...wrongAnswerFindings(file, notebook, show));
     }
     for (const version of ["exercise", "solution"] as const) {
       planned.push({ file: join(folders[version], name), bytes: serializeNotebook(releaseNotebook(notebook, version)) });
     }
   }
+  for (const orphan of orphanWrongAnswerFiles(options.source)) {
+    findings.push({
+      severity: "error",
+      notebook: show(orphan),
+      message: "a wrong-answer file without its master (the folder holds <master name>.json for each master).",
+      fix: "rename it after its master, or delete it with the master.",
+    });
+  }
   return { counts: { notebooks: names.length, masters: masters.length, findings }, planned, folders, masters, show };
+}
+
+/** A master's wrong answers (wrong-answers.ts) are read with it, so that a renamed exercise or a slip in the file stops the build. */
+function wrongAnswerFindings(file: string, notebook: Notebook, show: (file: string) => string): Finding[] {
+  try {
+    readWrongAnswers(file, notebook, show(wrongAnswersFileOf(file)));
+    return [];
+  } catch (error) {
+    if (!(error instanceof WrongAnswersError)) throw error;
+    return [{ severity: "error", notebook: error.where, message: error.problem, fix: error.fix }];
+  }
 }
 
 function finishRelease({ counts, planned, folders }: Plan, options: ReleaseOptions): ReleaseResult {
