@@ -32,3 +32,8 @@ test("points round to a millionth, so thirds add up", () => {
 test("no records, no credit", () => {
   assert.equal(partialCredit(3, []), undefined);
 });
+
+test("when records tie for the lowest fraction, the first one's messages are shown: the check that failed first", () => {
+  const credit = partialCredit(2, [record(1), record(0.5, ["the grader's check"]), record(0.5, ["a learner's own check"])]);
+  assert.deepEqual(credit?.messages, ["the grader's check"]);
+});
