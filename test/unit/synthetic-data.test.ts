@@ -198,3 +198,64 @@ test("one-hot, shuffling together and mini-batches", () => {
   seen.forEach(({ X: xb, y: yb }) => xb.forEach(([v], i) => assert.equal(yb[i], v * 10)));
   assert.throws(() => batchIndices(5, 0), /batchSize must be a whole number ≥ 1/);
 });
+
+test("shuffleTogether reorders every array by one seeded permutation: really shuffled, nothing lost, the pairs kept", () => {
+  const n = 30;
+  const ids = Array.from({ length: n }, (_, i) => i);
+  const labels = ids.map((i) => `row ${i}`);
+  const [a, b] = shuffleTogether([ids, labels], 5);
+  assert.notDeepEqual(a, ids, "the order changed");
+  assert.ok(a.filter((v, i) => v === i).length < n / 2, `most rows moved: ${a.join(",")}`);
+  assert.deepEqual(
+    [...a].sort((x, y) => x - y),
+    ids,
+    "a permutation: every row once",
+  );
+  a.forEach((v, i) => assert.equal(b[i], `row ${v}`));
+  assert.deepEqual(shuffleTogether([ids], 5)[0], a, "the same seed, the same order");
+  assert.notDeepEqual(shuffleTogether([ids], 6)[0], a, "another seed, another order");
+  assert.deepEqual(
+    ids,
+    Array.from({ length: n }, (_, i) => i),
+    "the inputs are not changed",
+  );
+  assert.throws(() => shuffleTogether([ids, labels.slice(1)]), /array 1 has 29 items but array 0 has 30/);
+});
+
+test("miniBatches yields every sample once, in batches of the size asked and one smaller last batch", () => {
+  const X = Array.from({ length: 10 }, (_, i) => [i]);
+  const y = X.map(([v]) => v! * 10);
+  const batches = [...miniBatches(X, y, 4, 8)];
+  assert.deepEqual(
+    batches.map((b) => b.X.length),
+    [4, 4, 2],
+  );
+  assert.deepEqual(
+    batches.flatMap((b) => b.indices).sort((p, q) => p - q),
+    X.map(([v]) => v),
+  );
+  for (const { X: xb, y: yb, indices } of batches) {
+    assert.deepEqual(
+      xb,
+      indices.map((i) => X[i]),
+    );
+    assert.deepEqual(
+      yb,
+      indices.map((i) => y[i]),
+    );
+  }
+  assert.notDeepEqual(
+    batches.flatMap((b) => b.indices),
+    X.map(([v]) => v),
+    "seeded batches are shuffled",
+  );
+  assert.deepEqual(
+    [...miniBatches(X, y, 4, false)].map((b) => b.indices),
+    [
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ],
+  );
+  assert.throws(() => [...miniBatches(X, y.slice(1), 4)], /X has 10 rows but y has 9/);
+});
