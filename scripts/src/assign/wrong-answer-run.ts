@@ -54,7 +54,9 @@ export interface WrongAnswerRun {
   results: WrongAnswerResult[];
   /** Set when the solution could not be put back after a wrong answer: the answers after it were not graded. */
   restoreFailure?: string;
+  /** The whole session, and the master's own run within it (kernel start included). */
   durationMs: number;
+  masterMs: number;
 }
 
 export interface WrongAnswerRunOptions {
@@ -104,7 +106,7 @@ export async function gradeWrongAnswers(
     return { earned: credit.earned, messages: credit.messages };
   };
 
-  const result: WrongAnswerRun = { masterFailures: [], masterShortfalls: [], results: [], durationMs: 0 };
+  const result: WrongAnswerRun = { masterFailures: [], masterShortfalls: [], results: [], durationMs: 0, masterMs: 0 };
   try {
     const begin = await run(`import { beginGradingRun } from "nncourse/grading";\nbeginGradingRun(${JSON.stringify(nonce)});`);
     if (begin.status !== "ok") throw new Error(`the grading run could not begin in the kernel: ${begin.error}`);
@@ -125,6 +127,7 @@ export async function gradeWrongAnswers(
           );
       }
     }
+    result.masterMs = Date.now() - started;
     if (result.masterFailures.length > 0) return result;
 
     for (const [n, answer] of answers.entries()) {
