@@ -31,7 +31,9 @@ nbgrader's "### BEGIN SOLUTION" spelling works too. Every master is checked
 first (duplicate grade_ids, missing or zero points, unbalanced or nested markers,
 regions in the wrong kind of cell, a kernelspec that is not the course's kernel,
 a check.score(label) never finished, misspelt metadata.nncourse.time_limits,
-...); any error stops the build and nothing is written. docs/instructors.md is
+...), and so are its wrong answers (wrong-answers/<master>.json beside it: an
+unknown exercise, a missing field); any error stops the build and nothing is
+written. The wrong-answers folder is never released. docs/instructors.md is
 the guide: a complete master to copy, and the check API.
 
 With --run, each master also runs in the course's kernel with its solutions and
