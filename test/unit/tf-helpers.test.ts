@@ -33,6 +33,7 @@ import {
   useFastKernels,
   watchTensors,
 } from "../../lib/tf";
+import { loadCaliforniaHousing } from "../../lib/data";
 
 type Tf = typeof import("@tensorflow/tfjs");
 let tf: Tf;
@@ -193,6 +194,31 @@ describe("callbacks", () => {
     assert.equal(acc.best?.epoch, 2, "accuracies are maximized");
   });
 
+  test("bestCheckpoint saves only when the monitored metric improves: a worse or equal epoch is not saved", async () => {
+    const savedAfter: number[] = [];
+    let epochNow = 0;
+    const model = { save: async () => void savedAfter.push(epochNow) };
+    const cb = bestCheckpoint(path.join(work, "never-written"), { monitor: "val_loss" });
+    (cb as unknown as { model: unknown }).model = model; // setModel insists on a real LayersModel
+    const valLoss = [3, 2, 5, 2, 1.5];
+    for (let epoch = 0; epoch < valLoss.length; epoch++) {
+      epochNow = epoch + 1;
+      await cb.onEpochEnd(epoch, { val_loss: valLoss[epoch] });
+    }
+    assert.deepEqual(savedAfter, [1, 2, 5], "epoch 3 got worse and epoch 4 only equalled epoch 2");
+    assert.equal(cb.saves, 3);
+    assert.deepEqual(cb.best, { epoch: 5, value: 1.5 });
+    const acc = bestCheckpoint(path.join(work, "never-written"), { monitor: "val_acc" });
+    (acc as unknown as { model: unknown }).model = model;
+    savedAfter.length = 0;
+    for (const [epoch, value] of [0.5, 0.4, 0.9, 0.6].entries()) {
+      epochNow = epoch + 1;
+      await acc.onEpochEnd(epoch, { val_acc: value });
+    }
+    assert.deepEqual(savedAfter, [1, 3], "accuracies are maximized");
+    assert.deepEqual(acc.best, { epoch: 3, value: 0.9 });
+  });
+
   test("in a real fit: checkpoints of the best epoch, run logs that read back for charts, a live display", async () => {
     const { x, y } = irisLikeData();
     const model = seedWeights(classifier(), 3);
@@ -201,8 +227,9 @@ describe("callbacks", () => {
     const lines: string[] = [];
     const log = console.log;
     console.log = (...a: unknown[]) => lines.push(a.join(" "));
+    let history!: import("@tensorflow/tfjs").History;
     try {
-      await model.fit(x, y, {
+      history = await model.fit(x, y, {
         epochs: 6,
         batchSize: 30,
         verbose: 0,
@@ -212,13 +239,21 @@ describe("callbacks", () => {
     } finally {
       console.log = log;
     }
-    assert.ok(ckpt.saves >= 1 && ckpt.best !== null);
+    // The checkpoint holds the epoch with the lowest loss, and was saved once per new lowest.
+    const losses = history.history.loss as number[];
+    const lowest = Math.min(...losses);
+    assert.deepEqual(ckpt.best, { epoch: losses.indexOf(lowest) + 1, value: lowest });
+    assert.equal(ckpt.saves, losses.filter((l, i) => losses.slice(0, i).every((before) => l < before)).length);
     assert.ok(fs.existsSync(path.join(work, "best", "model.json")));
     const logged = readRuns(runs);
     assert.deepEqual(Object.keys(logged), ["small"]);
     assert.deepEqual(logged.small.params, { units: 8 });
     assert.equal(logged.small.epochs.length, 6);
-    assert.ok(logged.small.epochs.every((e, i) => e.epoch === i + 1 && typeof e.valLoss === "number" && typeof e.accuracy === "number"));
+    // The log holds fit's own numbers, epoch by epoch.
+    assert.deepEqual(
+      logged.small.epochs.map((e) => [e.epoch, e.loss, e.valLoss, e.accuracy]),
+      losses.map((loss, i) => [i + 1, loss, history.history.val_loss![i], history.history.acc![i]]),
+    );
     assert.ok(
       lines.some((l) => /iris-like: epoch 6\/6, loss [\d.]+, val loss [\d.]+, accuracy/.test(l)),
       lines.join("\n"),
@@ -372,6 +407,18 @@ describe("summary, leaks, search, datasets", () => {
       assert.deepEqual([s.XTrain.length, s.XValid.length, s.XTest.length], [11610, 3870, 5160]);
       assert.equal(s.XTrain[0].length, 8);
       assert.deepEqual(splitCaliforniaHousing(42).yTest.slice(0, 5), s.yTest.slice(0, 5));
+      // Disjoint, and together every row exactly once: the parts' rows, as text, are the dataset's.
+      const key = (X: number[][], y: number[]) => X.map((row, i) => `${row.join(",")}|${y[i]}`);
+      const parts = [...key(s.XTrain, s.yTrain), ...key(s.XValid, s.yValid), ...key(s.XTest, s.yTest)];
+      const h = loadCaliforniaHousing();
+      const all = Array.from(
+        { length: h.rows },
+        (_, r) => `${Array.from(h.data.subarray(r * h.cols, (r + 1) * h.cols)).join(",")}|${h.target[r]}`,
+      );
+      assert.deepEqual(parts.sort(), all.sort());
+      const testRows = new Set(key(s.XTest, s.yTest));
+      assert.ok(key(s.XTrain, s.yTrain).every((k) => !testRows.has(k)) && key(s.XValid, s.yValid).every((k) => !testRows.has(k)));
+      assert.notDeepEqual(splitCaliforniaHousing(7).yTest.slice(0, 20), s.yTest.slice(0, 20), "another seed, another cut");
     },
   );
 });
