@@ -3,6 +3,8 @@
 // notebook (simulated through tslab's display writer) versus a plain console.
 import { afterEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import {
   LiveTraining,
   PLOTLY_BUNDLE_MARK,
@@ -371,6 +373,38 @@ describe("show", () => {
       if (saved === undefined) delete process.env.NNCOURSE_PLOTLY;
       else process.env.NNCOURSE_PLOTLY = saved;
     }
+  });
+
+  test("in a fresh notebook process plotly.js is sent once, before the first figure; NNCOURSE_PLOTLY=omit leaves it out", () => {
+    // In its own process: the bundle is sent once per kernel, and this file's other tests may have sent it already.
+    const script = `
+      const jupyter = require("tslab/dist/jupyter");
+      const outputs = [];
+      jupyter.lastWriteDisplayData = (content) => outputs.push(content.data);
+      const { show, lineChart, PLOTLY_BUNDLE_MARK, PLOTLY_MIME } = require("./lib/viz/index.ts");
+      show(lineChart({ name: "a", y: [1, 2] }));
+      show(lineChart({ name: "b", y: [3, 4] }));
+      const kinds = outputs.map((d) =>
+        d[PLOTLY_MIME] !== undefined ? "figure" : String(d["text/html"]).includes(PLOTLY_BUNDLE_MARK) ? "bundle" : "other");
+      const bundle = outputs.find((d) => d[PLOTLY_MIME] === undefined);
+      console.log(JSON.stringify({ kinds, bundleSize: bundle ? String(bundle["text/html"]).length : 0 }));`;
+    const run = (mode: string | undefined) => {
+      const env = { ...process.env };
+      if (mode === undefined) delete env.NNCOURSE_PLOTLY;
+      else env.NNCOURSE_PLOTLY = mode;
+      const child = spawnSync(process.execPath, ["--import", "tsx", "-e", script], {
+        cwd: path.resolve(__dirname, "..", ".."),
+        env,
+        encoding: "utf8",
+      });
+      assert.equal(child.status, 0, child.stderr);
+      return JSON.parse(child.stdout.trim().split("\n").at(-1)!) as { kinds: string[]; bundleSize: number };
+    };
+    const embedded = run(undefined);
+    assert.deepEqual(embedded.kinds, ["bundle", "figure", "figure"]);
+    assert.ok(embedded.bundleSize > 1_000_000, `the whole of plotly.js goes in (${embedded.bundleSize} characters)`);
+    assert.deepEqual(run("embed").kinds, ["bundle", "figure", "figure"]);
+    assert.deepEqual(run(" Omit ").kinds, ["figure", "figure"]);
   });
 
   test("compactFigure rounds data arrays but leaves whole numbers and the layout alone", () => {
