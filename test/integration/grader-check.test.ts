@@ -8,6 +8,9 @@ import { projectRoot, runCourse } from "../helpers/cli";
 import { cellKind, gradeIdOf } from "../../scripts/src/notebook/master";
 import { cellSource, readNotebook, writeNotebook } from "../../scripts/src/notebook";
 import Database from "better-sqlite3";
+import { testTitles } from "../../scripts/src/grade/test-titles";
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 const NAME = "00-sample-assignment";
 const solutionFile = path.join(projectRoot, "solutions", `${NAME}.ipynb`);
@@ -26,8 +29,14 @@ describe("course check", { concurrency: 1 }, () => {
     const before = fs.readFileSync(solutionFile, "utf8");
     const result = await runCourse(["check", solutionFile], { timeoutMs: 120_000 });
     assert.equal(result.code, 0, result.stdout + result.stderr);
-    for (const c of tests)
-      assert.match(result.stdout, new RegExp(`✓ ${gradeIdOf(c)}\\s+${points(gradeIdOf(c)!)}/${points(gradeIdOf(c)!)}`));
+    // Each exercise by its title, as the notebook's heading names it, not by its grade_id.
+    const titles = testTitles(solution);
+    for (const c of tests) {
+      const id = gradeIdOf(c)!;
+      assert.notEqual(titles.get(id), id, `${id} has a heading above it`);
+      assert.match(result.stdout, new RegExp(`✓ ${escapeRegExp(titles.get(id)!)}\\s+${points(id)}/${points(id)}`));
+      assert.doesNotMatch(result.stdout, new RegExp(`✓ ${id}\\b`));
+    }
     assert.match(result.stdout, new RegExp(`visible score: ${FULL}/${FULL}`));
     assert.equal(fs.readFileSync(solutionFile, "utf8"), before, "the learner's file is not changed");
   });
@@ -49,6 +58,7 @@ describe("course check", { concurrency: 1 }, () => {
     assert.equal(report!.earned, FULL - points("majority-tests"));
     const majority = report!.exercises.find((e) => e.gradeId === "majority-tests")!;
     assert.equal(majority.status, "failed");
+    assert.equal((majority as { title?: string }).title, testTitles(solution).get("majority-tests"), "the JSON gives the title too");
     assert.match(majority.message, /majority unit on inputs \[1, 0, 0\]/);
     assert.deepEqual(
       report!.exercises.filter((e) => e.status !== "passed").map((e) => e.gradeId),

@@ -14,11 +14,14 @@ import { declaredTimeLimits, effectiveTimeLimits, type TimeLimits } from "../ass
 import { readNotebook } from "../notebook/read";
 import { runNotebookFile } from "../runner/run-file";
 import { formatScore } from "./points";
+import { testTitles, titleOf } from "./test-titles";
 import { hiddenLines, redactHidden } from "./redact";
 import { cleanMessage, failedCellMessage } from "./messages";
 
 export interface ExerciseCheck {
   gradeId: string;
+  /** What the learner calls it: the exercise's heading (grade/test-titles.ts), else the grade_id. */
+  title: string;
   points: number;
   earned: number;
   status: "passed" | "partial" | "failed" | "not-run";
@@ -43,10 +46,12 @@ export async function checkNotebook(
   const { cellTimeoutMs, notebookTimeoutMs } = effectiveTimeLimits(limits.defaults, declaredTimeLimits(notebook, file), limits.given ?? {});
   const result = await runNotebookFile(file, { dryRun: true, allowErrors: true, cellTimeoutMs, notebookTimeoutMs });
   const byIndex = new Map(result.cells.map((c) => [c.index, c]));
+  const titles = testTitles(result.notebook);
   const exercises: ExerciseCheck[] = [];
   result.notebook.cells.forEach((cell, index) => {
     if (cellKind(cell) !== "test" || cell.cell_type !== "code") return;
     const gradeId = gradeIdOf(cell) ?? `cell ${index + 1}`;
+    const title = titleOf(titles, gradeId);
     const points = Number((cell.metadata.nbgrader as { points?: unknown }).points) || 0;
     const run = byIndex.get(index);
     const hidden = hiddenLines(cellSource(cell));
@@ -56,21 +61,29 @@ export async function checkNotebook(
         : [],
     );
     if (run === undefined || run.status === "not-run" || run.status === "empty") {
-      exercises.push({ gradeId, points, earned: 0, status: "not-run", message: "did not run: an earlier cell stopped the notebook." });
+      exercises.push({
+        gradeId,
+        title,
+        points,
+        earned: 0,
+        status: "not-run",
+        message: "did not run: an earlier cell stopped the notebook.",
+      });
     } else if (run.status !== "ok") {
-      exercises.push({ gradeId, points, earned: 0, status: "failed", message: redactHidden(failedCellMessage(run, cell), hidden) });
+      exercises.push({ gradeId, title, points, earned: 0, status: "failed", message: redactHidden(failedCellMessage(run, cell), hidden) });
     } else if (partials.length > 0) {
       // The grader's own rule, so that a learner is told the score they will be given.
       const credit = partialCredit(points, partials)!;
       exercises.push({
         gradeId,
+        title,
         points,
         earned: credit.earned,
         status: credit.status,
         message: redactHidden(cleanMessage(credit.messages.join("\n")), hidden),
       });
     } else {
-      exercises.push({ gradeId, points, earned: points, status: "passed", message: "" });
+      exercises.push({ gradeId, title, points, earned: points, status: "passed", message: "" });
     }
   });
   if (exercises.length === 0) throw noTests(file);
@@ -90,10 +103,10 @@ function noTests(file: string): CourseError {
 const MARK = { passed: "✓", partial: "◐", failed: "✗", "not-run": "·" } as const;
 
 export function formatCheck(check: NotebookCheck): string {
-  const width = Math.max(...check.exercises.map((e) => e.gradeId.length));
+  const width = Math.max(...check.exercises.map((e) => e.title.length));
   const lines = [check.file];
   for (const e of check.exercises) {
-    lines.push(`  ${MARK[e.status]} ${e.gradeId.padEnd(width)}  ${formatScore(e.earned, e.points)}  ${e.status}`);
+    lines.push(`  ${MARK[e.status]} ${e.title.padEnd(width)}  ${formatScore(e.earned, e.points)}  ${e.status}`);
     if (e.message) for (const line of e.message.split("\n")) lines.push(`      ${line}`);
   }
   lines.push(
