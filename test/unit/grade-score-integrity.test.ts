@@ -375,3 +375,48 @@ test("records: past the most records kept, further ones are dropped and counted"
   r.inCell(1, forged);
   assert.deepEqual([r.collector.records.length, r.collector.dropped], [MAX_RECORDS, 1]);
 });
+
+test("a run-end record inside a test cell is not read as the cell's score, and a run cut short before the last cell is no finding", () => {
+  const r = run();
+  const seq = r.collector.records.length + 1;
+  const body = { version: 1, kind: "run-end", records: 0, checksPassed: 0, checksFailed: 0, sealed: true, seq };
+  r.inCell(r.at("first"), { ...body, tag: recordTag(r.instrumented.nonce, body as never) });
+  r.inCell(r.at("first"), r.record({ fraction: 0.5, label: "first" }, { seq: seq + 1 }), r.endOf("first"));
+  r.allPass(["first"]);
+  const first = r.score().byId.get("first")!;
+  assert.deepEqual([first.status, first.earned], ["partial", 1]);
+  // The grader's last cell has no reply (the run stopped before it): no run-end record is expected.
+  assert.deepEqual(r.score({}, ["finish"]).messages, []);
+});
+
+test("records: an authentic record without a sequence number leaves the expected number as it was", () => {
+  const r = run();
+  const first = r.record({ seq: undefined } as Fields);
+  r.inCell(1, first, r.record({}, { seq: 1 }));
+  assert.deepEqual(
+    r.collector.records.map((c) => [c.authentic, c.inSequence]),
+    [
+      [true, false],
+      [true, true],
+    ],
+  );
+});
+
+test("records: a record whose body cannot be read a second time is kept but never authentic", () => {
+  const r = run();
+  const raw = r.record();
+  let reads = 0;
+  // Serializable once (its size is measured), then throwing: the tag cannot be checked.
+  Object.defineProperty(raw, "label", {
+    enumerable: true,
+    get: () => {
+      if (reads++ > 0) throw new Error("read twice");
+      return "check";
+    },
+  });
+  r.inCell(1, raw);
+  assert.deepEqual(
+    r.collector.records.map((c) => c.authentic),
+    [false],
+  );
+});

@@ -85,6 +85,7 @@ export function scoreRun(assignment: Assignment, instrumented: Instrumented, run
   const cells: CellScore[] = [];
   for (const spec of assignment.tests) {
     const index = instrumented.testCellIndex.get(spec.gradeId);
+    // Stryker disable next-line ConditionalExpression: equivalent, the map has no undefined key.
     const result = index === undefined ? undefined : byIndex.get(index);
     const base = {
       gradeId: spec.gradeId,
@@ -93,6 +94,7 @@ export function scoreRun(assignment: Assignment, instrumented: Instrumented, run
       fraction: null as number | null,
       durationMs: result?.durationMs ?? 0,
     };
+    // Stryker disable next-line ConditionalExpression: equivalent, result is undefined whenever index is.
     if (index === undefined || result === undefined) {
       cells.push({ ...base, status: "not-run", message: "this test did not run." });
       continue;
@@ -111,6 +113,7 @@ export function scoreRun(assignment: Assignment, instrumented: Instrumented, run
     }
     const records = collector.inCell(index).filter((r) => r.authentic);
     const label = instrumented.endLabels.get(spec.gradeId);
+    // Stryker disable next-line ConditionalExpression: equivalent, only a partial record has a label to match.
     const ends = records.filter((r) => r.record.kind === "partial" && (r.record as PartialRecord).label === label);
     const outOfSequence = records.some((r) => !r.inSequence);
     if (ends.length !== 1 || outOfSequence) {
@@ -172,6 +175,7 @@ export function scoreRun(assignment: Assignment, instrumented: Instrumented, run
 }
 
 function gradeIdAt(instrumented: Instrumented, index: number | undefined): string | null {
+  // Stryker disable next-line ConditionalExpression: equivalent, no test cell's index is undefined.
   if (index === undefined) return null;
   for (const [id, i] of instrumented.testCellIndex) if (i === index) return id;
   return null;
@@ -195,6 +199,7 @@ function failureStatus(result: CellResult): ScoreStatus {
 function failureMessage(result: CellResult, cell: Cell | undefined): string {
   if (result.status === "not-run")
     return "this test did not run: an earlier cell stopped the notebook (the kernel died or the time ran out).";
+  // Stryker disable next-line ConditionalExpression: equivalent, failedCellMessage gives the line below for any other status.
   if (result.status === "error") return failedCellMessage(result, cell);
   return cleanMessage(result.error ?? `the test cell ended with status ${result.status}.`);
 }
