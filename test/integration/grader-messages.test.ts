@@ -68,7 +68,7 @@ test("a bare check's message, partial credit and a master changed after release,
     assert.ok(plain.split("\n").length === 5);
     assert.equal(scores.get("nor-tests")!.message, plain);
     assert.deepEqual(scores.get("perceptron-train-tests")!.message.split("\n"), [
-      "✓ the result's shape",
+      "✓ a trained result of the right shape",
       "✓ every training example classified correctly",
       "✗ stopping after the first epoch without mistakes: training on AND should stop well before 50 epochs, but it ran 50.",
     ]);
