@@ -3,18 +3,19 @@
  * classic Notebook server with this project's kernel, Chromium driven by
  * playwright-core, cells run through the UI as a learner runs them.
  *
- * For every solution notebook (and any course notebook solutions/ lacks; three long
- * training notebooks are left out, see NOT_IN_BROWSER) it asserts:
+ * Three solution notebooks (RUN_IN_BROWSER: between them every kind of output the
+ * course shows) are run through the menu's Run All; for them it asserts:
  *   - no cell fails (judged by the kernel's execute replies, as tslab reports failures
  *     on stderr rather than as error outputs) and no error output is shown;
  *   - every plotly figure is drawn (a .plot-container inside each figure's output);
  *   - live displays (tslab.newDisplay, updated with update_display_data) stay one
  *     output, updated in place, showing their last update;
  *   - every $…$ of the Markdown is typeset by MathJax.
+ * Every other course notebook is opened, and its Markdown's equations must typeset.
  * A small probe notebook, written by this test, uses each of those features, so the
  * checks are known to see them even before the course's own notebooks use them all.
- * One exercise notebook is run cell by cell with the keyboard: its test cells must fail
- * with the learner-facing "not implemented yet" message.
+ * One exercise notebook is run with Run All: its test cells must show the
+ * learner-facing "not implemented yet" message, and every cell must run.
  * Screenshots go to test-artifacts/browser-notebook/.
  */
 import { test } from "node:test";
@@ -212,6 +213,11 @@ function assertRanClean(name: string, cells: CellReport[], traffic: KernelTraffi
     displays++;
   }
 
+  return { figures, displays, math: assertTypeset(name, cells) };
+}
+
+/** Every $…$ of the notebook's Markdown typeset by MathJax, without an error; returns how many. */
+function assertTypeset(name: string, cells: CellReport[]): number {
   let math = 0;
   for (const cell of cells.filter((c) => c.type === "markdown")) {
     const spans = extractMath(cell.source).math.filter((m) => !m.startsWith("@@")).length;
@@ -219,7 +225,7 @@ function assertRanClean(name: string, cells: CellReport[], traffic: KernelTraffi
     assert.ok(cell.typeset >= spans, `${name}: ${spans} equation(s) in "${cell.source.split("\n")[0]}", ${cell.typeset} typeset`);
     assert.equal(cell.mathErrors, 0, `${name}: MathJax could not typeset an equation in "${cell.source.split("\n")[0]}"`);
   }
-  return { figures, displays, math };
+  return math;
 }
 
 /** Lets the whole notebook show in a full-page screenshot (Notebook scrolls an inner box). */
@@ -265,26 +271,31 @@ function writeFiguresProbe(file: string): void {
 }
 
 /**
- * Solutions left out of the browser run to keep CI short: they train for a minute or
- * more and show no kind of output the others do not (charts, image grids, tables, the
- * live display; 12 has the live display of a TensorFlow.js fit). They are run headless
- * (course start), exported and opened in Chromium (browser-export) and graded
- * (course-notebooks) like all the others.
+ * The solutions run cell by cell through the page: between them every kind of output the
+ * course shows (plotly figures, a live display updated in place, the live display of a
+ * TensorFlow.js fit in 12). Every other notebook is opened, not run, and its equations
+ * checked: running them through the page would only repeat what the headless run of
+ * `course start` (course-start.test.ts) and the grading of every solution
+ * (course-notebooks.test.ts) check, at two to four minutes of CI.
  */
-const NOT_IN_BROWSER = new Set(["09-fashion-mnist.ipynb", "11-functional-api.ipynb", "13-tuning.ipynb"]);
+const RUN_IN_BROWSER = new Set(["02-perceptron.ipynb", "07-gradient-descent.ipynb", "12-training-tools.ipynb"]);
 
-/** The notebooks to run: every solution (but NOT_IN_BROWSER), plus any course notebook that solutions/ lacks. */
-function notebooksToRun(): { from: string; as: string }[] {
+/** Every solution (and any course notebook that solutions/ lacks), and whether it is run or only opened. */
+function notebooksToOpen(): { from: string; as: string; run: boolean }[] {
   const solutions = fs.existsSync(path.join(projectRoot, "solutions"))
     ? fs
         .readdirSync(path.join(projectRoot, "solutions"))
-        .filter((f) => f.endsWith(".ipynb") && !NOT_IN_BROWSER.has(f))
+        .filter((f) => f.endsWith(".ipynb"))
         .sort()
     : [];
-  const picked = solutions.map((f) => ({ from: path.join(projectRoot, "solutions", f), as: path.join("solutions", f) }));
+  const picked = solutions.map((f) => ({
+    from: path.join(projectRoot, "solutions", f),
+    as: path.join("solutions", f),
+    run: RUN_IN_BROWSER.has(f),
+  }));
   for (const file of courseNotebookFiles(path.join(projectRoot, "notebooks"))) {
-    if (!solutions.includes(path.basename(file)) && !NOT_IN_BROWSER.has(path.basename(file)))
-      picked.push({ from: file, as: path.join("notebooks", path.basename(file)) });
+    const name = path.basename(file);
+    if (!solutions.includes(name)) picked.push({ from: file, as: path.join("notebooks", name), run: RUN_IN_BROWSER.has(name) });
   }
   return picked;
 }
@@ -296,8 +307,11 @@ test("notebooks run clean in Jupyter Notebook in Chromium", { skip, timeout: 900
   fs.rmSync(work, { recursive: true, force: true });
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "nncourse-browser-"));
   const shots = artifactsDir("browser-notebook");
-  const runs = notebooksToRun();
-  assert.ok(runs.length >= 1, "there are notebooks to run");
+  const runs = notebooksToOpen();
+  assert.ok(
+    runs.some((r) => r.run),
+    "there are notebooks to run",
+  );
   const place = (from: string, relative: string) => {
     fs.mkdirSync(path.dirname(path.join(work, relative)), { recursive: true });
     fs.copyFileSync(from, path.join(work, relative));
@@ -374,7 +388,18 @@ test("notebooks run clean in Jupyter Notebook in Chromium", { skip, timeout: 900
       await page.close();
     });
 
-    for (const run of runs) {
+    for (const run of runs.filter((r) => !r.run)) {
+      await t.test(`${run.as}, opened`, async () => {
+        const { page, pageErrors } = await open(run.as);
+        await page.waitForFunction(TYPESET_DONE, null, { timeout: 30_000, polling: 200 });
+        const math = assertTypeset(run.as, await report(page));
+        assert.deepEqual(pageErrors, [], `${run.as}: scripts failed in the page`);
+        t.diagnostic(`${run.as}: opened, ${math} equation(s)`);
+        await page.close();
+      });
+    }
+
+    for (const run of runs.filter((r) => r.run)) {
       await t.test(run.as, async () => {
         const started = Date.now();
         const { page, traffic, pageErrors } = await open(run.as);
