@@ -12,6 +12,9 @@
  *   npm run mutation -- --concurrency 1       test processes at once (default 2)
  *   npm run mutation -- nn --incremental      reuse the last run's results for the mutants
  *                                             whose code and covering tests did not change
+ *   npm run mutation -- nn --all-tests        run every covering test file on each mutant, not
+ *                                             only up to the first that kills it, so that the
+ *                                             report names every file that kills each one (slower)
  *
  * Exits 1 when an area is below its target, so CI can hold the quick mode to it.
  */
@@ -20,7 +23,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import type { MutantResult, PartialStrykerOptions } from "@stryker-mutator/api/core";
-import { AREAS, GRADER_SCORING, type MutationArea } from "./areas";
+import { AREAS, GRADER_SCORING, nodeArgsFor, type MutationArea } from "./areas";
 
 const root = path.resolve(__dirname, "..", "..");
 
@@ -41,30 +44,33 @@ interface RunChoices {
   areas: MutationArea[];
   concurrency: number;
   incremental: boolean;
+  allTests: boolean;
 }
 
 function parseArgs(argv: string[]): RunChoices {
   let quick = false;
   let incremental = false;
+  let allTests = false;
   let concurrency = 2;
   const filters: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--quick") quick = true;
     else if (arg === "--incremental") incremental = true;
+    else if (arg === "--all-tests") allTests = true;
     else if (arg === "--concurrency") {
       concurrency = Number(argv[++i]);
       if (!Number.isInteger(concurrency) || concurrency < 1)
         throw new Error(`mutation: --concurrency needs a whole number of processes, at least 1 (got ${argv[i]}).`);
     } else if (arg.startsWith("-"))
-      throw new Error(`mutation: unknown option ${arg}; the options are --quick, --incremental and --concurrency N.`);
+      throw new Error(`mutation: unknown option ${arg}; the options are --quick, --incremental, --all-tests and --concurrency N.`);
     else filters.push(arg);
   }
   if (quick && filters.length > 0) throw new Error("mutation: --quick runs the grader's scoring only; leave out the area names.");
   const areas = quick ? [GRADER_SCORING] : AREAS.filter((a) => filters.length === 0 || filters.some((f) => a.name.includes(f)));
   if (areas.length === 0)
     throw new Error(`mutation: no area matches ${filters.join(", ")}; the areas are ${AREAS.map((a) => a.name).join(", ")}.`);
-  return { areas, concurrency, incremental };
+  return { areas, concurrency, incremental, allTests };
 }
 
 /**
@@ -112,7 +118,7 @@ async function baseOptions(): Promise<PartialStrykerOptions & { tap: Record<stri
   return ((await import(file)) as { default: PartialStrykerOptions & { tap: Record<string, unknown> } }).default;
 }
 
-async function runArea(area: MutationArea, { concurrency, incremental }: RunChoices): Promise<AreaFigures> {
+async function runArea(area: MutationArea, { concurrency, incremental, allTests }: RunChoices): Promise<AreaFigures> {
   console.log(`\n━━━ mutation: ${area.name} (${area.mutate.filter((m) => !m.startsWith("!")).join(", ")}) ━━━`);
   const base = await baseOptions();
   const options: PartialStrykerOptions = {
@@ -120,8 +126,9 @@ async function runArea(area: MutationArea, { concurrency, incremental }: RunChoi
     mutate: area.mutate,
     concurrency,
     incremental,
+    disableBail: allTests,
     incrementalFile: `reports/mutation/${area.name}.incremental.json`,
-    tap: { ...base.tap, testFiles: area.tests },
+    tap: { ...base.tap, testFiles: area.tests, nodeArgs: nodeArgsFor(area) },
     htmlReporter: { fileName: `reports/mutation/${area.name}.html` },
     // The same results as JSON, for `node --import tsx test/mutation/survivors.ts AREA`.
     jsonReporter: { fileName: `reports/mutation/${area.name}.json` },
@@ -130,18 +137,9 @@ async function runArea(area: MutationArea, { concurrency, incremental }: RunChoi
     // Areas are judged here, against their own targets.
     thresholds: { high: area.target, low: area.target, break: null },
   };
-  const saved = { ...process.env };
-  Object.assign(process.env, area.env ?? {});
   const started = performance.now();
-  try {
-    const results = await new (await strykerCore()).Stryker(options).runMutationTest();
-    return figures(area, results, (performance.now() - started) / 1000);
-  } finally {
-    for (const key of Object.keys(area.env ?? {})) {
-      if (saved[key] === undefined) delete process.env[key];
-      else process.env[key] = saved[key];
-    }
-  }
+  const results = await new (await strykerCore()).Stryker(options).runMutationTest();
+  return figures(area, results, (performance.now() - started) / 1000);
 }
 
 function printTable(rows: AreaFigures[], wallSeconds: number, concurrency: number): void {
