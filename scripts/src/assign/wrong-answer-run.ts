@@ -2,8 +2,8 @@
  * Grading a master's wrong answers (wrong-answers.ts) in one kernel session.
  *
  * Grading each wrong answer as a notebook of its own would run the whole master once per
- * answer (minutes for a course). Instead the master runs once, top to bottom, with its
- * solutions and hidden tests; then, for each wrong answer, its code replaces the answer
+ * answer (minutes for a course). Instead the master runs once, from the top to the last
+ * test a wrong answer needs, with its solutions and hidden tests; then, for each wrong answer, its code replaces the answer
  * cell, the cells between the answer and its test run again (so that whatever they derive
  * from the answer is rebuilt), and the test cell runs; the points come from the grade
  * records that run emits, scored by the grader's own rule (partial-credit.ts, the lowest
@@ -49,7 +49,7 @@ export interface WrongAnswerResult {
 export interface WrongAnswerRun {
   /** Master cells that did not run cleanly (1-based numbers as the master counts them), with why. */
   masterFailures: string[];
-  /** Test cells of the master whose solution got less than full marks. */
+  /** Test cells of the master (up to the last one a wrong answer needs) whose solution got less than full marks. */
   masterShortfalls: string[];
   results: WrongAnswerResult[];
   /** Set when the solution could not be put back after a wrong answer: the answers after it were not graded. */
@@ -111,7 +111,11 @@ export async function gradeWrongAnswers(
     const begin = await run(`import { beginGradingRun } from "nncourse/grading";\nbeginGradingRun(${JSON.stringify(nonce)});`);
     if (begin.status !== "ok") throw new Error(`the grading run could not begin in the kernel: ${begin.error}`);
 
+    // Up to the last test a wrong answer needs: what follows it cannot change a grade here
+    // (and the course's own runs check that it runs), so its time is saved.
+    const lastNeeded = Math.max(-1, ...answers.map((a) => exercises.get(a.exercise)?.testIndex ?? -1));
     for (const [index, cell] of master.cells.entries()) {
+      if (index > lastNeeded) break;
       if (cell.cell_type !== "code" || isInstructorOnly(cell) || cellSource(cell).trim() === "") continue;
       const ran = await run(cellSource(cell));
       if (ran.status !== "ok") {
