@@ -10,8 +10,13 @@ import { Matrix } from "../../lib/core/matrix";
 import { Random } from "../../lib/data/random";
 import {
   Adam,
+  Momentum,
   Network,
+  RMSProp,
   SGD,
+  getInitializer,
+  getOptimizer,
+  initializers,
   glorotNormal,
   glorotUniform,
   gradientCheck,
@@ -244,4 +249,79 @@ test("initializers reach their limits and spreads, not only stay under them", ()
   close(variance(draw(glorotNormal, 10, 14)), 2 / 24, 0.004, "glorot-normal variance");
   close(variance(draw(heNormal, 8, 30)), 2 / 8, 0.012, "he-normal variance");
   close(variance(draw(normalInverseFanIn, 8, 30)), 1 / 8, 0.006, "normal-1/n_in variance");
+});
+
+test("optimizers: each is named, refuses hyperparameters outside their ranges by name, and forgets its state on reset", () => {
+  assert.deepEqual(
+    [new SGD(), new Momentum(), new RMSProp(), new Adam()].map((o) => o.name),
+    ["sgd", "momentum", "rmsprop", "adam"],
+  );
+  assert.deepEqual(
+    (["sgd", "momentum", "rmsprop", "adam"] as const).map((n) => getOptimizer(n).name),
+    ["sgd", "momentum", "rmsprop", "adam"],
+  );
+  assert.throws(
+    () => getOptimizer("nesterov" as never),
+    /^RangeError: Unknown optimizer "nesterov"; use "sgd", "momentum", "rmsprop" or "adam", or an Optimizer object\.$/,
+  );
+  assert.throws(
+    () => getOptimizer(new SGD(0.1), 0.2),
+    /^RangeError: getOptimizer: the sgd optimizer passed in has its own learning rate 0\.1/,
+  );
+  for (const [make, name] of [
+    [(lr: number) => new Momentum(lr), "Momentum"],
+    [(lr: number) => new RMSProp(lr), "RMSProp"],
+    [(lr: number) => new Adam(lr), "Adam"],
+  ] as const) {
+    assert.throws(() => make(0), new RegExp(`^RangeError: ${name}: the learning rate must be a finite number > 0, got 0\\.$`));
+  }
+  // The decay rates: 0 is allowed, 1 and beyond are not, nor a negative number or NaN.
+  for (const ok of [0, 0.5, 0.999]) {
+    assert.doesNotThrow(() => new Momentum(0.1, ok));
+    assert.doesNotThrow(() => new RMSProp(0.1, ok));
+    assert.doesNotThrow(() => new Adam(0.1, ok, ok));
+  }
+  for (const bad of [1, 1.5, -0.1, Number.NaN]) {
+    assert.throws(() => new Momentum(0.1, bad), new RegExp(`^RangeError: Momentum: μ must be in \\[0, 1\\), got ${bad}\\.$`));
+    assert.throws(() => new RMSProp(0.1, bad), new RegExp(`^RangeError: RMSProp: ρ must be in \\[0, 1\\), got ${bad}\\.$`));
+    assert.throws(() => new Adam(0.1, bad, 0.9), new RegExp(`^RangeError: Adam: β₁ and β₂ must be in \\[0, 1\\), got ${bad} and 0.9\\.$`));
+    assert.throws(() => new Adam(0.1, 0.9, bad), new RegExp(`^RangeError: Adam: β₁ and β₂ must be in \\[0, 1\\), got 0.9 and ${bad}\\.$`));
+  }
+  for (const optimizer of [new SGD(), new Momentum(), new RMSProp(), new Adam()]) {
+    assert.throws(
+      () => optimizer.step([Matrix.zeros(1, 1), Matrix.zeros(1, 1)], [Matrix.zeros(1, 1)]),
+      new RegExp(`^RangeError: ${optimizer.name}\\.step: 2 parameter matrices but 1 gradients\\.$`),
+    );
+    assert.throws(() => optimizer.step([Matrix.zeros(1, 2)], [Matrix.zeros(1, 1)]), /parameter 0 is 1×2 but its gradient is 1×1/);
+  }
+  // After reset() a stateful optimizer's next step is a first step again.
+  const first = (make: () => Momentum | RMSProp) => {
+    const optimizer = make();
+    const p = [Matrix.fromArray([[1]])];
+    optimizer.step(p, [Matrix.fromArray([[4]])]);
+    optimizer.reset();
+    const fresh = make();
+    const q = [Matrix.fromArray([[1]])];
+    p[0].data[0] = 1;
+    optimizer.step(p, [Matrix.fromArray([[0.5]])]);
+    fresh.step(q, [Matrix.fromArray([[0.5]])]);
+    assert.equal(p[0].data[0], q[0].data[0], optimizer.name);
+  };
+  first(() => new Momentum(0.1, 0.9));
+  first(() => new RMSProp(0.01, 0.9, 1e-8));
+});
+
+test("RMSProp adds ε to the root mean square, so a zero gradient history does not divide by zero", () => {
+  const p = [Matrix.fromArray([[1]])];
+  new RMSProp(0.01, 0.9, 0.5).step(p, [Matrix.fromArray([[0.5]])]);
+  close(p[0].data[0], 1 - (0.01 * 0.5) / (Math.sqrt(0.1 * 0.25) + 0.5), 1e-15, "one RMSProp step with ε = 0.5");
+});
+
+test("initializers are found by name, each named as it is looked up; an unknown name lists the known ones", () => {
+  for (const [name, init] of Object.entries(initializers)) {
+    assert.equal(getInitializer(name as never), init);
+    assert.equal(init.name, name === "scaled-normal" ? "scaled-normal(0.01)" : name);
+  }
+  assert.equal(getInitializer(glorotUniform), glorotUniform, "an initializer object is passed through");
+  assert.throws(() => getInitializer("xavier" as never), /^RangeError: Unknown initializer "xavier"; use one of zeros, standard-normal, /);
 });
