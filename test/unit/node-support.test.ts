@@ -13,14 +13,14 @@ const semver = require("semver") as { satisfies(version: string, range: string):
 
 const readJson = (file: string) => JSON.parse(fs.readFileSync(path.join(projectRoot, file), "utf8"));
 
-/** The first release of each supported major that the course supports, e.g. "22.12.0". */
+/** The first release of each supported major that the course supports, e.g. "22.13.0". */
 const floors = SUPPORTED_NODE.map((r) => `${r.major}.${r.minMinor}.0`);
 
 describe("supported Node releases", () => {
   test("package.json's engines says exactly what course doctor checks", () => {
     assert.equal(readJson("package.json").engines.node, enginesRange());
     for (const floor of floors) assert.ok(semver.satisfies(floor, enginesRange()), `${floor} is in the engines range`);
-    for (const outside of ["18.20.0", "20.18.1", "21.7.0", "22.11.0", "23.11.0", "25.2.0", "27.0.0"]) {
+    for (const outside of ["18.20.0", "20.18.1", "21.7.0", "22.12.0", "23.11.0", "25.2.0", "27.0.0"]) {
       assert.ok(!semver.satisfies(outside, enginesRange()), `${outside} is not in the engines range`);
     }
   });
@@ -38,10 +38,10 @@ describe("supported Node releases", () => {
   });
 
   test("doctor's verdict on a Node version", () => {
-    for (const v of ["20.19.0", "20.20.2", "22.12.0", "22.23.5", "24.0.0", "24.22.3", "26.12.1"])
+    for (const v of ["20.19.0", "20.20.2", "22.13.0", "22.23.5", "24.0.0", "24.22.3", "26.12.1"])
       assert.deepEqual(nodeSupport(v), { kind: "supported" }, v);
     assert.deepEqual(nodeSupport("20.18.3"), { kind: "outdated", needs: "20.19" });
-    assert.deepEqual(nodeSupport("22.11.0"), { kind: "outdated", needs: "22.12" });
+    assert.deepEqual(nodeSupport("22.12.0"), { kind: "outdated", needs: "22.13" });
     for (const v of ["16.20.2", "18.20.4"]) assert.deepEqual(nodeSupport(v), { kind: "too-old" }, v);
     for (const v of ["21.7.3", "23.11.1", "25.0.0", "27.1.0"]) assert.deepEqual(nodeSupport(v), { kind: "untested" }, v);
   });
@@ -54,7 +54,7 @@ describe("supported Node releases", () => {
   });
 
   test("the supported releases read as a list", () => {
-    assert.equal(supportedList(), "20.19+, 22.12+, 24 or 26");
+    assert.equal(supportedList(), "20.19+, 22.13+, 24 or 26");
     assert.equal(supportedList([{ major: 24, minMinor: 0 }]), "24");
   });
 });

@@ -4,7 +4,9 @@
  *
  * Only even (LTS) releases: odd ones live six months and nothing here is tested on them.
  * The floors in 20 and 22 are where `require()` of an ES module works without a flag;
- * `course export` needs it, because marked (its Markdown renderer) is one.
+ * `course export` needs it, because marked (its Markdown renderer) is one. 22's is one
+ * minor higher, 22.13: the mutation-testing tool's prompts library (a dev dependency)
+ * asks for it, and an install on a supported Node must print no engine warning.
  */
 export interface SupportedRelease {
   major: number;
@@ -14,7 +16,7 @@ export interface SupportedRelease {
 
 export const SUPPORTED_NODE: readonly SupportedRelease[] = [
   { major: 20, minMinor: 19 },
-  { major: 22, minMinor: 12 },
+  { major: 22, minMinor: 13 },
   { major: 24, minMinor: 0 },
   { major: 26, minMinor: 0 },
 ];
@@ -22,12 +24,12 @@ export const SUPPORTED_NODE: readonly SupportedRelease[] = [
 /** The release we suggest to someone who has to install or update Node. */
 export const RECOMMENDED_NODE_MAJOR = 24;
 
-/** The supported releases as an npm `engines` range, e.g. "^20.19.0 || ^22.12.0 || ...". */
+/** The supported releases as an npm `engines` range, e.g. "^20.19.0 || ^22.13.0 || ...". */
 export function enginesRange(releases: readonly SupportedRelease[] = SUPPORTED_NODE): string {
   return releases.map((r) => `^${r.major}.${r.minMinor}.0`).join(" || ");
 }
 
-/** The supported releases for people, e.g. "20.19+, 22.12+, 24 or 26". */
+/** The supported releases for people, e.g. "20.19+, 22.13+, 24 or 26". */
 export function supportedList(releases: readonly SupportedRelease[] = SUPPORTED_NODE): string {
   const names = releases.map((r) => (r.minMinor > 0 ? `${r.major}.${r.minMinor}+` : `${r.major}`));
   return names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}` : names.join("");
