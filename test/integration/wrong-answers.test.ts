@@ -13,6 +13,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { projectRoot } from "../helpers/cli";
+import { nbgrader } from "../helpers/master-cells";
 import { newCodeCell, newNotebook, readNotebook } from "../../scripts/src/notebook";
 import { courseNotebookFiles } from "../../scripts/src/site/catalog";
 import { gradeWrongAnswers } from "../../scripts/src/assign/wrong-answer-run";
@@ -22,18 +23,6 @@ const only = process.env.NNCOURSE_TEST_NOTEBOOKS ? new RegExp(process.env.NNCOUR
 const mastersFolder = path.join(projectRoot, "notebooks");
 const masters = courseNotebookFiles(mastersFolder).filter((f) => !only || only.test(path.basename(f)));
 const withAnswers = masters.filter((f) => fs.existsSync(wrongAnswersFileOf(f)));
-
-const nbgrader = (grade_id: string, kind: "answer" | "test" | "locked", points?: number) => ({
-  nbgrader: {
-    schema_version: 3,
-    grade_id,
-    solution: kind === "answer",
-    grade: kind === "test",
-    locked: kind !== "answer",
-    task: false,
-    ...(points === undefined ? {} : { points }),
-  },
-});
 
 /** `squares` is derived from the answer `square` in a cell between it and its test; `total` builds on `squares`. */
 const smallMaster = newNotebook([

@@ -19,18 +19,7 @@ import {
 import { newCodeCell, newMarkdownCell, newNotebook, readNotebook, serializeNotebook } from "../../scripts/src/notebook";
 import { courseNotebookFiles } from "../../scripts/src/site/catalog";
 import { projectRoot } from "../helpers/cli";
-
-const nbgrader = (grade_id: string, kind: "answer" | "test" | "locked", points?: number) => ({
-  nbgrader: {
-    schema_version: 3,
-    grade_id,
-    solution: kind === "answer",
-    grade: kind === "test",
-    locked: kind !== "answer",
-    task: false,
-    ...(points === undefined ? {} : { points }),
-  },
-});
+import { nbgrader } from "../helpers/master-cells";
 
 /** Two exercises: "square" (a helper cell between it and its 2-point test) and "half" (1 point). */
 const master = newNotebook([
