@@ -82,7 +82,12 @@ export const AREAS: MutationArea[] = [
   {
     name: "grader-sanitizing",
     mutate: ["scripts/src/grade/sanitize.ts", "scripts/src/grade/redact.ts", "scripts/src/grade/suspicious.ts"],
-    tests: ["test/unit/grade-sanitize.test.ts", "test/unit/grade-suspicious.test.ts", "test/unit/grade-released-cells.test.ts"],
+    tests: [
+      "test/unit/grade-sanitize.test.ts",
+      "test/unit/grade-suspicious.test.ts",
+      "test/unit/grade-redact.test.ts",
+      "test/unit/grade-released-cells.test.ts",
+    ],
     target: 85,
     dynamicImports: true,
   },
