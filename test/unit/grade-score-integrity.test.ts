@@ -7,37 +7,28 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GRADE_MIME, recordTag } from "../../lib/grading/record";
 import { END_LABEL_PREFIX, instrument } from "../../scripts/src/grade/instrument";
-import type { Assignment } from "../../scripts/src/grade/masters";
 import { MAX_RECORD_BYTES, MAX_RECORDS, RecordCollector } from "../../scripts/src/grade/records";
 import { scoreRun } from "../../scripts/src/grade/score";
 import { newCodeCell, newNotebook, type Cell } from "../../scripts/src/notebook";
 import type { CellResult, NotebookRunResult } from "../../scripts/src/runner/run-notebook";
+import { scoringAssignment, testCellMeta } from "../helpers/master-cells";
 
-const testMeta = (id: string, points: number) => ({
-  nbgrader: { schema_version: 3, grade_id: id, solution: false, grade: true, locked: true, task: false, points },
-});
 const HIDDEN = "check.equal(secretAnswer(), 42);";
 const masterCells: Cell[] = [
   newCodeCell("const learner = 1;"),
-  newCodeCell('check.test("first", () => check.equal(f(), 1));', testMeta("first", 2)),
-  newCodeCell(`check.test("second", () => {\n  ### BEGIN HIDDEN TESTS\n  ${HIDDEN}\n  ### END HIDDEN TESTS\n});`, testMeta("second", 3)),
-  newCodeCell("check.equal(g(), 1);", testMeta("bare", 1)),
+  newCodeCell('check.test("first", () => check.equal(f(), 1));', testCellMeta("first", 2)),
+  newCodeCell(
+    `check.test("second", () => {\n  ### BEGIN HIDDEN TESTS\n  ${HIDDEN}\n  ### END HIDDEN TESTS\n});`,
+    testCellMeta("second", 3),
+  ),
+  newCodeCell("check.equal(g(), 1);", testCellMeta("bare", 1)),
 ];
 const master = { ...newNotebook(), cells: masterCells };
-const assignment = {
-  name: "a",
-  file: "a.ipynb",
-  master,
-  exercise: master,
-  sha256: "",
-  tests: [
-    { gradeId: "first", points: 2, partial: true },
-    { gradeId: "second", points: 3, partial: true },
-    { gradeId: "bare", points: 1, partial: false },
-  ],
-  maxPoints: 6,
-  timeLimits: {},
-} as unknown as Assignment;
+const assignment = scoringAssignment(master, [
+  { gradeId: "first", points: 2, partial: true },
+  { gradeId: "second", points: 3, partial: true },
+  { gradeId: "bare", points: 1, partial: false },
+]);
 
 type Fields = Record<string, unknown>;
 

@@ -6,33 +6,21 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GRADE_MIME, recordTag, type PartialRecord } from "../../lib/grading/record";
 import { instrument } from "../../scripts/src/grade/instrument";
-import type { Assignment } from "../../scripts/src/grade/masters";
 import { RecordCollector } from "../../scripts/src/grade/records";
 import { scoreRun } from "../../scripts/src/grade/score";
 import { newCodeCell, newNotebook, type Cell } from "../../scripts/src/notebook";
 import type { CellResult, NotebookRunResult } from "../../scripts/src/runner/run-notebook";
+import { scoringAssignment, testCellMeta } from "../helpers/master-cells";
 
-const testMeta = (id: string, points: number) => ({
-  nbgrader: { schema_version: 3, grade_id: id, solution: false, grade: true, locked: true, task: false, points },
-});
 const cells: Cell[] = [
-  newCodeCell('check.test("reported", () => check.equal(f(), 1));', testMeta("reported", 2)),
-  newCodeCell("check.equal(g(), 1);", testMeta("bare", 1)),
+  newCodeCell('check.test("reported", () => check.equal(f(), 1));', testCellMeta("reported", 2)),
+  newCodeCell("check.equal(g(), 1);", testCellMeta("bare", 1)),
 ];
 const master = { ...newNotebook(), cells };
-const assignment = {
-  name: "a",
-  file: "a.ipynb",
-  master,
-  exercise: master,
-  sha256: "",
-  tests: [
-    { gradeId: "reported", points: 2, partial: true },
-    { gradeId: "bare", points: 1, partial: false },
-  ],
-  maxPoints: 3,
-  timeLimits: {},
-} as unknown as Assignment;
+const assignment = scoringAssignment(master, [
+  { gradeId: "reported", points: 2, partial: true },
+  { gradeId: "bare", points: 1, partial: false },
+]);
 
 /** One graded run: `play` feeds records cell by cell, as the kernel's iopub would. */
 function grade(
