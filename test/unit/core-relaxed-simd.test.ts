@@ -13,6 +13,7 @@ import path from "node:path";
 import { Matrix, configureKernels, kernelsReady, relaxedSimdAvailable, type DType } from "../../lib/core";
 import { gemmModuleBytes } from "../../lib/core/wasm/gemm-module";
 import { checkAll, operands, prng, product, type Variant } from "../helpers/products";
+import { byDesign } from "../helpers/skip";
 
 after(() => {
   configureKernels();
@@ -140,7 +141,7 @@ test("the relaxed-SIMD module differs from the plain one only where it may: it n
 
 test(
   "asking for relaxed SIMD where the engine lacks it names the Node version and the ways out",
-  { skip: Number(process.versions.node.split(".")[0]) >= 22 && "Node 22 and later always have relaxed SIMD" },
+  { skip: Number(process.versions.node.split(".")[0]) >= 22 && byDesign("Node 22 and later always have relaxed SIMD") },
   () => {
     const script = 'require("./lib/core").configureKernels({ relaxedSimd: true });';
     const r = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: projectRoot, encoding: "utf8" });
