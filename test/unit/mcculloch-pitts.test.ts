@@ -83,3 +83,60 @@ test("bad input is rejected with a message that says what to do", () => {
     /listens to "Z", which is not an input or an earlier node/,
   );
 });
+
+test("the classic units carry the names tables show, and a unit without inhibition lists none", () => {
+  assert.deepEqual(
+    [mcpIdentity(), mcpAnd(), mcpOr(), mcpNot(), mcpAndNot()].map((u) => u.name),
+    ["identity", "AND", "OR", "NOT", "A AND NOT B"],
+  );
+  assert.deepEqual(mcpAnd(3).inhibitory, [false, false, false]);
+  assert.throws(
+    () => new McCullochPittsUnit({ excitatory: [1], threshold: 1 }).fire([0, 1, 1]),
+    /unit "unit" takes 1 inputs but got 3: \[0, 1, 1\]/,
+  );
+});
+
+test("synapse counts and thresholds are whole numbers ≥ 0; zero is allowed", () => {
+  assert.throws(() => new McCullochPittsUnit({ excitatory: [1, -1], threshold: 1 }), /input 1 has -1 excitatory synapses/);
+  assert.throws(() => new McCullochPittsUnit({ excitatory: [1], threshold: 0.5 }), /threshold must be a whole number ≥ 0, got 0.5/);
+  // threshold 0 with no synapses: fires at rest, whatever the input
+  const always = new McCullochPittsUnit({ excitatory: [0, 0], threshold: 0 });
+  assert.deepEqual(
+    always.truthTable().map((r) => r.output),
+    [1, 1, 1, 1],
+  );
+});
+
+test("truth tables exist for 0 to 16 inputs", () => {
+  assert.deepEqual(allInputCombinations(0), [[]], "one row, no inputs");
+  assert.deepEqual(allInputCombinations(1), [[0], [1]]);
+  const sixteen = allInputCombinations(16);
+  assert.equal(sixteen.length, 2 ** 16);
+  assert.deepEqual(sixteen.at(-1), Array(16).fill(1));
+  for (const n of [-1, 17, 1.5]) {
+    assert.throws(
+      () => allInputCombinations(n),
+      new RegExp(`allInputCombinations\\(${n}\\): use a whole number of inputs between 0 and 16`),
+    );
+  }
+});
+
+test("a net's wiring and inputs are checked: names, arities, signals known so far, bits", () => {
+  const notA = { name: "not A", unit: mcpNot(), from: ["A"] };
+  assert.throws(() => new McCullochPittsNet(["A", "A"], [notA]), /the input name "A" is used twice/);
+  assert.throws(() => new McCullochPittsNet(["A"], [notA, { ...notA }]), /the name "not A" is used twice/);
+  assert.throws(
+    () => new McCullochPittsNet(["A"], [{ name: "n", unit: mcpAnd(), from: ["A"] }]),
+    /node "n" listens to 1 signals but its unit takes 2/,
+  );
+  assert.throws(
+    () => new McCullochPittsNet(["A", "B"], [{ name: "n", unit: mcpAnd(), from: ["A", "m"] }]),
+    /listens to "m", which is not an input or an earlier node\. Known so far: A, B\./,
+  );
+  const net = new McCullochPittsNet(["A"], [notA]);
+  assert.deepEqual(net.run([1]), { A: 1, "not A": 0 });
+  assert.throws(() => net.run([1, 0]), /net takes 1 inputs \(A\) but got 2/);
+  assert.throws(() => mcpXorNet().run([1]), /net takes 2 inputs \(A, B\) but got 1/);
+  assert.throws(() => net.run([2]), /input "A" is 2; use 0 or 1/);
+  assert.throws(() => new McCullochPittsNet(["A"], []).output([1]), /has no nodes, so it has no output/);
+});
