@@ -56,6 +56,10 @@ test("with it, both cells are the master's change, and no cell is called edited"
   assert.equal(found.get("nor-intro"), "master-changed");
   assert.equal(found.get("majority-tests"), "master-changed");
   assert.ok(![...found.values()].includes("edited"), JSON.stringify([...found]));
+  assert.equal(
+    sanitizeSubmission(after_, handedIn, released).issues.find((i) => i.gradeId === "nor-intro")?.message,
+    'the read-only cell "nor-intro" is as an earlier release had it: the master changed after this copy was handed out, and today\'s version was graded.',
+  );
   // Grading still runs today's master: the fixed label is what the graded notebook holds.
   const graded = sanitizeSubmission(after_, handedIn, released).notebook;
   const tests = graded.cells.find((c) => gradeIdOf(c) === "majority-tests")!;
@@ -70,6 +74,9 @@ test("a learner's own edit of a read-only cell is still an edit, whatever the re
   cell.source = 'check.test("xor", () => {});\n';
   const found = new Map(sanitizeSubmission(after_, edited, released).issues.map((i) => [i.gradeId, i.kind]));
   assert.equal(found.get("xor-tests"), "edited");
+  // a cell no earlier release had (added to the master since) is compared with today's only
+  released.delete("xor-tests");
+  assert.equal(new Map(sanitizeSubmission(after_, edited, released).issues.map((i) => [i.gradeId, i.kind])).get("xor-tests"), "edited");
 });
 
 test("the releases are read from the git history of exercises/<name>.ipynb, and a folder without git has none", () => {

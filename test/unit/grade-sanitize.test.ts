@@ -12,7 +12,7 @@ import { instrument } from "../../scripts/src/grade/instrument";
 import { hiddenLines, redactHidden } from "../../scripts/src/grade/redact";
 import { discoverSubmissions, matchFlat } from "../../scripts/src/grade/submissions";
 import { suspiciousCode } from "../../scripts/src/grade/suspicious";
-import { cellSource, newCodeCell, readNotebook, type Notebook } from "../../scripts/src/notebook";
+import { cellSource, newCodeCell, newMarkdownCell, newNotebook, readNotebook, type Notebook } from "../../scripts/src/notebook";
 
 const NAME = "00-sample-assignment";
 const assignments = loadAssignments(path.join(projectRoot, "notebooks"));
@@ -93,6 +93,172 @@ describe("sanitizing a submission", () => {
     const madeUp = notebook.cells.find((c) => cellSource(c) === "1")!;
     assert.equal(madeUp.metadata.nbgrader, undefined, "an unknown graded cell becomes a plain cell");
     assert.equal(notebook.cells.filter((c) => gradeIdOf(c) === "nor").length, 1);
+  });
+
+  test("each issue tells the learner which cell, what happened to it and how it was graded", () => {
+    const sub = structuredClone(exercise);
+    sub.cells = sub.cells.filter((c) => !["majority", "xor-tests", "setup"].includes(gradeIdOf(c)!));
+    const nor = at(sub, "nor");
+    sub.cells[sub.cells.indexOf(nor)] = { cell_type: "markdown", metadata: nor.metadata, source: "my answer, in prose" };
+    const intro = at(sub, "step-intro");
+    sub.cells[sub.cells.indexOf(intro)] = { ...newCodeCell("1"), metadata: intro.metadata };
+    at(sub, "perceptron-setup").source = "// gone";
+    sub.cells.push(structuredClone(at(sub, "perceptron-step")));
+    sub.cells.push(newCodeCell("2", { nbgrader: { grade_id: "extra", grade: true, points: 5, solution: false, locked: false } }));
+    const { notebook, issues } = sanitizeSubmission(assignment, sub);
+    assert.deepEqual(Object.fromEntries(issues.map((i) => [`${i.kind}:${i.gradeId}`, i.message])), {
+      "deleted:setup": 'the read-only cell "setup" was deleted; it was restored.',
+      "retyped:nor": 'the answer cell "nor" was changed from code to markdown; it was graded as unanswered.',
+      "deleted:majority": 'the answer cell "majority" was deleted; it was graded as unanswered.',
+      "deleted:xor-tests": 'the test cell "xor-tests" was deleted; it was restored.',
+      "edited:perceptron-setup": 'the read-only cell "perceptron-setup" was edited; the original was restored and graded.',
+      "retyped:step-intro": 'the read-only cell "step-intro" was changed from markdown to code; it was restored.',
+      "duplicated:perceptron-step": 'the cell "perceptron-step" appears more than once; the first copy was graded and the others ignored.',
+      "unknown-cell:extra": 'the cell "extra" is not part of this assignment; it was run as an ordinary cell.',
+    });
+    // a retyped answer is graded as the exercise's stub, a retyped read-only cell is the master's again
+    assert.equal(at(notebook, "nor").cell_type, "code");
+    assert.equal(cellSource(at(notebook, "nor")), cellSource(at(exercise, "nor")));
+    assert.equal(at(notebook, "step-intro").cell_type, "markdown");
+    assert.equal(cellSource(at(notebook, "step-intro")), cellSource(at(master, "step-intro")));
+    assert.equal(cellSource(at(notebook, "setup")), cellSource(at(master, "setup")));
+  });
+
+  test("an answer keeps the learner's code under the master's metadata; graded cells lose their outputs", () => {
+    const sub = structuredClone(exercise);
+    const nor = at(sub, "nor");
+    nor.source = "function makeNor() { return mcpOr(); }";
+    nor.metadata = { ...nor.metadata, collapsed: true, nbgrader: { ...(nor.metadata.nbgrader as object), points: 99 } };
+    // outputs of an earlier run, one of them a forged grade record
+    const forged = { output_type: "display_data" as const, data: { "application/vnd.nncourse.grade+json": { score: 99 } }, metadata: {} };
+    for (const id of ["nor", "nor-tests", "setup"]) Object.assign(at(sub, id), { outputs: [forged], execution_count: 7 });
+    const { notebook, issues } = sanitizeSubmission(assignment, sub);
+    assert.deepEqual(issues, [], "outputs and an answer's metadata are no edit");
+    const graded = at(notebook, "nor");
+    assert.equal(cellSource(graded), "function makeNor() { return mcpOr(); }");
+    assert.deepEqual(graded.metadata, { ...at(master, "nor").metadata, collapsed: true });
+    for (const id of ["nor", "nor-tests", "setup"]) {
+      assert.deepEqual(at(notebook, id).outputs, [], id);
+      assert.equal(at(notebook, id).execution_count, null, id);
+    }
+    // nbformat gives markdown cells no outputs and no execution count: they get none here either
+    for (const cell of notebook.cells.filter((c) => c.cell_type !== "code")) {
+      assert.ok(!("outputs" in cell) && !("execution_count" in cell), gradeIdOf(cell));
+    }
+    // the submission itself is left as it was
+    assert.deepEqual(at(sub, "nor").outputs, [forged]);
+    assert.equal((at(sub, "nor").metadata.nbgrader as { points: number }).points, 99);
+  });
+
+  test("line endings, trailing spaces and blank lines an editor adds to a read-only cell are no edit; a changed line is", () => {
+    const sub = structuredClone(exercise);
+    const crlf = (id: string) => `${cellSource(at(exercise, id)).replace(/\n/g, "  \r\n")}\r\n\r\n`;
+    at(sub, "nor-tests").source = crlf("nor-tests");
+    at(sub, "intro").source = crlf("intro");
+    assert.deepEqual(sanitizeSubmission(assignment, sub).issues, []);
+    at(sub, "intro").source = crlf("intro").replace("perceptron", "Perceptron");
+    at(sub, "nor-tests").source = ` ${cellSource(at(exercise, "nor-tests"))}`;
+    assert.deepEqual(
+      sanitizeSubmission(assignment, sub).issues.map((i) => `${i.kind}:${i.gradeId}`),
+      ["edited:intro", "edited:nor-tests"],
+    );
+  });
+
+  test("the learner's cells before the first graded cell stay first; nbgrader metadata on them is taken off", () => {
+    const sub = structuredClone(exercise);
+    sub.cells.unshift(
+      newCodeCell("const first = 1;"),
+      // nbgrader metadata without a grade_id, and an unknown grade_id on a cell that is not graded
+      newCodeCell("const second = 2;", { nbgrader: { solution: true } }),
+      newCodeCell("const third = 3;", { nbgrader: { grade_id: "mine", solution: false, grade: false, locked: false } }),
+    );
+    const { notebook, issues } = sanitizeSubmission(assignment, sub);
+    assert.deepEqual(issues, [], "an unknown grade_id on an ungraded cell is not reported");
+    assert.deepEqual(
+      notebook.cells.slice(0, 4).map((c) => cellSource(c)),
+      ["const first = 1;", "const second = 2;", "const third = 3;", cellSource(at(master, "intro"))],
+    );
+    for (const cell of notebook.cells.slice(0, 3)) assert.equal(cell.metadata.nbgrader, undefined);
+    assert.deepEqual(ids(notebook).slice(3), masterIds);
+  });
+
+  test("of two copies of an answer the first is graded, and the learner's cells after the second stay", () => {
+    const sub = structuredClone(exercise);
+    const first = structuredClone(at(sub, "nor"));
+    first.source = "// first copy";
+    const second = structuredClone(at(sub, "nor"));
+    second.source = "// second copy";
+    sub.cells.splice(sub.cells.indexOf(at(sub, "nor")), 1, first);
+    sub.cells.push(second, newCodeCell("// after the second copy"));
+    const { notebook } = sanitizeSubmission(assignment, sub);
+    const sources = notebook.cells.map((c) => cellSource(c));
+    assert.equal(cellSource(at(notebook, "nor")), "// first copy");
+    assert.ok(!sources.includes("// second copy"));
+    assert.equal(sources.at(-1), "// after the second copy");
+  });
+
+  test("the notebook runs in the master's kernel and format; the submission's other metadata stays", () => {
+    const sub = structuredClone(exercise);
+    sub.nbformat_minor = 2;
+    sub.metadata = {
+      kernelspec: { name: "python3", display_name: "Python 3", language: "python" },
+      language_info: { name: "python" },
+      widgets: { state: {} },
+    };
+    const { notebook } = sanitizeSubmission(assignment, sub);
+    assert.equal(notebook.nbformat_minor, master.nbformat_minor);
+    assert.deepEqual(notebook.metadata, {
+      kernelspec: master.metadata.kernelspec,
+      language_info: master.metadata.language_info,
+      widgets: { state: {} },
+    });
+  });
+
+  test("written answers and tasks are graded cells too; a master cell with a grade_id that is not graded is the learner's", () => {
+    const nbgrader = (id: string, flags: Record<string, boolean | number>) => ({
+      nbgrader: { schema_version: 3, grade_id: id, solution: false, grade: false, locked: false, task: false, ...flags },
+    });
+    const written = { solution: true, grade: true, points: 1 };
+    const essaysMaster = newNotebook([
+      newMarkdownCell("# Essays", nbgrader("intro", { locked: true })),
+      newMarkdownCell("Why does XOR need two layers?", nbgrader("essay-1", written)),
+      newMarkdownCell("What does η change?", nbgrader("essay-2", written)),
+      newMarkdownCell("Why start at zero?", nbgrader("essay-3", written)),
+      newMarkdownCell("Draw the decision boundary.", nbgrader("boundary", { task: true, locked: true })),
+      newMarkdownCell("Notes to the reader.", nbgrader("notes", {})),
+    ]);
+    assert.deepEqual(
+      essaysMaster.cells.map((c) => cellKind(c)),
+      ["locked", "manual", "manual", "manual", "task", "plain"],
+    );
+    const essaysExercise = structuredClone(essaysMaster);
+    for (const id of ["essay-1", "essay-2", "essay-3"]) at(essaysExercise, id).source = "YOUR ANSWER HERE";
+    const essays = { ...assignment, master: essaysMaster, exercise: essaysExercise };
+    const sub = structuredClone(essaysExercise);
+    sub.cells = sub.cells.filter((c) => !["essay-1", "notes"].includes(gradeIdOf(c)!));
+    const retyped = at(sub, "essay-2");
+    sub.cells[sub.cells.indexOf(retyped)] = { ...newCodeCell("1 + 1"), metadata: retyped.metadata };
+    at(sub, "essay-3").source = "Because w is then a sum of the inputs it got wrong.";
+    const { notebook, issues } = sanitizeSubmission(essays, sub);
+    assert.deepEqual(
+      issues.map((i) => i.message),
+      [
+        'the answer cell "essay-1" was deleted; it was graded as unanswered.',
+        'the answer cell "essay-2" was changed from markdown to code; it was graded as unanswered.',
+      ],
+      "the cell that is not graded was deleted with no issue",
+    );
+    assert.deepEqual(ids(notebook), ["intro", "essay-1", "essay-2", "essay-3", "boundary"]);
+    assert.deepEqual(
+      notebook.cells.map((c) => cellKind(c)),
+      ["locked", "manual", "manual", "manual", "task"],
+      "still graded by hand",
+    );
+    assert.equal(cellSource(at(notebook, "essay-3")), "Because w is then a sum of the inputs it got wrong.");
+    assert.equal(cellSource(at(notebook, "essay-2")), "YOUR ANSWER HERE");
+    // kept, the cell that is not graded is the learner's own, without the master's metadata
+    const kept = sanitizeSubmission(essays, essaysExercise).notebook.cells.find((c) => cellSource(c) === "Notes to the reader.")!;
+    assert.equal(kept.metadata.nbgrader, undefined);
   });
 
   test("the grader's cells wrap the notebook: a begin cell first, an end record in each test cell, a finish cell last", () => {

@@ -21,6 +21,7 @@ test("each kind of move is named with the answer cell or the cell's number, the 
       newCodeCell("delete require.cache[k];\nprocess.binding('fs');"),
       newCodeCell('const t = fs.readFileSync("/proc/self/environ");'),
       newCodeCell('fs.readdirSync("../solutions");'),
+      newCodeCell('const gradebook = fs.openSync(file, "r");'),
       newCodeCell('display({ "application/vnd.nncourse.grade+json": {} });'),
     ],
   };
@@ -37,7 +38,11 @@ test("each kind of move is named with the answer cell or the cell's number, the 
       message: `cell 5, line 1 reads the kernel's process or connection files: const t = fs.readFileSync("/proc/self/environ");`,
     },
     { gradeId: null, message: `cell 6, line 1 reads course files (masters, solutions or the gradebook): fs.readdirSync("../solutions");` },
-    { gradeId: null, message: `cell 7, line 1 imitates the grader: display({ "application/vnd.nncourse.grade+json": {} });` },
+    {
+      gradeId: null,
+      message: `cell 7, line 1 reads course files (masters, solutions or the gradebook): const gradebook = fs.openSync(file, "r");`,
+    },
+    { gradeId: null, message: `cell 8, line 1 imitates the grader: display({ "application/vnd.nncourse.grade+json": {} });` },
   ]);
 });
 
