@@ -28,6 +28,16 @@ export interface MutationArea {
    * test file, the start is most of a mutant's cost.
    */
   dynamicImports?: boolean;
+  /**
+   * Whether the tests reach the mutated code only in child processes that load the
+   * built library (lib/dist), as the grading library's attack tests do: each runs a
+   * stand-in kernel in a fresh process, because sealing changes the whole realm. Stryker
+   * then builds lib/dist from the mutated sources in its sandbox, and runs every test of
+   * the area on every mutant: it cannot see which mutants a child process reaches, so it
+   * would otherwise count them as covered by no test and never run them. The children
+   * get the active mutant from the environment (test/helpers/mutation-env.ts).
+   */
+  inChildProcesses?: boolean;
 }
 
 /** How a test process loads TypeScript: see MutationArea.dynamicImports. */
@@ -111,9 +121,18 @@ export const AREAS: MutationArea[] = [
   },
   {
     name: "grading-checks",
-    mutate: ["lib/grading/*.ts", "!lib/grading/index.ts"],
+    mutate: ["lib/grading/*.ts", "!lib/grading/index.ts", "!lib/grading/seal.ts"],
     tests: ["test/unit/grading-*.test.ts", "test/unit/grade-score.test.ts"],
     target: 70,
+  },
+  // The sealing of the grading library against student code: its tests are attacks, each
+  // in a stand-in kernel process of its own that loads the built library.
+  {
+    name: "grading-seal",
+    mutate: ["lib/grading/seal.ts"],
+    tests: ["test/unit/grading-hardening.test.ts", "test/unit/grading-freeze.test.ts"],
+    target: 70,
+    inChildProcesses: true,
   },
   {
     name: "core-js",

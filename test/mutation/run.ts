@@ -118,6 +118,26 @@ async function baseOptions(): Promise<PartialStrykerOptions & { tap: Record<stri
   return ((await import(file)) as { default: PartialStrykerOptions & { tap: Record<string, unknown> } }).default;
 }
 
+/**
+ * For an area whose tests reach its code only in child processes (areas.ts,
+ * inChildProcesses): the library is built from the mutated sources, and each mutant runs
+ * the area's test files as one command, which passes or fails as a whole. The tap
+ * runner would report the coverage its own process saw (none of these mutants), and
+ * Stryker would then run none of them; the command runner reports no coverage, so every
+ * mutant runs every test file. The build finds tsc in node_modules/.bin, which Stryker
+ * puts on the PATH (the sandbox's own node_modules link is made after the build).
+ */
+function childProcessOptions(area: MutationArea): PartialStrykerOptions {
+  const files = area.tests.join(" ");
+  return {
+    testRunner: "command",
+    commandRunner: { command: `node ${nodeArgsFor(area).join(" ")} --test ${files}` },
+    coverageAnalysis: "off",
+    ignoreStatic: false,
+    buildCommand: "tsc -b lib",
+  };
+}
+
 async function runArea(area: MutationArea, { concurrency, incremental, allTests }: RunChoices): Promise<AreaFigures> {
   console.log(`\n━━━ mutation: ${area.name} (${area.mutate.filter((m) => !m.startsWith("!")).join(", ")}) ━━━`);
   const base = await baseOptions();
@@ -129,6 +149,7 @@ async function runArea(area: MutationArea, { concurrency, incremental, allTests 
     disableBail: allTests,
     incrementalFile: `reports/mutation/${area.name}.incremental.json`,
     tap: { ...base.tap, testFiles: area.tests, nodeArgs: nodeArgsFor(area) },
+    ...(area.inChildProcesses ? childProcessOptions(area) : {}),
     htmlReporter: { fileName: `reports/mutation/${area.name}.html` },
     // The same results as JSON, for `node --import tsx test/mutation/survivors.ts AREA`.
     jsonReporter: { fileName: `reports/mutation/${area.name}.json` },

@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { mutationEnv } from "../helpers/mutation-env";
 
 const root = join(__dirname, "..", "..");
 const lib = join(root, "lib", "dist", "grading", "index.js");
@@ -132,6 +133,7 @@ function attackThenTest(attack: string[], testCode: string, passCode?: string, w
     encoding: "utf8",
     timeout: 60_000,
     env: {
+      ...mutationEnv(),
       PATH: process.env.PATH,
       ROOT: root,
       LIB: lib,
