@@ -36,8 +36,8 @@ const MAX_DEPTH = 3;
  * "6.009999999999999e-7").
  */
 export function formatNumber(n: number): string {
-  // eslint-disable-next-line no-self-compare -- NaN's test that no learner's reassignment of a global can change
-  if ($isInteger(n) || n !== n || n === Infinity || n === -Infinity) return $is(n, -0) ? "-0" : $String(n);
+  // NaN and ±Infinity are formatSignificant's to write.
+  if ($isInteger(n)) return $is(n, -0) ? "-0" : $String(n);
   return formatSignificant(n, 6);
 }
 
@@ -50,20 +50,18 @@ const SMALL = 1e-4;
  */
 export function formatSignificant(n: number, digits: number): string {
   if ($is(n, -0)) return "-0";
-  // eslint-disable-next-line no-self-compare -- as in formatNumber
-  if (n === 0 || n !== n || n === Infinity || n === -Infinity) return $String(n);
-  if ($abs(n) >= SMALL) return $String($Number($toPrecision(n, digits)));
-  // "2.30000e-6" → "2.3e-6": the mantissa loses its trailing zeros, the exponent stays.
+  if (n === 0) return "0";
+  // Not below SMALL: NaN and ±Infinity too, which toPrecision writes as String does.
+  if (!($abs(n) < SMALL)) return $String($Number($toPrecision(n, digits)));
+  // "2.30000e-6" → "2.3e-6": the mantissa loses its trailing zeros, the exponent stays. Its
+  // first digit is never 0, and a mantissa of one digit has no point to lose.
   const text = $toExponential(n, digits - 1);
   const e = $indexOf(text, "e");
-  let mantissa = $slice(text, 0, e);
-  if ($indexOf(mantissa, ".") >= 0) {
-    let end = mantissa.length;
-    while (end > 0 && mantissa[end - 1] === "0") end--;
-    if (mantissa[end - 1] === ".") end--;
-    mantissa = $slice(mantissa, 0, end);
-  }
-  return `${mantissa}${$slice(text, e)}`;
+  const mantissa = $slice(text, 0, e);
+  let end = mantissa.length;
+  while (mantissa[end - 1] === "0") end--;
+  if (mantissa[end - 1] === ".") end--;
+  return `${$slice(mantissa, 0, end)}${$slice(text, e)}`;
 }
 
 /**
@@ -82,6 +80,7 @@ export function formatApart(a: number, b: number): { a: string; b: string } {
   // An object, not a pair: destructuring an array runs Array.prototype[Symbol.iterator],
   // which the code under test may have replaced.
   const at = (n: number, digits: number) => ($isInteger(n) ? formatNumber(n) : formatSignificant(n, digits));
+  // Stryker disable next-line EqualityOperator: equivalent, a last round at 17 digits returns what the line after the loop does.
   for (let digits = 6; digits < 17; digits++) {
     const x = at(a, digits);
     const y = at(b, digits);
@@ -119,6 +118,7 @@ export function describe(value: unknown, depth = 0): string {
   if (shape !== undefined) return `a tensor of shape ${describe(shape)}`;
   const keys = $keys(object);
   let text = "{ ";
+  // Stryker disable next-line EqualityOperator: equivalent, the two choices agree at MAX_ITEMS.
   const n = keys.length < MAX_ITEMS ? keys.length : MAX_ITEMS;
   for (let i = 0; i < n; i++) {
     const key = keys[i]!;
@@ -132,6 +132,7 @@ export function describe(value: unknown, depth = 0): string {
 
 function describeList(list: ArrayLike<unknown>, length: number, depth: number): string {
   let text = "[";
+  // Stryker disable next-line EqualityOperator: equivalent, the two choices agree at MAX_ITEMS.
   const n = length < MAX_ITEMS ? length : MAX_ITEMS;
   for (let i = 0; i < n; i++) text += `${i > 0 ? ", " : ""}${describe(list[i], depth + 1)}`;
   if (length > n) text += `, … ${length - n} more`;
@@ -157,8 +158,9 @@ export function tensorShape(value: unknown): number[] | undefined {
   const copy: number[] = [];
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i];
-    if (typeof d !== "number" || !$isInteger(d) || d < 0) return undefined;
-    $put(copy, i, d);
+    // Number.isInteger is false for anything but a number.
+    if (!$isInteger(d) || (d as number) < 0) return undefined;
+    $put(copy, i, d as number);
   }
   return copy;
 }
@@ -175,8 +177,8 @@ export function tensorValues(value: object): number[] {
   const dataSync = (value as { dataSync: () => ArrayLike<number> }).dataSync;
   const data = $call(dataSync, value, []);
   const out: number[] = [];
-  const length = $isView(data) ? $typedLength(data as unknown as ArrayBufferView) : $isArray(data) ? data.length : -1;
-  if (length < 0) return out;
+  // Anything but a typed array or an array holds no values.
+  const length = $isView(data) ? $typedLength(data as unknown as ArrayBufferView) : $isArray(data) ? data.length : 0;
   for (let i = 0; i < length; i++) $put(out, i, data[i] as number);
   return out;
 }

@@ -147,6 +147,7 @@ function sortStrings(list: string[]): void {
   for (let i = 1; i < list.length; i++) {
     const item = list[i]!;
     let j = i - 1;
+    // Stryker disable next-line EqualityOperator: equivalent, an object's keys are never equal.
     while (j >= 0 && list[j]! > item) {
       list[j + 1] = list[j]!;
       j--;
@@ -182,6 +183,7 @@ const jupyterExports: object | undefined = (() => {
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     if (isTslabFile(key, "jupyter.js")) {
+      // Stryker disable next-line OptionalChaining: equivalent, a key of the cache has an entry.
       const exports = cache[key]?.exports;
       if (typeof exports === "object" && exports !== null) return exports;
     }

@@ -1,6 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { check, CheckFailure, canonicalJson, recordTag, GRADE_LINE_PREFIX, type PartialRecord } from "../../lib/grading";
+import {
+  check,
+  CheckFailure,
+  canonicalJson,
+  recordTag,
+  GRADE_LINE_PREFIX,
+  type CloseOptions,
+  type PartialRecord,
+  type Score,
+} from "../../lib/grading";
 import { formatNumber } from "../../lib/grading/describe";
 
 /** The message of the CheckFailure that `fn` throws; fails the test if it throws nothing or something else. */
@@ -431,4 +440,514 @@ test("a record stays small whatever the code under test threw: labels, messages 
   assert.equal(many!.messages[8], "… and 22 more.");
   assert.equal(many!.possible, 30, "every part still counts");
   assert.ok(JSON.stringify(many).length < 16 * 1024);
+});
+
+/** A plain Error whose message is `message`: a problem in the test, not a learner's failure. */
+function testProblem(message: string): (e: unknown) => boolean {
+  return (e: unknown) => e instanceof Error && !(e instanceof CheckFailure) && e.message === message;
+}
+
+/** The text a test cell shows for people: what is printed before its record line. */
+function shownText(printed: string): string {
+  return printed.split(`\n${GRADE_LINE_PREFIX}`)[0]!;
+}
+
+test("a failure is a CheckFailure by a name and a stack of its own, which the code that catches it cannot rewrite", () => {
+  let caught: unknown;
+  try {
+    check.equal(1, 2, "x");
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught instanceof CheckFailure);
+  assert.equal(caught.name, "CheckFailure");
+  assert.equal(caught.stack, "CheckFailure: x should be 2 but your code gave 1.", "the message only, no trace into the library");
+  for (const key of ["name", "stack"]) {
+    const own = Object.getOwnPropertyDescriptor(caught, key);
+    assert.deepEqual(
+      { writable: own?.writable, enumerable: own?.enumerable, configurable: own?.configurable },
+      { writable: false, enumerable: false, configurable: false },
+      key,
+    );
+  }
+});
+
+test("options: a missing or odd label or hint falls back to the default, and each check has its own", () => {
+  assert.equal(
+    failure(() => check.equal(1, 2, null as unknown as string)),
+    "the value should be 2 but your code gave 1.",
+  );
+  assert.equal(
+    failure(() => check.equal(1, 2, { hint: "add one" })),
+    "the value should be 2 but your code gave 1.\nHint: add one",
+  );
+  assert.equal(
+    failure(() => check.equal(1, 2, { label: "x", hint: "" })),
+    "x should be 2 but your code gave 1.",
+  );
+  // A master that computes its hint may leave none: null is no hint, not the word "null".
+  assert.equal(
+    failure(() => check.equal(1, 2, { label: "x", hint: null as unknown as string })),
+    "x should be 2 but your code gave 1.",
+  );
+  assert.equal(
+    failure(() => check.close(1, 2)),
+    "the value should be 2 (within 2e-6) but your code gave 1.",
+  );
+  assert.equal(
+    failure(() => check.shape([1], [2])),
+    "the value should have shape [2] but has shape [1].",
+  );
+  assert.equal(
+    failure(() => check.tensor(5, 5)),
+    "the tensor should be a tensor (an object with a shape and dataSync(), e.g. from tf.tensor) but is 5.",
+  );
+  assert.equal(
+    failure(() => check.throws(() => 1)),
+    "your code should throw an error but it returned 1.",
+  );
+  assert.equal(
+    failure(() => check.truthTable(() => 0, [1])),
+    "your unit gets 1 of 1 rows of its truth table wrong:\n  inputs []: should give 1 but gave 0",
+  );
+});
+
+test("a tolerance must be a finite number ≥ 0, and the test is told which one is wrong", () => {
+  const cases: [CloseOptions, string][] = [
+    [{ tol: "0.1" as unknown as number }, 'tol must be a number ≥ 0, got "0.1"'],
+    [{ atol: NaN }, "atol must be a number ≥ 0, got NaN"],
+    [{ atol: -1e-9 }, "atol must be a number ≥ 0, got -1e-9"],
+    [{ rtol: Infinity }, "rtol must be a number ≥ 0, got Infinity"],
+    [{ rtol: -1 }, "rtol must be a number ≥ 0, got -1"],
+  ];
+  for (const [options, text] of cases) {
+    assert.throws(
+      () => check.close(1, 1, options),
+      testProblem(`check: the tolerance ${text}. (This is a problem in the test, not in your code.)`),
+      text,
+    );
+  }
+  check.close(1, 1, { tol: 0 });
+  // |1.5 - 1| = 0.5 exactly: on the boundary, which passes (≤).
+  check.close(1.5, 1, { tol: 0.5 });
+  check.close(1.5, 1, { atol: 0.5, rtol: 0 });
+});
+
+test("check.equal: NaN equals NaN only, null is a value, and each kind of mismatch says what was expected", () => {
+  check.equal(null, null);
+  assert.equal(
+    failure(() => check.equal(1, NaN, "x")),
+    "x should be NaN but your code gave 1.",
+  );
+  assert.equal(
+    failure(() => check.equal(NaN, 1, "x")),
+    "x should be 1 but your code gave NaN.",
+  );
+  assert.equal(
+    failure(() => check.equal(0, null, "x")),
+    "x should be null but your code gave 0.",
+  );
+  assert.equal(
+    failure(() => check.equal(5, [1, 2], "xs")),
+    "xs should be a list like [1, 2] but is 5.",
+  );
+  assert.equal(
+    failure(() => check.equal([], [7], "xs")),
+    "xs should have 1 entry but has 0: [].",
+  );
+  assert.equal(
+    failure(() => check.equal(5, { a: 1 }, "p")),
+    "p should be an object like { a: 1 } but is 5.",
+  );
+  assert.equal(
+    failure(() => check.equal(null, { a: 1 }, "p")),
+    "p should be an object like { a: 1 } but is null.",
+  );
+  assert.equal(
+    failure(() => check.equal([1], { a: 1 }, "p")),
+    "p should be an object like { a: 1 } but is [1].",
+  );
+  assert.equal(
+    failure(() => check.equal({ w: [1, 2], b: 0 }, { w: [1, 3], b: 0 }, "params")),
+    "params.w[1] should be 3 but is 2.",
+  );
+});
+
+test("an entry planted on Array.prototype past a list's end does not make equal lists differ", () => {
+  // A typed array never reads its prototype at an index; an array does.
+  const proto = Array.prototype as unknown as Record<number, unknown>;
+  proto[2] = 9;
+  try {
+    check.equal(new Float64Array([1, 2]), [1, 2]);
+    check.equal([1, 2], new Float64Array([1, 2]));
+  } finally {
+    delete proto[2];
+  }
+});
+
+test("check.close: NaN and the infinities are matched exactly, without a tolerance to show", () => {
+  check.close(NaN, NaN);
+  check.close([Infinity], [Infinity]);
+  assert.equal(
+    failure(() => check.close(1, NaN, "x")),
+    "x should be NaN but is 1.",
+  );
+  assert.equal(
+    failure(() => check.close(1, Infinity, "x")),
+    "x should be Infinity but is 1.",
+  );
+  assert.equal(
+    failure(() => check.close([Infinity], [1], "v")),
+    "v[0] should be 1 but is Infinity.",
+  );
+  assert.equal(
+    failure(() => check.close([-Infinity], [Infinity], "v")),
+    "v[0] should be Infinity but is -Infinity.",
+  );
+});
+
+test("check.close: lists against other things, and an expected value that is no number", () => {
+  assert.equal(
+    failure(() => check.close(5, [1, 2], "v")),
+    "v should be a list like [1, 2] but is 5.",
+  );
+  assert.equal(
+    failure(() => check.close([], [1], "v")),
+    "v should have 1 entry but has 0: [].",
+  );
+  assert.throws(
+    () => check.close(1, "1" as unknown as number),
+    testProblem(
+      'check.close compares numbers and (nested) lists of numbers; the expected value "1" is neither. (This is a problem in the test, not in your code.)',
+    ),
+  );
+});
+
+test("check.shape: what is not a number, a list or a tensor is named where it was found", () => {
+  check.shape([], [0]);
+  assert.equal(
+    failure(() => check.shape("abc", [3], "s")),
+    's should be a number, a list or a tensor but is "abc".',
+  );
+  assert.equal(
+    failure(() => check.shape(null, [], "s")),
+    "s should be a number, a list or a tensor but is null.",
+  );
+  assert.equal(
+    failure(() => check.shape(undefined, [], "s")),
+    "s should be a number, a list or a tensor but is undefined.",
+  );
+  assert.equal(
+    failure(() => check.shape([["a"], [1]], [2, 1], "X")),
+    'X[0][0] should be a number, a list or a tensor but is "a".',
+  );
+  assert.equal(
+    failure(() => check.shape([[1], ["a"]], [2, 1], "X")),
+    'X[1][0] should be a number, a list or a tensor but is "a".',
+  );
+  assert.equal(
+    failure(() =>
+      check.shape(
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        [2, 3, 1],
+        "X",
+      ),
+    ),
+    "X should have shape [2, 3, 1] but has shape [2, 3].",
+  );
+});
+
+test("check.tensor: a scalar, an empty tensor, values that do not fill the shape, a ragged expected value", () => {
+  const t = (shape: number[], values: number[]) => ({ shape, dataSync: () => Float32Array.from(values) });
+  check.tensor(t([0], []), []);
+  check.tensor(t([], [3]), 3);
+  // 1e-9 + 1e-6·3 = 3.001e-6, to two significant digits 3e-6.
+  assert.equal(
+    failure(() => check.tensor(t([], [2]), 3, "loss")),
+    "loss should be 3 (within 3e-6) but is 2, off by 1.",
+  );
+  assert.equal(
+    failure(() =>
+      check.tensor(
+        t([2, 2], [1, 2, 3]),
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        "out",
+      ),
+    ),
+    "out has 3 values but its shape [2, 2] needs 4.",
+  );
+  assert.equal(
+    failure(() => check.tensor({ shape: [2], dataSync: () => null }, [1, 2], "out")),
+    "out has 0 values but its shape [2] needs 2.",
+  );
+  assert.throws(
+    () => check.tensor(t([2, 2], [1, 2, 3, 4]), [[1, 2], [3]]),
+    testProblem(
+      "check.tensor: the expected value is ragged: the expected value[0] has shape [2] but the expected value[1] has shape [1]. (This is a problem in the test, not in your code.)",
+    ),
+  );
+});
+
+test("the functions a check calls get no arguments, as a call written fn() would give them", () => {
+  check.throws((reason = "called with no arguments") => {
+    throw new Error(reason);
+  }, "called with no arguments");
+  check.tensor({ shape: [1], dataSync: (scale = 1) => Float32Array.from([2 * scale]) }, [2]);
+  const printed = captureStdout(() => check.test("defaults", (expected = 0) => check.equal(expected, 0)));
+  assert.equal(records(printed)[0]?.fraction, 1);
+});
+
+test("check.throws: no expected message, a regular expression that does not match, text given as a String object", () => {
+  check.throws(() => {
+    throw new Error("anything");
+  });
+  assert.equal(
+    failure(() =>
+      check.throws(
+        () => {
+          throw new Error("wrong");
+        },
+        /0 or 1/,
+        "fire([2])",
+      ),
+    ),
+    'fire([2]) threw as it should, but its message "wrong" does not match 0 or 1.',
+  );
+  check.throws(
+    () => {
+      throw new Error("inputs must be 0 or 1");
+    },
+    new String("0 or 1") as unknown as string,
+  );
+  assert.throws(
+    () => check.throws(5 as unknown as () => unknown),
+    testProblem("check.throws needs a function to call, got 5. (This is a problem in the test, not in your code.)"),
+  );
+});
+
+test("check.truthTable: units with output(), anything else refused, an empty table refused, a unit of no inputs", () => {
+  check.truthTable({ output: (x: number[]) => x[0]! & x[1]! }, [0, 0, 0, 1]);
+  // A unit's fire() is called as a method, on the unit.
+  const unit = {
+    weight: 1,
+    fire(x: number[]) {
+      return this.weight * x[0]!;
+    },
+  };
+  check.truthTable(unit, [0, 1]);
+  assert.equal(
+    failure(() => check.truthTable({ a: 1 } as never, [0, 1])),
+    "expected a function of the inputs, or a unit with a fire(inputs) method, but got { a: 1 }.",
+  );
+  assert.equal(
+    failure(() => check.truthTable(null as never, [0, 1])),
+    "expected a function of the inputs, or a unit with a fire(inputs) method, but got null.",
+  );
+  assert.equal(
+    failure(() => check.truthTable(undefined as never, [0, 1])),
+    "expected a function of the inputs, or a unit with a fire(inputs) method, but got undefined.",
+  );
+  assert.throws(
+    () => check.truthTable(() => 0, []),
+    testProblem(
+      "check.truthTable: the expected outputs must number a power of two (one per input row), got 0. (This is a problem in the test, not in your code.)",
+    ),
+  );
+  check.truthTable((x: number[]) => x.length, [0]);
+});
+
+test("check.truthTable lists at most 4 wrong rows and counts the rest", () => {
+  assert.equal(
+    failure(() => check.truthTable((x: number[]) => x[0]! | x[1]!, [0, 0, 0, 1], "your AND unit")),
+    "your AND unit gets 2 of 4 rows of its truth table wrong:\n  inputs [0, 1]: should give 0 but gave 1\n  inputs [1, 0]: should give 0 but gave 1",
+  );
+  // Wrong on the first k rows of 8, in counting order.
+  const wrongOnFirst = (k: number) => (x: number[]) => (x[0]! * 4 + x[1]! * 2 + x[2]! < k ? 1 : 0);
+  const four =
+    "gets 4 of 8 rows of its truth table wrong:\n  inputs [0, 0, 0]: should give 0 but gave 1\n  inputs [0, 0, 1]: should give 0 but gave 1" +
+    "\n  inputs [0, 1, 0]: should give 0 but gave 1\n  inputs [0, 1, 1]: should give 0 but gave 1";
+  assert.equal(
+    failure(() => check.truthTable(wrongOnFirst(4), [0, 0, 0, 0, 0, 0, 0, 0], "u")),
+    `u ${four}`,
+  );
+  assert.equal(
+    failure(() => check.truthTable(wrongOnFirst(5), [0, 0, 0, 0, 0, 0, 0, 0], "u")),
+    `u ${four.replace("4 of 8", "5 of 8")}\n  … and 1 more`,
+  );
+});
+
+test("the inputs a unit gets are an ordinary list it may read every way and write to", () => {
+  // (not a) and b, by flipping a in place.
+  check.truthTable(
+    (x: number[]) => {
+      x[0] = 1 - x[0]!;
+      return x[0] & x[1]!;
+    },
+    [0, 1, 0, 0],
+  );
+  check.truthTable((x: number[]) => Object.keys(x).length, [2, 2, 2, 2]);
+});
+
+test("check.that passes on true only", () => {
+  check.that(true, "never shown");
+  assert.equal(
+    failure(() => check.that(false, "the loss should fall", "lower the rate")),
+    "the loss should fall\nHint: lower the rate",
+  );
+  assert.equal(
+    failure(() => check.that(1 as unknown as boolean, "strictly true")),
+    "strictly true",
+  );
+});
+
+test("check.score: a body may finish its score itself, and the score's misuses are the test's problems", () => {
+  const printed = captureStdout(() => {
+    check.score("finishes itself", (score) => {
+      score.part(1, "a", () => check.equal(1, 1));
+      score.finish();
+    });
+    check.score().part(2, "unnamed", () => check.equal(1, 1));
+  });
+  assert.equal(records(printed).length, 1, "one record: the unnamed score was never finished");
+  const named = check.score();
+  named.part(1, "a", () => undefined);
+  assert.equal(records(captureStdout(() => named.finish()))[0]?.label, "this test");
+  assert.throws(() => named.finish(), testProblem("score.finish: called twice. (This is a problem in the test, not in your code.)"));
+  assert.throws(
+    () => named.part(1, "late", () => undefined),
+    testProblem("score.part: this score is already finished. (This is a problem in the test, not in your code.)"),
+  );
+  assert.throws(
+    () => check.score("empty").finish(),
+    testProblem("score.finish: no parts were run. (This is a problem in the test, not in your code.)"),
+  );
+  for (const [weight, shown] of [
+    [0, "0"],
+    [-1, "-1"],
+    [NaN, "NaN"],
+    [Infinity, "Infinity"],
+    ["1", '"1"'],
+  ] as const) {
+    assert.throws(
+      () => check.score("weights").part(weight as number, "w", () => undefined),
+      testProblem(`score.part: the weight must be a positive number, got ${shown}. (This is a problem in the test, not in your code.)`),
+    );
+  }
+});
+
+test("a score whose body crashed cannot be finished later for points", () => {
+  let kept: Score | undefined;
+  const printed = captureStdout(() =>
+    check.score("crashes", (score) => {
+      kept = score;
+      score.part(1, "first", () => check.equal(1, 1));
+      throw new Error("boom");
+    }),
+  );
+  assert.equal(shownText(printed), "✗ crashes: not yet\n  your code threw an Error: boom");
+  assert.deepEqual(
+    records(printed).map((r) => r.fraction),
+    [0],
+  );
+  const later = captureStdout(() => {
+    assert.throws(() => kept!.finish(), /called twice/);
+    assert.throws(() => kept!.part(1, "second", () => undefined), /already finished/);
+  });
+  assert.equal(records(later).length, 0);
+});
+
+test("check.test needs a label and a function; a passing test has no messages", () => {
+  assert.throws(
+    () => check.test(5 as unknown as string, () => undefined),
+    testProblem(
+      "check.test(label, checks) needs a label and a function, got 5 and a function. (This is a problem in the test, not in your code.)",
+    ),
+  );
+  const printed = captureStdout(() => check.test("passes", () => check.equal(1, 1)));
+  assert.deepEqual(records(printed)[0]?.messages, []);
+  assert.equal(shownText(printed), "✓ passes: passed");
+  const failed = captureStdout(() => check.test("fails", () => check.equal(2, 3, "the sum")));
+  assert.equal(shownText(failed), "✗ fails: not yet\n  the sum should be 3 but your code gave 2.");
+});
+
+test("what the code under test threw is named as the learner would say it", () => {
+  const thrown = (value: unknown) =>
+    records(
+      captureStdout(() =>
+        check.test("t", () => {
+          throw value;
+        }),
+      ),
+    )[0]?.messages[0];
+  const named = (name: unknown) => {
+    const error = new Error("m");
+    Object.defineProperty(error, "name", { value: name });
+    return error;
+  };
+  assert.equal(thrown(null), "your code threw an error: null");
+  assert.equal(thrown(undefined), "your code threw an error: undefined");
+  assert.equal(thrown("plain text"), "your code threw an error: plain text");
+  assert.equal(thrown({ code: 42 }), "your code threw an error: { code: 42 }");
+  assert.equal(thrown(named("ShapeError")), "your code threw a ShapeError: m", "an own name before the prototype's");
+  assert.equal(thrown(named("AssertionError")), "your code threw an AssertionError: m");
+  assert.equal(thrown(named("")), "your code threw an error: m");
+  assert.equal(thrown(named(5)), "your code threw an error: m");
+});
+
+test("labels and messages are cut at their bounds, and the number of messages at 8", () => {
+  const label = (n: number) => "x".repeat(n);
+  const labelOf = (text: string) => records(captureStdout(() => check.partial(1, text)))[0]?.label;
+  assert.equal(labelOf(label(200)), label(200));
+  assert.equal(labelOf(label(201)), `${label(199)}…`);
+  const eight = records(
+    captureStdout(() =>
+      check.score("eight", (score) => {
+        for (let i = 0; i < 8; i++) score.part(1, `part ${i}`, () => check.equal(i, -1));
+      }),
+    ),
+  )[0];
+  assert.equal(eight?.messages.length, 8);
+  assert.equal(eight?.messages[7], "✗ part 7: the value should be -1 but your code gave 7.");
+});
+
+test("check.partial: a fraction from 0 to 1, and a message for less than all", () => {
+  const printed = captureStdout(() => {
+    check.partial(0);
+    check.partial(1, "all of it");
+    check.partial(0.5, "half");
+  });
+  const [none, all, half] = records(printed);
+  assert.deepEqual([none?.fraction, none?.label, none?.messages], [0, "partial credit", ["✗ partial credit"]]);
+  assert.deepEqual([all?.fraction, all?.messages], [1, []]);
+  assert.deepEqual(half?.messages, ["✗ half"]);
+  for (const fraction of [-0.5, "0.5", NaN]) {
+    assert.throws(() => check.partial(fraction as number), /check\.partial: the fraction must be a number from 0 to 1/);
+  }
+});
+
+test("replaced String methods do not change what a test cell reports", () => {
+  const proto = String.prototype as unknown as Record<string, unknown>;
+  const saved = { startsWith: proto.startsWith, slice: proto.slice, indexOf: proto.indexOf };
+  let printed = "";
+  proto.startsWith = () => true;
+  proto.slice = () => "";
+  proto.indexOf = () => -1;
+  try {
+    printed = captureStdout(() =>
+      check.test("y".repeat(300), () => {
+        throw new Error("boom");
+      }),
+    );
+  } finally {
+    Object.assign(proto, saved);
+  }
+  const [record] = records(printed);
+  assert.equal(record?.label, `${"y".repeat(199)}…`);
+  assert.deepEqual(record?.messages, ["your code threw an Error: boom"]);
 });
