@@ -4,8 +4,12 @@ import assert from "node:assert/strict";
 import { Matrix } from "../../lib/core/matrix";
 import { Random } from "../../lib/data/random";
 import {
+  type ActivationName,
   Adam,
   DEFAULT_LEARNING_RATE,
+  EPSILON,
+  type Loss,
+  type LossName,
   Momentum,
   RMSProp,
   SGD,
@@ -14,6 +18,9 @@ import {
   binaryCrossEntropyFromLogits,
   categoricalCrossEntropy,
   categoricalCrossEntropyFromLogits,
+  elementwiseActivation,
+  getActivation,
+  getLoss,
   getOptimizer,
   glorotUniform,
   halfSquaredError,
@@ -23,8 +30,10 @@ import {
   initializers,
   leakyRelu,
   logisticLoss,
+  losses,
   mae,
   makeHeaviside,
+  makeLeakyRelu,
   mse,
   normalInverseFanIn,
   piecewiseLinear,
@@ -182,4 +191,259 @@ test("getOptimizer passes an optimizer object through and never changes its lear
   assert.equal(sgd.learningRate, 0.2);
   assert.throws(() => getOptimizer(sgd, -1), /learning rate must be a finite number > 0, got -1/);
   assert.equal(sgd.learningRate, 0.2);
+});
+
+test("every activation and loss is found by its name and carries it; an unknown name lists the known ones", () => {
+  for (const [name, act] of Object.entries(activations)) {
+    assert.equal(act.name, name);
+    assert.equal(getActivation(name as ActivationName), act);
+  }
+  assert.equal(getActivation(tanh), tanh, "an activation object is passed through");
+  assert.throws(
+    () => getActivation("swish" as never),
+    /^RangeError: Unknown activation "swish"; use one of sigmoid, tanh, relu, leaky-relu, linear, heaviside, sign, piecewise-linear, ramp, softmax, or an Activation object\.$/,
+  );
+  assert.deepEqual([makeLeakyRelu(0.01).name, makeLeakyRelu(0.2).name], ["leaky-relu", "leaky-relu(0.2)"]);
+  assert.deepEqual([makeHeaviside(1).name, makeHeaviside(0.5).name], ["heaviside", "heaviside(0.5)"]);
+  // What each loss expects as targets decides how labels are read (0/1 become ±1 for the
+  // sign losses) and where a single output splits the classes.
+  const targets: Record<LossName, Loss["targets"]> = {
+    "half-squared-error": "real",
+    "squared-error": "real",
+    mse: "real",
+    mae: "real",
+    "binary-cross-entropy": "probability",
+    "binary-cross-entropy-from-logits": "probability",
+    "categorical-cross-entropy": "probability",
+    "categorical-cross-entropy-from-logits": "probability",
+    hinge: "sign",
+    logistic: "sign",
+  };
+  assert.deepEqual(Object.keys(losses).sort(), Object.keys(targets).sort());
+  for (const [name, loss] of Object.entries(losses)) {
+    assert.equal(loss.name, name);
+    assert.equal(loss.targets, targets[name as LossName], name);
+    assert.equal(getLoss(name as LossName), loss);
+  }
+  assert.equal(getLoss(mae), mae, "a loss object is passed through");
+  assert.throws(
+    () => getLoss("huber" as never),
+    /^RangeError: Unknown loss "huber"; use one of half-squared-error, squared-error, mse, mae, /,
+  );
+});
+
+test("derivatives at the kinks take the side their comments state", () => {
+  // Leaky ReLU: α for z ≤ 0 (the "otherwise" of its definition), also at the kink.
+  assert.deepEqual([leakyRelu.df(0), leakyRelu.df(1e-9), leakyRelu.df(-1e-9)], [0.01, 1, 0.01]);
+  const steep = makeLeakyRelu(0.2);
+  assert.deepEqual([steep.f(-2), steep.f(2), steep.df(-2), steep.df(0)], [-0.4, 2, 0.2, 0.2]);
+  // The hard sigmoid and the ramp: slope 1 strictly inside, 0 at and beyond the corners.
+  assert.deepEqual([-0.5, -0.49, 0.49, 0.5].map(piecewiseLinear.df), [0, 1, 1, 0]);
+  assert.deepEqual([-1, -0.99, 0.99, 1].map(ramp.df), [0, 1, 1, 0]);
+  // A step with H(0) = ½ is still 0 below zero and 1 above it.
+  const half = makeHeaviside(0.5);
+  assert.deepEqual([half.f(-2), half.f(0), half.f(2)], [0, 0.5, 1]);
+});
+
+test("leaky ReLU's slope must be in [0, 1)", () => {
+  assert.deepEqual([makeLeakyRelu(0).f(-3), makeLeakyRelu(0).df(-3)], [-0, 0]);
+  for (const bad of [-0.1, 1, 1.5, Number.NaN]) {
+    assert.throws(() => makeLeakyRelu(bad), new RegExp(`^RangeError: leakyRelu: alpha must be in \\[0, 1\\), got ${bad}\\.$`));
+  }
+});
+
+test("the sigmoid of a very negative z is e^z, never 0 from an overflowing e^(−z)", () => {
+  // e^720 overflows to Infinity, and 1 / (1 + Infinity) would give 0; σ(z) = e^z / (1 + e^z)
+  // keeps the tiny but nonzero value.
+  assert.ok(Math.exp(-720) > 0);
+  assert.equal(sigmoid.f(-720), Math.exp(-720));
+  assert.equal(sigmoid.f(720), 1);
+});
+
+test("activations refuse matrices of different shapes, naming the activation and the shapes", () => {
+  const Z = Matrix.zeros(2, 3);
+  for (const act of [sigmoid, relu, softmax]) {
+    for (const [rows, cols] of [
+      [2, 2],
+      [3, 3],
+    ]) {
+      assert.throws(
+        () => act.forward(Z, Matrix.zeros(rows, cols)),
+        new RegExp(`^RangeError: activation: Z and out have shapes 2×3 and ${rows}×${cols}; they must match\\.$`),
+      );
+      assert.throws(
+        () => act.backward(Z, act.forward(Z), Matrix.zeros(rows, cols)),
+        new RegExp(`^RangeError: ${act.name}: Z and dC/dA have shapes 2×3 and ${rows}×${cols}; they must match\\.$`),
+      );
+    }
+  }
+});
+
+test("ReLU on matrices of mixed dtypes: max(0, z) forward, dC/dA ⊙ [z > 0] backward", () => {
+  const Z = Matrix.fromArray([
+    [-1, 2],
+    [0.5, -3],
+  ]);
+  const into32 = relu.forward(Z, Matrix.zeros(2, 2, "float32"));
+  assert.equal(into32.dtype, "float32");
+  assert.deepEqual(Array.from(into32.data), [0, 2, 0.5, 0]);
+  const A = relu.forward(Z);
+  const dA32 = Matrix.fromArray(
+    [
+      [1, 2],
+      [3, 4],
+    ],
+    "float32",
+  );
+  assert.deepEqual(Array.from(relu.backward(Z, A, dA32).data), [0, 2, 3, 0], "dC/dA float32, Z float64");
+  const out32 = relu.backward(Z, A, dA32.astype("float64"), Matrix.zeros(2, 2, "float32"));
+  assert.equal(out32.dtype, "float32");
+  assert.deepEqual(Array.from(out32.data), [0, 2, 3, 0], "out float32");
+});
+
+test("softmax stays exact for huge scores wherever the largest one is in the row", () => {
+  const near = (actual: readonly number[], expected: readonly number[]) => actual.forEach((v, j) => close(v, expected[j]!, 1e-15));
+  const e = Math.E;
+  near(
+    softmaxOf([1, 2, 3]),
+    [e, e ** 2, e ** 3].map((v) => v / (e + e ** 2 + e ** 3)),
+  );
+  near(softmaxOf([-1000, 0, 1000]), [0, 0, 1]);
+  assert.deepEqual(
+    softmax
+      .forward(
+        Matrix.fromArray([
+          [1000, 0, -1000],
+          [0, 1000, 0],
+        ]),
+      )
+      .toArray(),
+    [
+      [1, 0, 0],
+      [0, 1, 0],
+    ],
+  );
+});
+
+test("losses refuse outputs and targets of different shapes, and an empty batch", () => {
+  for (const loss of [halfSquaredError, categoricalCrossEntropyFromLogits]) {
+    for (const [rows, cols] of [
+      [3, 2],
+      [2, 1],
+    ]) {
+      const message = new RegExp(
+        `^RangeError: ${loss.name} loss: the output is 2×2 but the targets are ${rows}×${cols}; give one target row per sample with one column per output unit \\(use oneHot\\(labels\\) for class labels\\)\\.$`,
+      );
+      assert.throws(() => loss.value(Matrix.zeros(2, 2), Matrix.zeros(rows, cols)), message);
+      assert.throws(() => loss.gradient(Matrix.zeros(2, 2), Matrix.zeros(rows, cols)), message);
+    }
+    assert.throws(
+      () => loss.value(Matrix.zeros(0, 2), Matrix.zeros(0, 2)),
+      new RegExp(`^RangeError: ${loss.name} loss: the batch is empty \\(0 samples\\)\\.$`),
+    );
+  }
+});
+
+test("every loss's gradient is the central difference of its value, 1/m included", () => {
+  // Two samples, three outputs, targets of the kind each loss takes. The cross-entropy
+  // targets are not one-hot (rows summing to 0.75 and 2), where ∂C/∂z_j = s_j Σ_k y_k − y_j
+  // differs from s − y. No output sits on a kink of mae or hinge.
+  const rng = new Random(8);
+  const outputs = (loss: Loss) =>
+    Matrix.generate(2, 3, () =>
+      loss.targets === "probability" && !loss.name.endsWith("logits") ? rng.uniform(0.1, 0.9) : rng.normal(0, 1.5),
+    );
+  const targetsOf: Record<Loss["targets"], Matrix> = {
+    real: Matrix.fromArray([
+      [0.3, -1.2, 2],
+      [1, 0, -0.5],
+    ]),
+    probability: Matrix.fromArray([
+      [0.5, 0, 0.25],
+      [1, 1, 0],
+    ]),
+    sign: Matrix.fromArray([
+      [1, -1, 1],
+      [-1, -1, 1],
+    ]),
+  };
+  for (const loss of Object.values(losses)) {
+    const A = outputs(loss);
+    const Y = targetsOf[loss.targets];
+    const gradient = loss.gradient(A, Y);
+    for (let i = 0; i < A.data.length; i++) {
+      const saved = A.data[i]!;
+      A.data[i] = saved + 1e-6;
+      const plus = loss.value(A, Y);
+      A.data[i] = saved - 1e-6;
+      const minus = loss.value(A, Y);
+      A.data[i] = saved;
+      close(gradient.data[i]!, (plus - minus) / 2e-6, 1e-7);
+    }
+  }
+});
+
+test("at a tie mae's slope is 0, and at the margin y·z = 1 hinge's is 0", () => {
+  const tie = Matrix.fromArray([[0.5, -2]]);
+  assert.deepEqual(Array.from(mae.gradient(tie, tie.clone()).data), [0, 0]);
+  const S = Matrix.fromArray([[1, -1, 0.5]]);
+  const T = Matrix.fromArray([[1, -1, 1]]);
+  assert.deepEqual(Array.from(hinge.gradient(S, T).data), [0, 0, -1]);
+  close(hinge.value(S, T), 0.5);
+});
+
+test("probabilities are clipped at both ends: certain and wrong costs −ln ε, not Infinity", () => {
+  const certainWrong = [
+    [0, 1],
+    [1, 0],
+  ] as const;
+  for (const [a, y] of certainWrong) {
+    const value = binaryCrossEntropy.value(Matrix.fromArray([[a]]), Matrix.fromArray([[y]]));
+    close(value, -Math.log(EPSILON), 1e-3);
+  }
+  close(categoricalCrossEntropy.value(Matrix.fromArray([[0, 1]]), Matrix.fromArray([[1, 0]])), -Math.log(EPSILON), 1e-9);
+});
+
+test("cross-entropy from logits stays finite, row by row, wherever a row's largest score is", () => {
+  // Each row's log-sum-exp must shift by that row's own maximum: here the maximum is in
+  // the middle, first and last, and a neighbouring row's score of 900 must not leak in.
+  const Z = Matrix.fromArray([
+    [0, 1, -1],
+    [900, 0, 0],
+    [0, 0, 900],
+  ]);
+  const Y = Matrix.fromArray([
+    [1, 0, 0],
+    [0, 1, 0],
+    [1, 0, 0],
+  ]);
+  const lse0 = Math.log(1 + Math.E + 1 / Math.E);
+  close(categoricalCrossEntropyFromLogits.value(Z, Y), (lse0 + 900 + 900) / 3, 1e-12);
+  const g = categoricalCrossEntropyFromLogits.gradient(Z, Y);
+  assert.ok(Array.from(g.data).every(Number.isFinite), Array.from(g.data).join(", "));
+  close(g.get(1, 0), 1 / 3, 1e-15);
+  close(g.get(1, 1), -1 / 3, 1e-15);
+});
+
+test("an activation of your own sees each entry once, as a number, in both passes", () => {
+  const seen: unknown[] = [];
+  const swish = elementwiseActivation(
+    "swish",
+    (z) => {
+      seen.push(z);
+      return z * sigmoid.f(z);
+    },
+    (z, a) => {
+      seen.push(z);
+      return a + sigmoid.f(z) * (1 - a);
+    },
+  );
+  const Z = Matrix.fromArray([[-1, 0.5, 2]]);
+  const A = swish.forward(Z);
+  assert.deepEqual(seen, [-1, 0.5, 2]);
+  close(A.get(0, 2), 2 * sigmoid.f(2));
+  seen.length = 0;
+  const dZ = swish.backward(Z, A, Matrix.fromArray([[1, 1, 1]]));
+  assert.deepEqual(seen, [-1, 0.5, 2]);
+  close(dZ.get(0, 0), (swish.f(-1 + 1e-6) - swish.f(-1 - 1e-6)) / 2e-6, 1e-9);
 });

@@ -46,5 +46,8 @@ test("the error says when (epoch, batch counted from 1, first sample), where, an
     error.message,
     /^Network\.train: the loss became NaN in epoch 3, batch 2 \(3 samples, first sample index 7\)\. Where: weights of layer 1 up to/,
   );
-  assert.match(error.message, /Training diverged: lower the learning rate \(now 5\) or scale the inputs\.$/);
+  assert.match(
+    error.message,
+    /Where: weights of layer 1 up to 2\.0e\+0 in size; weights of layer 2 up to 4\.0e\+1 in size; outputs up to 5\.0e\+2\. Training diverged: lower the learning rate \(now 5\) or scale the inputs\.$/,
+  );
 });

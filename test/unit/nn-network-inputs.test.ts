@@ -57,6 +57,7 @@ test("toMatrix takes nested arrays or a Matrix, converting the dtype only when n
   );
   assert.throws(() => toMatrix("f", "X", [1, 2] as never, "float64"), /f: X must be an array of rows .* got a flat array/);
   assert.throws(() => toMatrix("f", "y", [[1, 2], [3]], "float64"), /f: y row 1 has 1 entries but row 0 has 2/);
+  assert.throws(() => toMatrix("f", "X", 5 as never, "float64"), /^TypeError: f: X must be a Matrix or an array of rows, got number\.$/);
 });
 
 test("inputMatrix checks the number of features, emptiness and the values", () => {
@@ -89,6 +90,14 @@ test("targetMatrix names what does not fit: counts, labels, columns and values",
     /label 0 is 3, but the output layer has 3 units, so labels must be whole numbers 0 to 2/,
   );
   assert.throws(() => targetMatrix("t", [0.5, 1], 2, 2, categoricalCrossEntropy, "float64"), /label 0 is 0.5/);
+  assert.throws(
+    () => targetMatrix("t", [0, -1], 2, 2, categoricalCrossEntropy, "float64"),
+    /label 1 is -1, but the output layer has 2 units/,
+  );
+  assert.throws(
+    () => targetMatrix("t", [[1, 0], [1]], 2, 2, halfSquaredError, "float64"),
+    /^RangeError: t: y row 1 has 1 entries but row 0 has 2/,
+  );
   assert.throws(() => targetMatrix("t", [[1, 0]], 2, 2, halfSquaredError, "float64"), /X has 2 samples but y has 1 rows/);
   assert.throws(() => targetMatrix("t", [[1, 0]], 1, 1, halfSquaredError, "float64"), /y has 2 columns but the output layer has 1 units/);
   assert.throws(

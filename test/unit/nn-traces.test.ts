@@ -35,13 +35,22 @@ test("the simplest network: the sums of a threshold unit (and the slide's slip)"
   assert.equal(b.sum, 2);
   assert.equal(b.output, 1);
   assert.equal(traceWeightedSum([0], [1], 0).output, 0, "a sum of exactly 0 gives 0");
+  assert.throws(
+    () => traceWeightedSum([1, 2], [1], 0),
+    /^RangeError: traceWeightedSum: 2 inputs but 1 weights; give one weight per input\.$/,
+  );
 });
 
 test("one sigmoid neuron with half squared error: the chain rule by hand", () => {
   const p = { x: 1.5, w: 0.8, yTrue: 1, learningRate: 0.1 };
   const t = traceSigmoidNeuron(p);
   const sigma = 1 / (1 + Math.exp(-1.2));
+  assert.equal(t.z, 1.5 * 0.8);
   assert.ok(Math.abs(t.yPred - sigma) < 1e-15);
+  assert.ok(Math.abs(t.error - 0.5 * (1 - sigma) ** 2) < 1e-15);
+  assert.ok(Math.abs(t.dE_dyPred - (sigma - 1)) < 1e-15);
+  assert.ok(Math.abs(t.dPhi_dz - sigma * (1 - sigma)) < 1e-15);
+  assert.equal(t.dz_dw, 1.5);
   assert.ok(Math.abs(t.dE_dw - -1.5 * (1 - sigma) * sigma * (1 - sigma)) < 1e-15);
   // the derivative agrees with a central difference of E(w)
   const E = (w: number) => 0.5 * (p.yTrue - 1 / (1 + Math.exp(-w * p.x))) ** 2;
@@ -99,6 +108,44 @@ test("the 3-2-2 forward pass: 1.3, 1.5 → 0.7858, 0.8176 → 0.8389, 0.7056 →
   assert.ok(pass.activations[2].data.every((a, j) => Math.abs(a - output.a[j]) < 1e-12));
 });
 
+test("traceForwardPass: each layer's own activation (the sigmoid by default), and shapes that do not fit named by layer and unit", () => {
+  const relu = (z: number) => Math.max(0, z);
+  const t = traceForwardPass(
+    [1, -2],
+    [
+      {
+        W: [
+          [1, 1],
+          [0.5, -1],
+        ],
+        b: [0, 0.5],
+        activation: relu,
+      },
+      { W: [[2, -1]], b: [0] },
+    ],
+  );
+  // z(2) = (1 − 2, 0.5 + 2 + 0.5) = (−1, 3), a(2) = (0, 3); z(3) = 0 − 3 = −3, a(3) = σ(−3)
+  assert.deepEqual(t.layers[0], { z: [-1, 3], a: [0, 3] });
+  assert.deepEqual(t.layers[1]!.z, [-3]);
+  assert.equal(t.output.length, 1);
+  assert.ok(Math.abs(t.output[0]! - 1 / (1 + Math.exp(3))) < 1e-15, String(t.output));
+  assert.throws(
+    () => traceForwardPass([1, 2], [{ W: [[1, 1]], b: [0, 0] }]),
+    /^RangeError: traceForwardPass: layer 2 has 1 rows of weights but 2 biases\.$/,
+  );
+  assert.throws(
+    () =>
+      traceForwardPass(
+        [1, 2],
+        [
+          { W: [[1, 1]], b: [0] },
+          { W: [[1], [1, 2]], b: [0, 0] },
+        ],
+      ),
+    /^RangeError: traceForwardPass: layer 3, unit 2 has 2 weights but the layer below has 1 outputs\.$/,
+  );
+});
+
 test("Mazur's 2-2-2 example: forward pass, E_total, gradients and the updated weights", () => {
   const t = traceMazurBackprop();
   printedAs(t.forward.netH1, "0.3775", "net_h1");
@@ -147,9 +194,49 @@ test("Mazur's 2-2-2 example: forward pass, E_total, gradients and the updated we
   close(W1.get(0, 0), t.gradients.w1);
   close(W1.get(1, 0), t.gradients.w2);
   close(W1.get(0, 1), t.gradients.w3);
+  close(W1.get(1, 1), t.gradients.w4);
   close(W2.get(0, 0), t.gradients.w5);
+  close(W2.get(1, 0), t.gradients.w6);
+  close(W2.get(0, 1), t.gradients.w7);
   close(W2.get(1, 1), t.gradients.w8);
+  // A shared bias collects the gradients of every unit it feeds.
+  close(g.biases[0].data[0] + g.biases[0].data[1], t.biasGradients.b1);
   close(g.biases[1].data[0] + g.biases[1].data[1], t.biasGradients.b2);
+});
+
+test("Mazur's example: the second hidden unit, the second output and all eight updated weights, as published", () => {
+  const t = traceMazurBackprop();
+  printedAs(t.forward.netH2, "0.3925", "net_h2"); // 0.25 · 0.05 + 0.3 · 0.1 + 0.35
+  printedAs(t.forward.outH2, "0.596884378", "out_h2");
+  printedAs(t.forward.outO2, "0.772928465", "out_o2");
+  printedAs(t.errors.Eo1, "0.274811083", "E_o1");
+  printedAs(t.errors.Eo2, "0.023560026", "E_o2");
+  const published = {
+    w1: "0.149780716",
+    w2: "0.19956143",
+    w3: "0.24975114",
+    w4: "0.29950229",
+    w5: "0.35891648",
+    w6: "0.408666186",
+    w7: "0.511301270",
+    w8: "0.561370121",
+  };
+  for (const [w, printed] of Object.entries(published)) printedAs(t.newWeights[w as keyof typeof published], printed, `new ${w}`);
+  const nearly = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) < 1e-8, `${what}: ${a} vs ${b}`);
+  // Published as −0.019049119, worked out from rounded intermediate values.
+  nearly(t.hiddenLayer.dEo2_dOutH1, -0.019049119, "dE_o2/dout_h1");
+  // The second output and hidden unit by the chain rule, from the published out values.
+  const [outH2, outO2] = [0.596884378, 0.772928465];
+  nearly(t.forward.netO2, 0.5 * 0.593269992 + 0.55 * outH2 + 0.6, "net_o2");
+  nearly(t.outputLayer.dE_dOutO2, -(0.99 - outO2), "dE/dout_o2");
+  nearly(t.outputLayer.dOutO2_dNetO2, outO2 * (1 - outO2), "dout_o2/dnet_o2");
+  nearly(t.outputLayer.deltaO2, -(0.99 - outO2) * outO2 * (1 - outO2), "δ_o2");
+  nearly(t.hiddenLayer.dEo1_dOutH2, 0.138498562 * 0.45, "dE_o1/dout_h2");
+  nearly(t.hiddenLayer.dEo2_dOutH2, t.outputLayer.deltaO2 * 0.55, "dE_o2/dout_h2");
+  nearly(t.hiddenLayer.dE_dOutH2, t.hiddenLayer.dEo1_dOutH2 + t.hiddenLayer.dEo2_dOutH2, "dE/dout_h2");
+  nearly(t.hiddenLayer.dOutH2_dNetH2, outH2 * (1 - outH2), "dout_h2/dnet_h2");
+  nearly(t.hiddenLayer.deltaH2, t.hiddenLayer.dE_dOutH2 * outH2 * (1 - outH2), "δ_h2");
+  nearly(t.hiddenLayer.deltaH1, 0.000438568 / 0.05, "δ_h1 = ∂E/∂w1 / i1");
 });
 
 test("the car / non-car table: its 'MSE' is a sum of squares and its cross-entropy uses log10", () => {

@@ -96,8 +96,14 @@ test("numericalGradient and relativeError follow their formulas", () => {
     [0.5, 3],
   ]);
   // C = Σ w³ has ∂C/∂w = 3w²; central differences are exact for it up to ε² terms.
-  const grad = numericalGradient(() => Array.from(W.data).reduce((s, w) => s + w * w * w, 0), [W], 1e-4);
+  let evaluations = 0;
+  const cubes = () => {
+    evaluations++;
+    return Array.from(W.data).reduce((s, w) => s + w * w * w, 0);
+  };
+  const grad = numericalGradient(cubes, [W], 1e-4);
   closeMatrices(grad, [W.map((w) => 3 * w * w)], 1e-6, "numerical gradient of Σ w³");
+  assert.equal(evaluations, 2 * 4, "two evaluations of the cost per parameter");
   assert.deepEqual(Array.from(W.data), [1, -2, 0.5, 3], "each entry is restored");
   const a = [Matrix.fromArray([[3, 0]])];
   const b = [Matrix.fromArray([[0, 4]])];
@@ -216,6 +222,37 @@ test("dropout: one step equals gradient descent on the network with that step's 
   const noDropout = new Network([2, 4, 1], ["tanh", "linear"]);
   net.parameters().forEach((m, k) => noDropout.parameters()[k]!.data.set(m.data));
   closeMatrices([plain], [noDropout.predict(X)], 0, "prediction");
+});
+
+test("dropout over two batches: the second batch's mask continues the draws where the first one's ended", () => {
+  const [eta, p, seed] = [0.1, 0.5, 4];
+  const net = new Network([2, 4, 1], ["tanh", "linear"], { seed: 3, biasInit: "standard-normal" });
+  const rng = new Random(seed);
+  const keep = 1 - p;
+  const params = net.parameters().map((m) => m.clone());
+  const [W1, b1, W2, b2] = params;
+  for (const rows of [
+    [0, 1],
+    [2, 3],
+  ]) {
+    const mask = Array.from({ length: rows.length * 4 }, () => (rng.next() < keep ? 1 / keep : 0));
+    const cost = () => {
+      const out = Matrix.generate(rows.length, 1, (k) => {
+        const x = X[rows[k]!]!;
+        let sum = b2!.data[0];
+        for (let j = 0; j < 4; j++)
+          sum += Math.tanh(x[0]! * W1!.data[j] + x[1]! * W1!.data[4 + j] + b1!.data[j]) * mask[k * 4 + j]! * W2!.data[j];
+        return sum;
+      });
+      return net.loss.value(out, Matrix.fromArray(rows.map((r) => y[r]!)));
+    };
+    const grad = numericalGradient(cost, params, 1e-6);
+    params.forEach((m, k) => {
+      for (let i = 0; i < m.data.length; i++) m.data[i] -= eta * grad[k]!.data[i];
+    });
+  }
+  net.train(X, y, { epochs: 1, batchSize: 2, shuffle: false, learningRate: eta, dropout: p, seed });
+  closeMatrices(net.parameters(), params, 1e-8, "after two steps with dropout");
 });
 
 test("SGD, as Network.train uses it: one full batch is one step of −η times backprop's gradient", () => {
