@@ -6,7 +6,8 @@
  * the grader's scoring and sanitizing), 70% elsewhere.
  *
  * The grader's modules that only run inside a graded kernel or a whole grading run
- * (grade-all, grade-one, run-in-sandbox, self-check, shard) are left out: the
+ * (grade-all, grade-one, run-in-sandbox, self-check, shard), and the authoring tools'
+ * runs of a master in a kernel (solution-run, wrong-answer-run), are left out: the
  * integration tests exercise them, and those start kernels, far too slow to run once
  * per mutant. lib/core's WebAssembly kernels (lib/core/wasm, generated) are left out for
  * the same reason as their generator: their tests compare them with the JavaScript
@@ -114,7 +115,13 @@ export const AREAS: MutationArea[] = [
   },
   {
     name: "assign",
-    mutate: ["scripts/src/assign/*.ts", "!scripts/src/assign/partial-credit.ts"],
+    // Running a master with its solutions, or its wrong answers, is a kernel session from
+    // the first line to the last (solution-run.ts, wrong-answer-run.ts): the integration
+    // tests exercise them (authoring-build-run, wrong-answers).
+    mutate: [
+      "scripts/src/assign/*.ts",
+      ...["partial-credit", "solution-run", "wrong-answer-run"].map((f) => `!scripts/src/assign/${f}.ts`),
+    ],
     tests: ["test/unit/assign-*.test.ts", "test/unit/time-limits.test.ts", "test/unit/written-answers.test.ts"],
     target: 70,
     dynamicImports: true,

@@ -113,3 +113,16 @@ test("metadata.nncourse.time_limits: an unknown key, a bad value or a non-object
     ["warning", "metadata.nncourse.time_limits gives one cell 600 s but the whole notebook only 300 s."],
   ]);
 });
+
+test("check.score is found with spaces around the dot or before the parenthesis, on check only, and only .finish() finishes it", () => {
+  const neverFinished = (source: string) => findings(withCells(testCell(source))).filter((f) => /never finished/.test(f.message)).length;
+  assert.equal(neverFinished('const s = check.\n  score("sums");\ns.part(1, "a", () => {});'), 1);
+  assert.equal(neverFinished('const s = check.score ("sums");\ns.part(1, "a", () => {});'), 1);
+  assert.equal(neverFinished('const s = grader.score("sums");\ncheck.equal(1, 1);'), 0, "another object's score is not the check API's");
+  assert.equal(neverFinished('check.truthy(ok);\nconst s = other.score("x");'), 0, "a one-argument check is no score");
+  assert.equal(
+    neverFinished('const s = check.score("sums");\ns.part(1, "a", () => {});\ndata.reset();'),
+    1,
+    "another call with no arguments is no finish",
+  );
+});

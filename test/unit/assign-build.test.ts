@@ -183,6 +183,52 @@ test("an answer cell without a region becomes a stub as a whole", () => {
   assert.equal(cellSource(releaseNotebook(nb, "solution").cells[0]!), "const y = 2;");
 });
 
+test("an answer cell without a grade_id is stubbed by its cell number; a manually graded code answer is stubbed too", () => {
+  const unnamed = code(
+    "const y = 2;\n",
+    { nbgrader: { schema_version: 3, solution: true, grade: false, locked: false, task: false } },
+    "u",
+  );
+  const manual = code("const essay = 1;", { nbgrader: { ...answer("essay").nbgrader, grade: true, points: 2 } }, "m");
+  const ex = releaseNotebook(newNotebook([code("1;", {}, "first"), unnamed, manual]), "exercise");
+  assert.equal(
+    cellSource(ex.cells[1]!),
+    '// YOUR CODE HERE\nthrow new Error("not implemented yet: cell 2");\n',
+    "the trailing newline kept",
+  );
+  assert.equal(cellSource(ex.cells[2]!), '// YOUR CODE HERE\nthrow new Error("not implemented yet: essay");');
+});
+
+test("a written answer reads YOUR ANSWER HERE for learners and keeps its reference in the solutions; other Markdown stays", () => {
+  const written = newMarkdownCell("Because XOR is not linearly separable.", {
+    nbgrader: { schema_version: 3, grade_id: "why", solution: true, grade: true, locked: false, task: false, points: 2 },
+  });
+  const notes = newMarkdownCell("## Exercise 1");
+  const nb = newNotebook([notes, written]);
+  assert.deepEqual(releaseNotebook(nb, "exercise").cells.map(cellSource), ["## Exercise 1", "YOUR ANSWER HERE"]);
+  assert.deepEqual(releaseNotebook(nb, "solution").cells.map(cellSource), ["## Exercise 1", "Because XOR is not linearly separable."]);
+});
+
+test("instructor-only cells are in neither version; cells without regions keep their text to the last byte", () => {
+  const banner = newMarkdownCell("Instructor's copy: do not hand out.", { nncourse: { instructor_only: true } });
+  const setup = code("const x = 1;\n\n", locked("setup"), "s");
+  const nb = newNotebook([banner, setup]);
+  for (const version of ["exercise", "solution"] as const) {
+    const released = releaseNotebook(nb, version);
+    assert.deepEqual(released.cells.map(cellSource), ["const x = 1;\n\n"], version);
+  }
+});
+
+test("the hidden tests leave no blank lines behind, and a cell of hidden tests alone becomes empty", () => {
+  const source = ["check.equal(1, 1);", "  ", "", "// BEGIN HIDDEN TESTS", "check.equal(2, 2);", "// END HIDDEN TESTS", ""].join("\n");
+  const nb = newNotebook([
+    code(source, tests("t", 1), "t"),
+    code("// BEGIN HIDDEN TESTS\ncheck.equal(2, 2);\n// END HIDDEN TESTS\n", tests("h", 1), "h"),
+  ]);
+  for (const version of ["exercise", "solution"] as const)
+    assert.deepEqual(releaseNotebook(nb, version).cells.map(cellSource), ["check.equal(1, 1);\n", ""], version);
+});
+
 // ------------------------------------------------------------------ the command
 
 function withTemp(fn: (dir: string) => Promise<void>): Promise<void> {

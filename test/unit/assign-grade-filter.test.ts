@@ -46,6 +46,18 @@ test("a run's models/ and runs/ are no rejected files, beside the notebooks or i
     ]);
   }));
 
+test("a notebook inside a run's folder is still reported: only a run's own outputs are left out", () =>
+  withFolder((dir) => {
+    // A Gradescope folder without the export's metadata: every file in it is reported.
+    write(path.join(dir, "submission_9", "runs", "00-first.ipynb"));
+    write(path.join(dir, "submission_9", "runs", "log.json"));
+    const found = narrowForRun(discoverSubmissions(dir, names));
+    assert.deepEqual(
+      found.unrecognized.map((u) => u.relative),
+      [path.join("submission_9", "runs", "00-first.ipynb")],
+    );
+  }));
+
 test("with an assignment, only its submissions are kept", () =>
   withFolder((dir) => {
     write(path.join(dir, "00-first.ipynb"));

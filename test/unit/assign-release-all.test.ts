@@ -6,8 +6,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { releaseAll } from "../../scripts/src/assign/release-all";
+import { join, relative } from "node:path";
+import { releaseAfterRun, releaseAll } from "../../scripts/src/assign/release-all";
 import { newCodeCell, newNotebook, serializeNotebook } from "../../scripts/src/notebook";
 
 const answer = (id: string) => ({
@@ -99,4 +99,112 @@ test("a missing or empty source folder, or one that is an output folder, is refu
     writeFileSync(join(exercises, "a.ipynb"), serializeNotebook(newNotebook()));
     assert.throws(() => releaseAll({ source: exercises, out: join(source, ".."), check: false }), /one of the output folders/);
   });
+});
+
+test("only the source's own notebooks are read, and only stale notebooks are removed from the output", () => {
+  withFolders((source, out) => {
+    writeFileSync(join(source, "README.md"), "# Masters");
+    writeFileSync(join(source, ".scratch.ipynb"), "not a notebook");
+    mkdirSync(join(source, "data"));
+    const first = releaseAll({ source, out, check: false });
+    assert.ok(first.outcome === "built");
+    assert.equal(first.notebooks, 2);
+    writeFileSync(join(out, "exercises", "data.csv"), "x,y\n");
+    const again = releaseAll({ source, out, check: false });
+    assert.ok(again.outcome === "built");
+    assert.deepEqual(again.removed, []);
+    assert.ok(existsSync(join(out, "exercises", "data.csv")), "a file that is no notebook is the course's own");
+  });
+});
+
+test("warnings do not stop a release, and the findings are named relative to the current folder by default", () => {
+  withFolders((source, out) => {
+    const unlocked = {
+      nbgrader: { schema_version: 3, grade_id: "t", solution: false, grade: true, locked: false, task: false, points: 1 },
+    };
+    writeFileSync(join(source, "b.ipynb"), serializeNotebook(newNotebook([newCodeCell("check.equal(1, 1);", unlocked)])));
+    const result = releaseAll({ source, out, check: false });
+    assert.equal(result.outcome, "built");
+    assert.deepEqual(
+      result.findings.map((f) => [f.severity, f.notebook]),
+      [["warning", relative(process.cwd(), join(source, "b.ipynb"))]],
+    );
+  });
+});
+
+test("a wrong-answer file without its master, or that is no JSON, is an error with a fix; a folder in its place is thrown", () => {
+  withFolders((source, out) => {
+    mkdirSync(join(source, "wrong-answers"));
+    writeFileSync(join(source, "wrong-answers", "gone.json"), JSON.stringify({ answers: [] }));
+    const result = releaseAll({ source, out, check: false, show: (file) => file.slice(source.length + 1) });
+    assert.deepEqual(result.findings, [
+      {
+        severity: "error",
+        notebook: "wrong-answers/gone.json",
+        message: "a wrong-answer file without its master (the folder holds <master name>.json for each master).",
+        fix: "rename it after its master, or delete it with the master.",
+      },
+    ]);
+    rmSync(join(source, "wrong-answers", "gone.json"));
+    writeFileSync(join(source, "wrong-answers", "a.json"), "{");
+    const broken = releaseAll({ source, out, check: false, show: (file) => file.slice(source.length + 1) });
+    assert.deepEqual(
+      broken.findings.map((f) => [f.severity, f.notebook, f.fix]),
+      [["error", "wrong-answers/a.json", "correct the file's JSON syntax."]],
+    );
+    // A folder where the file should be is the machine's problem, not the author's slip: it is thrown.
+    rmSync(join(source, "wrong-answers", "a.json"));
+    mkdirSync(join(source, "wrong-answers", "a.json"));
+    assert.throws(() => releaseAll({ source, out, check: false }), /EISDIR/);
+  });
+});
+
+test("the output's solutions/ as the source is refused too; a missing or empty source says how to name it", () => {
+  withFolders((source, out) => {
+    const solutions = join(source, "..", "solutions");
+    mkdirSync(solutions);
+    writeFileSync(join(solutions, "a.ipynb"), serializeNotebook(newNotebook()));
+    assert.throws(
+      () => releaseAll({ source: solutions, out: join(source, ".."), check: false }),
+      (error: Error & { fix?: string }) => /one of the output folders/.test(error.message) && error.fix === "pick another --out.",
+    );
+    for (const folder of [join(source, "nope"), join(out, "empty")]) {
+      mkdirSync(join(out, "empty"), { recursive: true });
+      assert.throws(
+        () => releaseAll({ source: folder, out, check: false }),
+        (error: Error & { fix?: string }) => error.fix === "name the folder of master notebooks with --source DIR.",
+      );
+    }
+  });
+});
+
+test("a release after running masters checks the names asked for, and runs none when asked for none", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "nncourse-release-"));
+  try {
+    const source = join(dir, "masters");
+    mkdirSync(source);
+    for (const name of ["a", "b"])
+      writeFileSync(
+        join(source, `${name}.ipynb`),
+        serializeNotebook(newNotebook([newCodeCell("// BEGIN SOLUTION\nx;\n// END SOLUTION", answer(name))])),
+      );
+    const out = join(dir, "out");
+    const options = { source, out, check: false, show: (file: string) => file.slice(dir.length + 1) };
+    await assert.rejects(
+      releaseAfterRun(options, { only: ["a", "c", "d"] }),
+      (error: Error & { fix?: string }) => error.message === 'no master named "c", "d" in masters.' && error.fix === "name one of: a, b.",
+    );
+    assert.ok(!existsSync(out), "nothing written");
+    const started: string[] = [];
+    const built = await releaseAfterRun(options, { only: [], onStart: (name) => started.push(name) });
+    assert.equal(built.outcome, "built");
+    assert.equal(started.length, 0, "no master run");
+    // A master with errors is never run: its findings stop the release first.
+    writeFileSync(join(source, "c.ipynb"), serializeNotebook(newNotebook([newCodeCell("// BEGIN SOLUTION\nx;", answer("c"))])));
+    const invalid = await releaseAfterRun(options, { only: ["zz"], onStart: (name) => started.push(name) });
+    assert.equal(invalid.outcome, "invalid");
+    assert.equal(started.length, 0, "no master run");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

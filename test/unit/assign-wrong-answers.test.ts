@@ -181,3 +181,109 @@ test("course build checks the wrong answers with the masters and never releases 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("an exercise needs a code answer cell with a grade_id and a code test cell after it", () => {
+  const test1 = newCodeCell("check.equal(1, 1);", nbgrader("t1", "test", 1));
+  const noId = newCodeCell("const a = 1;", { nbgrader: { schema_version: 3, solution: true, grade: false, locked: false, task: false } });
+  const notes = newMarkdownCell("Answer here.", nbgrader("notes", "answer"));
+  const lastAnswer = newCodeCell("const z = 0;", nbgrader("last", "answer"));
+  const markdownTest = newMarkdownCell("Checked by hand.", nbgrader("md-test", "test", 1));
+  const exercises = exercisesOf(newNotebook([noId, notes, test1, lastAnswer, markdownTest]));
+  assert.deepEqual([...exercises.keys()], [], "none of these is an exercise");
+  const unnamedTest = newCodeCell("check.equal(1, 1);", { nbgrader: { grade: true, locked: true, points: 3 } });
+  assert.deepEqual(exercisesOf(newNotebook([lastAnswer, unnamedTest])).get("last"), {
+    exercise: "last",
+    answerIndex: 0,
+    testIndex: 1,
+    betweenIndexes: [],
+    testGradeId: "cell 2",
+    points: 3,
+  });
+});
+
+test("each refusal names the entry (with its exercise where it has one), the problem and the fix", () => {
+  const refused = (answers: unknown) => {
+    const error = problemOf(JSON.stringify({ answers }));
+    return [error.where, error.problem, error.fix];
+  };
+  assert.equal(problemOf("[]").name, "WrongAnswersError");
+  assert.deepEqual(refused(["square"]), [
+    `${SHOWN}, answer 1`,
+    'should be an object, got "square".',
+    "give each answer the fields exercise, mistake, maxPoints, code.",
+  ]);
+  assert.deepEqual(refused([{ ...entry(), exercise: 5 }]), [
+    `${SHOWN}, answer 1`,
+    `"exercise" should be an answer cell's grade_id, got 5.`,
+    "one of: square, half.",
+  ]);
+  assert.deepEqual(refused([{ ...entry(), note: 1, hint: 2 }]), [
+    `${SHOWN}, answer 1 (square)`,
+    'unknown field "note", "hint".',
+    "the fields are exercise, mistake, maxPoints, code.",
+  ]);
+  const { mistake: _m, code: _c, ...partial } = entry();
+  assert.deepEqual(refused([partial]), [
+    `${SHOWN}, answer 1 (square)`,
+    "missing mistake, code.",
+    "give each answer the fields exercise, mistake, maxPoints, code.",
+  ]);
+  assert.deepEqual(refused([entry({ mistake: 3 })]).slice(1), ['"mistake" should say in one line what is wrong.', "describe the mistake."]);
+  assert.deepEqual(refused([entry({ mistake: "   " })]).slice(1), [
+    '"mistake" should say in one line what is wrong.',
+    "describe the mistake.",
+  ]);
+  assert.equal(refused([entry({ mistake: "a\nb" })])[2], "shorten it to one line.");
+  assert.deepEqual(refused([entry({ code: ["return 1;", 2] })]).slice(1), [
+    '"code" should be a non-empty list of lines (strings).',
+    "write the answer cell's code, one string per line.",
+  ]);
+  assert.deepEqual(refused([entry({ code: ["a;", "b;\nc;"] })]).slice(1), [
+    '"code" should hold one line per string.',
+    "split the strings at their line breaks.",
+  ]);
+  assert.equal(refused([entry({ maxPoints: 2 })])[2], "lower maxPoints, or drop the answer if it is right.");
+  assert.equal(refused([entry({ maxPoints: -1 })])[2], "give the most points the test may award it (usually 0).");
+});
+
+test("maxPoints must be finite; the file's own slips say how to write it; a master without exercises offers none", () => {
+  // JSON's 1e999 reads as Infinity.
+  const infinite = problemOf(`{ "answers": [${JSON.stringify(entry()).replace('"maxPoints":0', '"maxPoints":1e999')}] }`);
+  assert.equal(infinite.problem, '"maxPoints" should be a number of points from 0, got Infinity.');
+  for (const text of ["null", '{ "answers": "square" }'])
+    assert.deepEqual(
+      [problemOf(text).problem.split(",")[0], problemOf(text).fix],
+      ['should hold an object with a list "answers"', 'write { "answers": [ … ] }.'],
+    );
+  assert.match(problemOf("null").problem, /got null\.$/);
+  assert.match(problemOf('{ "answers": {} }').problem, /got an object\.$/);
+  assert.match(problemOf("7").problem, /got 7\.$/);
+  assert.match(problemOf(JSON.stringify("x".repeat(41))).problem, new RegExp(`got "${"x".repeat(40)}…"\\.$`));
+  assert.match(problemOf(JSON.stringify("x".repeat(40))).problem, new RegExp(`got "${"x".repeat(40)}"\\.$`));
+  assert.equal(problemOf("{").fix, "correct the file's JSON syntax.");
+  const extra = problemOf(JSON.stringify({ answers: [], note: 1, more: 2 }));
+  assert.deepEqual([extra.problem, extra.fix], ["unknown top-level fields: note, more.", 'only "answers" belongs there.']);
+  const noExercises = newNotebook([newMarkdownCell("Nothing to answer.")]);
+  assert.throws(
+    () => parseWrongAnswers(file(entry()), noExercises, SHOWN),
+    (error: WrongAnswersError) => error.fix === "use one of: none.",
+  );
+});
+
+test("a master without a wrong-answer file has none; the orphans of a folder are sorted, and anything but a JSON file is one", () => {
+  const dir = mkdtempSync(join(tmpdir(), "nncourse-wrong-answers-"));
+  try {
+    writeFileSync(join(dir, "m.ipynb"), serializeNotebook(master));
+    assert.deepEqual(readWrongAnswers(join(dir, "m.ipynb"), master), []);
+    assert.deepEqual(orphanWrongAnswerFiles(dir), [], "no folder, no orphans");
+    const folder = join(dir, "wrong-answers");
+    mkdirSync(folder);
+    for (const name of ["m.json", "z.json", "b.json", "m.ipynb"]) writeFileSync(join(folder, name), file());
+    assert.deepEqual(
+      orphanWrongAnswerFiles(dir),
+      ["b.json", "m.ipynb", "z.json"].map((name) => join(folder, name)),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { check } from "../../lib/grading";
-import { cleanMessage, failedCellMessage, MAX_MESSAGE_LINES } from "../../scripts/src/grade/messages";
+import { cleanMessage, failedCellMessage, MAX_MESSAGE_CHARS, MAX_MESSAGE_LINES } from "../../scripts/src/grade/messages";
 import type { Cell } from "../../scripts/src/notebook/model";
 import type { CellResult } from "../../scripts/src/runner/run-notebook";
 
@@ -81,4 +81,39 @@ test("a timeout keeps the runner's words, and a flood of lines is cut and says s
   const cut = cleanMessage(flood).split("\n");
   assert.equal(cut.length, MAX_MESSAGE_LINES + 1);
   assert.equal(cut.at(-1), `… (${100 - MAX_MESSAGE_LINES} more lines)`);
+});
+
+test("the last error output is read, wherever it sits; without a code cell the runner's words are kept", () => {
+  const { result, cell } = failedCell("RangeError", "first");
+  assert.ok(cell.cell_type === "code");
+  cell.outputs.push(
+    { output_type: "error", ename: "Error", evalue: "second", traceback: [] },
+    { output_type: "stream", name: "stderr", text: "log\n" },
+  );
+  assert.equal(failedCellMessage(result, cell), "your code threw an Error: second");
+  assert.equal(failedCellMessage(result, undefined), "RangeError: first");
+  assert.equal(failedCellMessage(result, { cell_type: "markdown", source: "", metadata: {} } as Cell), "RangeError: first");
+  const assertion = failedCell("AssertionError", "x");
+  assert.equal(failedCellMessage(assertion.result, assertion.cell), "your code threw an AssertionError: x");
+  assert.equal(
+    failedCellMessage({ ...result, error: undefined, status: "kernel-died" }, cell),
+    "the test cell ended with status kernel-died.",
+  );
+});
+
+test("a message loses Windows line ends, trailing spaces and blank lines, and keeps exactly 40 lines whole", () => {
+  assert.equal(cleanMessage("one\r\ntwo  \r\n\r\n   \n"), "one\ntwo");
+  assert.equal(cleanMessage("\n\n"), "");
+  const forty = Array.from({ length: MAX_MESSAGE_LINES }, (_, i) => `line ${i}`).join("\n");
+  assert.equal(cleanMessage(forty), forty);
+});
+
+test("a message is cut at 4000 characters, the cut marked", () => {
+  assert.equal(cleanMessage("x".repeat(MAX_MESSAGE_CHARS)), "x".repeat(MAX_MESSAGE_CHARS));
+  assert.equal(cleanMessage("x".repeat(MAX_MESSAGE_CHARS + 1)), `${"x".repeat(MAX_MESSAGE_CHARS - 1)}…`);
+});
+
+test("Node's brackets come off only when they close the message, spaces after them allowed", () => {
+  assert.equal(cleanMessage("[CheckFailure: the list]  \n"), "the list");
+  assert.equal(cleanMessage("[CheckFailure: no closing bracket"), "[CheckFailure: no closing bracket");
 });

@@ -197,3 +197,33 @@ test("the grading run's line shows the score as every report does, the time, the
     `invalid  ann · a: ${invalidNotebook(base, assignment, "not JSON.").message}`,
   );
 });
+
+test("an outcome starts with no message, no cell runs and an empty log; ungraded tests say why", () => {
+  assert.deepEqual([base.message, base.cellRuns, base.log, base.issues, base.scores], ["", [], "", [], []]);
+  assert.deepEqual(
+    invalidNotebook(base, assignment, "not JSON.").scores.map((s) => [s.message, s.fraction, s.durationMs]),
+    [
+      ["the notebook could not be graded.", null, 0],
+      ["the notebook could not be graded.", null, 0],
+    ],
+  );
+});
+
+test("integrity findings alone hold for review; a score for a test the notebook does not have sits nowhere", () => {
+  const integrity = [{ gradeId: "t1", message: "the end record of t1 is missing." }];
+  assert.equal(gradedOutcome(base, instrumented, run(), scored([2, 1], integrity), []).review, true);
+  const stray = scored([2, 1]);
+  stray.cells.push({ gradeId: "gone", points: 1, earned: 0, fraction: 0, status: "tampered", message: "", durationMs: 0 });
+  assert.equal(gradedOutcome(base, instrumented, run(), stray, []).scores.at(-1)!.position, -1);
+});
+
+test("the run's line lists each kind of issue once, in order", () => {
+  const issues = [
+    ...sanitizeIssues([
+      { kind: "edited", gradeId: "t1", message: "x" },
+      { kind: "deleted", gradeId: "t2", message: "y" },
+    ]),
+    ...suspiciousIssues([{ gradeId: "f", message: "z" }]),
+  ];
+  assert.equal(describeOutcome({ ...base, issues, score: 1 }), "graded   ann · a: 1/3 [edited, deleted, suspicious]");
+});

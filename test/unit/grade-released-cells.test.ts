@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { loadAssignments } from "../../scripts/src/grade/masters";
 import { sanitizeSubmission } from "../../scripts/src/grade/sanitize";
-import { addRelease, releasedCellsFromGit, type ReleasedCells } from "../../scripts/src/grade/released-cells";
+import { addRelease, lockedCells, normalizeSource, releasedCellsFromGit, type ReleasedCells } from "../../scripts/src/grade/released-cells";
 import { regradeReason } from "../../scripts/src/grade/regrade";
 import { gradeIdOf } from "../../scripts/src/notebook/master";
 import type { Notebook } from "../../scripts/src/notebook/model";
@@ -114,4 +114,59 @@ test("a regrade says why: a new file, a changed master (told to the learner too)
   assert.match(master.note!, /^Regraded: /);
   assert.match(regradeReason({ ...stored, sandbox: "none" }, now)!.note!, /sandbox/);
   assert.match(regradeReason(stored, { ...now, force: true })!.note!, /request/);
+});
+
+test("a regrade's reasons in full: a failed grading is graded again, an unsandboxed run never asks for one", () => {
+  const stored = {
+    sha256: "f1",
+    masterSha256: "m1",
+    status: "graded" as const,
+    sandbox: "bubblewrap" as const,
+    gradedAt: "2026-12-01T10:00:00.000Z",
+  };
+  const now = { sha256: "f1", masterSha256: "m1", sandbox: "bubblewrap" as const, force: false };
+  assert.deepEqual(regradeReason({ ...stored, status: "error" as never }, now), { reason: "the grading of 2026-12-01 10:00 UTC failed" });
+  assert.deepEqual(regradeReason({ ...stored, sandbox: "none" }, now), {
+    reason: "the grading of 2026-12-01 10:00 UTC was made without the sandbox",
+    note: "Regraded in the grading sandbox (the grading of 2026-12-01 10:00 UTC was made without it).",
+  });
+  assert.equal(regradeReason(stored, { ...now, sandbox: "none" }), undefined, "a sandboxed grade stands in an unsandboxed run");
+  assert.equal(regradeReason({ ...stored, sandbox: "none" }, { ...now, sandbox: "none" }), undefined);
+  assert.deepEqual(regradeReason(stored, { ...now, force: true }), {
+    reason: "--force",
+    note: "Regraded on the instructor's request (the grading of 2026-12-01 10:00 UTC was replaced).",
+  });
+});
+
+test("a release's read-only cells are its locked and test cells with a grade_id, compared without trailing space", () => {
+  const notebook = {
+    ...before.master,
+    cells: [
+      {
+        cell_type: "code",
+        source: "const a = 1;  \r\nconst b = 2;\t\n\n",
+        metadata: { nbgrader: { grade_id: "setup", locked: true } },
+        outputs: [],
+        execution_count: null,
+      },
+      {
+        cell_type: "code",
+        source: "check(1);",
+        metadata: { nbgrader: { grade_id: "t", grade: true, locked: true, points: 1 } },
+        outputs: [],
+        execution_count: null,
+      },
+      { cell_type: "code", source: "f();", metadata: { nbgrader: { grade_id: "f", solution: true } }, outputs: [], execution_count: null },
+      { cell_type: "code", source: "x;", metadata: { nbgrader: { locked: true } }, outputs: [], execution_count: null },
+      { cell_type: "markdown", source: "# Notes", metadata: {} },
+    ],
+  } as Notebook;
+  assert.deepEqual(
+    [...lockedCells(notebook)],
+    [
+      ["setup", "const a = 1;\nconst b = 2;"],
+      ["t", "check(1);"],
+    ],
+  );
+  assert.equal(normalizeSource("  x;  \r\n\r\n"), "  x;");
 });

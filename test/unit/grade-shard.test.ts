@@ -143,4 +143,135 @@ describe("--shard K/N", () => {
     usage(() => parseShardOption("1/4", { JOB_COMPLETION_INDEX: "2" }), /names shard 1.*shard 3\/4.*--shard \/4/);
     assert.equal(parseShardOption("3/4", { JOB_COMPLETION_INDEX: "2" }).index, 3);
   });
+  /** The error's message and fix, for the cases where their words are what the instructor acts on. */
+  const refusal = (fn: () => unknown): [string, string | undefined] => {
+    try {
+      fn();
+    } catch (e) {
+      assert.ok(e instanceof UsageError, String(e));
+      return [e.message, e.fix];
+    }
+    return assert.fail("not refused");
+  };
+  const slurm = (min: string, max: string, id: string, extra: Record<string, string> = {}) => ({
+    SLURM_ARRAY_TASK_ID: id,
+    SLURM_ARRAY_TASK_MIN: min,
+    SLURM_ARRAY_TASK_MAX: max,
+    ...extra,
+  });
+
+  test("numbers of several digits and spaces around the option are read", () => {
+    assert.deepEqual(parseShardOption(" 10/12 ", {}), { index: 10, count: 12, from: "the command line" });
+    assert.equal(parseShardOption("/16", { JOB_COMPLETION_INDEX: " 12 " }).index, 13);
+    assert.equal(parseShardOption("/12", slurm("1", "12", "11")).index, 11);
+  });
+
+  test("each refusal says what to write instead", () => {
+    assert.deepEqual(
+      refusal(() => parseShardOption(" 12 ", {})),
+      [
+        '--shard takes K/N (this is shard K of N), got " 12 ".',
+        "write --shard K/12 for shard K of 12, or --shard /12 to read K from a Kubernetes Indexed Job (JOB_COMPLETION_INDEX) or a Slurm array (SLURM_ARRAY_TASK_ID); see `course grade --help`.",
+      ],
+    );
+    for (const notLone of ["x4", "4x"])
+      assert.equal(
+        refusal(() => parseShardOption(notLone, {}))[1],
+        "e.g. --shard 2/4, or --shard /4 to read K from a Kubernetes Indexed Job or a Slurm array; see `course grade --help`.",
+      );
+    assert.deepEqual(
+      refusal(() => parseShardOption("1/0", {})),
+      ["--shard 1/0: the number of shards must be at least 1.", "see `course grade --help`."],
+    );
+    assert.deepEqual(
+      refusal(() => parseShardOption("5/4", {})),
+      [
+        "--shard 5/4: shards count from 1 to 4, so 5 is out of range.",
+        "use a shard from 1/4 to 4/4, or raise N (see `course grade --help`).",
+      ],
+    );
+    assert.equal(
+      refusal(() => parseShardOption("/4", {}))[1],
+      "run it as one task of an Indexed Job or a job array, or name the shard: --shard 1/4 … --shard 4/4.",
+    );
+  });
+
+  test("an empty job runner variable is unset; a variable that is no whole number is named with how to fix it", () => {
+    assert.equal(parseShardOption("2/4", { JOB_COMPLETION_INDEX: "", SLURM_ARRAY_TASK_ID: "" }).from, "the command line");
+    for (const [name, env] of [
+      ["JOB_COMPLETION_INDEX", { JOB_COMPLETION_INDEX: "1a" }],
+      ["SLURM_ARRAY_TASK_ID", slurm("1", "4", "a1")],
+      ["SLURM_ARRAY_TASK_MIN", slurm("one", "4", "1")],
+      ["SLURM_ARRAY_TASK_MAX", slurm("1", "4.0", "1")],
+      ["SLURM_ARRAY_TASK_STEP", slurm("1", "4", "1", { SLURM_ARRAY_TASK_STEP: "-1" })],
+      ["SLURM_ARRAY_TASK_COUNT", slurm("1", "4", "1", { SLURM_ARRAY_TASK_COUNT: "four" })],
+    ] as const) {
+      const [message, fix] = refusal(() => parseShardOption("/4", env));
+      assert.match(message, new RegExp(`^${name} is ".*", not a whole number\\.$`), name);
+      assert.equal(fix, `unset ${name}, or fix the job that sets it.`);
+    }
+    assert.deepEqual(
+      refusal(() => parseShardOption("/4", { JOB_COMPLETION_INDEX: "4" })),
+      [
+        "JOB_COMPLETION_INDEX=4, so this Indexed Job has at least 5 completions, but --shard asks for 4 shard(s).",
+        "make them agree: completions: 4 in the Job, or --shard /5 or more.",
+      ],
+    );
+  });
+
+  test("Slurm: the array's bounds both needed; steps, single-task arrays and task ids checked against the range", () => {
+    for (const env of [
+      { SLURM_ARRAY_TASK_ID: "2", SLURM_ARRAY_TASK_MIN: "1" },
+      { SLURM_ARRAY_TASK_ID: "2", SLURM_ARRAY_TASK_MAX: "4" },
+    ])
+      assert.equal(
+        refusal(() => parseShardOption("/4", env))[1],
+        "name the shard yourself: --shard $SLURM_ARRAY_TASK_ID/4 for --array=1-4, --shard $((SLURM_ARRAY_TASK_ID + 1))/4 for --array=0-3.",
+      );
+    assert.deepEqual(parseShardOption("/4", slurm("1", "7", "5", { SLURM_ARRAY_TASK_STEP: "2" })), {
+      index: 3,
+      count: 4,
+      from: "SLURM_ARRAY_TASK_ID=5 (Slurm array --array=1-7:2, task 3 of 4)",
+    });
+    assert.equal(parseShardOption("/4", slurm("1", "4", "2")).from, "SLURM_ARRAY_TASK_ID=2 (Slurm array --array=1-4, task 2 of 4)");
+    assert.equal(parseShardOption("/3", slurm("1", "7", "4", { SLURM_ARRAY_TASK_STEP: "3" })).index, 2);
+    assert.equal(parseShardOption("/1", slurm("5", "5", "5")).index, 1, "an array of one task");
+    assert.deepEqual(
+      refusal(() => parseShardOption("/4", slurm("0", "4", "0", { SLURM_ARRAY_TASK_STEP: "3" }))),
+      [
+        "this Slurm array (SLURM_ARRAY_TASK_MIN=0, _MAX=4, _STEP=3) is not an evenly spaced range of task ids, so a task's id does not say which shard it is.",
+        "submit the array as --array=1-4.",
+      ],
+    );
+    assert.match(
+      refusal(() => parseShardOption("/4", slurm("1", "4", "1", { SLURM_ARRAY_TASK_STEP: "0" })))[0],
+      /, _STEP=0\) is not an evenly spaced range/,
+    );
+    assert.match(refusal(() => parseShardOption("/4", slurm("4", "1", "1")))[0], /_MAX=1, _STEP=1\) is not an evenly spaced range/);
+    assert.match(
+      refusal(() => parseShardOption("/4", slurm("1", "7", "1", { SLURM_ARRAY_TASK_STEP: "2", SLURM_ARRAY_TASK_COUNT: "5" })))[0],
+      /_STEP=2, _COUNT=5\) is not/,
+    );
+    assert.deepEqual(
+      refusal(() => parseShardOption("/4", slurm("1", "5", "2"))),
+      ["the Slurm array has 5 task(s) (--array=1-5), but --shard asks for 4 shard(s).", "make them agree: --array=1-4, or --shard /5."],
+    );
+    for (const id of ["0", "6"])
+      assert.deepEqual(
+        refusal(() => parseShardOption("/3", slurm("1", "5", id, { SLURM_ARRAY_TASK_STEP: "2" }))),
+        [`SLURM_ARRAY_TASK_ID=${id} is not one of the array's task ids (--array=1-5:2).`, "run the grader as a task of that array."],
+      );
+    assert.match(
+      refusal(() => parseShardOption("/3", slurm("1", "5", "2", { SLURM_ARRAY_TASK_STEP: "2" })))[0],
+      /^SLURM_ARRAY_TASK_ID=2 is not one/,
+    );
+    assert.match(
+      refusal(() => parseShardOption("/4", slurm("1", "4", "0")))[0],
+      /^SLURM_ARRAY_TASK_ID=0 is not one of the array's task ids \(--array=1-4\)/,
+    );
+    assert.equal(
+      refusal(() => parseShardOption("/4", { ...slurm("1", "4", "2"), JOB_COMPLETION_INDEX: "0" }))[1],
+      "run the grader under one job runner, or name the shard yourself with --shard K/N after unsetting both.",
+    );
+  });
 });

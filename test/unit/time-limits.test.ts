@@ -31,3 +31,13 @@ test("a bad limit names the field and what it must be", () => {
   );
   assert.throws(() => declaredTimeLimits(withLimits({ notebook_seconds: -5 })), /notebook_seconds is -5/);
 });
+
+test("a notebook limit alone leaves the cell limit to the defaults; 0 and infinite seconds are refused, named for the notebook", () => {
+  assert.deepEqual(declaredTimeLimits(withLimits({ notebook_seconds: 600 })), { notebookTimeoutMs: 600_000 });
+  assert.throws(
+    () => declaredTimeLimits(withLimits({ cell_seconds: 0 })),
+    /^Error: the notebook: metadata\.nncourse\.time_limits\.cell_seconds is 0; it must be a number of seconds above 0\.$/,
+  );
+  // JSON's 1e999 reads as Infinity.
+  assert.throws(() => declaredTimeLimits(withLimits(JSON.parse('{ "cell_seconds": 1e999 }'))), /cell_seconds is null; it must be a number/);
+});

@@ -108,6 +108,59 @@ describe("written answers in the master", () => {
   });
 });
 
+describe("which cells are written answers, and what they are asked", () => {
+  test("only a Markdown cell graded by hand with points above 0 is a written answer", () => {
+    const specs = writtenAnswerSpecs(
+      newNotebook([
+        written("kept", "A reference answer.", 2),
+        written("zero", "Counts for nothing.", 0),
+        written("negative", "A slip.", -1),
+        newMarkdownCell("No points.", nb({ grade_id: "none", solution: true, grade: true })),
+        newCodeCell("const essay = 1;", nb({ grade_id: "code", solution: true, grade: true, points: 2 })),
+        newMarkdownCell("Read-only text.", nb({ grade_id: "text", locked: true, points: 2 })),
+        written("as-text", "Points written as text.", "3" as unknown as number),
+      ]),
+    );
+    assert.deepEqual(
+      specs.map((s) => [s.gradeId, s.points]),
+      [
+        ["kept", 2],
+        ["as-text", 3],
+      ],
+    );
+  });
+
+  test("the prompt is at most the three Markdown cells just before, back to code, another answer or instructor notes", () => {
+    const prompt = (...before: Cell[]) =>
+      writtenAnswerSpecs(newNotebook([...before, written("q", "Reference.")])).find((s) => s.gradeId === "q")!.prompt;
+    assert.equal(
+      prompt(newMarkdownCell("one"), newMarkdownCell("two"), newMarkdownCell("three"), newMarkdownCell("four")),
+      "two\n\nthree\n\nfour",
+    );
+    assert.equal(prompt(newMarkdownCell("before the code"), newCodeCell("1;"), newMarkdownCell("after")), "after");
+    assert.equal(prompt(written("earlier", "An earlier reference answer."), newMarkdownCell("Now this:")), "Now this:");
+    assert.equal(prompt(newMarkdownCell("Draft.", nb({ grade_id: "draft", solution: true })), newMarkdownCell("Now this:")), "Now this:");
+    assert.equal(
+      prompt(newMarkdownCell("Grade leniently.", { nncourse: { instructor_only: true } }), newMarkdownCell("Now this:")),
+      "Now this:",
+    );
+    assert.equal(prompt(), "");
+  });
+
+  test("a placeholder is compared trimmed, and an answer of more than 100 000 characters is cut and says so", () => {
+    const m = newNotebook([written("q", "Reference.")]);
+    const specs = writtenAnswerSpecs(m);
+    const exercise = newNotebook([written("q", "\n  Write here.  \n")]);
+    const answer = (text: string) => collectWrittenAnswers(specs, newNotebook([written("q", text)]), exercise)[0]!;
+    assert.equal(answer("Write here.").unanswered, true);
+    const longest = "x".repeat(100_000);
+    assert.equal(answer(longest).text, longest);
+    const cut = answer(`${longest}yz`);
+    assert.equal(cut.text, `${longest}\n\n[cut: the answer had 100002 characters]`);
+    assert.equal(cut.unanswered, false);
+  });
+});
+
 function outcome(student: string, answers: WrittenAnswer[], extra: Partial<SubmissionOutcome> = {}): SubmissionOutcome {
   return {
     student,
