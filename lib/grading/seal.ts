@@ -105,6 +105,19 @@ function pin(target: object, key: PropertyKey, writable = false): boolean {
 }
 
 /**
+ * Makes a global a read-only, non-configurable data property holding what it holds now.
+ * Not pin(): Node defines some globals (Buffer) with a getter and a setter, and a pinned
+ * accessor keeps its setter, through which `globalThis.Buffer = ...` still replaced the
+ * Buffer that the kernel's wire code encodes (and then signs) its replies with.
+ */
+function pinGlobal(name: string): void {
+  const desc = $getOwnPropertyDescriptor(globalThis, name);
+  if (desc === undefined || !desc.configurable) return;
+  const value: unknown = (globalThis as Record<string, unknown>)[name];
+  $defineProperty(globalThis, name, { value, writable: false, enumerable: desc.enumerable, configurable: false });
+}
+
+/**
  * Freezes an object and everything reachable through its own data properties (a
  * function's `prototype` included), but never walks up a prototype chain: the
  * library's API must be frozen, the built-ins it shares with the notebook must not.
@@ -148,9 +161,8 @@ export function lockLibrary(apiRoots: readonly unknown[]): void {
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     if (!isLibraryFile(key)) continue;
-    const exports = pinCacheEntry(key);
     // Shallow: intrinsics.ts exports the built-ins themselves, which must stay unfrozen.
-    if (typeof exports === "object" && exports !== null) $freeze(exports);
+    $freeze(pinCacheEntry(key));
   }
   libraryLocked = true;
 }
@@ -187,8 +199,9 @@ export function sealGrading(): readonly string[] {
   const extensions = [".js", ".json", ".node"];
   for (let i = 0; i < extensions.length; i++) pin(M._extensions, extensions[i]!);
 
-  // The package's main module, when loaded: `import { check } from "nncourse"` must
-  // reach the same pinned checks (its re-exports are non-configurable getters already).
+  // The package's main module, when loaded: a test cell that uses the library itself gets
+  // the module the setup cell loaded, not one put in its place (its re-exports are
+  // non-configurable getters already).
   const main = path.join(libraryDir, "..", "index.js");
   if (M._cache[main] !== undefined) {
     pinCacheEntry(main);
@@ -282,6 +295,7 @@ function tameOverride(proto: object, key: string): void {
       $defineProperty(this, key, { value: next, writable: true, enumerable: true, configurable: true });
     },
     enumerable: desc.enumerable,
+    // Stryker disable next-line BooleanLiteral: equivalent, every prototype tamed here is frozen right after, which makes this false anyway.
     configurable: false,
   });
 }
@@ -311,11 +325,11 @@ export function freezeIntrinsics(): readonly string[] {
     const name = names[i]!;
     const ctor = g[name] as unknown;
     if (typeof ctor !== "function") continue;
-    const proto = (ctor as { prototype?: unknown }).prototype;
-    // Function.prototype is itself a function: without it, `apply` and `call` stay writable.
-    if ((typeof proto === "object" || typeof proto === "function") && proto !== null) $freeze(proto);
+    // Function.prototype is itself a function, and is frozen like the others: without it,
+    // `apply` and `call` stay writable.
+    $freeze((ctor as { prototype?: unknown }).prototype);
     for (let j = 0; j < statics.length; j++) if (statics[j] === name) $freeze(ctor);
-    pin(globalThis, name);
+    pinGlobal(name);
     done[done.length] = `${name}.prototype`;
   }
   $freeze(Object.getPrototypeOf(Uint8Array.prototype) as object);
@@ -338,9 +352,8 @@ export function freezeIntrinsics(): readonly string[] {
   }
   const namespaces = ["JSON", "Math", "Reflect"];
   for (let i = 0; i < namespaces.length; i++) {
-    const ns = g[namespaces[i]!];
-    if (typeof ns === "object" && ns !== null) $freeze(ns);
-    pin(globalThis, namespaces[i]!);
+    $freeze(g[namespaces[i]!]);
+    pinGlobal(namespaces[i]!);
     done[done.length] = namespaces[i]!;
   }
   intrinsicsFrozen = $freeze(done);
@@ -350,6 +363,7 @@ export function freezeIntrinsics(): readonly string[] {
 /** %IteratorPrototype% and its kin, %GeneratorFunction.prototype% and its kin: reachable only through instances. */
 function hiddenIntrinsics(): object[] {
   const protoOf = (value: unknown) => Object.getPrototypeOf(value) as object;
+  // Stryker disable next-line ArrayDeclaration: equivalent, any array's iterator has this prototype.
   const arrayIterator = protoOf([][Symbol.iterator]());
   const generatorFunction = protoOf(function* () {});
   const asyncGeneratorFunction = protoOf(async function* () {});
@@ -358,7 +372,9 @@ function hiddenIntrinsics(): object[] {
     protoOf(arrayIterator), // %IteratorPrototype%
     protoOf(new Map()[Symbol.iterator]()),
     protoOf(new Set()[Symbol.iterator]()),
+    // Stryker disable next-line StringLiteral: equivalent, any string's iterator has this prototype.
     protoOf(""[Symbol.iterator]()),
+    // Stryker disable next-line StringLiteral: equivalent, as above.
     protoOf(/a/[Symbol.matchAll]("")),
     generatorFunction,
     (generatorFunction as { prototype: object }).prototype,
@@ -367,6 +383,7 @@ function hiddenIntrinsics(): object[] {
     protoOf((asyncGeneratorFunction as { prototype: object }).prototype), // %AsyncIteratorPrototype%
     protoOf(async function () {}),
   ];
+  // Stryker disable next-line all: equivalent in Node, where none of these is null, Object.prototype or Function.prototype; the filter guards other hosts.
   return found.filter((p) => p !== null && p !== Object.prototype && p !== Function.prototype);
 }
 

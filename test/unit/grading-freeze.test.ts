@@ -56,3 +56,139 @@ attempt("after", () => [new Error("x").name, String(new RangeError("r"))]);
   assert.match(String(out.descriptorsLocked), /^threw TypeError: Cannot redefine property: name/);
   assert.deepEqual(out.after, ["Error", "RangeError: r"]);
 });
+
+test("every built-in that freezeIntrinsics names stays as it is, and it says what it froze, once", () => {
+  const out = runFrozen(`
+const protoOf = Object.getPrototypeOf;
+const asyncGeneratorFunction = protoOf(async function* () {});
+// One method of each built-in prototype, the statics of the constructors whose statics
+// Node's own code calls, the hidden prototypes, the namespaces and the modules.
+const targets = {
+  "Object.prototype.__lookupGetter__": [Object.prototype, "__lookupGetter__"],
+  "Array.prototype.push": [Array.prototype, "push"],
+  "Function.prototype.bind": [Function.prototype, "bind"],
+  "String.prototype.replace": [String.prototype, "replace"],
+  "Number.prototype.toFixed": [Number.prototype, "toFixed"],
+  "Boolean.prototype.valueOf": [Boolean.prototype, "valueOf"],
+  "Symbol.prototype.toString": [Symbol.prototype, "toString"],
+  "BigInt.prototype.toString": [BigInt.prototype, "toString"],
+  "Promise.prototype.then": [Promise.prototype, "then"],
+  "RegExp.prototype.exec": [RegExp.prototype, "exec"],
+  "Map.prototype.get": [Map.prototype, "get"],
+  "Set.prototype.has": [Set.prototype, "has"],
+  "WeakMap.prototype.get": [WeakMap.prototype, "get"],
+  "WeakSet.prototype.has": [WeakSet.prototype, "has"],
+  "Date.prototype.getTime": [Date.prototype, "getTime"],
+  "ArrayBuffer.prototype.slice": [ArrayBuffer.prototype, "slice"],
+  "DataView.prototype.getUint8": [DataView.prototype, "getUint8"],
+  "Uint8Array.prototype.constructor": [Uint8Array.prototype, "constructor"],
+  "Float32Array.prototype.constructor": [Float32Array.prototype, "constructor"],
+  "Float64Array.prototype.constructor": [Float64Array.prototype, "constructor"],
+  "Int32Array.prototype.constructor": [Int32Array.prototype, "constructor"],
+  "Buffer.prototype.toString": [Buffer.prototype, "toString"],
+  "%TypedArray%.prototype.subarray": [protoOf(Uint8Array.prototype), "subarray"],
+  "%TypedArray%.from": [protoOf(Uint8Array), "from"],
+  "Object.keys": [Object, "keys"],
+  "Array.from": [Array, "from"],
+  "String.fromCharCode": [String, "fromCharCode"],
+  "Number.isFinite": [Number, "isFinite"],
+  "Promise.resolve": [Promise, "resolve"],
+  "Buffer.from": [Buffer, "from"],
+  "RangeError.prototype.toString": [RangeError.prototype, "toString"],
+  "%SetIteratorPrototype%.next": [protoOf(new Set()[Symbol.iterator]()), "next"],
+  "%StringIteratorPrototype%.next": [protoOf(""[Symbol.iterator]()), "next"],
+  "%RegExpStringIteratorPrototype%.next": [protoOf(/a/[Symbol.matchAll]("")), "next"],
+  "%AsyncGeneratorPrototype%.next": [asyncGeneratorFunction.prototype, "next"],
+  "%AsyncIteratorPrototype%[Symbol.asyncIterator]": [protoOf(asyncGeneratorFunction.prototype), Symbol.asyncIterator],
+  "path.join": [require("path"), "join"],
+  "JSON.parse": [JSON, "parse"],
+  "Math.abs": [Math, "abs"],
+  "Reflect.apply": [Reflect, "apply"],
+};
+for (const name of ["Object", "Array", "Function", "String", "Number", "Boolean", "Symbol", "BigInt", "Promise", "RegExp", "Map", "Set",
+  "WeakMap", "WeakSet", "Date", "ArrayBuffer", "DataView", "Uint8Array", "Float32Array", "Float64Array", "Int32Array", "Buffer", "JSON", "Math", "Reflect"]) {
+  targets["globalThis." + name] = [globalThis, name];
+}
+const replaced = [];
+for (const [name, [obj, key]] of Object.entries(targets)) {
+  const before = obj[key];
+  try { obj[key] = function fake() {}; } catch {}
+  try { Object.defineProperty(obj, key, { value: function fake() {} }); } catch {}
+  if (obj[key] !== before) replaced.push(name);
+}
+out.replaced = replaced;
+out.frozen = {
+  Function: Object.isFrozen(Function),
+  "%GeneratorFunction.prototype%": Object.isFrozen(protoOf(function* () {})),
+  "%AsyncGeneratorFunction.prototype%": Object.isFrozen(asyncGeneratorFunction),
+  "%AsyncFunction.prototype%": Object.isFrozen(protoOf(async function () {})),
+  "Map, whose statics are not frozen": Object.isFrozen(Map),
+};
+attempt("report", () => { const first = freezeIntrinsics(); return { same: first === freezeIntrinsics(), entries: [...first] }; });
+attempt("sealWithoutTheIndex", () => require(${JSON.stringify(seal)}).sealGrading());
+`);
+  assert.deepEqual(out.replaced, [], "these could still be replaced after freezeIntrinsics()");
+  assert.deepEqual(out.frozen, {
+    Function: true,
+    "%GeneratorFunction.prototype%": true,
+    "%AsyncGeneratorFunction.prototype%": true,
+    "%AsyncFunction.prototype%": true,
+    "Map, whose statics are not frozen": false,
+  });
+  const names = ["Object", "Array", "Function", "String", "Number", "Boolean", "Symbol", "BigInt", "Promise", "RegExp", "Map", "Set"];
+  names.push("WeakMap", "WeakSet", "Date", "ArrayBuffer", "DataView", "Uint8Array", "Float32Array", "Float64Array", "Int32Array", "Buffer");
+  assert.deepEqual(out.report, {
+    same: true,
+    entries: [
+      ...names.map((name) => `${name}.prototype`),
+      "iterator, generator and async function prototypes",
+      ...["crypto", "fs", "path", "vm"].map((name) => `the ${name} module`),
+      "JSON",
+      "Math",
+      "Reflect",
+    ],
+  });
+  // Sealing a kernel without the library's index would leave the checks unfrozen.
+  assert.equal(out.sealWithoutTheIndex, "threw Error: sealGrading: load the library through its index first.");
+});
+
+test("on frozen prototypes, every name an ordinary object, error, function or list may set for itself becomes its own, ordinary property", () => {
+  const out = runFrozen(`
+attempt("object", () => {
+  const o = {};
+  for (const key of ["hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "toLocaleString", "toString", "valueOf"]) o[key] = () => key;
+  return [o.isPrototypeOf(), o.propertyIsEnumerable(), o.toLocaleString(), o.valueOf(), Object.keys(o).length];
+});
+// An error made without a message has none of its own: it inherits Error.prototype's.
+attempt("error", () => { const e = new Error(); e.message = "mine"; e.toString = () => "own"; return [String(e), e.message]; });
+attempt("list", () => { const a = [1]; a.toString = () => "own"; a.toLocaleString = () => "own too"; return [String(a), a.toLocaleString()]; });
+attempt("subclasses", () => [TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError].map((C) => { const e = new C(); e.name = "Mine"; e.message = "b"; return String(e); }));
+// An ordinary property: assigned again, listed, deleted.
+attempt("ordinary", () => { const o = {}; o.valueOf = () => 1; o.valueOf = () => 2; const listed = Object.keys(o); const value = o.valueOf(); delete o.valueOf; return [value, listed, o.valueOf === Object.prototype.valueOf]; });
+attempt("primitive", () => { const n = 5; n.isPrototypeOf = () => "x"; return "assigned"; });
+`);
+  assert.deepEqual(out.object, ["isPrototypeOf", "propertyIsEnumerable", "toLocaleString", "valueOf", 6]);
+  assert.deepEqual(out.error, ["own", "mine"]);
+  assert.deepEqual(out.list, ["own", "own too"]);
+  assert.deepEqual(out.subclasses, Array(6).fill("Mine: b"));
+  assert.deepEqual(out.ordinary, [2, ["valueOf"], true]);
+  // As in any strict code: a primitive takes no property.
+  assert.match(String(out.primitive), /^threw TypeError: Cannot create property 'isPrototypeOf' on number/);
+});
+
+test("a host that locked Module._load before the library loaded still loads and seals it", () => {
+  const lib = path.join(projectRoot, "lib", "dist", "grading", "index.js");
+  const script = `"use strict";
+const Module = require("module");
+Object.defineProperty(Module, "_load", { configurable: false });
+const report = require(${JSON.stringify(lib)}).sealGrading();
+process.stdout.write(JSON.stringify(report));`;
+  const result = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+  assert.equal(result.status, 0, result.stderr);
+  const report = JSON.parse(result.stdout) as string[];
+  // Module._load was the host's to lock; the rest of the loader is pinned as ever, and
+  // outside a kernel there is no hand-over to freeze.
+  assert.ok(!report.includes("Module._load"), report.join(", "));
+  assert.ok(report.includes("Module._resolveFilename"));
+  assert.ok(!report.includes("globalThis.__tslab__"));
+});
