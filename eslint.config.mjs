@@ -19,7 +19,7 @@ const bugRules = {
 };
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "node_modules/**", "data/**", "exercises/**", "solutions/**", "grading/**", "test-artifacts/**", ".cache/**"] },
+  { ignores: ["**/dist/**", "node_modules/**", "data/**", "exercises/**", "solutions/**", "grading/**", "test-artifacts/**", ".cache/**", ".stryker-tmp/**", "reports/**"] },
   {
     files: ["**/*.ts"],
     plugins: { "@typescript-eslint": tseslint.plugin },
