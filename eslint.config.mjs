@@ -19,7 +19,20 @@ const bugRules = {
 };
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "node_modules/**", "data/**", "exercises/**", "solutions/**", "grading/**", "test-artifacts/**", ".cache/**", ".stryker-tmp/**", "reports/**"] },
+  {
+    ignores: [
+      "**/dist/**",
+      "node_modules/**",
+      "data/**",
+      "exercises/**",
+      "solutions/**",
+      "grading/**",
+      "test-artifacts/**",
+      ".cache/**",
+      ".stryker-tmp/**",
+      "reports/**",
+    ],
+  },
   {
     files: ["**/*.ts"],
     plugins: { "@typescript-eslint": tseslint.plugin },
