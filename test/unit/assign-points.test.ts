@@ -100,9 +100,21 @@ test("a heading's points of two digits or with decimals are read, and a mismatch
   assert.deepEqual(heading("1.5 points", 1.5), []);
 });
 
-test("only a heading line starts an exercise: a heading quoted inside a sentence does not", () => {
+test("only a heading line whose points close it starts an exercise, however it is spaced", () => {
+  const wrong = (heading: string) => messages([newMarkdownCell(heading), testCell("a", 1, "check.equal(1, 1);")]);
+  assert.deepEqual(wrong("Headings read like ## Exercise 1 (5 points)"), [], "quoted inside a sentence");
+  assert.deepEqual(wrong("## Exercise 1 (5 points) — read the notes first"), [], "points that do not end the heading");
+  const says5 = ["the exercise heading says 5 points, but its test cells and written answers are worth 1."];
+  assert.deepEqual(wrong("##  Exercise 1 (5 points)  "), says5);
+  assert.deepEqual(wrong("##Exercise 1 (5 points)"), says5);
+  // A "#" inside a line is no heading: it does not end the exercise.
   assert.deepEqual(
-    messages([newMarkdownCell("Headings read like ## Exercise 1 (5 points) here."), testCell("a", 1, "check.equal(1, 1);")]),
+    messages([
+      newMarkdownCell("## Exercise 1 (2 points)"),
+      testCell("a", 1, "check.equal(1, 1);"),
+      newMarkdownCell("See note # 2."),
+      testCell("b", 1, "check.equal(1, 1);"),
+    ]),
     [],
   );
 });

@@ -195,6 +195,12 @@ test("a release after running masters checks the names asked for, and runs none 
       (error: Error & { fix?: string }) => error.message === 'no master named "c", "d" in masters.' && error.fix === "name one of: a, b.",
     );
     assert.ok(!existsSync(out), "nothing written");
+    // A warning is no reason not to run: the names asked for are still checked.
+    const unlocked = {
+      nbgrader: { schema_version: 3, grade_id: "t", solution: false, grade: true, locked: false, task: false, points: 1 },
+    };
+    writeFileSync(join(source, "w.ipynb"), serializeNotebook(newNotebook([newCodeCell("check.equal(1, 1);", unlocked)])));
+    await assert.rejects(releaseAfterRun(options, { only: ["zz"] }), /no master named "zz"/);
     const started: string[] = [];
     const built = await releaseAfterRun(options, { only: [], onStart: (name) => started.push(name) });
     assert.equal(built.outcome, "built");

@@ -335,6 +335,11 @@ test("markers: quoted as they read, on their own line number, and each fix names
     findings(newMarkdownCell("Intro\n\n   // END HIDDEN TESTS  ")).map((f) => [f.line, f.message.split(";")[0]]),
     [[3, 'a markdown cell contains the marker "// END HIDDEN TESTS"']],
   );
+  assert.deepEqual(
+    findings(newMarkdownCell("Never write END SOLUTION in a sentence.")).map((f) => f.message.split(";")[0]),
+    ['a markdown cell contains the marker "Never write END SOLUTION in a sentence."'],
+    "marker words anywhere in text would reach students too",
+  );
   const [inline] = findings(newCodeCell("x;\n  y; // BEGIN SOLUTION  ", answer("a")));
   assert.equal(inline?.message.split(" looks")[0], '"y; // BEGIN SOLUTION"');
   const fixes = (source: string) =>
@@ -363,6 +368,11 @@ test("a visible check is looked for in balanced test cells only: comments, impor
     warnings("// BEGIN HIDDEN TESTS\ncheck.equal(1, 1);"),
     ['"BEGIN HIDDEN TESTS" is never closed.'],
     "one finding for an open region",
+  );
+  assert.deepEqual(
+    warnings("// BEGIN HIDDEN TESTS\n// to do"),
+    ['"BEGIN HIDDEN TESTS" is never closed.'],
+    "an open region is the finding, not what it hides",
   );
   assert.equal(findings(newCodeCell(hidden, tests("t")))[0]?.fix, "keep at least one visible check, with a helpful message.");
   assert.equal(findings(newCodeCell("x;", answer("a")))[0]?.fix, "mark the part to hide with // BEGIN SOLUTION and // END SOLUTION.");
