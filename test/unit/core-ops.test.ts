@@ -17,6 +17,9 @@ import {
   subtractScaledInPlace,
   timesStep,
   linspace,
+  checkLearningRate,
+  matmul,
+  matmulTransB,
 } from "../../lib/core";
 
 const A = () =>
@@ -242,4 +245,186 @@ test("linspace: evenly spaced from start to stop, with or without the endpoint",
   assert.deepEqual(linspace(2, -2, 3), [2, 0, -2]);
   assert.deepEqual(linspace(3, 7, 1), [3]);
   assert.deepEqual(linspace(0, 1, 0), []);
+});
+
+test("the learning rate: a finite number above 0, or an error naming the trainer and the value", () => {
+  for (const bad of [0, -0.1, Number.NaN, Number.POSITIVE_INFINITY, "0.1" as unknown as number])
+    assert.throws(
+      () => checkLearningRate("Perceptron.train", bad),
+      (e: Error) => e instanceof RangeError && e.message === `Perceptron.train: the learning rate must be a finite number > 0, got ${bad}.`,
+      String(bad),
+    );
+  checkLearningRate("Perceptron.train", 1e-9);
+  checkLearningRate("Perceptron.train", 10);
+});
+
+test("what is no matrix is named by its kind; an out of the wrong shape or dtype says what the result is", () => {
+  assert.throws(
+    () => add(null as never, B()),
+    /^TypeError: add: a must be a Matrix \(got null\); build one with Matrix\.fromArray\(\[\[\.\.\.\], \.\.\.\]\)\.$/,
+  );
+  assert.throws(() => sub(A(), 3 as never), /^TypeError: sub: b must be a Matrix \(got number\)/);
+  assert.throws(
+    () => scale(A(), 2, Matrix.zeros(3, 2)),
+    /^RangeError: scale: out is 3×2 but the result is 2×3; pass an out of that shape or leave it out\.$/,
+  );
+  assert.throws(() => transpose(A(), Matrix.zeros(2, 3)), /transpose: out is 2×3 but the result is 3×2/);
+  assert.throws(() => hadamard(A(), B(), [[0]] as never), /^TypeError: hadamard: out must be a Matrix \(got object\)/);
+  assert.throws(
+    () => sub(A(), B().astype("float32")),
+    /^TypeError: sub: a is float64 but b is float32; convert one so both match, e\.g\. b\.astype\("float64"\)\.$/,
+  );
+  assert.throws(
+    () => addRowVector(A(), Matrix.zeros(1, 3, "float32")),
+    /addRowVector: a is float64 but row is float32; .* row\.astype\("float64"\)/,
+  );
+  assert.throws(() => addRowVector(A(), Matrix.zeros(1, 2)), /row must be 1×3, but it is 1×2/);
+  assert.throws(() => addRowVector(A(), Matrix.zeros(2, 3)), /row must be 1×3, but it is 2×3/);
+  assert.throws(() => sumColumns(A(), Matrix.zeros(1, 2)), /sumColumns: out is 1×2 but the result is 1×3/);
+  assert.throws(() => addScaledInPlace(A(), B(), "1" as never), /^TypeError: addScaledInPlace: alpha must be a number \(got string\)\.$/);
+  assert.throws(() => addScaledInPlace(A(), B().astype("float32"), 1), /addScaledInPlace: target is float64 but x is float32/);
+  assert.throws(() => keepWherePositive(A(), A().astype("float32")), /keepWherePositive: x is float64 but mask is float32/);
+  assert.throws(() => timesStep(A(), Matrix.zeros(3, 2)), /timesStep: x is 2×3 but mask is 3×2/);
+  assert.throws(() => argmaxRows("x" as never), /argmaxRows: a must be a Matrix \(got string\)/);
+});
+
+test("every elementwise operation writes into a given out and returns it, leaving its inputs alone", () => {
+  const out = () => Matrix.fill(2, 3, Number.NaN);
+  const cases: [string, (o: Matrix) => Matrix, number[][]][] = [
+    [
+      "sub",
+      (o) => sub(B(), A(), o),
+      [
+        [9, 18, 27],
+        [36, 45, 54],
+      ],
+    ],
+    [
+      "hadamard",
+      (o) => hadamard(A(), B(), o),
+      [
+        [10, 40, 90],
+        [160, 250, 360],
+      ],
+    ],
+    [
+      "scale",
+      (o) => scale(A(), -0.5, o),
+      [
+        [-0.5, -1, -1.5],
+        [-2, -2.5, -3],
+      ],
+    ],
+    [
+      "addRowVector",
+      (o) => addRowVector(A(), Matrix.fromArray([[1, 0, -1]]), o),
+      [
+        [2, 2, 2],
+        [5, 5, 5],
+      ],
+    ],
+    [
+      "maximum",
+      (o) => maximum(A(), 3.5, o),
+      [
+        [3.5, 3.5, 3.5],
+        [4, 5, 6],
+      ],
+    ],
+    [
+      "keepWherePositive",
+      (o) =>
+        keepWherePositive(
+          A(),
+          Matrix.fromArray([
+            [1, 0, -1],
+            [-1, 0, 1],
+          ]),
+          o,
+        ),
+      [
+        [1, 0, 0],
+        [0, 0, 6],
+      ],
+    ],
+    [
+      "timesStep",
+      (o) =>
+        timesStep(
+          A(),
+          Matrix.fromArray([
+            [1, 0, -1],
+            [-1, 0, 1],
+          ]),
+          o,
+        ),
+      [
+        [1, 0, 0],
+        [0, 0, 6],
+      ],
+    ],
+  ];
+  for (const [name, op, want] of cases) {
+    const o = out();
+    assert.equal(op(o), o, name);
+    assert.deepEqual(o.toArray(), want, name);
+  }
+  assert.deepEqual(A().toArray(), [
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
+  const t = Matrix.fill(3, 2, Number.NaN);
+  assert.equal(transpose(A(), t), t);
+  assert.deepEqual(t.toArray(), [
+    [1, 4],
+    [2, 5],
+    [3, 6],
+  ]);
+  const one = Matrix.fromArray([[7]]);
+  assert.equal(transpose(one, one).get(0, 0), 7, "a 1×1 matrix is its own transpose, in place");
+});
+
+test("apply sees each entry's row and column; argmaxRows handles negative rows and single columns", () => {
+  const seen: string[] = [];
+  apply(A(), (v, i, j) => {
+    seen.push(`${v}@${i},${j}`);
+    return v;
+  });
+  assert.deepEqual(seen, ["1@0,0", "2@0,1", "3@0,2", "4@1,0", "5@1,1", "6@1,2"]);
+  assert.deepEqual(
+    argmaxRows(
+      Matrix.fromArray([
+        [-3, -1, -2],
+        [0, 0, 5],
+        [2, 9, 9],
+      ]),
+    ),
+    [1, 2, 1],
+  );
+  assert.deepEqual(argmaxRows(Matrix.fromArray([[4], [-4]])), [0, 0]);
+  assert.deepEqual(argmaxRows(Matrix.zeros(0, 3)), []);
+});
+
+test("products refuse an out that shares memory with an operand, and take one beside it in the same buffer", () => {
+  const buffer = new Float64Array(12);
+  const a = Matrix.fromData(2, 2, buffer.subarray(0, 4));
+  a.data.set([1, 2, 3, 4]);
+  const overlapping = Matrix.fromData(2, 2, buffer.subarray(2, 6));
+  assert.throws(() => matmul(a, Matrix.eye(2), overlapping), /matmul: out must not be a or b \(or share their memory\)/);
+  assert.throws(() => matmul(Matrix.eye(2), a, Matrix.fromData(2, 2, buffer.subarray(3, 7))), /out must not be a or b/);
+  const beside = Matrix.fromData(2, 2, buffer.subarray(4, 8));
+  assert.equal(matmul(a, Matrix.eye(2), beside), beside);
+  assert.deepEqual(beside.toArray(), [
+    [1, 2],
+    [3, 4],
+  ]);
+  const before = Matrix.fromData(1, 2, buffer.subarray(8, 10));
+  const after = Matrix.fromData(1, 2, buffer.subarray(10, 12));
+  assert.deepEqual(matmulTransB(before, after, Matrix.fromData(1, 1, buffer.subarray(7, 8))).toArray(), [[0]]);
+  const empty = Matrix.fromData(0, 2, buffer.subarray(8, 8));
+  assert.deepEqual(
+    matmul(empty, Matrix.zeros(2, 2), Matrix.fromData(0, 2, buffer.subarray(8, 8))).shape(),
+    [0, 2],
+    "empty matrices share nothing",
+  );
 });

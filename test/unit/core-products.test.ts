@@ -1,6 +1,19 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { Matrix, matmul, matmulTransA, matmulTransB, configureKernels, kernelsReady } from "../../lib/core";
+import os from "node:os";
+import {
+  Matrix,
+  matmul,
+  matmulTransA,
+  matmulTransB,
+  configureKernels,
+  kernelInfo,
+  kernelsReady,
+  relaxedSimdAvailable,
+  residentCopy,
+  residentZeros,
+} from "../../lib/core";
+import { gemm } from "../../lib/core/kernels";
 import { assertClose, checkAll, naive, operands, prng, product } from "../helpers/products";
 
 after(() => {
@@ -89,5 +102,115 @@ test("products of NaN and Infinity propagate them like the triple loop", () => {
     assert.ok(Number.isNaN(c.get(0, 5)), `${backend}: 0·∞ must give NaN`);
     assert.equal(c.get(0, 4), 0);
   }
+  configureKernels();
+});
+
+/** Runs fn with the environment variables set (undefined: unset), then puts them back. */
+function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  try {
+    for (const [k, v] of Object.entries(vars))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    return fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+  }
+}
+
+test("configureKernels refuses an unknown backend and a thread count that is not a whole number ≥ 1", () => {
+  assert.throws(
+    () => configureKernels({ backend: "gpu" as never }),
+    /^RangeError: configureKernels: backend must be "auto", "wasm" or "js", not "gpu"\.$/,
+  );
+  for (const threads of [0, 1.5, -2])
+    assert.throws(
+      () => configureKernels({ threads }),
+      new RegExp(`^RangeError: configureKernels: threads must be a whole number ≥ 1, not ${threads}\\.$`),
+    );
+  withEnv({ NNCOURSE_KERNELS: "cuda" }, () =>
+    assert.throws(() => configureKernels(), /backend must be "auto", "wasm" or "js", not "cuda"/),
+  );
+  configureKernels();
+});
+
+test("what configureKernels chose: the JavaScript kernels with the reason, or WebAssembly with its threads", () => {
+  assert.deepEqual(configureKernels({ backend: "js", threads: 3 }), {
+    backend: "js",
+    threads: 1,
+    wasmSimd: true,
+    relaxedSimd: false,
+    reason: "the JavaScript kernels were chosen",
+  });
+  assert.deepEqual(kernelInfo(), configureKernels({ backend: "js" }));
+  const wasm = configureKernels({ backend: "wasm", threads: 2, relaxedSimd: false });
+  assert.deepEqual(wasm, { backend: "wasm", threads: 2, wasmSimd: true, relaxedSimd: false });
+  assert.equal(configureKernels({ threads: 1, relaxedSimd: relaxedSimdAvailable() }).relaxedSimd, relaxedSimdAvailable());
+  configureKernels();
+});
+
+test("the environment sets the defaults: NNCOURSE_KERNELS, NNCOURSE_THREADS and NNCOURSE_RELAXED_SIMD", () => {
+  withEnv({ NNCOURSE_KERNELS: "js" }, () => assert.equal(configureKernels().backend, "js"));
+  withEnv({ NNCOURSE_KERNELS: "js" }, () =>
+    assert.equal(configureKernels({ backend: "wasm", threads: 1 }).backend, "wasm", "an option wins"),
+  );
+  withEnv({ NNCOURSE_THREADS: "3" }, () => assert.equal(configureKernels({ backend: "wasm" }).threads, 3));
+  withEnv({ NNCOURSE_THREADS: "7" }, () => assert.equal(configureKernels({ backend: "wasm", threads: 2 }).threads, 2, "an option wins"));
+  // Without a usable NNCOURSE_THREADS: the CPU count, at most 4.
+  const cpus = Math.max(1, Math.min(4, os.availableParallelism()));
+  for (const bad of [undefined, "0", "two", "1.5"])
+    withEnv({ NNCOURSE_THREADS: bad }, () => assert.equal(configureKernels({ backend: "wasm" }).threads, cpus, String(bad)));
+  if (relaxedSimdAvailable()) {
+    withEnv({ NNCOURSE_RELAXED_SIMD: "0" }, () => assert.equal(configureKernels({ threads: 1 }).relaxedSimd, false));
+    withEnv({ NNCOURSE_RELAXED_SIMD: " 1 " }, () => assert.equal(configureKernels({ threads: 1 }).relaxedSimd, true));
+    withEnv({ NNCOURSE_RELAXED_SIMD: "" }, () => assert.equal(configureKernels({ threads: 1 }).relaxedSimd, true, "empty is unset"));
+  }
+  withEnv({ NNCOURSE_RELAXED_SIMD: "yes" }, () =>
+    assert.throws(
+      () => configureKernels({ threads: 1 }),
+      /^RangeError: NNCOURSE_RELAXED_SIMD is "yes"; set it to 0 or 1, or unset it to use relaxed SIMD where available\.$/,
+    ),
+  );
+  configureKernels();
+});
+
+test("a product with no rows or no columns leaves out alone; an inner size of 0 zeroes exactly the result", () => {
+  for (const backend of ["js", "wasm"] as const) {
+    configureKernels({ backend, threads: 1 });
+    const c = new Float64Array([5, 5, 5, 5, 5, 5, 5]);
+    gemm("nn", new Float64Array(0), new Float64Array(0), c, 2, 3, 0);
+    assert.deepEqual([...c], [0, 0, 0, 0, 0, 0, 5], `${backend}: only the 2×3 result is zeroed`);
+    const untouched = new Float64Array([5, 5]);
+    gemm("nn", new Float64Array(0), new Float64Array(6), untouched, 0, 2, 3);
+    gemm("tn", new Float64Array(6), new Float64Array(0), untouched, 2, 0, 3);
+    assert.deepEqual([...untouched], [5, 5], backend);
+  }
+  configureKernels();
+});
+
+test("resident matrices: resident memory on the WebAssembly kernels, ordinary matrices on the JavaScript ones, shapes checked alike", () => {
+  configureKernels({ backend: "wasm", threads: 1 });
+  assert.ok(residentZeros(3, 4, "float32").data.buffer instanceof SharedArrayBuffer);
+  const copy = residentCopy(Matrix.fromArray([[1, 2]]));
+  assert.ok(copy.data.buffer instanceof SharedArrayBuffer);
+  assert.deepEqual(copy.toArray(), [[1, 2]]);
+  assert.throws(() => residentZeros(2, -1), /Matrix\.zeros: the shape 2×-1 is not valid/);
+  assert.throws(() => residentZeros(1.5, 2), /the shape 1\.5×2 is not valid/);
+  assert.throws(() => residentZeros(2, 2, "int8" as never), /Unknown dtype "int8"/);
+  configureKernels({ backend: "js" });
+  const ordinary = residentZeros(2, 2);
+  assert.ok(!(ordinary.data.buffer instanceof SharedArrayBuffer));
+  assert.deepEqual(
+    [ordinary.dtype, ordinary.toArray()],
+    [
+      "float64",
+      [
+        [0, 0],
+        [0, 0],
+      ],
+    ],
+  );
   configureKernels();
 });

@@ -27,6 +27,7 @@ import {
   heNormal,
   heUniform,
   hinge,
+  makeLeakyRelu,
   miniBatchGradientDescent,
   mse,
   stochasticGradientDescent,
@@ -398,6 +399,13 @@ test("a new network: its loss follows the output activation, its weights each la
     assert.deepEqual(Array.from(net.biases[l].data), b, `b${l + 1}`);
   });
   assert.ok(net.weights[0].data instanceof Float64Array, "float64 unless asked otherwise");
+  // A leaky ReLU of another slope is ReLU-like too.
+  const leaky = new Network([3, 2], makeLeakyRelu(0.2), { seed: 6 });
+  const leakyRng = new Random(6);
+  assert.deepEqual(
+    Array.from(leaky.weights[0].data),
+    Array.from({ length: 6 }, () => heNormal.sample(3, 2, leakyRng)),
+  );
   // Biases start at zero unless biasInit says otherwise.
   assert.ok(new Network([3, 4, 1], "relu", { seed: 5 }).biases.every((b) => b.data.every((v) => v === 0)));
   // One initializer per layer, by name or as an object.
@@ -779,6 +787,12 @@ test("dropout per hidden layer: a rate of 0 leaves that layer alone, and all zer
   assert.deepEqual(weightsAfter([0, 0]), none);
   const secondOnly = weightsAfter([0, 0.5]);
   assert.notDeepEqual(secondOnly, none, "the second hidden layer is dropped");
+  // The first hidden layer still learns through the kept units of the second.
+  const W1 = Array.from(start.weights[0].data);
+  assert.ok(
+    W1.every((w, i) => w !== secondOnly[i]),
+    "every weight of layer 1 moved",
+  );
   assert.notDeepEqual(secondOnly, weightsAfter([0.5, 0]));
 });
 
