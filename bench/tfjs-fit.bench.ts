@@ -1,8 +1,8 @@
 /**
  * TensorFlow.js `model.fit` of the course's Fashion-MNIST model with tfjs's stock
- * kernels, with only the library's BatchMatMul (the first step), and with all of the
- * library's kernels (lib/tf/fast-kernels.ts: BatchMatMul, the fused Dense product and
- * the mini-batch gather), side by side on the same backend, with a profile of where a
+ * kernels, with only the library's BatchMatMul (the first step), with all of the
+ * library's kernels but not its one-kernel gradients, and with everything
+ * (lib/tf/fast-kernels.ts), side by side on the same backend, with a profile of where a
  * training step spends its time in each.
  *
  *   npm run bench -- tfjs-fit
@@ -31,7 +31,7 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { configureKernels, kernelsReady } from "../lib/core/kernels";
 import { useBestBackend } from "../lib/tf/backend";
-import { restoreStockKernels, useFastKernels } from "../lib/tf/fast-kernels";
+import { FAST_KERNEL_NAMES, restoreStockKernels, useFastKernels } from "../lib/tf/fast-kernels";
 import { loadFashionMnistSplit } from "../lib/data/fashion-mnist";
 
 type Tf = typeof import("@tensorflow/tfjs");
@@ -47,6 +47,8 @@ const backendArg = args.includes("--backend") ? args[args.indexOf("--backend") +
 const VARIANTS: { name: string; use(tf: Tf): void }[] = [
   { name: "stock", use: (tf) => restoreStockKernels(tf) },
   { name: "BatchMatMul only", use: (tf) => useFastKernels(tf, { kernels: ["BatchMatMul"] }) },
+  // The kernels without the one-kernel gradients (fast-gradients.ts): what those gradients add.
+  { name: "all but gradients", use: (tf) => useFastKernels(tf, { kernels: FAST_KERNEL_NAMES, gradients: [] }) },
   { name: "all", use: (tf) => useFastKernels(tf) },
 ];
 

@@ -26,9 +26,11 @@
  * - Sum along axis 0 of a matrix (column-sum.ts): the bias gradients, without the
  *   transposed copy the wasm kernel makes first;
  * - Add and Multiply on cpu (broadcast-arith.ts): the bias add and the optimizer's
- *   update without the stock kernels' per-element index arithmetic.
- * Everything else stays tfjs's: the model, `fit`, the gradients, the optimizers. Each
- * kernel hands the cases it does not cover to the backend's original kernel.
+ *   update without the stock kernels' per-element index arithmetic;
+ * - and, through the gradient registry (fast-gradients.ts), the gradients of ReLU,
+ *   clipByValue and softmax as one kernel call each instead of three to eight.
+ * Everything else stays tfjs's: the model, `fit`, the other gradients, the optimizers.
+ * Each kernel hands the cases it does not cover to the backend's original kernel.
  *
  * Why not one fused kernel for a Dense layer's whole forward and backward pass in
  * training: tfjs-core fuses bias and activation into the product only when it is not
@@ -49,6 +51,14 @@ import { fastGather } from "./fast-gather";
 import { fastBatchMatMul } from "./fast-matmul";
 import { fusedDenseKernel } from "./fused-dense";
 import { sharedIdentity } from "./shared-identity";
+import {
+  FAST_GRADIENT_NAMES,
+  fastGradientsReport,
+  restoreStockGradients,
+  useFastGradients,
+  type FastGradientName,
+  type GradientCallCount,
+} from "./fast-gradients";
 import { COVERED_BACKENDS, swapKernel, type CallCount, type KernelFunc, type Tf } from "./kernel-access";
 
 /** The kernels this module can replace. */
@@ -69,6 +79,12 @@ export const FAST_KERNEL_NAMES = Object.keys(FACTORIES) as FastKernelName[];
 export interface FastKernelsOptions {
   /** Which kernels to replace (default: all); benchmarks compare subsets. */
   kernels?: FastKernelName[];
+  /**
+   * Which gradients to run as one kernel each (fast-gradients.ts). Default: all of them
+   * when `kernels` is not given either, none when it is (so that a subset of kernels is
+   * measured, or tested, alone).
+   */
+  gradients?: FastGradientName[];
 }
 
 export interface FastKernelsReport {
@@ -78,6 +94,8 @@ export interface FastKernelsReport {
   calls: CallCount;
   /** The same per kernel, gathers included. */
   byKernel: Record<FastKernelName, CallCount>;
+  /** The gradients run on the library's kernels and on the stock gradient, since loading. */
+  gradients: Record<FastGradientName, GradientCallCount>;
 }
 
 /** The replaced kernel functions, by backend and kernel: what restoreStockKernels puts back. */
@@ -109,6 +127,7 @@ export function useFastKernels(tf: Tf = require("@tensorflow/tfjs"), options: Fa
     if (replaced.size > 0) originals.set(backendName, replaced);
     else originals.delete(backendName);
   }
+  useFastGradients(tf, options.gradients ?? (options.kernels ? [] : FAST_GRADIENT_NAMES));
   return fastKernelsReport();
 }
 
@@ -118,6 +137,7 @@ export function restoreStockKernels(tf: Tf = require("@tensorflow/tfjs")): void 
     for (const [name, original] of replaced) swapKernel(tf, name, backendName, () => original);
   }
   originals.clear();
+  restoreStockGradients(tf);
 }
 
 export function fastKernelsReport(): FastKernelsReport {
@@ -129,5 +149,6 @@ export function fastKernelsReport(): FastKernelsReport {
       fallback: byKernel.BatchMatMul.fallback + byKernel._FusedMatMul.fallback,
     },
     byKernel,
+    gradients: fastGradientsReport(),
   };
 }
