@@ -95,6 +95,12 @@ export class Adaline {
         throw new RangeError(`Adaline.fit: sample ${i} has ${x.length} values but ADALINE takes ${this.inputs} inputs.`);
       if (!x.every(Number.isFinite) || !Number.isFinite(y[i]))
         throw new RangeError(`Adaline.fit: sample ${i} contains a value that is not a finite number.`);
+      // The errors per epoch compare the prediction (±1) with the label: a 0/1 label would
+      // count every 0 as a mistake of class +1, and the squared error would pull z to 0.
+      if (y[i] !== 1 && y[i] !== -1)
+        throw new RangeError(
+          `Adaline.fit: label ${i} is ${y[i]}, but ADALINE's targets are −1 and +1 (it predicts +1 where z ≥ 0, else −1). For 0/1 labels, pass y.map((v) => 2 * v - 1).`,
+        );
     });
     const rng = toRandom(options.seed);
     const eta = this.learningRate;
@@ -125,7 +131,7 @@ export class Adaline {
           `Adaline.fit: the cost became ${cost} in epoch ${epoch}; the learning rate ${eta} is too large for this data (try a tenth of it, or standardize the inputs).`,
         );
       }
-      const errors = X.reduce((n, x, i) => n + (this.predict(x) === (y[i] >= 0 ? 1 : -1) ? 0 : 1), 0);
+      const errors = X.reduce((n, x, i) => n + (this.predict(x) === y[i] ? 0 : 1), 0);
       history.push({ epoch, cost, errors, weights: [...this.weights], bias: this.bias });
     }
     return history;

@@ -413,6 +413,19 @@ test("ADALINE's settings and data are checked before training", () => {
     /sample 1 contains a value that is not a finite number/,
   );
   assert.throws(() => ada.fit([[1, 2]], [Infinity]), /sample 0 contains a value that is not a finite number/);
+  // 0/1 labels are refused with the mapping to ±1; so is any other target.
+  assert.throws(
+    () =>
+      ada.fit(
+        [
+          [1, 2],
+          [0, 1],
+        ],
+        [1, 0],
+      ),
+    /^RangeError: Adaline.fit: label 1 is 0, but ADALINE's targets are −1 and \+1 .*y\.map\(\(v\) => 2 \* v - 1\)/,
+  );
+  assert.throws(() => ada.fit([[1, 2]], [0.5]), /label 0 is 0.5, but ADALINE's targets are −1 and \+1/);
   assert.deepEqual(ada.weights, [0, 0], "nothing was trained");
   ada.learningRate = -0.1;
   assert.throws(() => ada.fit([[1, 2]], [1]), /Adaline.fit: the learning rate must be a finite number > 0, got -0.1/);
