@@ -9,26 +9,18 @@ import { Gradebook } from "../../scripts/src/gradebook/gradebook";
 import { defaultIndexFile, fileName, writeFeedback } from "../../scripts/src/gradebook/feedback";
 import type { SubmissionOutcome } from "../../scripts/src/grade/outcome";
 import { heldForReview } from "../../scripts/src/review/held";
+import { gradedOutcome } from "../helpers/outcome";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "feedback-handout-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function outcome(student: string, assignment: string, score: number): SubmissionOutcome {
-  return {
-    student,
+  return gradedOutcome(student, {
     assignment,
-    assignmentKnown: true,
     masterSha256: "m",
-    sourcePath: `${student}/${assignment}.ipynb`,
     sha256: `sha-${student}-${assignment}`,
-    status: "graded",
     score,
     maxScore: 2,
-    review: false,
-    message: "",
-    kernelStartMs: 1,
-    durationMs: 1,
-    sandbox: "bubblewrap",
     scores: [
       {
         gradeId: "nor-tests",
@@ -51,10 +43,7 @@ function outcome(student: string, assignment: string, score: number): Submission
         durationMs: 1,
       },
     ],
-    cellRuns: [],
-    issues: [],
-    log: "",
-  };
+  });
 }
 
 function filled(name: string): Gradebook {

@@ -10,6 +10,7 @@ import type { SubmissionOutcome } from "../../scripts/src/grade/outcome";
 import type { HandIn } from "../../scripts/src/grade/lateness";
 import { Gradebook } from "../../scripts/src/gradebook/gradebook";
 import { exportCsv } from "../../scripts/src/gradebook/export-csv";
+import { gradedOutcome } from "../helpers/outcome";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gradebook-csv-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -30,30 +31,17 @@ const NO_HAND_IN: HandIn = {
 
 function outcome(student: string, earned: [number, number], handIn: Partial<HandIn> = {}, score?: number): SubmissionOutcome {
   const raw = earned[0] + earned[1];
-  return {
-    student,
-    assignment: "a1",
-    assignmentKnown: true,
-    masterSha256: "m1",
+  return gradedOutcome(student, {
     sourcePath: `${student}.ipynb`,
     sha256: `sha-${student}`,
-    status: "graded",
     score: score ?? raw,
     maxScore: 3,
-    review: false,
-    message: "",
-    kernelStartMs: 1,
-    durationMs: 1,
-    sandbox: "bubblewrap",
     scores: [
       { gradeId: "t1", position: 2, points: 1, earned: earned[0], fraction: null, status: "passed", message: "", durationMs: 1 },
       { gradeId: "t2", position: 4, points: 2, earned: earned[1], fraction: null, status: "partial", message: "", durationMs: 1 },
     ],
-    cellRuns: [],
-    issues: [],
-    log: "",
     handIn: { ...NO_HAND_IN, ...handIn },
-  };
+  });
 }
 
 function filled(file: string): Gradebook {

@@ -11,6 +11,7 @@ import { Gradebook } from "../../scripts/src/gradebook/gradebook";
 import { mergeGradebooks } from "../../scripts/src/gradebook/merge";
 import { claimShard, readShardRecord } from "../../scripts/src/gradebook/shard-record";
 import { gradebookCommand } from "../../scripts/src/commands/gradebook";
+import { gradedOutcome } from "../helpers/outcome";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "gradebook-merge-"));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -22,21 +23,12 @@ function folder(): string {
 }
 
 function outcome(student: string, score: number, extra: Partial<SubmissionOutcome> = {}): SubmissionOutcome {
-  return {
-    student,
-    assignment: "a1",
-    assignmentKnown: true,
-    masterSha256: "m1",
-    sourcePath: `${student}/a1.ipynb`,
+  return gradedOutcome(student, {
     sha256: `sha-${student}`,
-    status: "graded",
     score,
     maxScore: 3,
-    review: false,
-    message: "",
     kernelStartMs: 900,
     durationMs: 3000 + score,
-    sandbox: "bubblewrap",
     scores: [
       { gradeId: "t1", position: 3, points: 1, earned: Math.min(1, score), fraction: null, status: "passed", message: "", durationMs: 10 },
       {
@@ -57,7 +49,7 @@ function outcome(student: string, score: number, extra: Partial<SubmissionOutcom
     issues: [{ kind: "edited", gradeId: "t1", message: "the test cell was edited; the original was restored" }],
     log: `kernel log of ${student}`,
     ...extra,
-  };
+  });
 }
 
 /** Writes a gradebook (a shard's when `shard` is given) holding these outcomes. */

@@ -9,26 +9,18 @@ import type { SubmissionOutcome } from "../../scripts/src/grade/outcome";
 import { Gradebook } from "../../scripts/src/gradebook/gradebook";
 import { csvField, gradebookCsv } from "../../scripts/src/gradebook/export-csv";
 import { fileName, pagePath, writeFeedback } from "../../scripts/src/gradebook/feedback";
+import { gradedOutcome } from "../helpers/outcome";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "grader-gradebook-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function outcome(student: string, score: number, extra: Partial<SubmissionOutcome> = {}): SubmissionOutcome {
-  return {
-    student,
-    assignment: "a1",
-    assignmentKnown: true,
-    masterSha256: "m1",
-    sourcePath: `${student}/a1.ipynb`,
+  return gradedOutcome(student, {
     sha256: `sha-${student}-${score}`,
-    status: "graded",
     score,
     maxScore: 3,
-    review: false,
-    message: "",
     kernelStartMs: 1000,
     durationMs: 3000,
-    sandbox: "bubblewrap",
     scores: [
       {
         gradeId: "t1",
@@ -53,9 +45,8 @@ function outcome(student: string, score: number, extra: Partial<SubmissionOutcom
     ],
     cellRuns: [{ position: 0, gradeId: "(grader: begin)", status: "ok", durationMs: 5, truncated: false, error: null }],
     issues: [{ kind: "edited", gradeId: "t1", message: 'the test cell "t1" was edited; the original was restored and graded.' }],
-    log: "",
     ...extra,
-  };
+  });
 }
 
 describe("the gradebook", () => {

@@ -14,6 +14,7 @@ import { writtenAnswers, type WrittenRow } from "../../scripts/src/gradebook/wri
 import { writtenFeedbackHtml } from "../../scripts/src/gradebook/written-feedback";
 import { handleReview, type ReviewContext, type ReviewRequest } from "../../scripts/src/review/handler";
 import { answersPage, indexPage } from "../../scripts/src/review/pages";
+import { gradedOutcome } from "../helpers/outcome";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "review-handler-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -23,28 +24,14 @@ const HOST = "127.0.0.1:4321";
 const HOSTILE = `<img src=x onerror="alert(1)"> </div><form action="http://evil">`;
 
 function outcome(student: string, text: string, extra: Partial<SubmissionOutcome> = {}): SubmissionOutcome {
-  return {
-    student,
-    assignment: "a1",
-    assignmentKnown: true,
-    masterSha256: "m1",
-    sourcePath: `${student}/a1.ipynb`,
+  return gradedOutcome(student, {
     sha256: sha256Hex(`${student}${text}`),
-    status: "graded",
     score: 1,
     maxScore: 3,
-    review: false,
-    message: "",
-    kernelStartMs: 1,
-    durationMs: 1,
-    sandbox: "bubblewrap",
     scores: [{ gradeId: "t1", position: 1, points: 1, earned: 1, fraction: null, status: "passed", message: "", durationMs: 1 }],
-    cellRuns: [],
-    issues: [],
-    log: "",
     written: [{ gradeId: "why", position: 0, points: 2, text, textSha256: sha256Hex(text), unanswered: false }],
     ...extra,
-  };
+  });
 }
 
 let gb: Gradebook;

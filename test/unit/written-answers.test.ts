@@ -17,6 +17,7 @@ import { carryWrittenGrades, gradeWrittenAnswer, parseHandPoints, writtenAnswers
 import { newCodeCell, newMarkdownCell, newNotebook } from "../../scripts/src/notebook";
 import type { Cell } from "../../scripts/src/notebook/model";
 import { CourseError } from "../../scripts/src/errors";
+import { gradedOutcome } from "../helpers/outcome";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "written-answers-"));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -162,28 +163,16 @@ describe("which cells are written answers, and what they are asked", () => {
 });
 
 function outcome(student: string, answers: WrittenAnswer[], extra: Partial<SubmissionOutcome> = {}): SubmissionOutcome {
-  return {
-    student,
-    assignment: "a1",
-    assignmentKnown: true,
-    masterSha256: "m1",
-    sourcePath: `${student}/a1.ipynb`,
+  return gradedOutcome(student, {
     sha256: `sha-${student}-${answers.map((a) => a.textSha256).join("")}`,
-    status: "graded",
     score: 1,
     maxScore: 4.5,
-    review: false,
-    message: "",
     kernelStartMs: 10,
     durationMs: 100,
-    sandbox: "bubblewrap",
     scores: [{ gradeId: "t1", position: 2, points: 1, earned: 1, fraction: null, status: "passed", message: "", durationMs: 1 }],
-    cellRuns: [],
-    issues: [],
-    log: "",
     written: answers,
     ...extra,
-  };
+  });
 }
 
 function answersOf(xor: string, hidden = "YOUR ANSWER HERE") {
