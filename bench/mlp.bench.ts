@@ -10,7 +10,8 @@
  *    (bench/mlp-numpy.py, when python3 with numpy is present), and with TensorFlow.js
  *    `model.fit` on the wasm backend with the library's kernels registered (what
  *    notebooks 09-13 use; bench/mlp-tfjs.ts, fewer samples). The core, Network.train and
- *    NumPy take turns for three rounds and keep their best. Every throughput is measured
+ *    NumPy take turns for three rounds and keep their best; TensorFlow.js keeps the best of
+ *    three fits. Every throughput is measured
  *    after a warm-up epoch. For reference: one thread against NumPy on one thread, the
  *    plain SIMD kernels where relaxed SIMD is in use, the JavaScript fallback, and stock
  *    TensorFlow.js.
@@ -349,7 +350,18 @@ export async function runMlpBench(options: MlpBenchOptions = {}): Promise<MlpBen
   if (options.tfjs !== false) {
     // model.fit is slower than the core: a smaller set keeps the bench short.
     const n = quick ? 1024 : 4096;
-    const library = await benchTfjs("library", n, quick ? 1 : 2);
+    // Best of three fits, as the core, Network.train and NumPy keep their best round: one
+    // fit of a few thousand samples lasts a fifth of a second, and a single one varied by
+    // a fifth from run to run.
+    let library: Throughput | string = "not run";
+    for (let round = 0; round < (quick ? 1 : 3); round++) {
+      const r = await benchTfjs("library", n, quick ? 1 : 2);
+      if (typeof r === "string") {
+        library = r;
+        break;
+      }
+      if (typeof library === "string" || r.samplesPerSecond > library.samplesPerSecond) library = r;
+    }
     if (typeof library === "string") skipped.push(`tfjs skipped: ${library}`);
     else {
       results.push(["TensorFlow.js model.fit, library's kernels", (tfjs = library)]);
