@@ -258,6 +258,39 @@ test("the learning rate: a finite number above 0, or an error naming the trainer
   checkLearningRate("Perceptron.train", 10);
 });
 
+test("every operation names itself and the argument that is no matrix, for each of its arguments", () => {
+  const notMatrix = [[1, 2, 3]] as never;
+  // [operation, argument, a call with that argument replaced by a plain array]
+  const cases: [string, string, () => unknown][] = [
+    ["add", "b", () => add(A(), notMatrix)],
+    ["sub", "a", () => sub(notMatrix, B())],
+    ["hadamard", "a", () => hadamard(notMatrix, B())],
+    ["hadamard", "b", () => hadamard(A(), notMatrix)],
+    ["scale", "a", () => scale(notMatrix, 2)],
+    ["addRowVector", "a", () => addRowVector(notMatrix, Matrix.zeros(1, 3))],
+    ["addRowVector", "row", () => addRowVector(A(), notMatrix)],
+    ["sumColumns", "a", () => sumColumns(notMatrix)],
+    ["transpose", "a", () => transpose(notMatrix)],
+    ["apply", "m", () => apply(notMatrix, (v) => v)],
+    ["addScaledInPlace", "target", () => addScaledInPlace(notMatrix, B(), 1)],
+    ["addScaledInPlace", "x", () => addScaledInPlace(A(), notMatrix, 1)],
+    ["subtractScaledInPlace", "target", () => subtractScaledInPlace(notMatrix, B(), 1)],
+    ["subtractScaledInPlace", "x", () => subtractScaledInPlace(A(), notMatrix, 1)],
+    ["maximum", "a", () => maximum(notMatrix, 0)],
+    ["keepWherePositive", "x", () => keepWherePositive(notMatrix, A())],
+    ["keepWherePositive", "mask", () => keepWherePositive(A(), notMatrix)],
+    ["timesStep", "x", () => timesStep(notMatrix, A())],
+    ["timesStep", "mask", () => timesStep(A(), notMatrix)],
+    ["argmaxRows", "a", () => argmaxRows(notMatrix)],
+  ];
+  for (const [op, arg, call] of cases) {
+    assert.throws(call, new RegExp(`^TypeError: ${op}: ${arg} must be a Matrix \\(got object\\)`), `${op}(${arg})`);
+  }
+  // An out of the wrong shape names the operation too.
+  assert.throws(() => sub(A(), B(), Matrix.zeros(3, 2)), /^RangeError: sub: out is 3×2 but the result is 2×3/);
+  assert.throws(() => maximum(A(), 0, Matrix.zeros(3, 2)), /^RangeError: maximum: out is 3×2 but the result is 2×3/);
+});
+
 test("what is no matrix is named by its kind; an out of the wrong shape or dtype says what the result is", () => {
   assert.throws(
     () => add(null as never, B()),
