@@ -286,6 +286,11 @@ test("every operation names itself and the argument that is no matrix, for each 
   for (const [op, arg, call] of cases) {
     assert.throws(call, new RegExp(`^TypeError: ${op}: ${arg} must be a Matrix \\(got object\\)`), `${op}(${arg})`);
   }
+  // Shapes that differ in rows only, or in columns only, are refused as well.
+  assert.throws(() => add(A(), Matrix.zeros(3, 3)), /^RangeError: add: a is 2×3 but b is 3×3; elementwise operations need equal shapes\.$/);
+  assert.throws(() => hadamard(A(), Matrix.zeros(2, 4)), /^RangeError: hadamard: a is 2×3 but b is 2×4/);
+  assert.throws(() => scale(A(), 2, Matrix.zeros(3, 3)), /^RangeError: scale: out is 3×3 but the result is 2×3/);
+  assert.throws(() => scale(A(), 2, Matrix.zeros(2, 4)), /^RangeError: scale: out is 2×4 but the result is 2×3/);
   // An out of the wrong shape names the operation too.
   assert.throws(() => sub(A(), B(), Matrix.zeros(3, 2)), /^RangeError: sub: out is 3×2 but the result is 2×3/);
   assert.throws(() => maximum(A(), 0, Matrix.zeros(3, 2)), /^RangeError: maximum: out is 3×2 but the result is 2×3/);
