@@ -27,7 +27,7 @@
  * library's kernels have no gradient of their own, so they never run while the engine
  * records.
  */
-import { ACCESS, COVERED_BACKENDS, type BackendAccess, type KernelArgs, type KernelFunc, type TensorInfo, type Tf } from "./kernel-access";
+import { ACCESS, COVERED_BACKENDS, floatView, type KernelArgs, type KernelFunc, type TensorInfo, type Tf } from "./kernel-access";
 
 type Tensor = import("@tensorflow/tfjs").Tensor;
 type NamedGradientMap = Record<string, () => Tensor>;
@@ -41,20 +41,6 @@ type GradConfig = {
 /** The gradients this module can replace, by the kernel they are the gradient of. */
 export type FastGradientName = "Relu" | "ClipByValue" | "Softmax";
 export const FAST_GRADIENT_NAMES: FastGradientName[] = ["Relu", "ClipByValue", "Softmax"];
-
-/** The input each gradient is for, and the tensor tfjs saves for it (the kernel's input x, or softmax's output y). */
-const GRADIENT_OF: Record<FastGradientName, { input: string; saved: string }> = {
-  Relu: { input: "x", saved: "x" },
-  ClipByValue: { input: "x", saved: "x" },
-  Softmax: { input: "logits", saved: "y" },
-};
-
-/** The library's kernels the new gradients call (their names, in tfjs's kernel registry). */
-const GRADIENT_KERNELS: Record<FastGradientName, string> = {
-  Relu: "NncourseReluGrad",
-  ClipByValue: "NncourseClipByValueGrad",
-  Softmax: "NncourseSoftmaxGrad",
-};
 
 /** How many gradients ran on the library's kernels, and how many on the stock gradient. */
 export interface GradientCallCount {
@@ -75,8 +61,7 @@ interface DisposingBackend {
 }
 
 /** Runs a backend's kernel directly, as backends do inside their own kernels: the one registered now, fast or stock. */
-function runBackendKernel(tf: Tf, kernelName: string, args: KernelArgs): TensorInfo {
-  const backendName = tf.getBackend();
+function runBackendKernel(tf: Tf, backendName: string, kernelName: string, args: KernelArgs): TensorInfo {
   const kernel = tf.getKernel(kernelName, backendName) as unknown as { kernelFunc: KernelFunc } | undefined;
   if (!kernel) throw new Error(`the ${backendName} backend has no ${kernelName} kernel`);
   return kernel.kernelFunc(args);
@@ -87,12 +72,12 @@ function disposeIntermediate(backend: unknown, t: TensorInfo): void {
 }
 
 /** dx = dy · step(x): tfjs's Step (1 where x > 0, 0 elsewhere, NaN for NaN) and Multiply. */
-function reluGradKernel(tf: Tf): KernelFunc {
+function reluGradKernel(tf: Tf, backendName: string): KernelFunc {
   return ({ inputs, backend }) => {
     const { dy, x } = inputs as { dy: TensorInfo; x: TensorInfo };
-    const step = runBackendKernel(tf, "Step", { inputs: { x }, backend, attrs: { alpha: 0 } });
+    const step = runBackendKernel(tf, backendName, "Step", { inputs: { x }, backend, attrs: { alpha: 0 } });
     try {
-      return runBackendKernel(tf, "Multiply", { inputs: { a: dy, b: step }, backend, attrs: {} });
+      return runBackendKernel(tf, backendName, "Multiply", { inputs: { a: dy, b: step }, backend, attrs: {} });
     } finally {
       disposeIntermediate(backend, step);
     }
@@ -103,46 +88,53 @@ function reluGradKernel(tf: Tf): KernelFunc {
  * dx = dy where min ≤ x ≤ max, 0 elsewhere (NaN included). tfjs compares x with the
  * bounds as float32 scalars, so the bounds are rounded to float32 here too.
  */
-function clipByValueGradKernel(tf: Tf): KernelFunc {
+function clipByValueGradKernel(_tf: Tf, backendName: string): KernelFunc {
+  const access = ACCESS[backendName]!;
   return ({ inputs, backend, attrs }) => {
     const { dy, x } = inputs as { dy: TensorInfo; x: TensorInfo };
     const low = Math.fround(attrs.clipValueMin as number);
     const high = Math.fround(attrs.clipValueMax as number);
-    const access = backendAccess(tf);
     const out = access.output(backend, x.shape, "float32");
     // Views are taken after the output is allocated: allocating may grow (and so move) the wasm heap.
-    const o = access.view(backend, out);
-    const d = access.view(backend, dy);
-    const v = access.view(backend, x);
+    const o = floatView(access, backend, out);
+    const d = floatView(access, backend, dy);
+    const v = floatView(access, backend, x);
     for (let i = 0; i < o.length; i++) o[i] = v[i]! >= low && v[i]! <= high ? d[i]! : 0;
     return out;
   };
 }
 
 /** dx = dy·y − sum(dy·y along dim)·y, with tfjs's own kernels in the order of its ops. */
-function softmaxGradKernel(tf: Tf): KernelFunc {
+function softmaxGradKernel(tf: Tf, backendName: string): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const { dy, y } = inputs as { dy: TensorInfo; y: TensorInfo };
-    const dyTimesY = runBackendKernel(tf, "Multiply", { inputs: { a: dy, b: y }, backend, attrs: {} });
-    const sums = runBackendKernel(tf, "Sum", { inputs: { x: dyTimesY }, backend, attrs: { axis: [attrs.dim], keepDims: true } });
-    const sumsTimesY = runBackendKernel(tf, "Multiply", { inputs: { a: sums, b: y }, backend, attrs: {} });
+    const dyTimesY = runBackendKernel(tf, backendName, "Multiply", { inputs: { a: dy, b: y }, backend, attrs: {} });
+    const sums = runBackendKernel(tf, backendName, "Sum", {
+      inputs: { x: dyTimesY },
+      backend,
+      attrs: { axis: [attrs.dim], keepDims: true },
+    });
+    const sumsTimesY = runBackendKernel(tf, backendName, "Multiply", { inputs: { a: sums, b: y }, backend, attrs: {} });
     try {
-      return runBackendKernel(tf, "Sub", { inputs: { a: dyTimesY, b: sumsTimesY }, backend, attrs: {} });
+      return runBackendKernel(tf, backendName, "Sub", { inputs: { a: dyTimesY, b: sumsTimesY }, backend, attrs: {} });
     } finally {
       for (const t of [dyTimesY, sums, sumsTimesY]) disposeIntermediate(backend, t);
     }
   };
 }
 
-function backendAccess(tf: Tf): { view(backend: unknown, t: TensorInfo): Float32Array; output: BackendAccess["output"] } {
-  const access = ACCESS[tf.getBackend()]!;
-  return { view: (backend, t) => access.view(backend, t) as Float32Array, output: access.output };
-}
-
-const KERNEL_FACTORIES: Record<FastGradientName, (tf: Tf) => KernelFunc> = {
-  Relu: reluGradKernel,
-  ClipByValue: clipByValueGradKernel,
-  Softmax: softmaxGradKernel,
+/**
+ * Each gradient replaced: the library's kernel it runs (its name in tfjs's kernel
+ * registry, and how it is made for a backend), the input it is the gradient for, and the
+ * tensor tfjs saves for it (the kernel's input x, or softmax's output y).
+ */
+const GRADIENTS: Record<
+  FastGradientName,
+  { kernel: string; make: (tf: Tf, backendName: string) => KernelFunc; input: string; saved: string }
+> = {
+  Relu: { kernel: "NncourseReluGrad", make: reluGradKernel, input: "x", saved: "x" },
+  ClipByValue: { kernel: "NncourseClipByValueGrad", make: clipByValueGradKernel, input: "x", saved: "x" },
+  Softmax: { kernel: "NncourseSoftmaxGrad", make: softmaxGradKernel, input: "logits", saved: "y" },
 };
 
 /**
@@ -160,8 +152,7 @@ function engineIsRecording(tf: Tf): boolean {
 
 /** The gradient that replaces `stock`: the library's kernel where it can run, the stock gradient elsewhere. */
 function fastGradient(tf: Tf, name: FastGradientName, stock: GradConfig): GradConfig {
-  const kernelName = GRADIENT_KERNELS[name];
-  const { input, saved: savedName } = GRADIENT_OF[name];
+  const { kernel: kernelName, input, saved: savedName } = GRADIENTS[name];
   return {
     ...stock,
     gradFunc: (dy, saved, attrs) => {
@@ -192,7 +183,8 @@ export function useFastGradients(tf: Tf, names: readonly FastGradientName[] = FA
     if (wanted && !stock) {
       const current = tf.getGradient(name) as unknown as GradConfig | undefined;
       if (!current) continue;
-      for (const backendName of COVERED_BACKENDS) registerKernelOnce(tf, GRADIENT_KERNELS[name], backendName, KERNEL_FACTORIES[name](tf));
+      for (const backendName of COVERED_BACKENDS)
+        registerKernelOnce(tf, GRADIENTS[name].kernel, backendName, GRADIENTS[name].make(tf, backendName));
       stockGradients.set(name, current);
       tf.registerGradient(fastGradient(tf, name, current) as never);
     } else if (!wanted && stock) {

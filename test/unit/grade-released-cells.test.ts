@@ -97,15 +97,17 @@ test("the releases are read from the git history of exercises/<name>.ipynb, and 
   assert.equal(kinds(released).get("nor-intro"), "master-changed");
 });
 
+/** A submission graded on 2026-12-01 in the sandbox, and a run that finds it as it was. */
+const stored = {
+  sha256: "f1",
+  masterSha256: "m1",
+  status: "graded" as const,
+  sandbox: "bubblewrap" as const,
+  gradedAt: "2026-12-01T10:00:00.000Z",
+};
+const now = { sha256: "f1", masterSha256: "m1", sandbox: "bubblewrap" as const, force: false };
+
 test("a regrade says why: a new file, a changed master (told to the learner too), the sandbox, --force", () => {
-  const stored = {
-    sha256: "f1",
-    masterSha256: "m1",
-    status: "graded" as const,
-    sandbox: "bubblewrap" as const,
-    gradedAt: "2026-12-01T10:00:00.000Z",
-  };
-  const now = { sha256: "f1", masterSha256: "m1", sandbox: "bubblewrap" as const, force: false };
   assert.equal(regradeReason(undefined, now), undefined);
   assert.equal(regradeReason(stored, now), undefined);
   assert.match(regradeReason(stored, { ...now, sha256: "f2" })!.reason, /new file/);
@@ -117,14 +119,6 @@ test("a regrade says why: a new file, a changed master (told to the learner too)
 });
 
 test("a regrade's reasons in full: a failed grading is graded again, an unsandboxed run never asks for one", () => {
-  const stored = {
-    sha256: "f1",
-    masterSha256: "m1",
-    status: "graded" as const,
-    sandbox: "bubblewrap" as const,
-    gradedAt: "2026-12-01T10:00:00.000Z",
-  };
-  const now = { sha256: "f1", masterSha256: "m1", sandbox: "bubblewrap" as const, force: false };
   assert.deepEqual(regradeReason({ ...stored, status: "error" as never }, now), { reason: "the grading of 2026-12-01 10:00 UTC failed" });
   assert.deepEqual(regradeReason({ ...stored, sandbox: "none" }, now), {
     reason: "the grading of 2026-12-01 10:00 UTC was made without the sandbox",
