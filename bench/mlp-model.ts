@@ -8,13 +8,11 @@
  */
 import {
   Matrix,
-  addRowVector,
   addScaledInPlace,
-  matmul,
+  matmulAddRow,
+  matmulAddRowRelu,
   matmulTransA,
-  matmulTransB,
-  maximum,
-  keepWherePositive,
+  matmulTransBTimesStep,
   residentCopy,
   residentZeros,
   sumColumns,
@@ -102,12 +100,12 @@ export class BenchMlp {
     }
     const L = this.layers.length;
     // Forward: Z_l = A_{l-1}·W_l + b_l, ReLU on hidden layers (in place), softmax at the end.
+    // The fused products add the bias and apply ReLU as each block of Z is computed.
     let A = X;
     for (let l = 0; l < L; l++) {
       const layer = this.layers[l]!;
-      matmul(A, layer.W, Z[l]);
-      addRowVector(Z[l]!, layer.b, Z[l]);
-      if (l < L - 1) maximum(Z[l]!, 0, Z[l]); // ReLU, in place
+      if (l < L - 1) matmulAddRowRelu(A, layer.W, layer.b, Z[l]!, Z[l]);
+      else matmulAddRow(A, layer.W, layer.b, Z[l]);
       A = Z[l]!;
     }
     // Softmax + cross-entropy, fused: dZ_last = (softmax(Z) − onehot(y)) / batch.
@@ -118,10 +116,8 @@ export class BenchMlp {
       const Aprev = l === 0 ? X : Z[l - 1]!;
       matmulTransA(Aprev, dZ[l]!, layer.dW);
       sumColumns(dZ[l]!, layer.db);
-      if (l > 0) {
-        matmulTransB(dZ[l]!, layer.W, dZ[l - 1]);
-        keepWherePositive(dZ[l - 1]!, Z[l - 1]!, dZ[l - 1]); // ReLU backward: Z holds A = relu(Z), positive where Z was
-      }
+      // ReLU backward, fused with the product: Z holds A = relu(Z), positive where Z was.
+      if (l > 0) matmulTransBTimesStep(dZ[l]!, layer.W, Z[l - 1]!, dZ[l - 1]);
     }
     // SGD.
     for (const layer of this.layers) {

@@ -60,16 +60,19 @@ export function checkSameShape(op: string, a: Matrix, b: Matrix, aName = "a", bN
 
 /**
  * Returns `out` after checking it is a rows×cols matrix of `dtype`, or a new zero matrix
- * when `out` is undefined.
+ * when `out` is undefined. `name` names a required output other than `out` in messages;
+ * such an output must be given.
  */
-export function outMatrix(op: string, out: Matrix | undefined, rows: number, cols: number, dtype: DType): Matrix {
-  if (out === undefined) return Matrix.zeros(rows, cols, dtype);
-  checkMatrix(op, "out", out);
+export function outMatrix(op: string, out: Matrix | undefined, rows: number, cols: number, dtype: DType, name = "out"): Matrix {
+  if (out === undefined && name === "out") return Matrix.zeros(rows, cols, dtype);
+  checkMatrix(op, name, out);
+  const orLeaveOut = name === "out" ? " or leave it out" : "";
+  const one = name === "out" ? "an out" : `a ${name}`;
   if (out.rows !== rows || out.cols !== cols) {
-    throw new RangeError(`${op}: out is ${shapeText(out)} but the result is ${rows}×${cols}; pass an out of that shape or leave it out.`);
+    throw new RangeError(`${op}: ${name} is ${shapeText(out)} but the result is ${rows}×${cols}; pass ${one} of that shape${orLeaveOut}.`);
   }
   if (out.dtype !== dtype) {
-    throw new TypeError(`${op}: out is ${out.dtype} but the result is ${dtype}; pass an out of dtype "${dtype}" or leave it out.`);
+    throw new TypeError(`${op}: ${name} is ${out.dtype} but the result is ${dtype}; pass ${one} of dtype "${dtype}"${orLeaveOut}.`);
   }
   return out;
 }
@@ -83,7 +86,8 @@ export function checkNoAlias(op: string, out: Matrix, a: Matrix, b: Matrix): voi
   }
 }
 
-function sharesMemory(x: Matrix, y: Matrix): boolean {
+/** Whether x and y overlap in memory. */
+export function sharesMemory(x: Matrix, y: Matrix): boolean {
   if (x.data.buffer !== y.data.buffer) return false;
   const x0 = x.data.byteOffset;
   const x1 = x0 + x.data.byteLength;

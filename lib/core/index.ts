@@ -5,6 +5,7 @@
  */
 export { Matrix, type DType, type MatrixData } from "./matrix";
 export { matmul, matmulTransA, matmulTransB } from "./products";
+export { matmulAddRow, matmulAddRowRelu, matmulTransBTimesStep } from "./fused";
 export {
   add,
   sub,

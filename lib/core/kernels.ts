@@ -27,6 +27,7 @@ import os from "node:os";
 import type { MatrixData } from "./matrix";
 import { gemmNN, gemmNT, gemmTN } from "./gemm-js";
 import { WasmEngine } from "./wasm/engine";
+import type { EpilogueKind } from "./wasm/epilogue-module";
 import { gemmModuleBytes } from "./wasm/gemm-module";
 import { webAssembly } from "./wasm/webassembly-api";
 
@@ -202,6 +203,37 @@ export function gemm(variant: GemmVariant, a: MatrixData, b: MatrixData, c: Matr
   if (variant === "nn") gemmNN(a, b, c, m, n, k);
   else if (variant === "tn") gemmTN(a, b, c, m, n, k);
   else gemmNT(a, b, c, m, n, k);
+}
+
+/**
+ * C (m×n) = op(A)·op(B), then an elementwise step on C (see wasm/epilogue-module.ts):
+ *   "bias":      C += row p (1×n);
+ *   "bias_relu": C += row p, and q = C > 0 ? C : 0 (q may be c);
+ *   "step":      C = C · (p > 0 ? 1 : 0), with p m×n.
+ * On the wasm kernels the step runs on each block of C as it is computed, by the thread
+ * that computed it; elsewhere it runs after the product, with the kernels of the
+ * separate operations. The numbers are the same either way.
+ */
+export function gemmThen(
+  variant: GemmVariant,
+  a: MatrixData,
+  b: MatrixData,
+  c: MatrixData,
+  m: number,
+  n: number,
+  k: number,
+  kind: EpilogueKind,
+  p: MatrixData,
+  q?: MatrixData,
+): void {
+  if (!configured) ensureConfigured();
+  if (engine !== null && m * n * k >= WASM_MIN_WORK && engine.gemm(variant, a, b, c, m, n, k, { kind, p, q })) return;
+  gemm(variant, a, b, c, m, n, k);
+  if (kind === "step") timesStepKernel(c, p, c);
+  else {
+    addRowKernel(c, p, c, m, n);
+    if (kind === "bias_relu") keepWherePositiveKernel(c, c, q!);
+  }
 }
 
 /** t += alpha·x over whole arrays of equal length (the SGD update). */

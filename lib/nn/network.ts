@@ -33,11 +33,12 @@
  */
 import { checkLearningRate } from "../core/checks";
 import { Matrix, type DType } from "../core/matrix";
-import { matmul, matmulTransA, matmulTransB } from "../core/products";
-import { addRowVector, argmaxRows, sumColumns } from "../core/ops";
+import { matmulTransA, matmulTransB } from "../core/products";
+import { matmulAddRow, matmulAddRowRelu, matmulTransBTimesStep } from "../core/fused";
+import { argmaxRows, sumColumns } from "../core/ops";
 import { residentCopy, residentZeros } from "../core/resident";
 import { Random, type SeedOrRandom, toRandom } from "../data/random";
-import { type Activation, type ActivationName, getActivation, sigmoid, softmax } from "./activations";
+import { type Activation, type ActivationName, getActivation, relu, sigmoid, softmax } from "./activations";
 import { binaryCrossEntropy, categoricalCrossEntropy, getLoss, halfSquaredError, type Loss, type LossName } from "./losses";
 import { getInitializer, type Initializer, type InitializerName, zeros } from "./initializers";
 import { getOptimizer, type Optimizer, type OptimizerName } from "./optimizers";
@@ -360,9 +361,9 @@ export class Network {
   private feedforward(X: Matrix, ws: Workspace, rng?: Random, dropout: readonly number[] = []): Matrix {
     let a = X;
     for (let l = 0; l < this.depth; l++) {
-      const z = matmul(a, this.weights[l], ws.zs[l]);
-      addRowVector(z, this.biases[l], z);
-      this.activations[l].forward(z, ws.raw[l]);
+      // z = a·W + b, then φ(z); a ReLU layer does both in one pass (lib/core/fused.ts), same numbers.
+      if (this.activations[l] === relu) matmulAddRowRelu(a, this.weights[l], this.biases[l], ws.zs[l], ws.raw[l]);
+      else this.activations[l].forward(matmulAddRow(a, this.weights[l], this.biases[l], ws.zs[l]), ws.raw[l]);
       const mask = ws.masks[l];
       if (mask && rng) {
         // Inverted dropout: drop with probability p, scale the survivors by 1/(1 − p).
@@ -419,8 +420,13 @@ export class Network {
       sumColumns(delta, ws.gradB[l]);
       if (l === 0) break;
       // (BP2) δ^(l−1) = (δ^l (W^l)ᵀ ⊙ mask) ⊙ φ'(z^(l−1)): first ∂C/∂a^(l−1), then through φ.
-      const dA = matmulTransB(delta, this.weights[l], ws.dAs[l - 1]);
       const mask = ws.masks[l - 1];
+      if (!mask && this.activations[l - 1] === relu) {
+        // ReLU without dropout: φ'(z) = [z > 0], in one pass with the product (lib/core/fused.ts).
+        matmulTransBTimesStep(delta, this.weights[l], ws.zs[l - 1], ws.deltas[l - 1]);
+        continue;
+      }
+      const dA = matmulTransB(delta, this.weights[l], ws.dAs[l - 1]);
       if (mask) {
         const g = dA.data;
         const m = mask.data;

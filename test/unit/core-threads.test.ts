@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { gemmModuleBytes, kernelNames } from "../../lib/core/wasm/gemm-module";
+import { epilogueNames } from "../../lib/core/wasm/epilogue-module";
 import { HelperThreads, type KernelFn } from "../../lib/core/wasm/threads";
 import { webAssembly } from "../../lib/core/wasm/webassembly-api";
 import { gemmNN } from "../../lib/core/gemm-js";
@@ -25,7 +26,7 @@ async function whenReady(h: HelperThreads): Promise<void> {
 
 test("a shared product survives an abandoned one: quiesce stops helpers before memory is reused", async () => {
   const { memory, module, kernel } = setup();
-  const helpers = new HelperThreads(module, memory, kernelNames, 1);
+  const helpers = new HelperThreads(module, memory, kernelNames, epilogueNames, 1);
   try {
     await whenReady(helpers);
     const f32 = () => new Float32Array(memory.buffer);

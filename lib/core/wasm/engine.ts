@@ -26,7 +26,8 @@
  */
 import type { MatrixData } from "../matrix";
 import { defaultTiles, gemmModuleBytes, kernelNames, relaxedTiles, type KernelName, type TileConfig } from "./gemm-module";
-import { HelperThreads } from "./threads";
+import { HelperThreads, type EpilogueFn } from "./threads";
+import { epilogueNames, type EpilogueKind, type EpilogueName } from "./epilogue-module";
 import { elementwiseNames, type ElementwiseName } from "./elementwise-module";
 import { webAssembly, type WasmMemory, type WasmModule } from "./webassembly-api";
 import { Heap } from "./heap";
@@ -55,6 +56,18 @@ type Kernel = (a: number, b: number, c: number, m: number, n: number, k: number,
 
 export type Variant = "nn" | "tn" | "nt";
 
+/**
+ * An elementwise step to run on the product's result as each block of it is computed
+ * (epilogue-module.ts): `p` is the bias row (bias, bias_relu) or the matrix whose
+ * positive entries keep the gradient (step); `q` receives ReLU's output (bias_relu; may
+ * be C itself).
+ */
+export interface Epilogue {
+  kind: EpilogueKind;
+  p: MatrixData;
+  q?: MatrixData;
+}
+
 export interface EngineOptions {
   /** Total threads including the caller's (1 = no helpers). */
   threads: number;
@@ -69,6 +82,7 @@ class Arena {
   readonly module: WasmModule;
   readonly kernels: Record<KernelName, Kernel>;
   readonly elementwise: Record<ElementwiseName, (...args: number[]) => void>;
+  readonly epilogues: Record<EpilogueName, EpilogueFn>;
   f32 = new Float32Array(0);
   f64 = new Float64Array(0);
 
@@ -85,6 +99,9 @@ class Arena {
     const elementwise = {} as Record<ElementwiseName, (...args: number[]) => void>;
     for (const name of elementwiseNames) elementwise[name] = exports[name] as unknown as (...args: number[]) => void;
     this.elementwise = elementwise;
+    const epilogues = {} as Record<EpilogueName, EpilogueFn>;
+    for (const name of epilogueNames) epilogues[name] = exports[name] as unknown as EpilogueFn;
+    this.epilogues = epilogues;
     this.refreshViews();
   }
 
@@ -167,14 +184,17 @@ export class WasmEngine {
   }
 
   /**
-   * C (m×n) = op(A)·op(B) with inner size k. Returns false when the product is too large
-   * for the module's memory (the caller then uses another kernel).
+   * C (m×n) = op(A)·op(B) with inner size k, then `epilogue` on C if given. Returns false
+   * when the product is too large for the module's memory, or it has an epilogue and
+   * there is no shared memory (the caller then uses other kernels).
    */
-  gemm(variant: Variant, a: MatrixData, b: MatrixData, c: MatrixData, m: number, n: number, k: number): boolean {
+  gemm(variant: Variant, a: MatrixData, b: MatrixData, c: MatrixData, m: number, n: number, k: number, epilogue?: Epilogue): boolean {
     const f32 = a instanceof Float32Array;
     const name = `${variant}_${f32 ? "f32" : "f64"}` as KernelName;
     const split = this.helperCount > 0 && m * n * k >= SPLIT_MIN_WORK && this.startHelpers();
     const resident = this.residentOffset(a) >= 0 || this.residentOffset(b) >= 0 || this.residentOffset(c) >= 0;
+    // Epilogues run only in the shared arena, where every operand has an address.
+    if (epilogue) return this.shared !== null && this.gemmShared(name, a, b, c, m, n, k, split, epilogue);
     if (split || resident) return this.gemmShared(name, a, b, c, m, n, k, split);
     const es = f32 ? 4 : 8;
     const align = (x: number) => (x + 63) & ~63;
@@ -204,6 +224,7 @@ export class WasmEngine {
     n: number,
     k: number,
     split: boolean,
+    epilogue?: Epilogue,
   ): boolean {
     const arena = this.shared!;
     const f32 = a instanceof Float32Array;
@@ -230,12 +251,23 @@ export class WasmEngine {
       const cLength = m * n;
       const pc = pb < 0 ? -1 : place(c.length === cLength ? c : c.subarray(0, cLength), false);
       if (pc < 0) return false;
-      if (split) this.runShared(name, pa, pb, pc, m, n, k, f32);
-      else arena.kernels[name](pa, pb, pc, m, n, k, 0, m, 0, n);
-      if (this.residentOffset(c) < 0) {
-        arena.refreshViews();
-        c.set(arena.view(f32).subarray(pc / es, pc / es + cLength));
+      let epi: { index: number; pp: number; pq: number; fn: EpilogueFn } | undefined;
+      const q = epilogue?.q;
+      if (epilogue) {
+        const pp = place(epilogue.p, true);
+        const pq = q === undefined ? 0 : q === c ? pc : pp < 0 ? -1 : place(q, false);
+        if (pp < 0 || pq < 0) return false;
+        const epiName = `epi_${epilogue.kind}_${f32 ? "f32" : "f64"}` as EpilogueName;
+        epi = { index: epilogueNames.indexOf(epiName), pp, pq, fn: arena.epilogues[epiName] };
       }
+      if (split) this.runShared(name, pa, pb, pc, m, n, k, f32, epi);
+      else {
+        arena.kernels[name](pa, pb, pc, m, n, k, 0, m, 0, n);
+        epi?.fn(pc, m, n, 0, m, 0, n, epi.pp, epi.pq);
+      }
+      arena.refreshViews();
+      if (this.residentOffset(c) < 0) c.set(arena.view(f32).subarray(pc / es, pc / es + cLength));
+      if (q !== undefined && q !== c && this.residentOffset(q) < 0) q.set(arena.view(f32).subarray(epi!.pq / es, epi!.pq / es + cLength));
       return true;
     } finally {
       for (const block of scratch) this.heap!.release(block);
@@ -243,7 +275,17 @@ export class WasmEngine {
   }
 
   /** Runs a product that is in the shared arena on this thread and the helpers. */
-  private runShared(name: KernelName, pa: number, pb: number, pc: number, m: number, n: number, k: number, f32: boolean): void {
+  private runShared(
+    name: KernelName,
+    pa: number,
+    pb: number,
+    pc: number,
+    m: number,
+    n: number,
+    k: number,
+    f32: boolean,
+    epilogue?: { index: number; pp: number; pq: number; fn: EpilogueFn },
+  ): void {
     const kernel = this.shared!.kernels[name];
     // Cut C along its longer side into chunks of whole tiles (so that every chunk runs
     // the wide tile code, and each entry of C is computed exactly as on one thread),
@@ -256,10 +298,13 @@ export class WasmEngine {
     const step = Math.ceil(units / (CHUNKS_PER_THREAD * (this.helperCount + 1))) * unit;
     const chunks = Math.ceil(size / step);
     const fn = kernelNames.indexOf(name);
-    if (!this.helpers!.run({ fn, pa, pb, pc, m, n, k, byCols, step, chunks }, kernel)) {
-      // A helper failed: stop using helpers and compute the whole product here.
+    if (!this.helpers!.run({ fn, pa, pb, pc, m, n, k, byCols, step, chunks, epilogue }, kernel)) {
+      // A helper failed: stop using helpers and compute the whole product here (over the
+      // epilogue's output too: a chunk may have had its epilogue already, so the product
+      // is computed again in full before the epilogue runs once on all of it).
       this.helperCount = 0;
       kernel(pa, pb, pc, m, n, k, 0, m, 0, n);
+      epilogue?.fn(pc, m, n, 0, m, 0, n, epilogue.pp, epilogue.pq);
     }
   }
 
@@ -354,7 +399,7 @@ export class WasmEngine {
     if (this.helperCount === 0) return false;
     if (this.helpers === null) {
       try {
-        this.helpers = new HelperThreads(this.shared!.module, this.shared!.memory, kernelNames, this.helperCount);
+        this.helpers = new HelperThreads(this.shared!.module, this.shared!.memory, kernelNames, epilogueNames, this.helperCount);
       } catch {
         this.helperCount = 0;
         return false;

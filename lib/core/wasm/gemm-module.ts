@@ -50,6 +50,7 @@
  */
 import { Code, F32, F64, I32, V128, encodeModule, type FunctionDef, type ValType } from "./encoder";
 import { elementwiseFunctions } from "./elementwise-module";
+import { epilogueFunctions } from "./epilogue-module";
 
 /** Tile sizes; the defaults were the fastest measured on x64 (see bench/mlp.bench.ts). */
 export interface TileConfig {
@@ -369,7 +370,7 @@ export interface GemmModuleOptions {
   relaxedSimd?: boolean;
 }
 
-/** The module's bytes: the product kernels, then the elementwise kernels (elementwise-module.ts). */
+/** The module's bytes: the product kernels, then the elementwise kernels (elementwise-module.ts) and the epilogues (epilogue-module.ts). */
 export function gemmModuleBytes(
   memory: { initialPages: number; maxPages: number; shared: boolean },
   options: GemmModuleOptions = {},
@@ -384,6 +385,7 @@ export function gemmModuleBytes(
     genNnTn("tn", F64, tiles, fma),
     genNt(F64, tiles, fma),
     ...elementwiseFunctions(),
+    ...epilogueFunctions(),
   ];
   return encodeModule(fns, memory);
 }

@@ -14,6 +14,8 @@ import {
   BYCOLS,
   CHUNK_BITS,
   CHUNK_MASK,
+  EPILOGUE,
+  EPILOGUE_ARGS,
   FAILED,
   FN,
   NCHUNKS,
@@ -23,18 +25,21 @@ import {
   SIZE,
   STEP,
   TAG_MASK,
+  type EpilogueFn,
   type HelperData,
   type KernelFn,
 } from "./thread-control";
 import { webAssembly } from "./webassembly-api";
 
 // Not `module`: that name is CommonJS's own in this file's scope.
-const { module: kernelModule, memory, control, index, names, spinMs } = workerData as HelperData;
+const { module: kernelModule, memory, control, index, names, epilogueNames, spinMs } = workerData as HelperData;
 const ctl = new Int32Array(control);
 let fns: KernelFn[];
+let epilogues: EpilogueFn[];
 try {
   const inst = new webAssembly!.Instance(kernelModule, { env: { memory } });
   fns = names.map((n) => inst.exports[n] as KernelFn);
+  epilogues = epilogueNames.map((n) => inst.exports[n] as EpilogueFn);
 } catch (e) {
   Atomics.store(ctl, FAILED, 1);
   throw e;
@@ -71,8 +76,14 @@ for (;;) {
         hi = Math.min(size, lo + step);
       const m = ctl[a + 3],
         n = ctl[a + 4];
-      if (ctl[BYCOLS] === 1) fns[ctl[FN]](ctl[a], ctl[a + 1], ctl[a + 2], m, n, ctl[a + 5], 0, m, lo, hi);
-      else fns[ctl[FN]](ctl[a], ctl[a + 1], ctl[a + 2], m, n, ctl[a + 5], lo, hi, 0, n);
+      const byCols = ctl[BYCOLS] === 1;
+      const i0 = byCols ? 0 : lo,
+        i1 = byCols ? m : hi,
+        j0 = byCols ? lo : 0,
+        j1 = byCols ? hi : n;
+      fns[ctl[FN]](ctl[a], ctl[a + 1], ctl[a + 2], m, n, ctl[a + 5], i0, i1, j0, j1);
+      const epilogue = ctl[EPILOGUE];
+      if (epilogue >= 0) epilogues[epilogue](ctl[a + 2], m, n, i0, i1, j0, j1, ctl[EPILOGUE_ARGS], ctl[EPILOGUE_ARGS + 1]);
     }
   } catch {
     Atomics.store(ctl, FAILED, 1);

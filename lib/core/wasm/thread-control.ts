@@ -17,7 +17,9 @@ export const BYCOLS = 11; // 1: chunks are column ranges of C; 0: row ranges
 export const STEP = 12; // chunk width (columns or rows)
 export const SIZE = 13; // n or m
 export const FAILED = 14; // a helper hit an error
-export const READY = 16; // + helper index
+export const EPILOGUE = 15; // index of the epilogue to run on each chunk after the product, or -1
+export const EPILOGUE_ARGS = 16; // its two operands: pp, pq
+export const READY = 18; // + helper index
 
 /**
  * Claiming chunks. A helper can be descheduled for any time between seeing a job and
@@ -46,9 +48,13 @@ export interface HelperData {
   index: number;
   /** The kernels' export names; a job's FN slot indexes this list. */
   names: string[];
+  /** The epilogues' export names; a job's EPILOGUE slot indexes this list. */
+  epilogueNames: string[];
   /** How long (ms) an idle helper polls before it sleeps. */
   spinMs: number;
 }
+
+export type { EpilogueFn } from "./epilogue-module";
 
 /** A matrix-product kernel: C = op(A)·op(B) restricted to rows i0..i1 and columns j0..j1 of C. */
 export type KernelFn = (

@@ -29,6 +29,8 @@ import {
   BYCOLS,
   CHUNK_BITS,
   CHUNK_MASK,
+  EPILOGUE,
+  EPILOGUE_ARGS,
   FAILED,
   FN,
   MAX_CHUNKS,
@@ -39,12 +41,13 @@ import {
   SIZE,
   STEP,
   TAG_MASK,
+  type EpilogueFn,
   type HelperData,
   type KernelFn,
 } from "./thread-control";
 import type { WasmMemory, WasmModule } from "./webassembly-api";
 
-export type { KernelFn } from "./thread-control";
+export type { EpilogueFn, KernelFn } from "./thread-control";
 
 /**
  * How long (ms) an idle helper polls for the next job before it sleeps. Short, because
@@ -68,7 +71,11 @@ function helperScript(): string {
   return script;
 }
 
-/** A product to share out: kernel `fn` on (pa, pb, pc, m, n, k), C cut into chunks. */
+/**
+ * A product to share out: kernel `fn` on (pa, pb, pc, m, n, k), C cut into chunks; then,
+ * when `epilogue` is set, that epilogue (epilogue-module.ts) on each chunk by the thread
+ * that computed it.
+ */
 export interface SharedJob {
   fn: number;
   pa: number;
@@ -82,6 +89,8 @@ export interface SharedJob {
   /** Columns (or rows) per chunk. */
   step: number;
   chunks: number;
+  /** Index of the epilogue in the helpers' list, its operands and, on this thread, the function itself. */
+  epilogue?: { index: number; pp: number; pq: number; fn: EpilogueFn };
 }
 
 export class HelperThreads {
@@ -92,12 +101,13 @@ export class HelperThreads {
 
   /**
    * Starts `count` helpers that instantiate `module` over `memory` and can run the
-   * exports named in `names` (a job's `fn` indexes this list).
+   * exports named in `names` (a job's `fn` indexes this list) and in `epilogueNames`.
    */
   constructor(
     module: WasmModule,
     memory: WasmMemory,
     names: readonly string[],
+    epilogueNames: readonly string[],
     readonly count: number,
   ) {
     this.ctl = new Int32Array(new SharedArrayBuffer(4 * (READY + count)));
@@ -109,6 +119,7 @@ export class HelperThreads {
         control: this.ctl.buffer as SharedArrayBuffer,
         index,
         names: [...names],
+        epilogueNames: [...epilogueNames],
         spinMs: HELPER_SPIN_MS,
       };
       const w = new Worker(script, { workerData });
@@ -147,6 +158,10 @@ export class HelperThreads {
     ctl[BYCOLS] = job.byCols ? 1 : 0;
     ctl[STEP] = job.step;
     ctl[SIZE] = size;
+    const epilogue = job.epilogue;
+    ctl[EPILOGUE] = epilogue ? epilogue.index : -1;
+    ctl[EPILOGUE_ARGS] = epilogue ? epilogue.pp : 0;
+    ctl[EPILOGUE_ARGS + 1] = epilogue ? epilogue.pq : 0;
     if (job.chunks > MAX_CHUNKS) throw new RangeError(`HelperThreads: a job may have at most ${MAX_CHUNKS} chunks, got ${job.chunks}.`);
     // Publish: the arguments, the counter with this job's tag, the chunk count, then the
     // job number that wakes the helpers (Atomics order the plain writes before them).
@@ -165,8 +180,12 @@ export class HelperThreads {
       if (chunk >= job.chunks) break;
       const lo = chunk * step;
       const hi = Math.min(size, lo + step);
-      if (job.byCols) kernel(pa, pb, pc, m, n, k, 0, m, lo, hi);
-      else kernel(pa, pb, pc, m, n, k, lo, hi, 0, n);
+      const i0 = job.byCols ? 0 : lo,
+        i1 = job.byCols ? m : hi,
+        j0 = job.byCols ? lo : 0,
+        j1 = job.byCols ? hi : n;
+      kernel(pa, pb, pc, m, n, k, i0, i1, j0, j1);
+      if (epilogue) epilogue.fn(pc, m, n, i0, i1, j0, j1, epilogue.pp, epilogue.pq);
     }
     // Wait for helpers still inside a chunk.
     let spins = 0;
