@@ -223,10 +223,30 @@ function genNnTn(variant: "nn" | "tn", t: ValType, tiles: TileConfig, fma: boole
     whileFits(c, i, 1, I1, () => tile(1, nv));
   };
 
-  c.localGet(J0).localSet(j);
-  whileFits(c, j, tiles.nv * L, J1, () => rows(tiles.nv));
-  if (tiles.nv > 1) whileFits(c, j, L, J1, () => rows(1));
-  whileFits(c, j, 1, J1, () => rows(0));
+  /** All columns [j0, j1) for one row block of mr rows starting at i. */
+  const cols = (mr: number) => {
+    c.localGet(J0).localSet(j);
+    whileFits(c, j, tiles.nv * L, J1, () => tile(mr, tiles.nv));
+    if (tiles.nv > 1) whileFits(c, j, L, J1, () => tile(mr, 1));
+    whileFits(c, j, 1, J1, () => tile(mr, 0));
+  };
+
+  // The order of the tiles. Either order computes every entry with the same tile, so the
+  // numbers are the same; what differs is which operand stays in the cache. nn walks
+  // column blocks outside, rows inside: one panel of B is reused by every row block. tn
+  // walks rows outside: its A panel (MR entries of each of K rows of A, one cache line
+  // per k) is reused by every column block. Measured on the benchmark's weight gradient
+  // (784×300, inner size 128): 4-6% faster than columns outside; nn gains nothing from it.
+  if (variant === "tn") {
+    c.localGet(I0).localSet(i);
+    whileFits(c, i, tiles.mr, I1, () => cols(tiles.mr));
+    whileFits(c, i, 1, I1, () => cols(1));
+  } else {
+    c.localGet(J0).localSet(j);
+    whileFits(c, j, tiles.nv * L, J1, () => rows(tiles.nv));
+    if (tiles.nv > 1) whileFits(c, j, L, J1, () => rows(1));
+    whileFits(c, j, 1, J1, () => rows(0));
+  }
 
   return { name: `${variant}_${t === F32 ? "f32" : "f64"}`, params: new Array<ValType>(10).fill(I32), locals: loc.types, body: c };
 }
