@@ -5,6 +5,8 @@ import { epilogueNames } from "../../lib/core/wasm/epilogue-module";
 import { HelperThreads, type KernelFn } from "../../lib/core/wasm/threads";
 import { webAssembly } from "../../lib/core/wasm/webassembly-api";
 import { gemmNN } from "../../lib/core/gemm-js";
+import { Matrix, addScaledInPlace, configureKernels, kernelsReady, residentCopy, subtractScaledInPlace } from "../../lib/core";
+import { Random } from "../../lib/data/random";
 
 const wa = webAssembly!;
 
@@ -74,7 +76,7 @@ test("a shared product survives an abandoned one: quiesce stops helpers before m
 test("back-to-back shared products never drop a chunk (a late helper cannot take the next job's chunks)", async () => {
   // Two products of the same shape, alternately into the same C: a chunk skipped by the
   // claiming protocol would keep the other product's values and show up as a mismatch.
-  const { configureKernels, gemm, kernelsReady } = await import("../../lib/core/kernels");
+  const { gemm } = await import("../../lib/core/kernels");
   configureKernels({ backend: "wasm", threads: 2 });
   await kernelsReady();
   const m = 32,
@@ -113,4 +115,35 @@ test("back-to-back shared products never drop a chunk (a late helper cannot take
   }
   configureKernels();
   assert.equal(mismatches, 0, `${mismatches} of ${rounds} products had a chunk left from the previous one`);
+});
+
+test("SGD updates shared with helper threads give the plain loops' numbers, to the last entry", async () => {
+  configureKernels({ threads: 3 });
+  await kernelsReady();
+  try {
+    const random = new Random(4);
+    // Long enough to be shared; the lengths leave 0-3 entries after the whole vectors.
+    for (const dtype of ["float32", "float64"] as const) {
+      for (const length of [40_000, 235_201, 235_203]) {
+        const t = Matrix.generate(1, length, () => random.next() - 0.5, dtype);
+        const x = Matrix.generate(1, length, () => random.next() - 0.5, dtype);
+        const resident = residentCopy(t);
+        const residentX = residentCopy(x);
+        const alpha = -0.0123,
+          eta = 0.0456;
+        addScaledInPlace(resident, residentX, alpha);
+        subtractScaledInPlace(resident, residentX, eta);
+        // axpy rounds alpha and each product to the dtype; sgd computes in float64, as `t[i] -= eta * x[i]`.
+        const round = dtype === "float32" ? Math.fround : (v: number) => v;
+        const want = Float64Array.from(t.data, (v, i) => round(v + round(round(alpha) * x.data[i]!)));
+        for (let i = 0; i < length; i++) want[i] = round(want[i]! - eta * x.data[i]!);
+        for (let i = 0; i < length; i++) {
+          if (!Object.is(resident.data[i], want[i]))
+            assert.fail(`${dtype}, ${length} entries: entry ${i} is ${resident.data[i]}, the loop gives ${want[i]}`);
+        }
+      }
+    }
+  } finally {
+    configureKernels();
+  }
 });

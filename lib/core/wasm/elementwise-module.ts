@@ -197,6 +197,43 @@ function sumColumns(t: ValType): FunctionDef {
   return { name: `sumcols_${suffix(t)}`, params: [I32, I32, I32, I32, I32], locals: [I32, I32, I32, V128], body: c };
 }
 
+/**
+ * The SGD updates over a range of entries, with the signature of the product kernels
+ * (threads.ts shares them between threads the same way): entries [j0, j1) of t and x
+ * (whole vectors), the scalar read from memory at `pscalar` (alpha as T for axpy, eta as
+ * float64 for sgd), each a call of the kernel above on its range:
+ *   axpy_range_T(pt, px, pscalar, _m, _n, _k, _i0, _i1, j0, j1)
+ *   sgd_range_T(pt, px, pscalar, _m, _n, _k, _i0, _i1, j0, j1)
+ * `indexOf` gives the module's number of axpy_T and sgd_T.
+ */
+export function rangeFunctions(indexOf: (name: string) => number): FunctionDef[] {
+  const out: FunctionDef[] = [];
+  for (const t of [F32, F64] as const) {
+    for (const op of ["axpy", "sgd"] as const) {
+      const es = t === F32 ? 4 : 8;
+      const c = new Code();
+      const [pt, px, pscalar, j0, j1] = [0, 1, 2, 8, 9];
+      const offset = () => c.localGet(j0).i32Const(es).i32Mul().i32Add();
+      c.localGet(pt);
+      offset();
+      c.localGet(px);
+      offset();
+      c.localGet(j1)
+        .localGet(j0)
+        .i32Sub()
+        .i32Const(t === F32 ? 2 : 1)
+        .i32ShrU(); // whole vectors
+      c.localGet(pscalar).fLoad(op === "axpy" ? t : F64);
+      c.call(indexOf(`${op}_${suffix(t)}`));
+      out.push({ name: `${op}_range_${suffix(t)}`, params: new Array<ValType>(10).fill(I32), locals: [], body: c });
+    }
+  }
+  return out;
+}
+
+export const rangeNames = ["axpy_range_f32", "sgd_range_f32", "axpy_range_f64", "sgd_range_f64"] as const;
+export type RangeName = (typeof rangeNames)[number];
+
 export const elementwiseNames = [
   "axpy_f32",
   "sgd_f32",

@@ -100,6 +100,10 @@ export class Code {
   return(): this {
     return this.op(0x0f);
   }
+  /** Calls the module's function number `index` (its position in encodeModule's list). */
+  call(index: number): this {
+    return this.op(0x10, ...uleb(index));
+  }
 
   // locals
   localGet(i: number): this {

@@ -28,7 +28,7 @@ import type { MatrixData } from "../matrix";
 import { defaultTiles, gemmModuleBytes, kernelNames, relaxedTiles, type KernelName, type TileConfig } from "./gemm-module";
 import { HelperThreads, type EpilogueFn } from "./threads";
 import { epilogueNames, type EpilogueKind, type EpilogueName } from "./epilogue-module";
-import { elementwiseNames, type ElementwiseName } from "./elementwise-module";
+import { elementwiseNames, rangeNames, type ElementwiseName, type RangeName } from "./elementwise-module";
 import { webAssembly, type WasmMemory, type WasmModule } from "./webassembly-api";
 import { Heap } from "./heap";
 
@@ -51,6 +51,11 @@ const SPLIT_MIN_WORK = 1 << 18;
  * (the caller waits at most for the one chunk a helper is in), fewer cost less overhead.
  */
 const CHUNKS_PER_THREAD = 8;
+/**
+ * SGD updates on at least this many entries are shared with the helpers: a layer's
+ * weights of 784×300 take about 50 µs on one thread, and handing out a job costs a few.
+ */
+const SPLIT_MIN_ELEMENTS = 1 << 15;
 
 type Kernel = (a: number, b: number, c: number, m: number, n: number, k: number, i0: number, i1: number, j0: number, j1: number) => void;
 
@@ -83,6 +88,7 @@ class Arena {
   readonly kernels: Record<KernelName, Kernel>;
   readonly elementwise: Record<ElementwiseName, (...args: number[]) => void>;
   readonly epilogues: Record<EpilogueName, EpilogueFn>;
+  readonly ranges: Record<RangeName, Kernel>;
   f32 = new Float32Array(0);
   f64 = new Float64Array(0);
 
@@ -102,6 +108,9 @@ class Arena {
     const epilogues = {} as Record<EpilogueName, EpilogueFn>;
     for (const name of epilogueNames) epilogues[name] = exports[name] as unknown as EpilogueFn;
     this.epilogues = epilogues;
+    const ranges = {} as Record<RangeName, Kernel>;
+    for (const name of rangeNames) ranges[name] = exports[name] as unknown as Kernel;
+    this.ranges = ranges;
     this.refreshViews();
   }
 
@@ -327,6 +336,9 @@ export class WasmEngine {
     if (at.every((p) => p >= 0)) {
       // All resident: in place, no copies.
       this.helpers?.quiesce();
+      if ((op === "axpy" || op === "sgd") && len >= SPLIT_MIN_ELEMENTS && this.helperCount > 0 && this.startHelpers()) {
+        if (this.runRange(op, f32, at[0]!, at[1]!, len, scalar)) return len;
+      }
       const fn = this.shared!.elementwise[`${op}_${f32 ? "f32" : "f64"}` as ElementwiseName];
       if (op === "axpy" || op === "sgd") fn(at[0]!, at[1]!, count, scalar);
       else if (op === "max") fn(at[0]!, at[1]!, count, scalar);
@@ -350,6 +362,36 @@ export class WasmEngine {
     else fn(ptr[0]!, ptr[1]!, ptr[0]!, count);
     out.set(view.subarray(ptr[0]! / es, ptr[0]! / es + len));
     return len;
+  }
+
+  /** Where the scalar of a shared SGD update is written for the helpers (8 bytes in the shared memory). */
+  private scalarSlot = -1;
+
+  /**
+   * t += scalar·x (axpy) or t −= scalar·x (sgd) on `len` entries (whole vectors) of
+   * resident arrays at pt and px, shared with the helpers; false when no slot for the
+   * scalar could be had (the caller then runs it alone).
+   */
+  private runRange(op: "axpy" | "sgd", f32: boolean, pt: number, px: number, len: number, scalar: number): boolean {
+    const arena = this.shared!;
+    if (this.scalarSlot < 0) this.scalarSlot = this.heap!.allocate(8);
+    if (this.scalarSlot < 0) return false;
+    arena.refreshViews();
+    // axpy's alpha is rounded to the entries' type, as the one-thread kernel's parameter is; sgd's eta stays float64.
+    if (op === "axpy" && f32) arena.f32[this.scalarSlot / 4] = scalar;
+    else arena.f64[this.scalarSlot / 8] = scalar;
+    const name = `${op}_range_${f32 ? "f32" : "f64"}` as RangeName;
+    const kernel = arena.ranges[name];
+    const lanes = f32 ? 4 : 2;
+    const step = Math.ceil(len / lanes / (CHUNKS_PER_THREAD * (this.helperCount + 1))) * lanes;
+    const job = { fn: kernelNames.length + rangeNames.indexOf(name), pa: pt, pb: px, pc: this.scalarSlot, m: 1, n: len, k: 0 };
+    if (!this.helpers!.run({ ...job, byCols: true, step, chunks: Math.ceil(len / step) }, kernel)) {
+      // A helper failed midway: some ranges may be updated already, and an update cannot
+      // be run twice. Wait for nothing more from helpers and report it.
+      this.helperCount = 0;
+      throw new Error("a helper thread of the numeric core failed during an SGD update; the weights may be partly updated");
+    }
+    return true;
   }
 
   /**
@@ -399,7 +441,13 @@ export class WasmEngine {
     if (this.helperCount === 0) return false;
     if (this.helpers === null) {
       try {
-        this.helpers = new HelperThreads(this.shared!.module, this.shared!.memory, kernelNames, epilogueNames, this.helperCount);
+        this.helpers = new HelperThreads(
+          this.shared!.module,
+          this.shared!.memory,
+          [...kernelNames, ...rangeNames],
+          epilogueNames,
+          this.helperCount,
+        );
       } catch {
         this.helperCount = 0;
         return false;

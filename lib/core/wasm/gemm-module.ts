@@ -49,7 +49,7 @@
  * The kernels run on one thread; threads.ts shares a product between threads.
  */
 import { Code, F32, F64, I32, V128, encodeModule, type FunctionDef, type ValType } from "./encoder";
-import { elementwiseFunctions } from "./elementwise-module";
+import { elementwiseFunctions, rangeFunctions } from "./elementwise-module";
 import { epilogueFunctions } from "./epilogue-module";
 
 /** Tile sizes; the defaults were the fastest measured on x64 (see bench/mlp.bench.ts). */
@@ -407,5 +407,6 @@ export function gemmModuleBytes(
     ...elementwiseFunctions(),
     ...epilogueFunctions(),
   ];
+  fns.push(...rangeFunctions((name) => fns.findIndex((f) => f.name === name)));
   return encodeModule(fns, memory);
 }
