@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { gemmModuleBytes, kernelNames } from "../../lib/core/wasm/gemm-module";
 import { epilogueNames } from "../../lib/core/wasm/epilogue-module";
 import { HelperThreads, type KernelFn } from "../../lib/core/wasm/threads";
+import { chunkBounds } from "../../lib/core/wasm/engine";
+import { MAX_CHUNKS } from "../../lib/core/wasm/thread-control";
 import { webAssembly } from "../../lib/core/wasm/webassembly-api";
 import { gemmNN } from "../../lib/core/gemm-js";
 import { Matrix, addScaledInPlace, configureKernels, kernelsReady, residentCopy, subtractScaledInPlace } from "../../lib/core";
@@ -53,7 +55,7 @@ test("a shared product survives an abandoned one: quiesce stops helpers before m
     // (On a busy machine the helper may take every chunk before the caller takes one;
     // then nothing is abandoned and the run simply succeeds.)
     try {
-      helpers.run({ fn: 0, pa, pb, pc, m, n, k, byCols: true, step: 8, chunks: 25 }, failing);
+      helpers.run({ fn: 0, pa, pb, pc, m, n, k, byCols: true, bounds: Array.from({ length: 26 }, (_, c) => Math.min(n, 8 * c)) }, failing);
     } catch (e) {
       assert.match(String(e), /interrupted/);
     }
@@ -63,7 +65,9 @@ test("a shared product survives an abandoned one: quiesce stops helpers before m
     const v = f32();
     const a = v.slice(pa / 4, pa / 4 + m * k),
       b = v.slice(pb / 4, pb / 4 + k * n);
-    assert.ok(helpers.run({ fn: 0, pa, pb, pc, m, n, k, byCols: true, step: 8, chunks: 25 }, kernel));
+    assert.ok(
+      helpers.run({ fn: 0, pa, pb, pc, m, n, k, byCols: true, bounds: Array.from({ length: 26 }, (_, c) => Math.min(n, 8 * c)) }, kernel),
+    );
     const got = f32().slice(pc / 4, pc / 4 + m * n);
     const want = new Float32Array(m * n);
     gemmNN(a, b, want, m, n, k);
@@ -145,5 +149,32 @@ test("SGD updates shared with helper threads give the plain loops' numbers, to t
     }
   } finally {
     configureKernels();
+  }
+});
+
+test("a shared job's chunks cover it once, in whole units, large first and one unit at the end", () => {
+  for (const [size, unit, threads] of [
+    [300, 8, 2],
+    [784, 4, 2],
+    [100, 12, 4],
+    [7, 8, 2],
+    [235_200, 1024, 3],
+    [4_000_000, 4, 8],
+  ] as const) {
+    const bounds = chunkBounds(size, unit, threads);
+    const what = `${size} in units of ${unit}, ${threads} threads: ${bounds.slice(0, 12).join(", ")}…`;
+    assert.equal(bounds[0], 0, what);
+    assert.equal(bounds.at(-1), size, what);
+    assert.ok(bounds.length - 1 <= MAX_CHUNKS, `${what}: ${bounds.length - 1} chunks`);
+    const units = Math.ceil(size / unit);
+    const sizes = bounds.slice(1).map((b, c) => Math.ceil(b / unit) - bounds[c]! / unit);
+    sizes.forEach((s, c) => {
+      assert.ok(bounds[c]! % unit === 0, `${what}: chunk ${c} starts inside a unit`);
+      assert.ok(s >= 1, `${what}: chunk ${c} is empty`);
+      if (c > 0) assert.ok(s <= sizes[c - 1]!, `${what}: chunk ${c} is larger than the one before`);
+    });
+    // Each chunk is the rest's share for 2·threads, so the first is about units / (2·threads).
+    assert.equal(sizes[0], Math.max(1, Math.ceil(units / (2 * threads))), what);
+    if (units >= 2 * threads) assert.equal(sizes.at(-1), 1, `${what}: the last chunk is one unit`);
   }
 });

@@ -22,8 +22,6 @@ import {
   NEXT,
   READY,
   SEQ,
-  SIZE,
-  STEP,
   TAG_MASK,
   type EpilogueFn,
   type HelperData,
@@ -32,8 +30,9 @@ import {
 import { webAssembly } from "./webassembly-api";
 
 // Not `module`: that name is CommonJS's own in this file's scope.
-const { module: kernelModule, memory, control, index, names, epilogueNames, spinMs } = workerData as HelperData;
+const { module: kernelModule, memory, control, bounds: boundsBuffer, index, names, epilogueNames, spinMs } = workerData as HelperData;
 const ctl = new Int32Array(control);
+const bounds = new Int32Array(boundsBuffer);
 let fns: KernelFn[];
 let epilogues: EpilogueFn[];
 try {
@@ -69,11 +68,9 @@ for (;;) {
       if (chunk >= nchunks) break;
       if (Atomics.compareExchange(ctl, NEXT, next, next + 1) !== next) continue; // taken meanwhile: try the next
 
-      const a = ARGS,
-        step = ctl[STEP],
-        size = ctl[SIZE];
-      const lo = chunk * step,
-        hi = Math.min(size, lo + step);
+      const a = ARGS;
+      const lo = bounds[chunk],
+        hi = bounds[chunk + 1];
       const m = ctl[a + 3],
         n = ctl[a + 4];
       const byCols = ctl[BYCOLS] === 1;

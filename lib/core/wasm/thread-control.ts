@@ -14,8 +14,7 @@ export const NCHUNKS = 3; // chunks in the current job; 0 between jobs
 export const FN = 4; // kernel index
 export const ARGS = 5; // pa, pb, pc, m, n, k
 export const BYCOLS = 11; // 1: chunks are column ranges of C; 0: row ranges
-export const STEP = 12; // chunk width (columns or rows)
-export const SIZE = 13; // n or m
+// (12 and 13 are unused.) Where each chunk starts is in the bounds array (HelperData.bounds).
 export const FAILED = 14; // a helper hit an error
 export const EPILOGUE = 15; // index of the epilogue to run on each chunk after the product, or -1
 export const EPILOGUE_ARGS = 16; // its two operands: pp, pq
@@ -44,6 +43,8 @@ export interface HelperData {
   memory: WasmMemory;
   /** The control array's buffer. */
   control: SharedArrayBuffer;
+  /** The current job's chunk bounds (Int32): chunk c is columns or rows [bounds[c], bounds[c + 1]). */
+  bounds: SharedArrayBuffer;
   /** This helper's number: it reports READY in slot READY + index. */
   index: number;
   /** The kernels' export names; a job's FN slot indexes this list. */

@@ -38,8 +38,6 @@ import {
   NEXT,
   READY,
   SEQ,
-  SIZE,
-  STEP,
   TAG_MASK,
   type EpilogueFn,
   type HelperData,
@@ -86,15 +84,15 @@ export interface SharedJob {
   k: number;
   /** Cut C by columns (true) or by rows. */
   byCols: boolean;
-  /** Columns (or rows) per chunk. */
-  step: number;
-  chunks: number;
+  /** Chunk c is columns (or rows) [bounds[c], bounds[c + 1]); bounds[0] = 0 and the last is n (or m). */
+  bounds: readonly number[];
   /** Index of the epilogue in the helpers' list, its operands and, on this thread, the function itself. */
   epilogue?: { index: number; pp: number; pq: number; fn: EpilogueFn };
 }
 
 export class HelperThreads {
   private readonly ctl: Int32Array;
+  private readonly bounds = new Int32Array(new SharedArrayBuffer(4 * (MAX_CHUNKS + 1)));
   private readonly workers: Worker[] = [];
   private seq = 0;
   private broken = false;
@@ -117,6 +115,7 @@ export class HelperThreads {
         module,
         memory,
         control: this.ctl.buffer as SharedArrayBuffer,
+        bounds: this.bounds.buffer as SharedArrayBuffer,
         index,
         names: [...names],
         epilogueNames: [...epilogueNames],
@@ -147,7 +146,9 @@ export class HelperThreads {
    */
   run(job: SharedJob, kernel: KernelFn): boolean {
     const ctl = this.ctl;
-    const size = job.byCols ? job.n : job.m;
+    const chunks = job.bounds.length - 1;
+    if (chunks > MAX_CHUNKS) throw new RangeError(`HelperThreads: a job may have at most ${MAX_CHUNKS} chunks, got ${chunks}.`);
+    this.bounds.set(job.bounds);
     ctl[FN] = job.fn;
     ctl[ARGS] = job.pa;
     ctl[ARGS + 1] = job.pb;
@@ -156,13 +157,10 @@ export class HelperThreads {
     ctl[ARGS + 4] = job.n;
     ctl[ARGS + 5] = job.k;
     ctl[BYCOLS] = job.byCols ? 1 : 0;
-    ctl[STEP] = job.step;
-    ctl[SIZE] = size;
     const epilogue = job.epilogue;
     ctl[EPILOGUE] = epilogue ? epilogue.index : -1;
     ctl[EPILOGUE_ARGS] = epilogue ? epilogue.pp : 0;
     ctl[EPILOGUE_ARGS + 1] = epilogue ? epilogue.pq : 0;
-    if (job.chunks > MAX_CHUNKS) throw new RangeError(`HelperThreads: a job may have at most ${MAX_CHUNKS} chunks, got ${job.chunks}.`);
     // Publish: the arguments, the counter with this job's tag, the chunk count, then the
     // job number that wakes the helpers (Atomics order the plain writes before them).
     // The count is 0 between jobs and is written after the tag: a helper that reads the
@@ -170,16 +168,16 @@ export class HelperThreads {
     // the arguments too. A helper claims chunks only under its job's tag (see CHUNK_BITS).
     const seq = (this.seq = (this.seq + 1) & TAG_MASK);
     Atomics.store(ctl, NEXT, seq << CHUNK_BITS);
-    Atomics.store(ctl, NCHUNKS, job.chunks);
+    Atomics.store(ctl, NCHUNKS, chunks);
     Atomics.store(ctl, SEQ, seq);
     Atomics.notify(ctl, SEQ);
-    const { pa, pb, pc, m, n, k, step } = job;
+    const { pa, pb, pc, m, n, k, bounds } = job;
     for (;;) {
       // The caller is the only writer of the tag, so it may take chunks with a plain add.
       const chunk = Atomics.add(ctl, NEXT, 1) & CHUNK_MASK;
-      if (chunk >= job.chunks) break;
-      const lo = chunk * step;
-      const hi = Math.min(size, lo + step);
+      if (chunk >= chunks) break;
+      const lo = bounds[chunk]!;
+      const hi = bounds[chunk + 1]!;
       const i0 = job.byCols ? 0 : lo,
         i1 = job.byCols ? m : hi,
         j0 = job.byCols ? lo : 0,
