@@ -205,6 +205,10 @@ export class Code {
   f32x4DemoteF64x2Zero(): this {
     return this.simd(0x5e);
   }
+  /** Picks 16 bytes by index from the two vectors on the stack (0-15: the first, 16-31: the second). */
+  i8x16Shuffle(bytes: readonly number[]): this {
+    return this.simd(0x0d, ...bytes);
+  }
   v128Zero(): this {
     return this.simd(0x0c, ...new Array<number>(16).fill(0));
   }

@@ -28,6 +28,7 @@ import type { MatrixData } from "../matrix";
 import { defaultTiles, gemmModuleBytes, kernelNames, relaxedTiles, type KernelName, type TileConfig } from "./gemm-module";
 import { HelperThreads, type EpilogueFn } from "./threads";
 import { epilogueNames, type EpilogueKind, type EpilogueName } from "./epilogue-module";
+import { transposeNames, type TransposeName } from "./transpose-module";
 import { elementwiseNames, rangeNames, type ElementwiseName, type RangeName } from "./elementwise-module";
 import { webAssembly, type WasmMemory, type WasmModule } from "./webassembly-api";
 import { Heap } from "./heap";
@@ -68,6 +69,12 @@ export function chunkBounds(size: number, unit: number, threads: number): number
  * weights of 784×300 take about 50 µs on one thread, and handing out a job costs a few.
  */
 const SPLIT_MIN_ELEMENTS = 1 << 15;
+/**
+ * A·Bᵀ with at least this many rows is computed as A·(Bᵀ): B transposed into a scratch
+ * block, then the A·B kernel (transpose-module.ts says why). With fewer rows the
+ * transpose would cost more than it saves.
+ */
+const TRANSPOSE_B_MIN_ROWS = 16;
 
 type Kernel = (a: number, b: number, c: number, m: number, n: number, k: number, i0: number, i1: number, j0: number, j1: number) => void;
 
@@ -101,6 +108,7 @@ class Arena {
   readonly elementwise: Record<ElementwiseName, (...args: number[]) => void>;
   readonly epilogues: Record<EpilogueName, EpilogueFn>;
   readonly ranges: Record<RangeName, Kernel>;
+  readonly transposes: Record<TransposeName, (src: number, dst: number, rows: number, cols: number) => void>;
   f32 = new Float32Array(0);
   f64 = new Float64Array(0);
 
@@ -123,6 +131,8 @@ class Arena {
     const ranges = {} as Record<RangeName, Kernel>;
     for (const name of rangeNames) ranges[name] = exports[name] as unknown as Kernel;
     this.ranges = ranges;
+    this.transposes = {} as Arena["transposes"];
+    for (const name of transposeNames) this.transposes[name] = exports[name] as unknown as Arena["transposes"][TransposeName];
     this.refreshViews();
   }
 
@@ -211,23 +221,26 @@ export class WasmEngine {
    */
   gemm(variant: Variant, a: MatrixData, b: MatrixData, c: MatrixData, m: number, n: number, k: number, epilogue?: Epilogue): boolean {
     const f32 = a instanceof Float32Array;
-    const name = `${variant}_${f32 ? "f32" : "f64"}` as KernelName;
+    const transposeB = variant === "nt" && m >= TRANSPOSE_B_MIN_ROWS;
+    const name = `${transposeB ? "nn" : variant}_${f32 ? "f32" : "f64"}` as KernelName;
     const split = this.helperCount > 0 && m * n * k >= SPLIT_MIN_WORK && this.startHelpers();
     const resident = this.residentOffset(a) >= 0 || this.residentOffset(b) >= 0 || this.residentOffset(c) >= 0;
     // Epilogues run only in the shared arena, where every operand has an address.
-    if (epilogue) return this.shared !== null && this.gemmShared(name, a, b, c, m, n, k, split, epilogue);
-    if (split || resident) return this.gemmShared(name, a, b, c, m, n, k, split);
+    if (epilogue) return this.shared !== null && this.gemmShared(name, transposeB, a, b, c, m, n, k, split, epilogue);
+    if (split || resident) return this.gemmShared(name, transposeB, a, b, c, m, n, k, split);
     const es = f32 ? 4 : 8;
     const align = (x: number) => (x + 63) & ~63;
     const pa = 64;
     const pb = align(pa + a.length * es);
-    const pc = align(pb + b.length * es);
+    const pbt = transposeB ? align(pb + b.length * es) : pb;
+    const pc = align(transposeB ? pbt + n * k * es : pb + b.length * es);
     const arena = this.local;
     if (!arena.reserve(pc + m * n * es)) return false;
     const view = arena.view(f32);
     view.set(a, pa / es);
     view.set(b, pb / es);
-    arena.kernels[name](pa, pb, pc, m, n, k, 0, m, 0, n);
+    if (transposeB) arena.transposes[f32 ? "tr_f32" : "tr_f64"](pb, pbt, n, k);
+    arena.kernels[name](pa, pbt, pc, m, n, k, 0, m, 0, n);
     c.set(view.subarray(pc / es, pc / es + m * n));
     return true;
   }
@@ -238,6 +251,7 @@ export class WasmEngine {
    */
   private gemmShared(
     name: KernelName,
+    transposeB: boolean,
     a: MatrixData,
     b: MatrixData,
     c: MatrixData,
@@ -268,7 +282,16 @@ export class WasmEngine {
     };
     try {
       const pa = place(a, true);
-      const pb = pa < 0 ? -1 : place(b, true);
+      let pb = pa < 0 ? -1 : place(b, true);
+      if (transposeB && pb >= 0) {
+        // B is n×k: its transpose (k×n) goes into a scratch block, for the A·B kernel.
+        const pbt = this.heap!.allocate(n * k * es);
+        if (pbt >= 0) {
+          scratch.push({ offset: pbt, bytes: n * k * es });
+          arena.transposes[f32 ? "tr_f32" : "tr_f64"](pb, pbt, n, k);
+        }
+        pb = pbt;
+      }
       const cLength = m * n;
       const pc = pb < 0 ? -1 : place(c.length === cLength ? c : c.subarray(0, cLength), false);
       if (pc < 0) return false;

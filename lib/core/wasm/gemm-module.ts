@@ -51,6 +51,7 @@
 import { Code, F32, F64, I32, V128, encodeModule, type FunctionDef, type ValType } from "./encoder";
 import { elementwiseFunctions, rangeFunctions } from "./elementwise-module";
 import { epilogueFunctions } from "./epilogue-module";
+import { transposeFunctions } from "./transpose-module";
 
 /** Tile sizes; the defaults were the fastest measured on x64 (see bench/mlp.bench.ts). */
 export interface TileConfig {
@@ -406,6 +407,7 @@ export function gemmModuleBytes(
     genNt(F64, tiles, fma),
     ...elementwiseFunctions(),
     ...epilogueFunctions(),
+    ...transposeFunctions(),
   ];
   fns.push(...rangeFunctions((name) => fns.findIndex((f) => f.name === name)));
   return encodeModule(fns, memory);
