@@ -1,7 +1,7 @@
 /**
  * Training speed of the numeric core, compared with NumPy and TensorFlow.js.
  *
- *   node --import tsx bench/mlp.bench.ts [--quick] [--no-numpy] [--no-tfjs] [--threads N]
+ *   node --import tsx bench/mlp.bench.ts [--quick] [--no-numpy] [--no-tfjs] [--threads N] [--rounds N]
  *
  * 1. GEMM table: GFLOP/s of our matrix-product kernels on the shapes the network uses.
  * 2. Train a 784-300-100-10 ReLU/softmax MLP with mini-batch SGD (batch 128, float32) on
@@ -10,7 +10,7 @@
  *    (bench/mlp-numpy.py, when python3 with numpy is present), and with TensorFlow.js
  *    `model.fit` on the wasm backend with the library's kernels registered (what
  *    notebooks 09-13 use; bench/mlp-tfjs.ts, fewer samples). The core, Network.train and
- *    NumPy take turns for three rounds and keep their best; TensorFlow.js keeps the best of
+ *    NumPy take turns for five rounds and keep their best; TensorFlow.js keeps the best of
  *    three fits. Every throughput is measured
  *    after a warm-up epoch. For reference: one thread against NumPy on one thread, the
  *    plain SIMD kernels where relaxed SIMD is in use, the JavaScript fallback, and stock
@@ -44,6 +44,8 @@ export interface MlpBenchOptions {
   tfjs?: boolean;
   /** Threads for our kernels (default: the core's default). */
   threads?: number;
+  /** Rounds the core, Network.train and NumPy take in turn, each keeping its best (default 5; 1 with --quick). */
+  rounds?: number;
 }
 
 export interface Throughput {
@@ -294,7 +296,9 @@ export async function runMlpBench(options: MlpBenchOptions = {}): Promise<MlpBen
   const gemm = gemmTable(quick, info.threads);
   const skipped: string[] = [];
   const samples = quick ? 5000 : 20000;
-  const rounds = quick ? 1 : 3;
+  // Five rounds: on a shared machine a burst of other work can spoil a round of a second
+  // or two; with three, it sometimes spoiled all of one program's rounds.
+  const rounds = options.rounds ?? (quick ? 1 : 5);
   const results: [string, Throughput][] = [];
   const ourLabel = `${info.backend}${info.relaxedSimd ? " relaxed" : ""}, ${info.threads}t`;
 
@@ -411,7 +415,11 @@ function parseArgs(argv: string[]): MlpBenchOptions {
     else if (a === "--no-numpy") options.numpy = false;
     else if (a === "--no-tfjs") options.tfjs = false;
     else if (a === "--threads") options.threads = Number(argv[++i]);
-    else throw new Error(`mlp.bench: unknown option ${a}; use --quick, --no-numpy, --no-tfjs, --threads N.`);
+    else if (a === "--rounds") {
+      options.rounds = Number(argv[++i]);
+      if (!Number.isInteger(options.rounds) || options.rounds < 1)
+        throw new Error(`mlp.bench: --rounds needs a whole number ≥ 1, not ${argv[i]}.`);
+    } else throw new Error(`mlp.bench: unknown option ${a}; use --quick, --no-numpy, --no-tfjs, --threads N, --rounds N.`);
   }
   return options;
 }
