@@ -167,6 +167,24 @@ test("fused products refuse shapes, dtypes and overlapping outputs they cannot c
     w = Matrix.zeros(3, 5),
     b = Matrix.zeros(1, 5),
     z = Matrix.zeros(4, 5);
+  // Each operand that is not a matrix is named.
+  const notAMatrix = [1, 2] as unknown as Matrix;
+  assert.throws(() => matmulAddRow(notAMatrix, w, b), /^TypeError: matmulAddRow: a must be a Matrix \(got object\);/);
+  assert.throws(() => matmulAddRow(a, notAMatrix, b), /^TypeError: matmulAddRow: b must be a Matrix \(got object\);/);
+  assert.throws(() => matmulAddRow(a, w, notAMatrix), /^TypeError: matmulAddRow: row must be a Matrix \(got object\);/);
+  assert.throws(
+    () => matmulTransBTimesStep(Matrix.zeros(4, 3), Matrix.zeros(5, 3), notAMatrix),
+    /^TypeError: matmulTransBTimesStep: mask must be a Matrix \(got object\);/,
+  );
+  // A row of the right length but two rows, or one row of the wrong length.
+  assert.throws(
+    () => matmulAddRow(a, w, Matrix.zeros(2, 5)),
+    /^RangeError: matmulAddRow: the product has 5 columns so row must be 1×5, but it is 2×5\.$/,
+  );
+  assert.throws(
+    () => matmulAddRow(a, w, Matrix.zeros(1, 4)),
+    /^RangeError: matmulAddRow: the product has 5 columns so row must be 1×5, but it is 1×4\.$/,
+  );
   assert.throws(
     () => matmulAddRow(a, Matrix.zeros(4, 5), b),
     /^RangeError: matmulAddRow: a is 4×3 but b is 4×5; the inner sizes \(a's columns and b's rows\) must match, not 3 and 4\.$/,
@@ -197,6 +215,15 @@ test("fused products refuse shapes, dtypes and overlapping outputs they cannot c
   assert.throws(
     () => matmulAddRowRelu(Matrix.zeros(3, 3), square, Matrix.zeros(1, 3), square),
     /^Error: matmulAddRowRelu: out must not be a or b/,
+  );
+  const rowAndZ = new Float64Array(5);
+  assert.throws(
+    () => matmulAddRowRelu(Matrix.zeros(1, 3), w, new Matrix(1, 5, rowAndZ), new Matrix(1, 5, rowAndZ)),
+    /^Error: matmulAddRowRelu: z must not be row \(or share its memory\); it is read while z is written\./,
+  );
+  assert.throws(
+    () => matmulAddRowRelu(Matrix.zeros(1, 3), w, new Matrix(1, 5, rowAndZ), Matrix.zeros(1, 5), new Matrix(1, 5, rowAndZ)),
+    /^Error: matmulAddRowRelu: out must not be row \(or share its memory\); it is read while out is written\./,
   );
   const shared = new Float64Array(40);
   assert.throws(
