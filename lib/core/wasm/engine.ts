@@ -26,7 +26,7 @@
  */
 import type { MatrixData } from "../matrix";
 import { defaultTiles, gemmModuleBytes, kernelNames, relaxedTiles, type KernelName, type TileConfig } from "./gemm-module";
-import { HelperThreads, type EpilogueFn } from "./threads";
+import { HelperThreads, chunkBounds, type EpilogueFn } from "./threads";
 import { epilogueNames, type EpilogueKind, type EpilogueName } from "./epilogue-module";
 import { transposeNames, type TransposeName } from "./transpose-module";
 import { elementwiseNames, rangeNames, type ElementwiseName, type RangeName } from "./elementwise-module";
@@ -47,23 +47,6 @@ const RESIDENT_MAX_PAGES = 4096;
 const INITIAL_PAGES = 64;
 /** Products with fewer multiply-adds than this run on one thread. */
 const SPLIT_MIN_WORK = 1 << 18;
-/**
- * Where the chunks of a shared job start: `size` columns or rows in whole units of
- * `unit` (the last may be shorter), cut for `threads` threads. Each chunk is the rest's
- * share for 2·threads: large at first, so that there are few hand-offs, and down to one
- * unit at the end, so that a thread that finds no chunk left waits at most for a small
- * one. Equal chunks left the caller waiting for the helper's last large chunk: measured
- * on the benchmark's training step, 36 µs a step.
- */
-export function chunkBounds(size: number, unit: number, threads: number): number[] {
-  const units = Math.ceil(size / unit);
-  const bounds = [0];
-  for (let done = 0; done < units;) {
-    done = Math.min(units, done + Math.max(1, Math.ceil((units - done) / (2 * threads))));
-    bounds.push(Math.min(size, done * unit));
-  }
-  return bounds;
-}
 /**
  * SGD updates on at least this many entries are shared with the helpers: a layer's
  * weights of 784×300 take about 50 µs on one thread, and handing out a job costs a few.

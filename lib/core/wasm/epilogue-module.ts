@@ -19,6 +19,7 @@
  * all lanes and computed with the same vector instructions, so they round alike.
  */
 import { Code, F32, F64, I32, V128, type FunctionDef, type ValType } from "./encoder";
+import { Locals, countDown } from "./codegen";
 
 export type EpilogueKind = "bias" | "bias_relu" | "step";
 
@@ -36,18 +37,17 @@ function epilogue(kind: EpilogueKind, t: ValType): FunctionDef {
   const es = t === F32 ? 4 : 8;
   const lanes = 16 / es;
   const c = new Code();
-  const locals: ValType[] = [];
-  const local = (type: ValType) => 9 + locals.push(type) - 1;
-  const i = local(I32),
-    ld = local(I32),
-    rc = local(I32),
-    rp = local(I32),
-    rq = local(I32),
-    left = local(I32),
-    vectors = local(I32),
-    tail = local(I32),
-    v = local(V128),
-    ones = local(V128);
+  const loc = new Locals(9);
+  const i = loc.add(I32),
+    ld = loc.add(I32),
+    rc = loc.add(I32),
+    rp = loc.add(I32),
+    rq = loc.add(I32),
+    left = loc.add(I32),
+    vectors = loc.add(I32),
+    tail = loc.add(I32),
+    v = loc.add(V128),
+    ones = loc.add(V128);
 
   /** One group of entries at rc (and rp, rq): a whole vector, or one entry in every lane. */
   const entries = (vector: boolean) => {
@@ -83,17 +83,6 @@ function epilogue(kind: EpilogueKind, t: ValType): FunctionDef {
     for (const p of [rc, rp, rq]) c.localGet(p).i32Const(bytes).i32Add().localSet(p);
   };
 
-  /** `for (left = count; left > 0; left--) entries(vector)`. */
-  const repeat = (count: number, vector: boolean) => {
-    c.localGet(count).localSet(left);
-    c.block();
-    c.localGet(left).i32Eqz().brIf(0);
-    c.loop();
-    entries(vector);
-    c.localGet(left).i32Const(1).i32Sub().localTee(left).brIf(0);
-    c.end().end();
-  };
-
   c.fConst(t, 1).vSplat(t).localSet(ones);
   c.localGet(N).i32Const(es).i32Mul().localSet(ld);
   c.localGet(J1).localGet(J0).i32Sub().localTee(tail);
@@ -113,12 +102,12 @@ function epilogue(kind: EpilogueKind, t: ValType): FunctionDef {
   rowStart(PC, true, rc);
   rowStart(PQ, true, rq);
   rowStart(PP, kind === "step", rp);
-  repeat(vectors, true);
-  repeat(tail, false);
+  countDown(c, left, vectors, () => entries(true));
+  countDown(c, left, tail, () => entries(false));
   c.localGet(i).i32Const(1).i32Add().localSet(i);
   c.br(0).end().end();
 
-  return { name: `epi_${kind}_${t === F32 ? "f32" : "f64"}`, params: new Array<ValType>(9).fill(I32), locals, body: c };
+  return { name: `epi_${kind}_${t === F32 ? "f32" : "f64"}`, params: new Array<ValType>(9).fill(I32), locals: loc.types, body: c };
 }
 
 export const epilogueKinds: readonly EpilogueKind[] = ["bias", "bias_relu", "step"];

@@ -52,6 +52,7 @@ import { Code, F32, F64, I32, V128, encodeModule, type FunctionDef, type ValType
 import { elementwiseFunctions, rangeFunctions } from "./elementwise-module";
 import { epilogueFunctions } from "./epilogue-module";
 import { transposeFunctions } from "./transpose-module";
+import { Locals, countDown, whileFits } from "./codegen";
 
 /** Tile sizes; the defaults were the fastest measured on x64 (see bench/mlp.bench.ts). */
 export interface TileConfig {
@@ -80,35 +81,6 @@ const A = 0,
   I1 = 7,
   J0 = 8,
   J1 = 9;
-
-class Locals {
-  readonly types: ValType[] = [];
-  constructor(private readonly paramCount: number) {}
-  add(t: ValType): number {
-    this.types.push(t);
-    return this.paramCount + this.types.length - 1;
-  }
-}
-
-/** Emits `while (v + step <= limit) { body(); v += step; }`. */
-function whileFits(c: Code, v: number, step: number, limit: number, body: () => void): void {
-  c.block().loop();
-  c.localGet(v).i32Const(step).i32Add().localGet(limit).i32GtS().brIf(1);
-  body();
-  c.localGet(v).i32Const(step).i32Add().localSet(v);
-  c.br(0).end().end();
-}
-
-/** Emits `for (counter = count; counter > 0; counter--) body()` (the count is read from a local). */
-function countDown(c: Code, counter: number, count: number, body: () => void): void {
-  c.localGet(count).localSet(counter);
-  c.block();
-  c.localGet(counter).i32Const(0).i32LeS().brIf(0);
-  c.loop();
-  body();
-  c.localGet(counter).i32Const(1).i32Sub().localTee(counter).brIf(0);
-  c.end().end();
-}
 
 /** nn or tn kernel for element type t. */
 function genNnTn(variant: "nn" | "tn", t: ValType, tiles: TileConfig, fma: boolean): FunctionDef {

@@ -13,12 +13,11 @@ export const ACTIVE = 2; // helpers inside a job
 export const NCHUNKS = 3; // chunks in the current job; 0 between jobs
 export const FN = 4; // kernel index
 export const ARGS = 5; // pa, pb, pc, m, n, k
-export const BYCOLS = 11; // 1: chunks are column ranges of C; 0: row ranges
-// (12 and 13 are unused.) Where each chunk starts is in the bounds array (HelperData.bounds).
-export const FAILED = 14; // a helper hit an error
-export const EPILOGUE = 15; // index of the epilogue to run on each chunk after the product, or -1
-export const EPILOGUE_ARGS = 16; // its two operands: pp, pq
-export const READY = 18; // + helper index
+export const BYCOLS = 11; // 1: chunks are column ranges of C; 0: row ranges (where each starts: HelperData.bounds)
+export const FAILED = 12; // a helper hit an error
+export const EPILOGUE = 13; // index of the epilogue to run on each chunk after the product, or -1
+export const EPILOGUE_ARGS = 14; // its two operands: pp, pq
+export const READY = 16; // + helper index
 
 /**
  * Claiming chunks. A helper can be descheduled for any time between seeing a job and

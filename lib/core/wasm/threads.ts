@@ -70,6 +70,23 @@ function helperScript(): string {
 }
 
 /**
+ * Where the chunks of a shared job start: `size` columns or rows in whole units of
+ * `unit` (the last may be shorter), cut for `threads` threads. Each chunk is the rest's
+ * share for 2·threads: large at first, so that there are few hand-offs, and down to one
+ * unit at the end, so that a thread that finds no chunk left waits at most for a small
+ * one. Equal chunks left the caller waiting for the helper's last large chunk: measured
+ * on the benchmark's training step, 36 µs a step.
+ */
+export function chunkBounds(size: number, unit: number, threads: number): number[] {
+  const units = Math.ceil(size / unit);
+  const bounds = [0];
+  for (let done = 0; done < units;) {
+    done = Math.min(units, done + Math.max(1, Math.ceil((units - done) / (2 * threads))));
+    bounds.push(Math.min(size, done * unit));
+  }
+  return bounds;
+}
+/**
  * A product to share out: kernel `fn` on (pa, pb, pc, m, n, k), C cut into chunks; then,
  * when `epilogue` is set, that epilogue (epilogue-module.ts) on each chunk by the thread
  * that computed it.

@@ -12,6 +12,7 @@
  *   tr_T(src, dst, rows, cols)
  */
 import { Code, F32, F64, I32, V128, type FunctionDef, type ValType } from "./encoder";
+import { Locals, whileFits } from "./codegen";
 
 /** Byte indices that pick 4-byte lanes `lanes` (0-3 from the first vector, 4-7 from the second). */
 function lanes32(lanes: readonly number[]): number[] {
@@ -27,31 +28,26 @@ function transpose(t: ValType): FunctionDef {
   const B = t === F32 ? 4 : 2; // block size: one vector per block row
   const c = new Code();
   const [src, dst, rows, cols] = [0, 1, 2, 3];
-  const locals: ValType[] = [];
-  const local = (type: ValType) => 4 + locals.push(type) - 1;
-  const i = local(I32),
-    j = local(I32),
-    ps = local(I32),
-    pd = local(I32),
-    ldSrc = local(I32),
-    ldDst = local(I32),
-    jTail = local(I32);
+  const loc = new Locals(4);
+  const i = loc.add(I32),
+    j = loc.add(I32),
+    ps = loc.add(I32),
+    pd = loc.add(I32),
+    ldSrc = loc.add(I32),
+    ldDst = loc.add(I32),
+    jTail = loc.add(I32);
   const r: number[] = [];
-  for (let q = 0; q < B; q++) r.push(local(V128));
+  for (let q = 0; q < B; q++) r.push(loc.add(V128));
   const tmp: number[] = [];
-  for (let q = 0; q < B; q++) tmp.push(local(V128));
+  for (let q = 0; q < B; q++) tmp.push(loc.add(V128));
 
   c.localGet(cols).i32Const(es).i32Mul().localSet(ldSrc);
   c.localGet(rows).i32Const(es).i32Mul().localSet(ldDst);
 
-  /** `while (v + step <= limit) { body(); v += step; }`, v starting at `from` (a constant). */
-  const loop = (v: number, from: number, step: number, limit: number, body: () => void) => {
-    c.i32Const(from).localSet(v);
-    c.block().loop();
-    c.localGet(v).i32Const(step).i32Add().localGet(limit).i32GtS().brIf(1);
-    body();
-    c.localGet(v).i32Const(step).i32Add().localSet(v);
-    c.br(0).end().end();
+  /** `for (v = 0; v + step <= limit; v += step) body()`. */
+  const loop = (v: number, step: number, limit: number, body: () => void) => {
+    c.i32Const(0).localSet(v);
+    whileFits(c, v, step, limit, body);
   };
   /** ps = &src[i][j], pd = &dst[j][i]. */
   const pointers = () => {
@@ -95,8 +91,8 @@ function transpose(t: ValType): FunctionDef {
   };
 
   // Whole blocks of B rows: B×B blocks, then the columns left over one at a time.
-  loop(i, 0, B, rows, () => {
-    loop(j, 0, B, cols, block);
+  loop(i, B, rows, () => {
+    loop(j, B, cols, block);
     // j is now the first column after the whole blocks: the rest, for each of the B rows.
     c.localGet(j).localSet(jTail);
     for (let q = 0; q < B; q++) {
@@ -113,11 +109,11 @@ function transpose(t: ValType): FunctionDef {
   // The rows left over: every column, one at a time.
   c.block().loop();
   c.localGet(i).localGet(rows).i32GeS().brIf(1);
-  loop(j, 0, 1, cols, one);
+  loop(j, 1, cols, one);
   c.localGet(i).i32Const(1).i32Add().localSet(i);
   c.br(0).end().end();
 
-  return { name: `tr_${t === F32 ? "f32" : "f64"}`, params: [I32, I32, I32, I32], locals, body: c };
+  return { name: `tr_${t === F32 ? "f32" : "f64"}`, params: [I32, I32, I32, I32], locals: loc.types, body: c };
 }
 
 export const transposeNames = ["tr_f32", "tr_f64"] as const;
