@@ -9,6 +9,7 @@
 import {
   Matrix,
   addScaledInPlace,
+  gatherRows,
   matmulAddRow,
   matmulAddRowRelu,
   matmulTransA,
@@ -92,12 +93,8 @@ export class BenchMlp {
   step(x: Matrix, labels: Int32Array, order: Int32Array, start: number, batch: number, lr: number): number {
     const bufs = this.buffersFor(batch);
     const { X, Z, dZ } = bufs;
-    const nIn = x.cols;
-    // Gather the shuffled rows into the batch matrix.
-    for (let r = 0; r < batch; r++) {
-      const src = order[start + r]! * nIn;
-      X.data.set(x.data.subarray(src, src + nIn), r * nIn);
-    }
+    // Gather the shuffled rows into the batch matrix (inside the kernels' memory when x is resident).
+    gatherRows(x, order.subarray(start, start + batch), X);
     const L = this.layers.length;
     // Forward: Z_l = A_{l-1}·W_l + b_l, ReLU on hidden layers (in place), softmax at the end.
     // The fused products add the bias and apply ReLU as each block of Z is computed.

@@ -18,6 +18,7 @@ export {
   addScaledInPlace,
   subtractScaledInPlace,
   argmaxRows,
+  gatherRows,
   maximum,
   keepWherePositive,
   timesStep,

@@ -236,6 +236,16 @@ export function gemmThen(
   }
 }
 
+/** out's row r = source's row rows[r], rows of `cols` entries (the caller has checked the indices). */
+export function gatherRowsKernel(source: MatrixData, rows: ArrayLike<number>, cols: number, out: MatrixData): void {
+  if (!configured) ensureConfigured();
+  if (engine !== null && engine.gatherRows(source, rows, cols, out)) return;
+  for (let r = 0; r < rows.length; r++) {
+    const from = rows[r]! * cols;
+    out.set(source.subarray(from, from + cols), r * cols);
+  }
+}
+
 /** t += alpha·x over whole arrays of equal length (the SGD update). */
 export function axpy(t: MatrixData, x: MatrixData, alpha: number): void {
   if (!configured) ensureConfigured();

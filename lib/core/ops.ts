@@ -7,8 +7,17 @@
  * be one of the inputs, e.g. `add(a, b, a)` adds b into a.
  */
 import { Matrix } from "./matrix";
-import { checkMatrix, checkSameDtype, checkSameShape, outMatrix, shapeText } from "./checks";
-import { addRowKernel, axpy, keepWherePositiveKernel, maximumScalar, subtractScaled, sumColumnsKernel, timesStepKernel } from "./kernels";
+import { checkMatrix, checkSameDtype, checkSameShape, outMatrix, shapeText, sharesMemory } from "./checks";
+import {
+  addRowKernel,
+  axpy,
+  gatherRowsKernel,
+  keepWherePositiveKernel,
+  maximumScalar,
+  subtractScaled,
+  sumColumnsKernel,
+  timesStepKernel,
+} from "./kernels";
 
 function binaryChecks(op: string, a: Matrix, b: Matrix): void {
   checkMatrix(op, "a", a);
@@ -185,6 +194,30 @@ export function timesStep(x: Matrix, mask: Matrix, out?: Matrix): Matrix {
   checkSameShape(op, x, mask, "x", "mask");
   const c = outMatrix(op, out, x.rows, x.cols, x.dtype);
   timesStepKernel(x.data, mask.data, c.data);
+  return c;
+}
+
+/**
+ * The rows of `source` listed in `rows`, in that order: a mini-batch of samples. Between
+ * resident matrices (resident.ts) the rows are copied inside the kernels' memory, at
+ * memcpy's speed.
+ */
+export function gatherRows(source: Matrix, rows: ArrayLike<number>, out?: Matrix): Matrix {
+  const op = "gatherRows";
+  checkMatrix(op, "source", source);
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r];
+    if (!Number.isInteger(i) || i! < 0 || i! >= source.rows) {
+      throw new RangeError(
+        `${op}: rows[${r}] is ${i}, but source has rows 0 to ${source.rows - 1}; every index must be a whole number in that range.`,
+      );
+    }
+  }
+  const c = outMatrix(op, out, rows.length, source.cols, source.dtype);
+  if (sharesMemory(c, source)) {
+    throw new Error(`${op}: out must not be source (or share its memory); use a separate matrix for the gathered rows.`);
+  }
+  gatherRowsKernel(source.data, rows, source.cols, c.data);
   return c;
 }
 

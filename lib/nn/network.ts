@@ -35,7 +35,7 @@ import { checkLearningRate } from "../core/checks";
 import { Matrix, type DType } from "../core/matrix";
 import { matmulTransA, matmulTransB } from "../core/products";
 import { matmulAddRow, matmulAddRowRelu, matmulTransBTimesStep } from "../core/fused";
-import { argmaxRows, sumColumns } from "../core/ops";
+import { argmaxRows, gatherRows, sumColumns } from "../core/ops";
 import { residentCopy, residentZeros } from "../core/resident";
 import { Random, type SeedOrRandom, toRandom } from "../data/random";
 import { type Activation, type ActivationName, getActivation, relu, sigmoid, softmax } from "./activations";
@@ -693,14 +693,4 @@ export function outputDelta(act: Activation, loss: Loss, Z: Matrix, A: Matrix, Y
   }
   loss.gradient(A, Y, dA);
   return act.backward(Z, A, dA, delta);
-}
-
-/** Copies the listed rows of `source` into `out`, in that order (a mini-batch). */
-function gatherRows(source: Matrix, rows: readonly number[], out: Matrix): Matrix {
-  const c = source.cols;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    out.data.set(source.data.subarray(r * c, (r + 1) * c), i * c);
-  }
-  return out;
 }

@@ -231,6 +231,17 @@ export function rangeFunctions(indexOf: (name: string) => number): FunctionDef[]
   return out;
 }
 
+/**
+ * copy_bytes(dst, src, n): n bytes from src to dst with memory.copy (bulk memory). The
+ * gather of a mini-batch's rows uses it: inside the shared memory it copies at memcpy's
+ * speed, where a typed array's set() copies shared memory word by word.
+ */
+export function copyFunction(): FunctionDef {
+  const c = new Code();
+  c.localGet(0).localGet(1).localGet(2).memoryCopy();
+  return { name: "copy_bytes", params: [I32, I32, I32], locals: [], body: c };
+}
+
 export const rangeNames = ["axpy_range_f32", "sgd_range_f32", "axpy_range_f64", "sgd_range_f64"] as const;
 export type RangeName = (typeof rangeNames)[number];
 

@@ -100,6 +100,10 @@ export class Code {
   return(): this {
     return this.op(0x0f);
   }
+  /** memory.copy (bulk memory): copies n bytes from src to dst, both taken from the stack (dst, src, n). */
+  memoryCopy(): this {
+    return this.op(0xfc, ...uleb(10), 0x00, 0x00);
+  }
   /** Calls the module's function number `index` (its position in encodeModule's list). */
   call(index: number): this {
     return this.op(0x10, ...uleb(index));

@@ -92,6 +92,7 @@ class Arena {
   readonly epilogues: Record<EpilogueName, EpilogueFn>;
   readonly ranges: Record<RangeName, Kernel>;
   readonly transposes: Record<TransposeName, (src: number, dst: number, rows: number, cols: number) => void>;
+  readonly copyBytes: (dst: number, src: number, bytes: number) => void;
   f32 = new Float32Array(0);
   f64 = new Float64Array(0);
 
@@ -116,6 +117,7 @@ class Arena {
     this.ranges = ranges;
     this.transposes = {} as Arena["transposes"];
     for (const name of transposeNames) this.transposes[name] = exports[name] as unknown as Arena["transposes"][TransposeName];
+    this.copyBytes = exports.copy_bytes as unknown as Arena["copyBytes"];
     this.refreshViews();
   }
 
@@ -378,6 +380,21 @@ export class WasmEngine {
     else fn(ptr[0]!, ptr[1]!, ptr[0]!, count);
     out.set(view.subarray(ptr[0]! / es, ptr[0]! / es + len));
     return len;
+  }
+
+  /**
+   * out's row r = source's row rows[r] (rows of `cols` entries), when both are resident
+   * arrays of this engine, of one dtype; returns false otherwise (the caller copies).
+   */
+  gatherRows(source: MatrixData, rows: ArrayLike<number>, cols: number, out: MatrixData): boolean {
+    const from = this.residentOffset(source);
+    const to = this.residentOffset(out);
+    if (from < 0 || to < 0 || source instanceof Float32Array !== out instanceof Float32Array) return false;
+    this.helpers?.quiesce();
+    const rowBytes = cols * (out instanceof Float32Array ? 4 : 8);
+    const copy = this.shared!.copyBytes;
+    for (let r = 0; r < rows.length; r++) copy(to + r * rowBytes, from + rows[r]! * rowBytes, rowBytes);
+    return true;
   }
 
   /** Where the scalar of a shared SGD update is written for the helpers (8 bytes in the shared memory). */

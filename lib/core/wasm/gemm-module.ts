@@ -49,7 +49,7 @@
  * The kernels run on one thread; threads.ts shares a product between threads.
  */
 import { Code, F32, F64, I32, V128, encodeModule, type FunctionDef, type ValType } from "./encoder";
-import { elementwiseFunctions, rangeFunctions } from "./elementwise-module";
+import { copyFunction, elementwiseFunctions, rangeFunctions } from "./elementwise-module";
 import { epilogueFunctions } from "./epilogue-module";
 import { transposeFunctions } from "./transpose-module";
 import { Locals, countDown, whileFits } from "./codegen";
@@ -380,6 +380,7 @@ export function gemmModuleBytes(
     ...elementwiseFunctions(),
     ...epilogueFunctions(),
     ...transposeFunctions(),
+    copyFunction(),
   ];
   fns.push(...rangeFunctions((name) => fns.findIndex((f) => f.name === name)));
   return encodeModule(fns, memory);
