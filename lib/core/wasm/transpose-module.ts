@@ -4,8 +4,8 @@
  * Why: a product with a transposed second operand, C = A·Bᵀ, can be computed with the
  * A·B kernel on Bᵀ. That kernel reads B along its rows, four columns at a time, while the
  * A·Bᵀ kernel must take dot products of rows and add up the lanes of each at the end: for
- * the input gradient of a layer of 100 units (δ·Wᵀ with W 300×100) the first is about 1.4
- * times faster, and for a layer of 10 units about 2.5 times, even counting the transpose.
+ * the input gradient of a layer of 100 units (δ·Wᵀ with W 300×100) the first is about 1.3
+ * times faster, and for a layer of 10 units about 2.2 times, even counting the transpose.
  *
  * f32: blocks of 4×4, each four loads, eight shuffles and four stores; f64: blocks of
  * 2×2. Rows and columns that do not fill a block are copied one entry at a time.
