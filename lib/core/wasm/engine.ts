@@ -318,7 +318,7 @@ export class WasmEngine {
     const kernel = this.shared!.kernels[name];
     // Cut C along its longer side into chunks of whole tiles (so that every chunk runs
     // the wide tile code, and each entry of C is computed exactly as on one thread),
-    // about CHUNKS_PER_THREAD per thread for load balance.
+    // shrinking as the job goes (chunkBounds) so that the threads finish together.
     const byCols = n >= m;
     const size = byCols ? n : m;
     const lanes = f32 ? 4 : 2;
