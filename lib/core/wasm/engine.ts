@@ -23,6 +23,11 @@
  * runs on them in place: no copy in, no copy out, which is most of what a training
  * step spends outside the kernels once they are fast. Any other operand is copied into
  * a scratch block of the same heap for the call.
+ *
+ * Around the products, the shared arena also runs: their epilogues (epilogue-module.ts,
+ * the bias, ReLU and ReLU's backward step on each block as it is computed), A·Bᵀ as A·B
+ * on a transposed copy of B (transpose-module.ts), SGD updates of large resident arrays
+ * split with the helpers, and the gather of a batch's rows between resident matrices.
  */
 import type { MatrixData } from "../matrix";
 import { defaultTiles, gemmModuleBytes, kernelNames, relaxedTiles, type KernelName, type TileConfig } from "./gemm-module";
