@@ -31,7 +31,7 @@
  */
 import type { MatrixData } from "../matrix";
 import { defaultTiles, gemmModuleBytes, kernelNames, relaxedTiles, type KernelName, type TileConfig } from "./gemm-module";
-import { HelperThreads, chunkBounds, type EpilogueFn } from "./threads";
+import { HelperThreads, chunkBounds, type EpilogueFn, type JobEpilogue } from "./threads";
 import { epilogueNames, type EpilogueKind, type EpilogueName } from "./epilogue-module";
 import { transposeNames, type TransposeName } from "./transpose-module";
 import { elementwiseNames, rangeNames, type ElementwiseName, type RangeName } from "./elementwise-module";
@@ -108,20 +108,14 @@ class Arena {
       : new wa.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES });
     this.module = new wa.Module(gemmModuleBytes({ initialPages: INITIAL_PAGES, maxPages: MAX_PAGES, shared }, { tiles, relaxedSimd }));
     const exports = new wa.Instance(this.module, { env: { memory: this.memory } }).exports;
-    const kernels = {} as Record<KernelName, Kernel>;
-    for (const name of kernelNames) kernels[name] = exports[name] as unknown as Kernel;
-    this.kernels = kernels;
-    const elementwise = {} as Record<ElementwiseName, (...args: number[]) => void>;
-    for (const name of elementwiseNames) elementwise[name] = exports[name] as unknown as (...args: number[]) => void;
-    this.elementwise = elementwise;
-    const epilogues = {} as Record<EpilogueName, EpilogueFn>;
-    for (const name of epilogueNames) epilogues[name] = exports[name] as unknown as EpilogueFn;
-    this.epilogues = epilogues;
-    const ranges = {} as Record<RangeName, Kernel>;
-    for (const name of rangeNames) ranges[name] = exports[name] as unknown as Kernel;
-    this.ranges = ranges;
-    this.transposes = {} as Arena["transposes"];
-    for (const name of transposeNames) this.transposes[name] = exports[name] as unknown as Arena["transposes"][TransposeName];
+    /** The exports named in `names`, by name, as functions of type F. */
+    const named = <N extends string, F>(names: readonly N[]) =>
+      Object.fromEntries(names.map((name) => [name, exports[name]])) as unknown as Record<N, F>;
+    this.kernels = named<KernelName, Kernel>(kernelNames);
+    this.elementwise = named<ElementwiseName, (...args: number[]) => void>(elementwiseNames);
+    this.epilogues = named<EpilogueName, EpilogueFn>(epilogueNames);
+    this.ranges = named<RangeName, Kernel>(rangeNames);
+    this.transposes = named<TransposeName, Arena["transposes"][TransposeName]>(transposeNames);
     this.copyBytes = exports.copy_bytes as unknown as Arena["copyBytes"];
     this.refreshViews();
   }
@@ -285,7 +279,7 @@ export class WasmEngine {
       const cLength = m * n;
       const pc = pb < 0 ? -1 : place(c.length === cLength ? c : c.subarray(0, cLength), false);
       if (pc < 0) return false;
-      let epi: { index: number; pp: number; pq: number; fn: EpilogueFn } | undefined;
+      let epi: JobEpilogue | undefined;
       const q = epilogue?.q;
       if (epilogue) {
         const pp = place(epilogue.p, true);
@@ -318,7 +312,7 @@ export class WasmEngine {
     n: number,
     k: number,
     f32: boolean,
-    epilogue?: { index: number; pp: number; pq: number; fn: EpilogueFn },
+    epilogue?: JobEpilogue,
   ): void {
     const kernel = this.shared!.kernels[name];
     // Cut C along its longer side into chunks of whole tiles (so that every chunk runs

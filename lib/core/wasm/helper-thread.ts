@@ -23,6 +23,7 @@ import {
   READY,
   SEQ,
   TAG_MASK,
+  runChunk,
   type EpilogueFn,
   type HelperData,
   type KernelFn,
@@ -69,18 +70,22 @@ for (;;) {
       if (Atomics.compareExchange(ctl, NEXT, next, next + 1) !== next) continue; // taken meanwhile: try the next
 
       const a = ARGS;
-      const lo = bounds[chunk],
-        hi = bounds[chunk + 1];
-      const m = ctl[a + 3],
-        n = ctl[a + 4];
-      const byCols = ctl[BYCOLS] === 1;
-      const i0 = byCols ? 0 : lo,
-        i1 = byCols ? m : hi,
-        j0 = byCols ? lo : 0,
-        j1 = byCols ? hi : n;
-      fns[ctl[FN]](ctl[a], ctl[a + 1], ctl[a + 2], m, n, ctl[a + 5], i0, i1, j0, j1);
       const epilogue = ctl[EPILOGUE];
-      if (epilogue >= 0) epilogues[epilogue](ctl[a + 2], m, n, i0, i1, j0, j1, ctl[EPILOGUE_ARGS], ctl[EPILOGUE_ARGS + 1]);
+      runChunk(
+        fns[ctl[FN]],
+        ctl[a],
+        ctl[a + 1],
+        ctl[a + 2],
+        ctl[a + 3],
+        ctl[a + 4],
+        ctl[a + 5],
+        ctl[BYCOLS] === 1,
+        bounds[chunk],
+        bounds[chunk + 1],
+        epilogue >= 0 ? epilogues[epilogue] : undefined,
+        ctl[EPILOGUE_ARGS],
+        ctl[EPILOGUE_ARGS + 1],
+      );
     }
   } catch {
     Atomics.store(ctl, FAILED, 1);

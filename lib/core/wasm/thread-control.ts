@@ -54,7 +54,8 @@ export interface HelperData {
   spinMs: number;
 }
 
-export type { EpilogueFn } from "./epilogue-module";
+import type { EpilogueFn } from "./epilogue-module";
+export type { EpilogueFn };
 
 /** A matrix-product kernel: C = op(A)·op(B) restricted to rows i0..i1 and columns j0..j1 of C. */
 export type KernelFn = (
@@ -69,3 +70,31 @@ export type KernelFn = (
   j0: number,
   j1: number,
 ) => void;
+
+/**
+ * One chunk of a shared job, as the caller and every helper run it: columns (byCols) or
+ * rows [lo, hi) of C through `kernel`, then `epilogue` (if any) on the same block, so
+ * that each entry is computed and finished by one thread with the same instructions.
+ */
+export function runChunk(
+  kernel: KernelFn,
+  pa: number,
+  pb: number,
+  pc: number,
+  m: number,
+  n: number,
+  k: number,
+  byCols: boolean,
+  lo: number,
+  hi: number,
+  epilogue: EpilogueFn | undefined,
+  pp: number,
+  pq: number,
+): void {
+  const i0 = byCols ? 0 : lo,
+    i1 = byCols ? m : hi,
+    j0 = byCols ? lo : 0,
+    j1 = byCols ? hi : n;
+  kernel(pa, pb, pc, m, n, k, i0, i1, j0, j1);
+  if (epilogue) epilogue(pc, m, n, i0, i1, j0, j1, pp, pq);
+}

@@ -39,6 +39,7 @@ import {
   READY,
   SEQ,
   TAG_MASK,
+  runChunk,
   type EpilogueFn,
   type HelperData,
   type KernelFn,
@@ -86,6 +87,14 @@ export function chunkBounds(size: number, unit: number, threads: number): number
   }
   return bounds;
 }
+/** A job's epilogue: its index in the helpers' list, its operands, and the function itself for this thread. */
+export interface JobEpilogue {
+  index: number;
+  pp: number;
+  pq: number;
+  fn: EpilogueFn;
+}
+
 /**
  * A product to share out: kernel `fn` on (pa, pb, pc, m, n, k), C cut into chunks; then,
  * when `epilogue` is set, that epilogue (epilogue-module.ts) on each chunk by the thread
@@ -103,8 +112,7 @@ export interface SharedJob {
   byCols: boolean;
   /** Chunk c is columns (or rows) [bounds[c], bounds[c + 1]); bounds[0] = 0 and the last is n (or m). */
   bounds: readonly number[];
-  /** Index of the epilogue in the helpers' list, its operands and, on this thread, the function itself. */
-  epilogue?: { index: number; pp: number; pq: number; fn: EpilogueFn };
+  epilogue?: JobEpilogue;
 }
 
 export class HelperThreads {
@@ -193,14 +201,21 @@ export class HelperThreads {
       // The caller is the only writer of the tag, so it may take chunks with a plain add.
       const chunk = Atomics.add(ctl, NEXT, 1) & CHUNK_MASK;
       if (chunk >= chunks) break;
-      const lo = bounds[chunk]!;
-      const hi = bounds[chunk + 1]!;
-      const i0 = job.byCols ? 0 : lo,
-        i1 = job.byCols ? m : hi,
-        j0 = job.byCols ? lo : 0,
-        j1 = job.byCols ? hi : n;
-      kernel(pa, pb, pc, m, n, k, i0, i1, j0, j1);
-      if (epilogue) epilogue.fn(pc, m, n, i0, i1, j0, j1, epilogue.pp, epilogue.pq);
+      runChunk(
+        kernel,
+        pa,
+        pb,
+        pc,
+        m,
+        n,
+        k,
+        job.byCols,
+        bounds[chunk]!,
+        bounds[chunk + 1]!,
+        epilogue?.fn,
+        epilogue?.pp ?? 0,
+        epilogue?.pq ?? 0,
+      );
     }
     // Wait for helpers still inside a chunk.
     let spins = 0;
