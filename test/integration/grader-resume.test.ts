@@ -7,6 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { courseBin, projectRoot, runCourse } from "../helpers/cli";
+import { processesNaming } from "../helpers/processes";
 import { cellKind } from "../../scripts/src/notebook/master";
 import { Gradebook } from "../../scripts/src/gradebook/gradebook";
 import { readNotebook } from "../../scripts/src/notebook";
@@ -68,7 +69,14 @@ describe("course grade: interrupted runs", { concurrency: 1 }, () => {
     }
     const gradebookFile = path.join(work, "resume.sqlite");
     const args = [courseBin, "grade", dir, "--gradebook", gradebookFile, "-j", "1", "--timeout", "20"];
-    const child = spawn(process.execPath, args, { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
+    // Its own temporary folder, so that whatever names its run folder is its own.
+    const runTmp = path.join(work, "tmp");
+    fs.mkdirSync(runTmp);
+    const child = spawn(process.execPath, args, {
+      cwd: projectRoot,
+      env: { ...process.env, TMPDIR: runTmp },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
@@ -87,6 +95,11 @@ describe("course grade: interrupted runs", { concurrency: 1 }, () => {
     // Kernels notice their parent is gone within a second or two and exit.
     for (let i = 0; i < 50 && kernels.some(alive); i++) await sleep(100);
     assert.deepEqual(kernels.filter(alive), [], "no kernel outlives the killed run");
+    // Nor a sandbox that was starting when the run was killed (its bwrap names the run folder).
+    for (let i = 0; i < 50 && processesNaming(runTmp).length > 0; i++) await sleep(100);
+    const left = processesNaming(runTmp);
+    for (const pid of left) process.kill(pid, "SIGKILL");
+    assert.deepEqual(left, [], "no sandbox of the killed run is still running");
 
     const second = await runCourse(["grade", dir, "--gradebook", gradebookFile, "-j", "2", "--timeout", "20"], { timeoutMs: 300_000 });
     assert.equal(second.code, 0, second.stdout + second.stderr);

@@ -23,6 +23,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { projectRoot } from "../helpers/cli";
+import { processesNaming } from "../helpers/processes";
 import {
   findSandboxTools,
   SANDBOX_UID,
@@ -520,19 +521,6 @@ function attemptOf(report: Report, name: string): Attempt {
   return a;
 }
 
-/** Processes on this machine whose command line contains `marker`. */
-function hostProcessesWith(marker: string): number[] {
-  const pids: number[] = [];
-  for (const name of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (fs.readFileSync(`/proc/${name}/cmdline`, "latin1").includes(marker)) pids.push(Number(name));
-    } catch {
-      // gone
-    }
-  }
-  return pids;
-}
 async function waitFor(condition: () => boolean, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
   for (;;) {
@@ -1312,8 +1300,8 @@ report.strays = [a.pid, fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile,
       const run = await runInSandbox(SPAWN_STRAYS, { input: { marker }, mutate });
       const report = reportOf(run);
       assert.equal(report.strays.length, 2, `the probe could not start its two detached children: ${JSON.stringify(report)} ${run.stderr}`);
-      const gone = await waitFor(() => hostProcessesWith(marker).length === 0, 1000);
-      const left = hostProcessesWith(marker);
+      const gone = await waitFor(() => processesNaming(marker).length === 0, 1000);
+      const left = processesNaming(marker);
       for (const p of left) cleanupPids.add(p);
       return { gone, left };
     }
@@ -1345,10 +1333,10 @@ report.strays = [a.pid, fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile,
         timeoutMs: 20_000,
         whileRunning: async ({ childPid, launcherPid }) => {
           pid1 = childPid;
-          assert.ok(await waitFor(() => hostProcessesWith(marker).length >= 2, 5000), "the detached children never showed up");
+          assert.ok(await waitFor(() => processesNaming(marker).length >= 2, 5000), "the detached children never showed up");
           killPid(launcherPid);
-          const gone = await waitFor(() => hostProcessesWith(marker).length === 0 && !isAlive(childPid), 1000);
-          outcome = { gone, left: hostProcessesWith(marker), pid1Alive: isAlive(childPid) };
+          const gone = await waitFor(() => processesNaming(marker).length === 0 && !isAlive(childPid), 1000);
+          outcome = { gone, left: processesNaming(marker), pid1Alive: isAlive(childPid) };
           // Whatever survived: end it, so that the run can finish.
           for (const p of outcome.left) killPid(p);
           killPid(childPid);
@@ -1399,6 +1387,85 @@ report.strays = [a.pid, fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile,
     test("control: without --die-with-parent, the sandbox outlives a killed grader", async () => {
       const o = await killAndWatch("grader", (a) => dropFlag(a, "--die-with-parent"));
       assert.ok(!o.gone, "everything died anyway: the test could not tell");
+    });
+
+    // --die-with-parent alone left a window: bwrap sets its parent-death signals only after
+    // its own start (the monitor once it has cloned the sandbox, the sandbox's init once its
+    // mounts are done), and a grader killed in between left the kernel running with no parent
+    // to die with (lifelineShell() in bubblewrap.ts). This stand-in grader starts a sandbox
+    // through sandboxLauncher(), as course grade does, and kills itself the moment bwrap
+    // reports the sandbox's pid, the middle of that window. With GRADER_TASK's lifeline
+    // false, it starts the same command without the lifeline instead.
+    const EARLY_KILL_GRADER = String.raw`const { spawn } = require("child_process");
+const sandbox = require(process.env.BUBBLEWRAP_SOURCE);
+const task = JSON.parse(process.env.GRADER_TASK);
+const die = () => process.kill(process.pid, "SIGKILL");
+if (task.lifeline) {
+  sandbox.sandboxLauncher(task.spec, { ip: "/course/kernel/kernel" }, () => undefined)(task.env).then(die, (error) => {
+    process.stderr.write(String(error && error.message) + "\n");
+    process.exit(1);
+  });
+} else {
+  const argv = sandbox.sandboxCommand(task.spec);
+  const child = spawn(argv[0], argv.slice(1), { cwd: "/", env: task.env, stdio: ["ignore", "ignore", "ignore", "pipe"], detached: true });
+  child.stdio[3].once("data", die);
+}`;
+
+    /**
+     * Runs EARLY_KILL_GRADER up to `tries` times (stopping at the first survivor when told to)
+     * and returns, per try, the host pids of the sandbox's processes still running 2 s after
+     * their grader was killed (then kills them).
+     */
+    async function earlyKills(tries: number, lifeline: boolean, untilOneSurvives = false): Promise<number[][]> {
+      const outcomes: number[][] = [];
+      for (let i = 0; i < tries; i++) {
+        const marker = `nncourse-early-${rand()}`;
+        const spec: SandboxSpec = {
+          tools,
+          runtime,
+          connectionFile,
+          hide: baseHide(),
+          limits: DEFAULT_LIMITS,
+          command: ["/course/bin/node", "-e", `setInterval(() => undefined, 1 << 30); // ${marker}`],
+        };
+        const env = {
+          PATH: process.env.PATH,
+          BUBBLEWRAP_SOURCE: path.join(projectRoot, "scripts", "src", "sandbox", "bubblewrap.ts"),
+          GRADER_TASK: JSON.stringify({ spec, env: probeEnv({}), lifeline }),
+        };
+        const grader = spawn(process.execPath, ["--import", "tsx", "-e", EARLY_KILL_GRADER], {
+          cwd: projectRoot,
+          env,
+          stdio: ["ignore", "ignore", "pipe"],
+        });
+        let stderr = "";
+        grader.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+        const timer = setTimeout(() => grader.kill("SIGKILL"), 20_000);
+        const signal = await new Promise<NodeJS.Signals | null>((resolve) => grader.once("close", (_code, s) => resolve(s)));
+        clearTimeout(timer);
+        await waitFor(() => processesNaming(marker).length === 0, 2000);
+        const left = processesNaming(marker);
+        for (const p of left) killPid(p);
+        // Killed by itself, after the sandbox started: anything else means nothing was tested.
+        assert.equal(signal, "SIGKILL", `the stand-in grader did not get to start the sandbox: ${stderr}`);
+        outcomes.push(left);
+        if (untilOneSurvives && left.length > 0) break;
+      }
+      return outcomes;
+    }
+
+    test("a grader killed while bwrap still sets the sandbox up leaves nothing running: the kernel's lifeline ends it (10 tries)", async () => {
+      const outcomes = await earlyKills(10, true);
+      const survived = outcomes.map((left, i) => (left.length > 0 ? `try ${i + 1}: host pids ${left.join(", ")}` : "")).filter(Boolean);
+      assert.deepEqual(survived, [], "sandboxes outlived their killed grader");
+    });
+
+    test("control: without the lifeline, a grader killed that early leaves its sandbox running", async () => {
+      const outcomes = await earlyKills(30, false, true);
+      assert.ok(
+        outcomes.some((left) => left.length > 0),
+        `no sandbox outlived its grader in ${outcomes.length} tries: the test could not tell`,
+      );
     });
   });
 

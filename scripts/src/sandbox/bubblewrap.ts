@@ -17,7 +17,8 @@
  * if one lies inside a system folder, an empty read-only folder covers it. The kernel
  * has its own network namespace (no interface but its own loopback), PID, IPC and UTS
  * namespaces; it runs as uid 65534, with no capabilities; every process it starts dies
- * with it, and the whole sandbox dies with the grader.
+ * with it, and the whole sandbox dies with the grader (--die-with-parent, and the lifeline
+ * below for the moments before bwrap sets that up).
  *
  * How the grader talks to a kernel that has no network: the kernel listens on Unix sockets
  * (Jupyter's "ipc" transport) in /course/kernel, a tmpfs of the sandbox's own, and the
@@ -164,11 +165,37 @@ export interface SandboxSpec {
   limits: SandboxLimits;
   /** The command to run inside, with paths as the sandbox sees them. */
   command: string[];
+  /**
+   * A descriptor the command's parent hands down (a pipe or socket whose other end only
+   * the grader holds). When that end closes, because the grader ended however it ended,
+   * the command is killed, and with it the sandbox. See lifelineShell().
+   */
+  lifelineFd?: number;
 }
 
-/** The whole command line: prlimit, then bwrap with its mounts, then the command (via setpriv as root). */
+/**
+ * Why a lifeline besides --die-with-parent: bwrap sets its parent-death signals late. The
+ * monitor outside sets its own after it has cloned the sandbox's first process, and that
+ * process (the sandbox's init) sets its own only once its mounts are done. A grader killed
+ * in those milliseconds leaves the init with a dead parent, where the signal can no longer
+ * come from: the kernel then runs on, idle and unreachable, until someone kills it. (It
+ * happened in more than half of the tries where the grader was killed as bwrap reported
+ * the sandbox's pid.)
+ *
+ * So the kernel starts from a shell that first puts a reader on the lifeline in the
+ * background, then becomes the kernel (exec keeps its pid, $$). The reader waits for the
+ * end of the lifeline and then kills the kernel; bwrap's init, whose one child the kernel
+ * is, ends with it and takes every process in the sandbox along. The reader runs as the
+ * kernel's user, so code in the kernel could stop it; by then bwrap's signals are set.
+ */
+function lifelineShell(fd: number): string[] {
+  return ["/bin/sh", "-c", `{ read -r _ <&${fd}; kill -KILL $$; } >/dev/null 2>&1 & exec "$@" ${fd}<&-`, "lifeline"];
+}
+
+/** The whole command line: prlimit, then bwrap with its mounts, then the command (via setpriv as root, and the lifeline's shell when there is one). */
 export function sandboxCommand(spec: SandboxSpec): string[] {
   const { tools, limits } = spec;
+  const command = spec.lifelineFd === undefined ? spec.command : [...lifelineShell(spec.lifelineFd), ...spec.command];
   const mb = (n: number) => String(Math.round(n * 1024 * 1024));
   const prlimit = [
     tools.prlimit,
@@ -189,9 +216,9 @@ export function sandboxCommand(spec: SandboxSpec): string[] {
         "--inh-caps=-all",
         "--bounding-set=-all",
         "--",
-        ...spec.command,
+        ...command,
       ]
-    : spec.command;
+    : command;
   return [...prlimit, tools.bwrap, ...bubblewrapArgs(spec), "--", ...inside];
 }
 
@@ -266,6 +293,9 @@ function lstatOrUndefined(file: string): fs.Stats | undefined {
   }
 }
 
+/** The sandbox's end of the lifeline, as the kernel's shell sees it. */
+const LIFELINE_FD = 4;
+
 /** What bwrap reports on --info-fd once the namespaces exist. */
 interface SandboxInfo {
   "child-pid": number;
@@ -283,8 +313,13 @@ interface SandboxInfo {
  */
 export function sandboxLauncher(spec: SandboxSpec, kernelSide: ConnectionInfo, cleanup: () => void): KernelLauncher {
   return async (env): Promise<KernelProcess> => {
-    const [command, ...args] = sandboxCommand(spec);
-    const child = spawn(command!, args, { cwd: "/", env, stdio: ["ignore", "pipe", "pipe", "pipe"], detached: true });
+    const [command, ...args] = sandboxCommand({ ...spec, lifelineFd: LIFELINE_FD });
+    // fd 3 takes bwrap's --info-fd report, fd 4 is the lifeline: its other end stays open
+    // here (close-on-exec, so no other child gets it) for as long as this process lives.
+    const child = spawn(command!, args, { cwd: "/", env, stdio: ["ignore", "pipe", "pipe", "pipe", "pipe"], detached: true });
+    // Nothing is read from the lifeline on purpose; whatever a kernel might send down it
+    // stays in a bounded buffer, and an error on it must not end the grader.
+    (child.stdio[4] as NodeJS.ReadableStream).on("error", () => undefined);
     let init: number;
     try {
       init = await sandboxPid(child);
