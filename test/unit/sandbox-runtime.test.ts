@@ -13,7 +13,7 @@ import { copyRuntime, dependencyClosure, describeRuntime, RUNTIME_PATHS } from "
 import { builtToolFile } from "../../scripts/src/built-files";
 import { GradingSandbox, sandboxPath } from "../../scripts/src/sandbox/sandbox";
 import { bubblewrapArgs, findSandboxTools, SANDBOX_ROOT, type SandboxSpec } from "../../scripts/src/sandbox/bubblewrap";
-import { permissionFlags } from "../../scripts/src/kernel/node-flags";
+import { permissionFlags, relaxedSimdFlags } from "../../scripts/src/kernel/node-flags";
 import { MAX_RECORD_BYTES, MAX_RECORDS, RecordCollector } from "../../scripts/src/grade/records";
 import type { Kernel } from "../../scripts/src/kernel/kernel";
 import type { JupyterMessage } from "../../scripts/src/kernel/messages";
@@ -192,6 +192,19 @@ process.stdout.write(out.join("\\n"));`;
     );
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, "false");
+  });
+
+  test("Node 20 kernels start with relaxed SIMD turned on, which later Nodes have by default (and would refuse as a bad option)", () => {
+    assert.deepEqual(relaxedSimdFlags("20.19.0"), ["--experimental-wasm-relaxed-simd"]);
+    for (const version of ["22.13.0", "24.11.1", "26.0.0", "200.0.0"]) assert.deepEqual(relaxedSimdFlags(version), [], version);
+    // And the running Node accepts what we pick, and has relaxed SIMD with it.
+    const r = spawnSync(
+      process.execPath,
+      [...relaxedSimdFlags(), "--import", "tsx", "-e", 'process.stdout.write(String(require("./lib/core").relaxedSimdAvailable()))'],
+      { cwd: projectRoot, encoding: "utf8" },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, "true");
   });
 
   test("the sandbox PATH drops folders inside the project or any node_modules, keeps the rest", () => {

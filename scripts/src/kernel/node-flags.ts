@@ -31,3 +31,14 @@ export function permissionFlags(known: ReadonlySet<string> = process.allowedNode
  * warning and nothing else.
  */
 export const QUIET_PERMISSION_WARNING = "--no-warnings=ExperimentalWarning";
+
+/**
+ * WebAssembly relaxed SIMD, on by default from Node 22 (which no longer knows this flag)
+ * and behind it in Node 20. The library turns it on for itself in Node 20
+ * (lib/core/kernels.ts), except where it may not load `v8`, as in a graded kernel
+ * (guard.ts); so the grader starts Node 20 kernels with the flag, and they compute the
+ * same figures as the learner's own kernel.
+ */
+export function relaxedSimdFlags(version: string = process.versions.node): string[] {
+  return version.split(".")[0] === "20" ? ["--experimental-wasm-relaxed-simd"] : [];
+}

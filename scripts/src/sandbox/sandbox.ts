@@ -21,7 +21,7 @@ import { CourseError, EXIT } from "../errors";
 import { writeConnectionFile, type ConnectionInfo } from "../kernel/connection";
 import { scrubbedEnv } from "../kernel/environment";
 import type { KernelLauncher } from "../kernel/kernel";
-import { permissionFlags, QUIET_PERMISSION_WARNING } from "../kernel/node-flags";
+import { permissionFlags, QUIET_PERMISSION_WARNING, relaxedSimdFlags } from "../kernel/node-flags";
 import { projectRoot } from "../project";
 import {
   closeInheritedDescriptors,
@@ -234,6 +234,7 @@ export class GradingSandbox {
 function innerLayerFlags(memoryMb: number, access: { read: string[]; write: string[]; guard: string }): string[] {
   return [
     `--max-old-space-size=${memoryMb}`,
+    ...relaxedSimdFlags(),
     permissionFlags().enable,
     "--allow-addons",
     ...access.read.map((p) => `--allow-fs-read=${p}`),
