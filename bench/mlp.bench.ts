@@ -9,10 +9,8 @@
  *    Network.train (what learners call), with NumPy running the same algorithm
  *    (bench/mlp-numpy.py, when python3 with numpy is present), and with TensorFlow.js
  *    `model.fit` on the wasm backend with the library's kernels registered (what
- *    notebooks 09-13 use; bench/mlp-tfjs.ts, fewer samples). The core, Network.train and
- *    NumPy take turns for five rounds and keep their best; TensorFlow.js keeps the best of
- *    three fits. Every throughput is measured
- *    after a warm-up epoch. For reference: one thread against NumPy on one thread, the
+ *    notebooks 09-13 use; bench/mlp-tfjs.ts, fewer samples). The four take turns for five
+ *    rounds and each keeps its best. Every throughput is measured after a warm-up epoch. For reference: one thread against NumPy on one thread, the
  *    plain SIMD kernels where relaxed SIMD is in use, the JavaScript fallback, and stock
  *    TensorFlow.js.
  * 3. Samples per second, GFLOP/s, each as a ratio to NumPy in the same run, and the
@@ -243,6 +241,9 @@ function benchNumpy(samples: number, warmupEpochs: number, epochs: number, blasT
   };
 }
 
+/** model.fit is slower than the core: a smaller set keeps each of its rounds short. */
+const TFJS_SAMPLES = (quick: boolean) => (quick ? 1024 : 4096);
+
 /** model.fit with the library's kernels registered (what notebooks 09-13 get), or with tfjs's own. */
 async function benchTfjs(kernels: "library" | "stock", samples: number, epochs: number): Promise<Throughput | string> {
   const warmupEpochs = 1;
@@ -328,13 +329,16 @@ export async function runMlpBench(options: MlpBenchOptions = {}): Promise<MlpBen
   const results: [string, Throughput][] = [];
   const ourLabel = `${info.backend}${info.relaxedSimd ? " relaxed" : ""}, ${info.threads}t`;
 
-  // Ours and NumPy take turns, and each keeps its best round, so that a burst of other
-  // work on the machine does not decide the ratio.
+  // Ours, NumPy and TensorFlow.js take turns, and each keeps its best round, so that a
+  // burst of other work on the machine, or a slow minute of the machine itself, does not
+  // decide a ratio.
   console.log(`\nTraining on ${samples} random samples (1 warm-up epoch, then timed epochs; best of ${rounds} rounds taken in turn)...`);
   const coreRuns: Throughput[] = [];
   const networkRuns: Throughput[] = [];
   const numpyRuns: Throughput[] = [];
+  const tfjsRuns: Throughput[] = [];
   let numpyProblem: string | undefined = options.numpy === false ? "NumPy skipped (--no-numpy)" : undefined;
+  let tfjsProblem: string | undefined = options.tfjs === false ? "tfjs skipped (--no-tfjs)" : undefined;
   for (let round = 0; round < rounds; round++) {
     coreRuns.push(benchOurs(samples, 1, quick ? 1 : 3));
     networkRuns.push(benchNetwork(samples, quick ? 1 : 2));
@@ -343,14 +347,22 @@ export async function runMlpBench(options: MlpBenchOptions = {}): Promise<MlpBen
       if (typeof r === "string") numpyProblem = `NumPy skipped: ${r}`;
       else numpyRuns.push(r);
     }
+    if (tfjsProblem === undefined) {
+      const r = await benchTfjs("library", TFJS_SAMPLES(quick), quick ? 1 : 2);
+      if (typeof r === "string") tfjsProblem = `tfjs skipped: ${r}`;
+      else tfjsRuns.push(r);
+    }
   }
   const ours = best(coreRuns);
   const network = best(networkRuns);
   const numpy = numpyRuns.length > 0 ? best(numpyRuns) : undefined;
+  const tfjs = tfjsRuns.length > 0 ? best(tfjsRuns) : undefined;
   if (numpyProblem) skipped.push(numpyProblem);
+  if (tfjsProblem) skipped.push(tfjsProblem);
   results.push([`nncourse core (${ourLabel})`, ours]);
   results.push([`nncourse Network.train (${ourLabel})`, network]);
   if (numpy) results.push(["NumPy + OpenBLAS", numpy]);
+  if (tfjs) results.push(["TensorFlow.js model.fit, library's kernels", tfjs]);
 
   const reference: [string, Throughput][] = [];
   if (info.backend === "wasm" && !quick) {
@@ -377,29 +389,10 @@ export async function runMlpBench(options: MlpBenchOptions = {}): Promise<MlpBen
     await kernelsReady();
   }
 
-  let tfjs: Throughput | undefined;
-  if (options.tfjs !== false) {
-    // model.fit is slower than the core: a smaller set keeps the bench short.
-    const n = quick ? 1024 : 4096;
-    // Best of three fits, as the core, Network.train and NumPy keep their best round: one
-    // fit of a few thousand samples lasts a fifth of a second, and a single one varied by
-    // a fifth from run to run.
-    let library: Throughput | string = "not run";
-    for (let round = 0; round < (quick ? 1 : 3); round++) {
-      const r = await benchTfjs("library", n, quick ? 1 : 2);
-      if (typeof r === "string") {
-        library = r;
-        break;
-      }
-      if (typeof library === "string" || r.samplesPerSecond > library.samplesPerSecond) library = r;
-    }
-    if (typeof library === "string") skipped.push(`tfjs skipped: ${library}`);
-    else {
-      results.push(["TensorFlow.js model.fit, library's kernels", (tfjs = library)]);
-      const stock = await benchTfjs("stock", n, quick ? 1 : 2);
-      if (typeof stock !== "string") reference.push(["TensorFlow.js model.fit, stock wasm", stock]);
-    }
-  } else skipped.push("tfjs skipped (--no-tfjs)");
+  if (tfjs) {
+    const stock = await benchTfjs("stock", TFJS_SAMPLES(quick), quick ? 1 : 2);
+    if (typeof stock !== "string") reference.push(["TensorFlow.js model.fit, stock wasm", stock]);
+  }
 
   const vsNumpy = (t: Throughput, peer = numpy) => (peer ? (t.samplesPerSecond / peer.samplesPerSecond).toFixed(2) : "-");
   const numpyOne = reference.find(([name]) => name.startsWith("NumPy"))?.[1];
