@@ -281,10 +281,28 @@ export const activations: Readonly<Record<ActivationName, Activation>> = byName;
 
 /** An activation from its name (or the activation itself, passed through). */
 export function getActivation(spec: ActivationName | Activation): Activation {
-  if (typeof spec !== "string") return spec;
+  if (typeof spec !== "string") {
+    if (isActivation(spec)) return spec;
+    throw new TypeError(`An activation is a name like "relu" or an object with name, forward and backward; got ${describeValue(spec)}.`);
+  }
   const act = byName[spec];
   if (!act) {
     throw new RangeError(`Unknown activation "${spec}"; use one of ${Object.keys(byName).join(", ")}, or an Activation object.`);
   }
   return act;
+}
+
+/** Whether `x` has what an Activation needs (a name, forward and backward). */
+export function isActivation(x: unknown): x is Activation {
+  const a = x as Partial<Activation> | null;
+  return (
+    typeof a === "object" && a !== null && typeof a.name === "string" && typeof a.forward === "function" && typeof a.backward === "function"
+  );
+}
+
+/** `x` as an error message names it: its keys for an object. */
+function describeValue(x: unknown): string {
+  if (x === null || typeof x !== "object") return String(x);
+  const keys = Object.keys(x);
+  return keys.length > 0 ? `an object with ${keys.join(", ")}` : "an empty object";
 }

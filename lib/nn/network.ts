@@ -38,7 +38,7 @@ import { matmulAddRow, matmulAddRowRelu, matmulTransBTimesStep } from "../core/f
 import { argmaxRows, gatherRows, sumColumns } from "../core/ops";
 import { residentCopy, residentZeros } from "../core/resident";
 import { Random, type SeedOrRandom, toRandom } from "../data/random";
-import { type Activation, type ActivationName, getActivation, relu, sigmoid, softmax } from "./activations";
+import { type Activation, type ActivationName, getActivation, isActivation, relu, sigmoid, softmax } from "./activations";
 import { binaryCrossEntropy, categoricalCrossEntropy, getLoss, halfSquaredError, type Loss, type LossName } from "./losses";
 import { getInitializer, type Initializer, type InitializerName, zeros } from "./initializers";
 import { getOptimizer, type Optimizer, type OptimizerName } from "./optimizers";
@@ -215,6 +215,12 @@ export class Network {
       if (!Number.isInteger(n) || n < 1) throw new RangeError(`Network: layer ${l} has ${n} units; every layer needs a whole number ≥ 1.`);
     });
     const L = sizes.length - 1;
+    if (typeof activations === "object" && !Array.isArray(activations) && !isActivation(activations)) {
+      throw new TypeError(
+        `Network: the second argument is the activations (a name like "relu", or one per layer), not an object with ${Object.keys(activations).join(", ") || "no keys"}; ` +
+          'the options come third: new Network([784, 30, 10], "sigmoid", { seed: 1 }).',
+      );
+    }
     const specs = Array.isArray(activations) ? activations : new Array(L).fill(activations);
     if (specs.length !== L) {
       throw new RangeError(

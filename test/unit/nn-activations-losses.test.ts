@@ -200,6 +200,11 @@ test("every activation and loss is found by its name and carries it; an unknown 
   }
   assert.equal(getActivation(tanh), tanh, "an activation object is passed through");
   assert.throws(
+    () => getActivation({ name: "mine", forward: (z: unknown) => z } as never),
+    /^TypeError: An activation is a name like "relu" or an object with name, forward and backward; got an object with name, forward\.$/,
+  );
+  assert.throws(() => getActivation(null as never), /an object with name, forward and backward; got null\.$/);
+  assert.throws(
     () => getActivation("swish" as never),
     /^RangeError: Unknown activation "swish"; use one of sigmoid, tanh, relu, leaky-relu, linear, heaviside, sign, piecewise-linear, ramp, softmax, or an Activation object\.$/,
   );

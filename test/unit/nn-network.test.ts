@@ -31,6 +31,7 @@ import {
   miniBatchGradientDescent,
   mse,
   stochasticGradientDescent,
+  tanh,
 } from "../../lib/nn";
 
 /** Counts optimizer steps, to see how many updates an epoch makes. */
@@ -421,6 +422,14 @@ test("the layer sizes and setLayer's arguments are checked, with messages that s
   );
   assert.throws(() => new Network(3 as never), /sizes must list at least two layers .*; got 3\.$/);
   assert.throws(() => new Network([2, 1.5, 1]), /^RangeError: Network: layer 1 has 1.5 units; every layer needs a whole number ≥ 1\.$/);
+  // The options given where the activations go (a JavaScript caller, or a cast).
+  assert.throws(
+    () => new Network([784, 30, 10], { seed: 1, dtype: "float32" } as never),
+    /^TypeError: Network: the second argument is the activations \(a name like "relu", or one per layer\), not an object with seed, dtype; the options come third: new Network\(\[784, 30, 10\], "sigmoid", \{ seed: 1 \}\)\.$/,
+  );
+  assert.throws(() => new Network([2, 3, 1], {} as never), /not an object with no keys; the options come third/);
+  // An object that is an Activation is one.
+  assert.equal(new Network([2, 3, 1], tanh).activations[0], tanh);
   const net = new Network([2, 3, 1], ["tanh", "sigmoid"]);
   for (const l of [0, 3, 1.5]) {
     assert.throws(() => net.setLayer(l, [], []), new RegExp(`^RangeError: setLayer: layers are numbered 1 to 2, got ${l}\\.$`));
