@@ -1413,7 +1413,7 @@ if (task.lifeline) {
 
     /**
      * Runs EARLY_KILL_GRADER up to `tries` times (stopping at the first survivor when told to)
-     * and returns, per try, the host pids of the sandbox's processes still running 2 s after
+     * and returns, per try, the host pids of the sandbox's processes still running 5 s after
      * their grader was killed (then kills them).
      */
     async function earlyKills(tries: number, lifeline: boolean, untilOneSurvives = false): Promise<number[][]> {
@@ -1443,7 +1443,7 @@ if (task.lifeline) {
         const timer = setTimeout(() => grader.kill("SIGKILL"), 20_000);
         const signal = await new Promise<NodeJS.Signals | null>((resolve) => grader.once("close", (_code, s) => resolve(s)));
         clearTimeout(timer);
-        await waitFor(() => processesNaming(marker).length === 0, 2000);
+        await waitFor(() => processesNaming(marker).length === 0, 5000);
         const left = processesNaming(marker);
         for (const p of left) killPid(p);
         // Killed by itself, after the sandbox started: anything else means nothing was tested.
