@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { projectRoot, runCourse } from "../helpers/cli";
+import { projectRoot } from "../helpers/cli";
+import { gradeCopyAgainstMaster } from "../helpers/grade-copy";
 import { Matrix, matmul, kernelInfo } from "../../lib/core";
-import { Gradebook } from "../../scripts/src/gradebook/gradebook";
 import { gradeIdOf } from "../../scripts/src/notebook/master";
 import type { Notebook } from "../../scripts/src/notebook/model";
 
@@ -34,22 +34,8 @@ test("a graded kernel computes a seeded product with the same bits as the librar
     `  check.equal(bits === ${JSON.stringify(bits)}, true, "the product's bits match the learner's kernels (" + JSON.stringify(kernelInfo()) + ")");`,
     "});",
   ].join("\n");
-  fs.mkdirSync(path.join(work, "masters"));
-  fs.writeFileSync(path.join(work, "masters", `${NAME}.ipynb`), JSON.stringify(master));
-  fs.mkdirSync(path.join(work, "subs", "ann"), { recursive: true });
-  fs.copyFileSync(path.join(projectRoot, "solutions", `${NAME}.ipynb`), path.join(work, "subs", "ann", `${NAME}.ipynb`));
-
-  const gradebookFile = path.join(work, "gb.sqlite");
-  const run = await runCourse(["grade", path.join(work, "subs"), "--masters", path.join(work, "masters"), "--gradebook", gradebookFile], {
-    timeoutMs: 240_000,
-  });
-  assert.equal(run.code, 0, run.stdout + run.stderr);
-  const gradebook = Gradebook.open(gradebookFile, { create: false });
-  try {
-    const row = gradebook.submissions()[0]!;
-    const score = gradebook.scores(row.id).find((s) => s.gradeId === "nor-tests")!;
-    assert.equal(score.earned, 1, `outside the sandbox: ${JSON.stringify(kernelInfo())}; inside: ${score.message}`);
-  } finally {
-    gradebook.close();
-  }
+  const copy = JSON.parse(fs.readFileSync(path.join(projectRoot, "solutions", `${NAME}.ipynb`), "utf8")) as Notebook;
+  const { scores } = await gradeCopyAgainstMaster(work, NAME, master, copy);
+  const score = scores.get("nor-tests")!;
+  assert.equal(score.earned, 1, `outside the sandbox: ${JSON.stringify(kernelInfo())}; inside: ${score.message}`);
 });

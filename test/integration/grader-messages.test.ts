@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { projectRoot, runCourse } from "../helpers/cli";
+import { projectRoot } from "../helpers/cli";
+import { gradeCopyAgainstMaster } from "../helpers/grade-copy";
 import { check } from "../../lib/grading";
-import { Gradebook } from "../../scripts/src/gradebook/gradebook";
 import { gradeIdOf } from "../../scripts/src/notebook/master";
 import type { Notebook } from "../../scripts/src/notebook/model";
 
@@ -32,8 +32,6 @@ test("a bare check's message, partial credit and a master changed after release,
     "nor-tests",
     'import { check } from "nncourse/grading";\ncheck.truthTable(makeNor(), [1, 0, 0, 0], "your NOR unit");\n',
   );
-  fs.mkdirSync(path.join(work, "masters"));
-  fs.writeFileSync(path.join(work, "masters", `${NAME}.ipynb`), JSON.stringify(master));
   // The learner's copy, as released (exercises/ is committed), with a wrong NOR and a training loop that never stops.
   const copy = read(path.join(projectRoot, "solutions", `${NAME}.ipynb`));
   setSource(
@@ -46,39 +44,25 @@ test("a bare check's message, partial credit and a master changed after release,
     "perceptron-train",
     "function trainPerceptron(X: number[][], y: number[], lr: number, maxEpochs: number) {\n  return { w: [1, 1], b: -1.5, epochs: maxEpochs };\n}\n",
   );
-  fs.mkdirSync(path.join(work, "subs", "ann"), { recursive: true });
-  fs.writeFileSync(path.join(work, "subs", "ann", `${NAME}.ipynb`), JSON.stringify(copy));
 
-  const gradebookFile = path.join(work, "gb.sqlite");
-  const run = await runCourse(["grade", path.join(work, "subs"), "--masters", path.join(work, "masters"), "--gradebook", gradebookFile], {
-    timeoutMs: 240_000,
-  });
-  assert.equal(run.code, 0, run.stdout + run.stderr);
-  const gradebook = Gradebook.open(gradebookFile, { create: false });
+  const { scores, issues } = await gradeCopyAgainstMaster(work, NAME, master, copy);
+  // What the same check says in plain Node: an OR unit where NOR is expected.
+  let plain = "";
   try {
-    const row = gradebook.submissions()[0]!;
-    const scores = new Map(gradebook.scores(row.id).map((s) => [s.gradeId, s]));
-    // What the same check says in plain Node: an OR unit where NOR is expected.
-    let plain = "";
-    try {
-      check.truthTable((x: number[]) => (x[0]! + x[1]! >= 1 ? 1 : 0), [1, 0, 0, 0], "your NOR unit");
-    } catch (error) {
-      plain = (error as Error).message;
-    }
-    assert.ok(plain.split("\n").length === 5);
-    assert.equal(scores.get("nor-tests")!.message, plain);
-    assert.deepEqual(scores.get("perceptron-train-tests")!.message.split("\n"), [
-      "✓ a trained result of the right shape",
-      "✓ every training example classified correctly",
-      "✗ stopping after the first epoch without mistakes: training on AND should stop well before 50 epochs, but it ran 50.",
-    ]);
-    const issues = gradebook.issues(row.id);
-    assert.deepEqual(
-      issues.map((i) => `${i.kind} ${i.gradeId}`),
-      ["master-changed nor-tests"],
-      "the learner's copy is as released: the master changed, nobody edited it",
-    );
-  } finally {
-    gradebook.close();
+    check.truthTable((x: number[]) => (x[0]! + x[1]! >= 1 ? 1 : 0), [1, 0, 0, 0], "your NOR unit");
+  } catch (error) {
+    plain = (error as Error).message;
   }
+  assert.ok(plain.split("\n").length === 5);
+  assert.equal(scores.get("nor-tests")!.message, plain);
+  assert.deepEqual(scores.get("perceptron-train-tests")!.message.split("\n"), [
+    "✓ a trained result of the right shape",
+    "✓ every training example classified correctly",
+    "✗ stopping after the first epoch without mistakes: training on AND should stop well before 50 epochs, but it ran 50.",
+  ]);
+  assert.deepEqual(
+    issues.map((i) => `${i.kind} ${i.gradeId}`),
+    ["master-changed nor-tests"],
+    "the learner's copy is as released: the master changed, nobody edited it",
+  );
 });
