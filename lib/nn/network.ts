@@ -215,7 +215,7 @@ export class Network {
       if (!Number.isInteger(n) || n < 1) throw new RangeError(`Network: layer ${l} has ${n} units; every layer needs a whole number ≥ 1.`);
     });
     const L = sizes.length - 1;
-    if (typeof activations === "object" && !Array.isArray(activations) && !isActivation(activations)) {
+    if (typeof activations === "object" && activations !== null && !Array.isArray(activations) && !isActivation(activations)) {
       throw new TypeError(
         `Network: the second argument is the activations (a name like "relu", or one per layer), not an object with ${Object.keys(activations).join(", ") || "no keys"}; ` +
           'the options come third: new Network([784, 30, 10], "sigmoid", { seed: 1 }).',

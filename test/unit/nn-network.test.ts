@@ -428,6 +428,10 @@ test("the layer sizes and setLayer's arguments are checked, with messages that s
     /^TypeError: Network: the second argument is the activations \(a name like "relu", or one per layer\), not an object with seed, dtype; the options come third: new Network\(\[784, 30, 10\], "sigmoid", \{ seed: 1 \}\)\.$/,
   );
   assert.throws(() => new Network([2, 3, 1], {} as never), /not an object with no keys; the options come third/);
+  assert.throws(
+    () => new Network([2, 3, 1], null as never),
+    /^TypeError: An activation is a name like "relu" or an object with name, forward and backward; got null\.$/,
+  );
   // An object that is an Activation is one.
   assert.equal(new Network([2, 3, 1], tanh).activations[0], tanh);
   const net = new Network([2, 3, 1], ["tanh", "sigmoid"]);
